@@ -1,0 +1,159 @@
+"""``Scaler``: scikit-learn scalers by name, fitted on training rows only, saved as JSON.
+
+StandardScaler, MinMaxScaler and RobustScaler all transform each column by ``x * a + b``.
+After fitting the scikit-learn object, the scaler keeps those per-column coefficients, so it
+can transform arrays of any shape ``(..., n_columns)`` (whole frames, windows, forecasts)
+and invert only the target columns of a forecast. NaN is ignored when fitting and kept when
+transforming (scikit-learn's own behaviour).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pandas as pd
+from sklearn.exceptions import NotFittedError
+from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+
+SCALERS = {"standard": StandardScaler, "minmax": MinMaxScaler, "robust": RobustScaler}
+METHODS = (*SCALERS, "none")
+
+
+class Scaler:
+    """Per-column scaling fitted on the training rows only.
+
+    Parameters
+    ----------
+    method : {"standard", "minmax", "robust", "none"}
+        Which scikit-learn scaler to use (``"none"`` leaves values unchanged).
+
+    Attributes
+    ----------
+    columns_ : list of str
+        Column names seen in ``fit``.
+    scale_, offset_ : numpy.ndarray of shape (n_columns,)
+        ``transform(x) = x * scale_ + offset_``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> scaler = Scaler("minmax").fit(pd.DataFrame({"y": [0.0, 10.0]}))
+    >>> scaler.transform(pd.DataFrame({"y": [5.0]}))
+    array([[0.5]])
+    >>> scaler.inverse_transform([[0.5]], columns=["y"])
+    array([[5.]])
+    """
+
+    def __init__(self, method="standard"):
+        self.method = method
+
+    def fit(self, frame) -> "Scaler":
+        """Learn per-column statistics from ``frame`` (the training rows), NaN ignored."""
+        if self.method not in METHODS:
+            raise ValueError(f"`method` must be one of {list(METHODS)}. Received: method={self.method!r}")
+        values, columns = _values(frame)
+        if values.ndim != 2 or values.shape[0] == 0:
+            raise ValueError(f"Scaler.fit expects a non-empty 2-D table (rows x columns). "
+                             f"Received: shape={values.shape}")
+        all_nan = np.isnan(values).all(axis=0)
+        if all_nan.any():
+            raise ValueError(f"Every column needs at least one observed training value. "
+                             f"Received: only NaN in {[columns[i] for i in np.flatnonzero(all_nan)]}")
+        self.columns_ = columns
+        if self.method == "none":
+            self.state_ = {}
+            self.scale_, self.offset_ = np.ones(len(columns)), np.zeros(len(columns))
+            return self
+        estimator = SCALERS[self.method]().fit(values)
+        self.state_ = {k: _jsonable(v) for k, v in vars(estimator).items()
+                       if k.endswith("_") and k != "feature_names_in_"}
+        zeros = estimator.transform(np.zeros((1, len(columns))))[0]
+        ones = estimator.transform(np.ones((1, len(columns))))[0]
+        self.scale_, self.offset_ = ones - zeros, zeros
+        return self
+
+    def _coefficients(self, columns):
+        if not hasattr(self, "columns_"):
+            raise NotFittedError("This Scaler is not fitted yet. Call 'fit' with the training rows first.")
+        if columns is None:
+            return self.scale_, self.offset_
+        unknown = [c for c in columns if c not in self.columns_]
+        if unknown:
+            raise ValueError(f"`columns` must be among the fitted columns {self.columns_}. "
+                             f"Received: {unknown}")
+        idx = [self.columns_.index(c) for c in columns]
+        return self.scale_[idx], self.offset_[idx]
+
+    def _check_width(self, values, scale):
+        if values.shape[-1] != scale.shape[0]:
+            raise ValueError(f"Expected {scale.shape[0]} column(s) in the last axis. "
+                             f"Received: shape={values.shape}")
+
+    def transform(self, values, columns=None) -> np.ndarray:
+        """Scale an array/frame of shape ``(..., n_columns)``; ``columns`` picks a subset."""
+        values = _values(values)[0]
+        scale, offset = self._coefficients(columns)
+        self._check_width(values, scale)
+        return values * scale + offset
+
+    def inverse_transform(self, values, columns=None) -> np.ndarray:
+        """Undo :meth:`transform`, e.g. on forecasts ``(horizon, n_targets)`` with ``columns=targets``."""
+        values = _values(values)[0]
+        scale, offset = self._coefficients(columns)
+        self._check_width(values, scale)
+        return (values - offset) / scale
+
+    def to_dict(self) -> dict:
+        """JSON-ready state: method, columns, coefficients and the scikit-learn statistics."""
+        self._coefficients(None)
+        return {"method": self.method, "columns": self.columns_, "scale": self.scale_.tolist(),
+                "offset": self.offset_.tolist(), "sklearn_state": self.state_}
+
+    @classmethod
+    def from_dict(cls, state: dict) -> "Scaler":
+        try:
+            scaler = cls(state["method"])
+            scaler.columns_ = list(state["columns"])
+            scaler.scale_ = np.asarray(state["scale"], dtype="float64")
+            scaler.offset_ = np.asarray(state["offset"], dtype="float64")
+            scaler.state_ = dict(state.get("sklearn_state", {}))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"Invalid scaler state: expected keys method, columns, scale, offset. "
+                             f"Received: {exc!r}") from None
+        if not len(scaler.columns_) == len(scaler.scale_) == len(scaler.offset_):
+            raise ValueError("Invalid scaler state: columns, scale and offset differ in length. "
+                             f"Received: {len(scaler.columns_)}, {len(scaler.scale_)}, {len(scaler.offset_)}")
+        return scaler
+
+    def save(self, path) -> None:
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(self.to_dict(), fh, indent=2)
+
+    @classmethod
+    def load(cls, path) -> "Scaler":
+        with open(os.fspath(path), encoding="utf-8") as fh:
+            return cls.from_dict(json.load(fh))
+
+    def __repr__(self):
+        return f"Scaler(method={self.method!r})"
+
+
+def _values(data):
+    """(float array, column names) of a DataFrame, Series or array-like."""
+    if isinstance(data, pd.DataFrame):
+        return data.to_numpy(dtype="float64"), [str(c) for c in data.columns]
+    if isinstance(data, pd.Series):
+        return data.to_numpy(dtype="float64")[:, None], [str(data.name)]
+    values = np.asarray(data, dtype="float64")
+    names = [f"x{i}" for i in range(values.shape[-1])] if values.ndim >= 1 else []
+    return values, names
+
+
+def _jsonable(value):
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
