@@ -16,6 +16,7 @@ _EXPORTS = {
     "WindowSpec": "forecastrnn.data.windows",
     "list_datasets": "forecastrnn.datasets",
     "load_dataset": "forecastrnn.datasets",
+    "RNNForecaster": "forecastrnn.models.forecaster",
 }
 
 __all__ = ["__version__", *_EXPORTS]

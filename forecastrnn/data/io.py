@@ -248,7 +248,9 @@ def read_series(source, target=None, time_col=None, features=None, freq=None) ->
     else:
         detected = _detect_time_column(frame)
     if detected is None:
-        index = pd.RangeIndex(len(frame))
+        # Keep a unit-step integer index (e.g. a slice of an earlier frame), else number rows.
+        keep = isinstance(frame.index, pd.RangeIndex) and frame.index.step == 1
+        index = frame.index if keep else pd.RangeIndex(len(frame))
     elif isinstance(frame.index, pd.DatetimeIndex) and time_col is None:
         index = frame.index.tz_convert(None) if frame.index.tz is not None else frame.index
     else:

@@ -1,0 +1,1 @@
+"""Keras models. Submodules import TensorFlow; this package file does not."""

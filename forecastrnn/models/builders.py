@@ -1,0 +1,214 @@
+"""``build_recurrent_model``: the one Keras graph factory for forecasting and text classification.
+
+Fast path (cuDNN on GPU)
+------------------------
+Keras runs GRU and LSTM layers on the fused cuDNN kernel when all of these hold, and this
+builder keeps them whenever the caller allows:
+
+* ``activation="tanh"`` and ``recurrent_activation="sigmoid"`` (the builder always uses them);
+* ``recurrent_dropout == 0`` (any recurrent dropout switches to the generic loop);
+* masks, if any, are right-padded: real steps first, padding after (``pad_sequences`` with
+  ``padding="post"``); a mask with holes in the middle switches to the generic loop;
+* ``unroll=False``, ``use_bias=True`` and, for GRU, ``reset_after=True`` (the defaults).
+
+Input ``dropout`` keeps the fast path. ``SimpleRNN`` has no cuDNN kernel.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+from forecastrnn._tf import tensorflow
+
+tensorflow()
+import keras  # noqa: E402  (after the quiet TensorFlow import)
+
+CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM, "simplernn": keras.layers.SimpleRNN}
+HEADS = ("regression", "binary", "multiclass")
+MERGE_MODES = ("concat", "sum", "mul", "ave")
+
+
+@keras.saving.register_keras_serializable(package="forecastrnn")
+class LastValueResidual(keras.layers.Layer):
+    """Add the last observed input value of each target column to every forecast step.
+
+    With it the network learns the *change* from the last value, so an untrained network
+    already forecasts like the naive baseline and training has to beat it.
+
+    Inputs: ``[forecast (batch, horizon, n_targets), inputs (batch, window, n_features)]``.
+    """
+
+    def __init__(self, target_indices, **kwargs):
+        super().__init__(**kwargs)
+        self.target_indices = [int(i) for i in target_indices]
+
+    def call(self, forecast, inputs):
+        last = keras.ops.take(inputs[:, -1, :], self.target_indices, axis=-1)
+        return forecast + keras.ops.expand_dims(last, 1)
+
+    def get_config(self):
+        return {**super().get_config(), "target_indices": self.target_indices}
+
+
+def _check_units(units) -> list[int]:
+    items = [units] if isinstance(units, numbers.Integral) and not isinstance(units, bool) else units
+    try:
+        items = list(items)
+    except TypeError:
+        items = [None]
+    if not items or any(isinstance(u, bool) or not isinstance(u, numbers.Integral) or u <= 0
+                        for u in items):
+        raise ValueError("`units` must be a positive integer or a non-empty list of them. "
+                         f"Received: units={units!r}")
+    return [int(u) for u in items]
+
+
+def _check_fraction(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+        raise ValueError(f"`{name}` must be a number in [0, 1). Received: {name}={value!r}")
+    return float(value)
+
+
+def build_recurrent_model(
+    *,
+    input_shape=None,
+    vocab_size=None,
+    cell="gru",
+    units=32,
+    bidirectional=False,
+    merge_mode="concat",
+    dropout=0.0,
+    recurrent_dropout=0.0,
+    masking=False,
+    mask_value=0.0,
+    embedding_dim=32,
+    head="regression",
+    horizon=1,
+    n_targets=1,
+    n_classes=2,
+    residual_targets=None,
+    use_cudnn="auto",
+    seed=None,
+    name=None,
+):
+    """Build an uncompiled recurrent ``keras.Model`` for forecasting or sequence classification.
+
+    Exactly one of ``input_shape`` (numeric series) and ``vocab_size`` (token ids) is given.
+
+    Parameters
+    ----------
+    input_shape : tuple (window, n_features), optional
+        Numeric input: a window of ``n_features`` values per step.
+    vocab_size : int, optional
+        Token input of shape ``(None,)`` through ``Embedding(vocab_size, embedding_dim,
+        mask_zero=True)``: id 0 is padding and is masked.
+    cell : {"gru", "lstm", "simplernn"}
+    units : int or list of int
+        Units of each recurrent layer; a list stacks layers (all but the last return
+        sequences).
+    bidirectional : bool
+        Wrap every recurrent layer in ``keras.layers.Bidirectional``.
+    merge_mode : {"concat", "sum", "mul", "ave"}
+        How the two directions are combined.
+    dropout, recurrent_dropout : float in [0, 1)
+        Dropout on each recurrent layer's inputs and on its recurrent state.
+        ``recurrent_dropout > 0`` turns off the cuDNN kernel.
+    masking : bool
+        Numeric input only: add ``Masking(mask_value)`` so steps whose features all equal
+        ``mask_value`` (padding) are skipped.
+    mask_value : float
+    embedding_dim : int
+    head : {"regression", "binary", "multiclass"}
+        ``regression``: ``horizon * n_targets`` linear outputs reshaped to
+        ``(horizon, n_targets)``; ``binary``: one sigmoid unit; ``multiclass``:
+        ``n_classes`` softmax units.
+    horizon, n_targets : int
+        Regression output shape.
+    n_classes : int
+    residual_targets : list of int, optional
+        Regression on numeric input only: indices of the input features that hold the
+        targets; the last observed value of each is added to the output (the network
+        learns the change from it, see :class:`LastValueResidual`).
+    use_cudnn : "auto" or bool
+        GRU/LSTM only: ``"auto"`` uses cuDNN when the configuration allows; ``False`` is
+        needed for XLA (``jit_compile=True``).
+    seed : int, optional
+        Seed of the dropout layers.
+    name : str, optional
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled. Output shape ``(batch, horizon, n_targets)`` for regression,
+        ``(batch, 1)`` for binary, ``(batch, n_classes)`` for multiclass.
+
+    Raises
+    ------
+    ValueError
+        For any argument outside the values above, naming it and the value received.
+
+    Examples
+    --------
+    >>> model = build_recurrent_model(input_shape=(24, 3), cell="lstm", units=[32, 16],
+    ...                               horizon=6, n_targets=1)  # doctest: +SKIP
+    >>> model.output_shape  # doctest: +SKIP
+    (None, 6, 1)
+    """
+    if (input_shape is None) == (vocab_size is None):
+        raise ValueError("Exactly one of `input_shape` and `vocab_size` must be given. "
+                         f"Received: input_shape={input_shape!r}, vocab_size={vocab_size!r}")
+    if cell not in CELLS:
+        raise ValueError(f"`cell` must be one of {list(CELLS)}. Received: cell={cell!r}")
+    if head not in HEADS:
+        raise ValueError(f"`head` must be one of {list(HEADS)}. Received: head={head!r}")
+    if merge_mode not in MERGE_MODES:
+        raise ValueError(f"`merge_mode` must be one of {list(MERGE_MODES)}. "
+                         f"Received: merge_mode={merge_mode!r}")
+    layer_units = _check_units(units)
+    dropout = _check_fraction(dropout, "dropout")
+    recurrent_dropout = _check_fraction(recurrent_dropout, "recurrent_dropout")
+    for arg, value in (("horizon", horizon), ("n_targets", n_targets), ("embedding_dim", embedding_dim)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+            raise ValueError(f"`{arg}` must be a positive integer. Received: {arg}={value!r}")
+    if head == "multiclass" and (not isinstance(n_classes, numbers.Integral) or n_classes < 2):
+        raise ValueError(f"`n_classes` must be an integer >= 2. Received: n_classes={n_classes!r}")
+
+    if vocab_size is not None:
+        if isinstance(vocab_size, bool) or not isinstance(vocab_size, numbers.Integral) or vocab_size < 2:
+            raise ValueError(f"`vocab_size` must be an integer >= 2. Received: vocab_size={vocab_size!r}")
+        inputs = keras.Input(shape=(None,), dtype="int32", name="tokens")
+        x = keras.layers.Embedding(int(vocab_size), int(embedding_dim), mask_zero=True,
+                                   name="embedding")(inputs)
+    else:
+        shape = tuple(input_shape)
+        if len(shape) != 2 or any(not isinstance(s, numbers.Integral) or s <= 0 for s in shape):
+            raise ValueError("`input_shape` must be (window, n_features) with positive integers. "
+                             f"Received: input_shape={input_shape!r}")
+        inputs = keras.Input(shape=shape, name="window")
+        x = keras.layers.Masking(mask_value=mask_value, name="masking")(inputs) if masking else inputs
+
+    layer_cls = CELLS[cell]
+    for i, n_units in enumerate(layer_units):
+        extra = {} if cell == "simplernn" else {"use_cudnn": use_cudnn}
+        layer = layer_cls(n_units, dropout=dropout, recurrent_dropout=recurrent_dropout,
+                          return_sequences=i < len(layer_units) - 1, seed=seed,
+                          name=f"{cell}_{i}", **extra)
+        if bidirectional:
+            layer = keras.layers.Bidirectional(layer, merge_mode=merge_mode, name=f"bi{cell}_{i}")
+        x = layer(x)
+
+    if head == "regression":
+        x = keras.layers.Dense(int(horizon) * int(n_targets), name="forecast")(x)
+        outputs = keras.layers.Reshape((int(horizon), int(n_targets)), name="steps")(x)
+        if residual_targets is not None:
+            if vocab_size is not None:
+                raise ValueError("`residual_targets` needs numeric input. Received: a token model")
+            if len(residual_targets) != n_targets:
+                raise ValueError(f"`residual_targets` must list {n_targets} feature indices. "
+                                 f"Received: residual_targets={list(residual_targets)!r}")
+            outputs = LastValueResidual(residual_targets, name="last_value")(outputs, inputs)
+    elif head == "binary":
+        outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
+    else:
+        outputs = keras.layers.Dense(int(n_classes), activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name=name or f"{'bi' if bidirectional else ''}{cell}")

@@ -1,0 +1,521 @@
+"""``RNNForecaster``: a scikit-learn style recurrent forecaster with calibrated intervals.
+
+Prediction intervals
+--------------------
+Split-conformal calibration on the validation windows (never seen in training):
+
+* with dropout (``dropout`` or ``recurrent_dropout`` > 0): Monte-Carlo dropout runs the
+  network ``mc_samples`` times with dropout active; the spread ``s`` of those runs is the
+  local uncertainty, the nonconformity score of a validation forecast is ``|y - yhat| / s``
+  and the interval is ``yhat +/- q * s``;
+* without dropout: the score is ``|y - yhat|`` and the interval ``yhat +/- q``.
+
+``q`` is the ``ceil((n + 1) * level) / n`` empirical quantile of the ``n`` validation scores,
+taken separately for every forecast step and target, so intervals widen with the horizon.
+``yhat`` is always the deterministic (dropout-off) forecast.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+from forecastrnn import __version__
+from forecastrnn.data.io import read_series
+from forecastrnn.data.masking import add_missing_indicators, missing_columns
+from forecastrnn.data.scaling import Scaler
+from forecastrnn.data.split import split_series
+from forecastrnn.data.windows import WindowSpec, check_positive_int, make_dataset
+
+LOSSES = ("mse", "mae", "huber")
+MODEL_FILE, STATE_FILE = "model.keras", "forecaster.json"
+
+
+def future_index(last, freq, periods: int) -> pd.Index:
+    """The ``periods`` timestamps (or integer positions) after ``last``."""
+    if freq is None:
+        return pd.RangeIndex(int(last) + 1, int(last) + 1 + periods)
+    return pd.date_range(pd.Timestamp(last), periods=periods + 1, freq=freq)[1:]
+
+
+def conformal_quantile(scores, level: float) -> np.ndarray:
+    """Split-conformal quantile over axis 0: the ``ceil((n + 1) * level)``-th smallest score."""
+    scores = np.sort(np.asarray(scores, dtype="float64"), axis=0)
+    n = scores.shape[0]
+    rank = min(n, math.ceil((n + 1) * level))
+    return scores[rank - 1]
+
+
+def _check_level(level):
+    if level is not None and not (isinstance(level, float) and 0 < level < 1):
+        raise ValueError(f"`level` must be a float in (0, 1), e.g. 0.9. Received: level={level!r}")
+
+
+class RNNForecaster(BaseEstimator):
+    """Recurrent multi-step forecaster (GRU, LSTM or SimpleRNN) on lazily windowed data.
+
+    The network reads ``window`` past steps of every input column and forecasts the next
+    ``horizon`` steps of the target(s) at once. It is built inside ``fit`` through
+    :func:`forecastrnn.models.builders.build_recurrent_model`.
+
+    Parameters
+    ----------
+    cell : {"gru", "lstm", "simplernn"}
+    units : int or list of int
+        Units per recurrent layer; a list gives a stack (and overrides ``layers``).
+    layers : int
+        Number of stacked layers of ``units`` units when ``units`` is an int.
+    bidirectional : bool
+    dropout, recurrent_dropout : float in [0, 1)
+        Input and recurrent dropout of each recurrent layer; with either, intervals use
+        Monte-Carlo dropout. ``recurrent_dropout`` turns off cuDNN on GPU.
+    window, horizon, stride : int
+        Input length, forecast length and step between training windows.
+    scaler : {"standard", "minmax", "robust", "none"}
+        Fitted on the training rows only.
+    epochs, batch_size, learning_rate, patience : training settings (Adam, EarlyStopping on
+        the validation loss with the best weights restored).
+    loss : {"mse", "mae", "huber"}
+    residual : bool
+        Forecast the change from the last observed target value (an untrained network then
+        equals the naive forecast).
+    mc_samples : int
+        Dropout runs per forecast for intervals.
+    jit_compile : bool or "auto"
+        XLA compilation for training (it replaces the cuDNN kernel); "auto" uses it on CPU,
+        where it measured faster, and cuDNN on GPU.
+    random_state : int or None
+        Seeds weights, shuffling and dropout; with an int, forecasts on CPU are identical
+        across runs (TensorFlow op determinism is switched on).
+    verbose : "auto", 0, 1 or 2
+        Keras progress output during ``fit``.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+    scaler_ : Scaler
+    target_, features_ : list of str
+    freq_ : str or None
+    history_ : dict of per-epoch losses
+    n_train_rows_ : int
+
+    Examples
+    --------
+    >>> from forecastrnn import RNNForecaster, load_dataset  # doctest: +SKIP
+    >>> model = RNNForecaster(window=168, horizon=24, epochs=5, random_state=0)  # doctest: +SKIP
+    >>> model.fit(load_dataset("etth1"), target="OT").predict(level=0.9).head()  # doctest: +SKIP
+    """
+
+    def __init__(self, cell="gru", units=32, layers=1, bidirectional=False, dropout=0.0,
+                 recurrent_dropout=0.0, window=48, horizon=24, stride=1, scaler="standard",
+                 epochs=50, batch_size=64, learning_rate=1e-3, patience=5, loss="mse",
+                 residual=True, mc_samples=30, jit_compile="auto", random_state=None,
+                 verbose="auto"):
+        self.cell = cell
+        self.units = units
+        self.layers = layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.window = window
+        self.horizon = horizon
+        self.stride = stride
+        self.scaler = scaler
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.patience = patience
+        self.loss = loss
+        self.residual = residual
+        self.mc_samples = mc_samples
+        self.jit_compile = jit_compile
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def name(self) -> str:
+        """Short model name used in tables: ``gru``, ``bilstm`` ..."""
+        return f"{'bi' if self.bidirectional else ''}{self.cell}"
+
+    def _spec(self) -> WindowSpec:
+        return WindowSpec(self.window, self.horizon, self.stride)
+
+    def _layer_units(self):
+        if isinstance(self.units, (list, tuple)):
+            return list(self.units)
+        return [self.units] * check_positive_int(self.layers, "layers")
+
+    def _uses_dropout(self) -> bool:
+        return bool(self.dropout or self.recurrent_dropout)
+
+    def _seed(self):
+        from forecastrnn._tf import tensorflow
+
+        tf = tensorflow()
+        import keras
+
+        if self.random_state is not None:
+            keras.utils.set_random_seed(int(self.random_state))
+            # On CPU seeds suffice for identical runs (tests/test_forecaster.py checks it), and
+            # op determinism would switch XLA off; GPU kernels need it.
+            if _has_gpu():
+                tf.config.experimental.enable_op_determinism()
+
+    def _reset_dropout_seeds(self):
+        """Restart every dropout random stream so Monte-Carlo runs repeat exactly (also after load)."""
+        seed = 0 if self.random_state is None else int(self.random_state)
+        generators = [v for v in self.model_.variables if "seed_generator_state" in v.path]
+        for i, state in enumerate(generators):
+            state.assign(np.array([seed + i, 0], dtype=state.dtype))
+
+    def _model_inputs(self, frame: pd.DataFrame):
+        """Scaled inputs with indicator channels, and scaled targets: (n, F'), (n, T)."""
+        scaled = self.scaler_.transform(frame[self.features_])
+        inputs = add_missing_indicators(scaled, self.indicator_columns_)
+        idx = [self.features_.index(t) for t in self.target_]
+        return inputs, scaled[:, idx]
+
+    def _read(self, data, target=None, features=None, time_col=None) -> pd.DataFrame:
+        if isinstance(data, pd.DataFrame) and data.attrs.get("features") and target is None and features is None:
+            return data  # already through read_series
+        return read_series(data, target=target, time_col=time_col, features=features)
+
+    # ---------------------------------------------------------------------- fit
+    def fit(self, data, target=None, features=None, validation=0.2, time_col=None):
+        """Train on ``data``; the last ``validation`` share (or rows) validates and calibrates.
+
+        Parameters
+        ----------
+        data : CSV path, DataFrame, Series or array
+            Read through :func:`forecastrnn.read_series`.
+        target, features, time_col : see :func:`forecastrnn.read_series`.
+        validation : float or int
+            Fraction or number of final rows whose windows drive early stopping and
+            calibrate the intervals (0: none; intervals then use training residuals).
+
+        Returns
+        -------
+        self
+        """
+        spec = self._spec()
+        for arg in ("epochs", "batch_size", "mc_samples"):
+            check_positive_int(getattr(self, arg), arg)
+        if self.loss not in LOSSES:
+            raise ValueError(f"`loss` must be one of {list(LOSSES)}. Received: loss={self.loss!r}")
+        frame = self._read(data, target, features, time_col)
+        train, val, _ = split_series(frame, validation_size=validation, test_size=0,
+                                     window=spec.window, horizon=spec.horizon)
+        self.target_ = list(frame.attrs["target"])
+        self.features_ = list(frame.attrs["features"])
+        self.freq_ = frame.attrs.get("freq")
+        self.scaler_ = Scaler(self.scaler).fit(train[self.features_])
+        self.indicator_columns_ = missing_columns(train[self.features_]).tolist()
+        self.n_train_rows_ = len(train)
+        inputs, targets = self._model_inputs(frame)
+        n_train = len(train)
+        train_starts = spec.starts(len(frame), targets, end=n_train)
+        val_starts = spec.starts(len(frame), targets, first_target=n_train)
+        if train_starts.size == 0:
+            raise ValueError("No training window has complete targets. Received: "
+                             f"{n_train} training rows with window={spec.window}, horizon={spec.horizon}")
+
+        self._seed()
+        import keras
+
+        from forecastrnn.models.builders import build_recurrent_model
+
+        # XLA and cuDNN exclude each other. On CPU, XLA trains faster (benchmarks/bench_jit.py:
+        # GRU 1.2x, LSTM 1.5x on 2 cores); on GPU the cuDNN kernel wins.
+        jit = (not _has_gpu()) if self.jit_compile == "auto" else bool(self.jit_compile)
+
+        self.model_ = build_recurrent_model(
+            input_shape=(spec.window, inputs.shape[1]), cell=self.cell, units=self._layer_units(),
+            bidirectional=self.bidirectional, dropout=self.dropout,
+            recurrent_dropout=self.recurrent_dropout, horizon=spec.horizon,
+            n_targets=len(self.target_),
+            residual_targets=[self.features_.index(t) for t in self.target_] if self.residual else None,
+            use_cudnn=False if jit else "auto", seed=self.random_state)
+        self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.loss,
+                            jit_compile=jit)
+        train_ds = make_dataset(inputs, targets, spec, train_starts, self.batch_size, shuffle=True,
+                                seed=self.random_state)
+        val_ds = (make_dataset(inputs, targets, spec, val_starts, self.batch_size)
+                  if val_starts.size else None)
+        stop = keras.callbacks.EarlyStopping(monitor="val_loss" if val_ds is not None else "loss",
+                                             patience=self.patience, restore_best_weights=True)
+        history = self.model_.fit(train_ds, validation_data=val_ds, epochs=self.epochs,
+                                  callbacks=[stop], shuffle=False, verbose=self.verbose)
+        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+
+        calib_starts = val_starts
+        if calib_starts.size == 0:
+            warnings.warn("No validation windows: intervals are calibrated on training residuals "
+                          "and will be too narrow.", stacklevel=2)
+            calib_starts = train_starts
+        point, spread = self._forecast(inputs, calib_starts + spec.window, with_spread=True)
+        actual = np.stack([targets[s + spec.window: s + spec.span] for s in calib_starts])
+        actual = self.scaler_.inverse_transform(actual, columns=self.target_)
+        scores = np.abs(actual - point)
+        if spread is not None:
+            scores = scores / spread
+        self.calibration_scores_ = scores
+        self.last_index_ = frame.index[-1]
+        self.tail_ = frame.iloc[-spec.window:][self.features_].copy()
+        return self
+
+    # ------------------------------------------------------------------ predict
+    def _forecast(self, inputs, ends, with_spread=False):
+        """Forecasts from the windows ending before each of ``ends`` (original units).
+
+        Returns ``point`` of shape (n, horizon, n_targets) and, when ``with_spread`` and the
+        model has dropout, the Monte-Carlo standard deviation of the same shape (else None).
+        """
+        spec = self._spec()
+        starts = np.asarray(ends, dtype="int64") - spec.window
+        ds = make_dataset(inputs, None, spec, starts, batch_size=max(256, self.batch_size))
+        point = np.concatenate([self.model_(x, training=False).numpy() for x in ds])
+        point = self.scaler_.inverse_transform(point, columns=self.target_)
+        if not (with_spread and self._uses_dropout()):
+            return point, None
+        self._reset_dropout_seeds()
+        draws = []
+        for x in ds:
+            runs = np.stack([self.model_(x, training=True).numpy() for _ in range(self.mc_samples)])
+            draws.append(runs.std(axis=0))
+        scale = np.abs(self.scaler_._coefficients(self.target_)[0])
+        spread = np.concatenate(draws) / scale
+        return point, np.maximum(spread, 1e-6 * np.abs(point).mean() + 1e-12)
+
+    def forecast_origins(self, data, origins, level=None):
+        """Forecast ``horizon`` steps from several origins of one history.
+
+        Parameters
+        ----------
+        data : DataFrame, CSV path, Series or array
+            History with the training columns (read through ``read_series``).
+        origins : sequence of int
+            Row positions: the forecast from origin ``o`` uses rows ``[o - window, o)`` only
+            and covers rows ``o .. o + horizon - 1``.
+        level : float, optional
+            Interval level, e.g. 0.9.
+
+        Returns
+        -------
+        point : numpy.ndarray (n_origins, horizon, n_targets)
+        lower, upper : numpy.ndarray of the same shape, or None without ``level``
+        """
+        check_is_fitted(self, "model_")
+        return self._forecast_origins(self._align(data), origins, level)
+
+    def _forecast_origins(self, frame, origins, level):
+        _check_level(level)
+        origins = np.asarray(origins, dtype="int64")
+        if origins.size and (origins.min() < self.window or origins.max() > len(frame)):
+            raise ValueError(f"`origins` must lie in [{self.window}, {len(frame)}] (window={self.window} "
+                             f"rows of history are needed). Received: {origins.min()}..{origins.max()}")
+        inputs, _ = self._model_inputs(frame)
+        point, spread = self._forecast(inputs, origins, with_spread=level is not None)
+        if level is None:
+            return point, None, None
+        width = conformal_quantile(self.calibration_scores_, level)
+        if spread is not None:
+            width = width * spread
+        return point, point - width, point + width
+
+    def _align(self, data) -> pd.DataFrame:
+        """Read prediction history with the training columns, checking it fits the model."""
+        frame = read_series(data, target=self.target_, features=self.features_)
+        if self.freq_ is not None and frame.attrs.get("freq") != self.freq_:
+            raise ValueError(f"The history must have the training frequency {self.freq_!r}. "
+                             f"Received: frequency {frame.attrs.get('freq')!r}")
+        if len(frame) < self.window:
+            raise ValueError(f"The history must have at least window={self.window} rows. "
+                             f"Received: {len(frame)} rows")
+        return frame
+
+    def predict(self, data=None, horizon=None, level=None) -> pd.DataFrame:
+        """Forecast the steps after the end of ``data`` (default: the training data).
+
+        Parameters
+        ----------
+        data : DataFrame, CSV path, Series or array, optional
+            History with the training columns; its last ``window`` rows are used.
+        horizon : int, optional
+            Steps to return, at most the trained ``horizon`` (default: all of them).
+        level : float, optional
+            Add ``<target>_lower`` and ``<target>_upper`` interval columns at this level.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Shape ``(horizon, n_targets)`` (plus 2 interval columns per target), indexed by
+            the future timestamps.
+        """
+        if not hasattr(self, "model_"):
+            raise NotFittedError("This RNNForecaster is not fitted yet. Call 'fit' first.")
+        horizon = self.horizon if horizon is None else check_positive_int(horizon, "horizon")
+        if horizon > self.horizon:
+            raise ValueError(f"`horizon` must be at most the trained horizon {self.horizon}. "
+                             f"Received: horizon={horizon}")
+        frame = self._align(self.tail_ if data is None else data)
+        point, lower, upper = self._forecast_origins(frame, [len(frame)], level)
+        return forecast_frame(self.target_, future_index(frame.index[-1], self.freq_, horizon),
+                              point[0, :horizon], None if lower is None else lower[0, :horizon],
+                              None if upper is None else upper[0, :horizon])
+
+    def predict_interval(self, data=None, horizon=None, level=0.9) -> pd.DataFrame:
+        """Same as ``predict(..., level=level)``."""
+        return self.predict(data, horizon=horizon, level=level)
+
+    # -------------------------------------------------------------- save / load
+    def save(self, path, overwrite=False) -> str:
+        """Write ``path/model.keras`` and ``path/forecaster.json`` atomically. No pickle.
+
+        Raises
+        ------
+        FileExistsError
+            If ``path`` exists and ``overwrite`` is False.
+        """
+        check_is_fitted(self, "model_")
+        state = {
+            "format": "forecastrnn.RNNForecaster", "format_version": 1,
+            "params": self.get_params(),
+            "target": self.target_, "features": self.features_, "freq": self.freq_,
+            "indicator_columns": self.indicator_columns_, "n_train_rows": self.n_train_rows_,
+            "scaler": self.scaler_.to_dict(), "history": self.history_,
+            "calibration_scores": self.calibration_scores_.tolist(),
+            "tail": {"index": [str(i) for i in self.tail_.index], "values": self.tail_.to_numpy().tolist()},
+            "versions": _versions(),
+        }
+        return atomic_write_dir(path, overwrite, lambda tmp: (
+            self.model_.save(os.path.join(tmp, MODEL_FILE)),
+            _write_json(os.path.join(tmp, STATE_FILE), state)))
+
+    @classmethod
+    def load(cls, path) -> "RNNForecaster":
+        """Restore a forecaster written by :meth:`save` (Keras ``safe_mode`` on)."""
+        state = read_state(path, STATE_FILE, "forecastrnn.RNNForecaster")
+        try:
+            self = cls(**state["params"])
+            self.target_, self.features_ = list(state["target"]), list(state["features"])
+            self.freq_ = state["freq"]
+            self.indicator_columns_ = list(state["indicator_columns"])
+            self.n_train_rows_ = int(state["n_train_rows"])
+            self.scaler_ = Scaler.from_dict(state["scaler"])
+            self.history_ = state["history"]
+            self.calibration_scores_ = np.asarray(state["calibration_scores"], dtype="float64")
+            tail = state["tail"]
+            index = (pd.DatetimeIndex(tail["index"], freq=self.freq_) if self.freq_
+                     else pd.Index([int(i) for i in tail["index"]]))
+            self.tail_ = pd.DataFrame(tail["values"], index=index, columns=self.features_, dtype="float64")
+            self.last_index_ = self.tail_.index[-1]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"Corrupt forecaster state in {os.path.join(path, STATE_FILE)!r}: "
+                             f"expected the fields written by RNNForecaster.save. Received error: {exc}") from None
+        self.model_ = load_keras_model(os.path.join(path, MODEL_FILE))
+        return self
+
+
+def forecast_frame(targets, index, point, lower=None, upper=None) -> pd.DataFrame:
+    """Forecast table: one column per target, plus ``_lower``/``_upper`` when given."""
+    frame = pd.DataFrame(np.asarray(point), index=index, columns=list(targets))
+    if lower is not None:
+        for j, name in enumerate(targets):
+            frame[f"{name}_lower"] = lower[:, j]
+            frame[f"{name}_upper"] = upper[:, j]
+    return frame
+
+
+def _has_gpu() -> bool:
+    from forecastrnn._tf import tensorflow
+
+    return bool(tensorflow().config.list_physical_devices("GPU"))
+
+
+def _versions() -> dict:
+    import keras
+    import sklearn
+
+    from forecastrnn._tf import tensorflow
+
+    return {"forecastrnn": __version__, "tensorflow": tensorflow().__version__,
+            "keras": keras.__version__, "scikit-learn": sklearn.__version__, "pandas": pd.__version__}
+
+
+def _write_json(path, obj):
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(obj, fh, indent=1, default=str)
+
+
+def atomic_write_dir(path, overwrite: bool, write) -> str:
+    """Run ``write(tmp_dir)`` then move the folder to ``path`` in one rename.
+
+    An existing ``path`` is refused unless ``overwrite``; a failure leaves nothing behind.
+    """
+    path = os.path.abspath(os.fspath(path))
+    if os.path.exists(path) and not overwrite:
+        raise FileExistsError(f"{path!r} already exists. Pass overwrite=True (CLI: --overwrite) "
+                              "to replace it")
+    parent = os.path.dirname(path)
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=".tmp-", dir=parent)
+    try:
+        write(tmp)
+        if os.path.exists(path):
+            old = tempfile.mkdtemp(prefix=".old-", dir=parent)
+            os.replace(path, os.path.join(old, "x"))
+            os.replace(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)
+    return path
+
+
+def read_state(path, state_file: str, expected_format: str) -> dict:
+    """Read a saved model's JSON state, with clear errors for missing or corrupt files."""
+    path = os.fspath(path)
+    if not os.path.isdir(path):
+        raise ValueError(f"Expected a saved model directory. Received: {path!r} (not a directory)")
+    missing = [f for f in (MODEL_FILE, state_file) if not os.path.isfile(os.path.join(path, f))]
+    if missing:
+        raise ValueError(f"Incomplete model directory {path!r}: expected {MODEL_FILE} and "
+                         f"{state_file}. Received: {missing} missing")
+    try:
+        with open(os.path.join(path, state_file), encoding="utf-8") as fh:
+            state = json.load(fh)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"Corrupt {state_file} in {path!r}: expected JSON. Received error: {exc}") from None
+    if not isinstance(state, dict) or state.get("format") != expected_format:
+        raise ValueError(f"{os.path.join(path, state_file)!r} is not a {expected_format} state. "
+                         f"Received format={state.get('format') if isinstance(state, dict) else None!r}")
+    return state
+
+
+def load_keras_model(file: str):
+    """``keras.models.load_model`` with safe_mode, turning a broken file into a ValueError."""
+    from forecastrnn._tf import tensorflow
+
+    tensorflow()
+    import keras
+
+    import forecastrnn.models.builders  # noqa: F401  (registers the custom layers)
+
+    try:
+        return keras.models.load_model(file, compile=False, safe_mode=True)
+    except Exception as exc:  # Keras raises many types for a damaged archive
+        raise ValueError(f"Could not load the Keras model {file!r}: expected a valid .keras file. "
+                         f"Received error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None

@@ -1,0 +1,77 @@
+import itertools
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+from forecastrnn.models.builders import build_recurrent_model  # noqa: E402
+
+
+@pytest.mark.parametrize("cell, bidirectional, units", itertools.product(
+    ["gru", "lstm", "simplernn"], [False, True], [4, [6, 3]]))
+def test_shapes_for_every_cell_direction_and_stack(cell, bidirectional, units):
+    reg = build_recurrent_model(input_shape=(10, 3), cell=cell, units=units,
+                                bidirectional=bidirectional, horizon=5, n_targets=2)
+    assert reg.output_shape == (None, 5, 2)
+    assert reg(np.zeros((4, 10, 3), "float32")).shape == (4, 5, 2)
+    clf = build_recurrent_model(vocab_size=50, cell=cell, units=units, bidirectional=bidirectional,
+                                head="binary", embedding_dim=4)
+    assert clf(np.ones((3, 7), "int32")).shape == (3, 1)
+    multi = build_recurrent_model(vocab_size=50, cell=cell, units=units, head="multiclass", n_classes=4)
+    probs = multi(np.ones((2, 7), "int32")).numpy()
+    np.testing.assert_allclose(probs.sum(axis=1), 1, rtol=1e-5)
+    n_recurrent = len([l for l in reg.layers if cell in l.name])
+    assert n_recurrent == (1 if isinstance(units, int) else 2)
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm", "simplernn"])
+def test_padded_steps_do_not_change_the_output(cell):
+    keras.utils.set_random_seed(0)
+    model = build_recurrent_model(vocab_size=30, cell=cell, units=[5, 4], head="binary")
+    short = np.array([[3, 8, 12, 5]], dtype="int32")
+    padded = np.array([[3, 8, 12, 5, 0, 0, 0]], dtype="int32")
+    np.testing.assert_allclose(model(short).numpy(), model(padded).numpy(), rtol=1e-5, atol=1e-6)
+    numeric = build_recurrent_model(input_shape=(6, 2), cell=cell, units=4, masking=True, horizon=2)
+    x = np.random.default_rng(0).normal(size=(1, 6, 2)).astype("float32")
+    x_padded = x.copy()
+    x_padded[0, 4:] = 0.0  # two padding steps at the end
+    ref = build_recurrent_model(input_shape=(4, 2), cell=cell, units=4, horizon=2)
+    ref.set_weights(numeric.get_weights())
+    np.testing.assert_allclose(numeric(x_padded).numpy(), ref(x[:, :4]).numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_parameter_counts_follow_the_gate_counts():
+    counts = {cell: build_recurrent_model(input_shape=(5, 3), cell=cell, units=8).count_params()
+              for cell in ("gru", "lstm", "simplernn")}
+    dense = 8 * 1 + 1
+    assert counts["simplernn"] - dense == 3 * 8 + 8 * 8 + 8
+    assert counts["lstm"] - dense == 4 * (3 * 8 + 8 * 8 + 8)
+    assert counts["gru"] - dense == 3 * (3 * 8 + 8 * 8 + 2 * 8)  # reset_after: two biases
+    assert counts["lstm"] > counts["gru"] > counts["simplernn"]
+
+
+def test_residual_head_starts_from_the_last_value():
+    model = build_recurrent_model(input_shape=(4, 2), units=3, horizon=3, residual_targets=[1])
+    for layer in model.layers:
+        if layer.name == "forecast":
+            layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+    x = np.arange(16, dtype="float32").reshape(2, 4, 2)
+    np.testing.assert_allclose(model(x).numpy()[:, :, 0], [[7, 7, 7], [15, 15, 15]])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(input_shape=(5, 2), cell="rnn"), "`cell` must be one of .*Received: cell='rnn'"),
+    (dict(input_shape=(5, 2), units=0), r"`units` must be .*Received: units=0"),
+    (dict(input_shape=(5, 2), units=[]), r"Received: units=\[\]"),
+    (dict(input_shape=(5, 2), dropout=1.5), r"`dropout` must be a number in \[0, 1\). Received: dropout=1.5"),
+    (dict(input_shape=(5, 2), recurrent_dropout=-0.1), "recurrent_dropout=-0.1"),
+    (dict(input_shape=(5, 2), head="ranking"), "head='ranking'"),
+    (dict(input_shape=(5, 2), merge_mode="max"), "merge_mode='max'"),
+    (dict(input_shape=(5, 2), horizon=0), "horizon=0"),
+    (dict(), "Exactly one of `input_shape` and `vocab_size`"),
+    (dict(input_shape=(5,)), r"`input_shape` must be \(window, n_features\)"),
+    (dict(vocab_size=1), "vocab_size=1"),
+])
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        build_recurrent_model(**kwargs)

@@ -1,0 +1,146 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from contract import check_forecaster_contract
+from forecastrnn import RNNForecaster
+
+pytestmark = pytest.mark.slow
+FAST = dict(units=8, window=24, horizon=6, epochs=4, batch_size=32, verbose=0, jit_compile=False, mc_samples=10,
+            random_state=0)
+
+
+def sine(n=720, noise=0.2, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    y = np.sin(2 * np.pi * t / 24) + noise * rng.standard_normal(n)
+    return pd.DataFrame({"y": y}, index=pd.date_range("2022-01-01", periods=n, freq="h"))
+
+
+def heldout_mae(model, frame, origins):
+    point, _, _ = model.forecast_origins(frame, origins)
+    y = frame["y"].to_numpy()
+    actual = np.stack([y[o:o + model.horizon] for o in origins])
+    naive = np.abs(actual - y[origins - 1][:, None]).mean()
+    return np.abs(actual - point[..., 0]).mean(), naive
+
+
+def test_contract():
+    check_forecaster_contract(lambda: RNNForecaster(**{**FAST, "epochs": 1}), sine(300), horizon=6)
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_learns_to_beat_the_last_value(cell):
+    data = sine(900)
+    model = RNNForecaster(cell=cell, **{**FAST, "epochs": 8}).fit(data.iloc[:700])
+    mae, naive = heldout_mae(model, data, np.arange(700, 890, 3))
+    assert mae < 0.85 * naive, (mae, naive)
+
+
+@pytest.mark.parametrize("kwargs", [dict(bidirectional=True), dict(units=[8, 4]),
+                                    dict(layers=2, recurrent_dropout=0.2, dropout=0.1),
+                                    dict(cell="simplernn")])
+def test_variants_train(kwargs):
+    model = RNNForecaster(**{**FAST, "epochs": 2, **kwargs}).fit(sine(400))
+    assert len(model.history_["loss"]) == 2 and np.isfinite(model.history_["loss"]).all()
+    assert np.isfinite(model.predict(level=0.9).to_numpy()).all()
+
+
+def test_scaler_is_fitted_on_training_rows_only():
+    data = sine(400) + np.linspace(0, 10, 400)[:, None]  # a trend makes the leak visible
+    model = RNNForecaster(**{**FAST, "epochs": 1}).fit(data, validation=0.25)
+    assert model.n_train_rows_ == 300
+    np.testing.assert_allclose(model.scaler_.state_["mean_"], [data["y"].iloc[:300].mean()])
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.2])
+def test_interval_coverage_is_close_to_nominal(dropout):
+    data = sine(1400, noise=0.3, seed=1)
+    model = RNNForecaster(**{**FAST, "epochs": 5, "dropout": dropout, "mc_samples": 20}).fit(
+        data.iloc[:1000], validation=0.3)
+    origins = np.arange(1000, 1400 - 6)
+    _, lower, upper = model.forecast_origins(data, origins, level=0.9)
+    y = data["y"].to_numpy()
+    actual = np.stack([y[o:o + 6] for o in origins])[..., None]
+    coverage = ((actual >= lower) & (actual <= upper)).mean()
+    assert abs(coverage - 0.9) < 0.06, coverage
+
+
+def test_same_random_state_gives_identical_forecasts():
+    data = sine(400)
+    runs = [RNNForecaster(**{**FAST, "epochs": 2, "dropout": 0.1, "jit_compile": "auto"})
+            .fit(data).predict(level=0.9) for _ in range(2)]
+    pd.testing.assert_frame_equal(runs[0], runs[1])
+
+
+def test_multivariate_inputs_multiple_targets_and_other_history(tmp_path):
+    data = sine(400)
+    data["x"] = np.cos(np.arange(400) / 5)
+    data["z"] = data["y"] * 0.5
+    model = RNNForecaster(**{**FAST, "epochs": 1}).fit(data, target=["y", "z"])
+    assert model.features_ == ["y", "x", "z"] and model.target_ == ["y", "z"]
+    assert model.predict(level=0.5).shape == (6, 6)
+    other = model.predict(data.iloc[:200], horizon=3)
+    assert other.index[0] == data.index[200] and other.shape == (3, 2)
+    with pytest.raises(ValueError, match="at most the trained horizon 6. Received: horizon=7"):
+        model.predict(horizon=7)
+    with pytest.raises(ValueError, match="`features` must name columns"):
+        model.predict(data[["y", "z"]])
+    with pytest.raises(ValueError, match="at least window=24 rows. Received: 10 rows"):
+        model.predict(data.iloc[:10])
+
+
+def test_missing_inputs_get_indicators_and_missing_targets_are_skipped():
+    data = sine(400)
+    data.iloc[50:60, 0] = np.nan
+    model = RNNForecaster(**{**FAST, "epochs": 1}).fit(data)
+    assert model.indicator_columns_ == [0]
+    assert model.model_.input_shape == (None, 24, 2)
+    assert np.isfinite(model.predict().to_numpy()).all()
+
+
+def test_series_and_array_inputs():
+    y = sine(300)["y"]
+    assert RNNForecaster(**{**FAST, "epochs": 1}).fit(y).predict().shape == (6, 1)
+    forecast = RNNForecaster(**{**FAST, "epochs": 1}).fit(y.to_numpy()).predict()
+    assert list(forecast.index) == list(range(300, 306))
+
+
+def test_save_load_round_trip_and_refusals(tmp_path):
+    data = sine(300)
+    model = RNNForecaster(**{**FAST, "epochs": 1, "dropout": 0.1}).fit(data)
+    path = tmp_path / "model"
+    model.save(path)
+    assert sorted(p.name for p in path.iterdir()) == ["forecaster.json", "model.keras"]
+    state = json.loads((path / "forecaster.json").read_text())
+    assert state["params"]["cell"] == "gru" and state["target"] == ["y"]
+    loaded = RNNForecaster.load(path)
+    pd.testing.assert_frame_equal(loaded.predict(level=0.9), model.predict(level=0.9))
+    pd.testing.assert_frame_equal(loaded.predict(data.iloc[:100]), model.predict(data.iloc[:100]))
+    with pytest.raises(FileExistsError, match="already exists"):
+        model.save(path)
+    model.save(path, overwrite=True)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left
+
+    (path / "forecaster.json").write_text("{not json")
+    with pytest.raises(ValueError, match="Corrupt forecaster.json"):
+        RNNForecaster.load(path)
+    (path / "forecaster.json").unlink()
+    with pytest.raises(ValueError, match=r"Incomplete model directory.*\['forecaster.json'\] missing"):
+        RNNForecaster.load(path)
+    with pytest.raises(ValueError, match="not a directory"):
+        RNNForecaster.load(tmp_path / "nothing")
+
+
+def test_bad_parameters():
+    with pytest.raises(ValueError, match="`loss` must be one of"):
+        RNNForecaster(**{**FAST, "loss": "l3"}).fit(sine(200))
+    with pytest.raises(ValueError, match="window=0"):
+        RNNForecaster(**{**FAST, "window": 0}).fit(sine(200))
+    with pytest.raises(ValueError, match="Too little data"):
+        RNNForecaster(**FAST).fit(sine(30))
+    model = RNNForecaster(**{**FAST, "epochs": 1}).fit(sine(200))
+    with pytest.raises(ValueError, match="`level` must be a float in"):
+        model.predict(level=90)
