@@ -17,6 +17,12 @@ _EXPORTS = {
     "list_datasets": "forecastrnn.datasets",
     "load_dataset": "forecastrnn.datasets",
     "RNNForecaster": "forecastrnn.models.forecaster",
+    "NaiveForecaster": "forecastrnn.baselines",
+    "SeasonalNaiveForecaster": "forecastrnn.baselines",
+    "DriftForecaster": "forecastrnn.baselines",
+    "ARIMAForecaster": "forecastrnn.baselines",
+    "backtest": "forecastrnn.evaluation",
+    "compare": "forecastrnn.evaluation",
 }
 
 __all__ = ["__version__", *_EXPORTS]

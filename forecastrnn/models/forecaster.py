@@ -297,7 +297,7 @@ class RNNForecaster(BaseEstimator):
         spread = np.concatenate(draws) / scale
         return point, np.maximum(spread, 1e-6 * np.abs(point).mean() + 1e-12)
 
-    def forecast_origins(self, data, origins, level=None):
+    def forecast_origins(self, data, origins, horizon=None, level=None):
         """Forecast ``horizon`` steps from several origins of one history.
 
         Parameters
@@ -307,6 +307,8 @@ class RNNForecaster(BaseEstimator):
         origins : sequence of int
             Row positions: the forecast from origin ``o`` uses rows ``[o - window, o)`` only
             and covers rows ``o .. o + horizon - 1``.
+        horizon : int, optional
+            Steps to return, at most the trained ``horizon`` (default: all).
         level : float, optional
             Interval level, e.g. 0.9.
 
@@ -316,9 +318,16 @@ class RNNForecaster(BaseEstimator):
         lower, upper : numpy.ndarray of the same shape, or None without ``level``
         """
         check_is_fitted(self, "model_")
-        return self._forecast_origins(self._align(data), origins, level)
+        return self._forecast_origins(self._align(data), origins, self._horizon(horizon), level)
 
-    def _forecast_origins(self, frame, origins, level):
+    def _horizon(self, horizon) -> int:
+        horizon = self.horizon if horizon is None else check_positive_int(horizon, "horizon")
+        if horizon > self.horizon:
+            raise ValueError(f"`horizon` must be at most the trained horizon {self.horizon}. "
+                             f"Received: horizon={horizon}")
+        return horizon
+
+    def _forecast_origins(self, frame, origins, horizon, level):
         _check_level(level)
         origins = np.asarray(origins, dtype="int64")
         if origins.size and (origins.min() < self.window or origins.max() > len(frame)):
@@ -326,11 +335,12 @@ class RNNForecaster(BaseEstimator):
                              f"rows of history are needed). Received: {origins.min()}..{origins.max()}")
         inputs, _ = self._model_inputs(frame)
         point, spread = self._forecast(inputs, origins, with_spread=level is not None)
+        point = point[:, :horizon]
         if level is None:
             return point, None, None
-        width = conformal_quantile(self.calibration_scores_, level)
+        width = conformal_quantile(self.calibration_scores_, level)[:horizon]
         if spread is not None:
-            width = width * spread
+            width = width * spread[:, :horizon]
         return point, point - width, point + width
 
     def _align(self, data) -> pd.DataFrame:
@@ -364,15 +374,12 @@ class RNNForecaster(BaseEstimator):
         """
         if not hasattr(self, "model_"):
             raise NotFittedError("This RNNForecaster is not fitted yet. Call 'fit' first.")
-        horizon = self.horizon if horizon is None else check_positive_int(horizon, "horizon")
-        if horizon > self.horizon:
-            raise ValueError(f"`horizon` must be at most the trained horizon {self.horizon}. "
-                             f"Received: horizon={horizon}")
+        horizon = self._horizon(horizon)
         frame = self._align(self.tail_ if data is None else data)
-        point, lower, upper = self._forecast_origins(frame, [len(frame)], level)
+        point, lower, upper = self._forecast_origins(frame, [len(frame)], horizon, level)
         return forecast_frame(self.target_, future_index(frame.index[-1], self.freq_, horizon),
-                              point[0, :horizon], None if lower is None else lower[0, :horizon],
-                              None if upper is None else upper[0, :horizon])
+                              point[0], None if lower is None else lower[0],
+                              None if upper is None else upper[0])
 
     def predict_interval(self, data=None, horizon=None, level=0.9) -> pd.DataFrame:
         """Same as ``predict(..., level=level)``."""

@@ -1,0 +1,336 @@
+"""Forecast metrics, the rolling-origin backtest and the comparison table.
+
+Metrics (all in original units, NaN-safe: pairs with a missing value are left out)
+--------------------------------------------------------------------------------
+``mae``  mean |y - f|;  ``rmse``  sqrt(mean (y - f)^2);  ``mape``  100 mean |y - f| / |y|;
+``smape``  200 mean |y - f| / (|y| + |f|) (M4);  ``mase``  mae / mean |y_t - y_{t-m}| over the
+training series (M4: scaled by the in-sample seasonal naive error);  ``coverage``  share of
+``lower <= y <= upper``;  ``width``  mean ``upper - lower``;  ``pinball``  quantile loss.
+
+Backtest
+--------
+Origins are placed over the end of the series: with ``n`` rows the first origin is
+``n - (horizon + step * (n_windows - 1))`` and the others follow every ``step`` rows, so the
+test span is ``horizon + step * (n_windows - 1)`` rows. Every model is fitted once on the rows
+before the first origin (or, with ``refit=k``, again on the rows before every k-th origin) and
+forecasts from exactly the same origins, each forecast reading only the rows before its origin.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+from forecastrnn.data.io import read_series
+from forecastrnn.data.windows import check_positive_int
+
+
+def _pairs(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true, dtype="float64"), np.asarray(y_pred, dtype="float64")
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"`y_true` and `y_pred` must have the same shape. Received: "
+                         f"{y_true.shape} and {y_pred.shape}")
+    ok = ~(np.isnan(y_true) | np.isnan(y_pred))
+    return y_true[ok], y_pred[ok]
+
+
+def _mean(values) -> float:
+    return float(np.mean(values)) if len(values) else float("nan")
+
+
+def mae(y_true, y_pred) -> float:
+    """Mean absolute error."""
+    t, p = _pairs(y_true, y_pred)
+    return _mean(np.abs(t - p))
+
+
+def rmse(y_true, y_pred) -> float:
+    """Root mean squared error."""
+    t, p = _pairs(y_true, y_pred)
+    return float(np.sqrt(_mean((t - p) ** 2)))
+
+
+def mape(y_true, y_pred) -> float:
+    """Mean absolute percentage error in % (pairs with ``y_true == 0`` are left out)."""
+    t, p = _pairs(y_true, y_pred)
+    nz = t != 0
+    return 100 * _mean(np.abs(t[nz] - p[nz]) / np.abs(t[nz]))
+
+
+def smape(y_true, y_pred) -> float:
+    """Symmetric MAPE in % as in M4: ``200 mean |y - f| / (|y| + |f|)`` (0/0 counts as 0)."""
+    t, p = _pairs(y_true, y_pred)
+    denom = np.abs(t) + np.abs(p)
+    return 200 * _mean(np.divide(np.abs(t - p), denom, out=np.zeros_like(denom), where=denom > 0))
+
+
+def mase_scale(y_train, season_length: int = 1) -> float:
+    """In-sample seasonal naive MAE: mean |y_t - y_{t-m}| over the training series."""
+    y = np.asarray(y_train, dtype="float64")
+    m = season_length if len(y) > season_length else 1
+    return _mean(np.abs(y[m:] - y[:-m])[~np.isnan(y[m:] - y[:-m])])
+
+
+def mase(y_true, y_pred, y_train, season_length: int = 1) -> float:
+    """Mean absolute scaled error (M4 definition)."""
+    return mae(y_true, y_pred) / mase_scale(y_train, season_length)
+
+
+def coverage(y_true, lower, upper) -> float:
+    """Share of actual values inside ``[lower, upper]``."""
+    y, lo, up = (np.asarray(a, dtype="float64") for a in (y_true, lower, upper))
+    ok = ~(np.isnan(y) | np.isnan(lo) | np.isnan(up))
+    return _mean(((y >= lo) & (y <= up))[ok])
+
+
+def interval_width(lower, upper) -> float:
+    """Mean width ``upper - lower``."""
+    lo, up = _pairs(lower, upper)
+    return _mean(up - lo)
+
+
+def pinball(y_true, y_quantile, quantile: float) -> float:
+    """Pinball (quantile) loss of a forecast of the ``quantile`` quantile."""
+    t, q = _pairs(y_true, y_quantile)
+    diff = t - q
+    return _mean(np.maximum(quantile * diff, (quantile - 1) * diff))
+
+
+# ----------------------------------------------------------------------- backtest
+def origins_for(n_rows: int, horizon: int, n_windows: int, step: int) -> np.ndarray:
+    """Row positions of the backtest origins (see the module docstring)."""
+    for name, value in (("horizon", horizon), ("n_windows", n_windows), ("step", step)):
+        check_positive_int(value, name)
+    span = horizon + step * (n_windows - 1)
+    if span >= n_rows:
+        raise ValueError(f"The backtest needs horizon + step * (n_windows - 1) = {span} test rows "
+                         f"plus training rows before them. Received: {n_rows} rows")
+    return n_rows - span + step * np.arange(n_windows)
+
+
+def _model_name(model) -> str:
+    return getattr(model, "name", type(model).__name__.lower())
+
+
+def _as_named(models) -> dict:
+    if isinstance(models, dict):
+        return dict(models)
+    if not isinstance(models, (list, tuple)):
+        models = [models]
+    named = {}
+    for model in models:
+        name = _model_name(model)
+        if name in named:
+            raise ValueError(f"Model names must be unique; pass a dict to name them. Received: two "
+                             f"models named {name!r}")
+        named[name] = model
+    return named
+
+
+def _run_model(model, frame, origins, horizon, level, refit, fit_kwargs):
+    """Fit (a clone of) one model and forecast from every origin; arrays (n, h, T)."""
+    every = len(origins) if not refit else (1 if refit is True else check_positive_int(refit, "refit"))
+    parts = []
+    for first in range(0, len(origins), every):
+        chunk = origins[first:first + every]
+        fitted = clone(model).fit(frame.iloc[:chunk[0]], **fit_kwargs)
+        parts.append(fitted.forecast_origins(frame, chunk, horizon=horizon, level=level))
+    stack = [np.concatenate([p[i] for p in parts]) if parts[0][i] is not None else None for i in range(3)]
+    return stack, fitted
+
+
+def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=False, target=None,
+             n_jobs=1, progress=None, return_models=False):
+    """Rolling-origin evaluation of several models on exactly the same origins.
+
+    Parameters
+    ----------
+    models : forecaster, list of forecasters or dict name -> forecaster
+        Unfitted models with ``fit(data)`` and ``forecast_origins(...)``: ``RNNForecaster``
+        and the baselines. Each is cloned and fitted on the rows before the first origin.
+    data : CSV path, DataFrame, Series or array
+    horizon : int
+        Steps forecast from every origin.
+    n_windows : int
+        Number of origins.
+    step : int, optional
+        Rows between origins (default: ``horizon``, non-overlapping test windows).
+    level : float or None
+        Interval level (None: no intervals).
+    refit : bool or int
+        False: fit once; True: refit before every origin; k: refit before every k-th origin.
+    target : str or list, optional
+    n_jobs : int
+        Run models that are not neural networks in parallel processes (joblib).
+    progress : callable, optional
+        Called as ``progress(name)`` before each model runs.
+    return_models : bool
+        Also return the dict of fitted models (fitted before the last refit).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: one row per model, origin, step and target with columns ``model``, ``target``,
+        ``origin`` (time of the last observation used), ``time``, ``step``, ``y_true``,
+        ``y_pred``, ``lower``, ``upper``.
+    """
+    frame = data if isinstance(data, pd.DataFrame) and "target" in data.attrs and target is None \
+        else read_series(data, target=target)
+    targets = frame.attrs["target"]
+    step = horizon if step is None else step
+    origins = origins_for(len(frame), horizon, n_windows, step)
+    named = _as_named(models)
+    fit_kwargs = {"target": targets}
+
+    def run(name, model):
+        if progress is not None:
+            progress(name)
+        return _run_model(model, frame, origins, horizon, level, refit, fit_kwargs)
+
+    # Baselines may run in parallel processes; networks stay here (TensorFlow uses the cores).
+    from forecastrnn.baselines import _Baseline
+
+    baselines = {k: m for k, m in named.items() if isinstance(m, _Baseline)}
+    results = {}
+    if n_jobs != 1 and len(baselines) > 1:
+        from joblib import Parallel, delayed
+
+        if progress is not None:
+            progress(", ".join(baselines) + f" (in parallel, n_jobs={n_jobs})")
+        outs = Parallel(n_jobs=n_jobs)(delayed(_run_model)(m, frame, origins, horizon, level, refit,
+                                                           fit_kwargs) for m in baselines.values())
+        results.update(zip(baselines, outs))
+    results.update({k: run(k, m) for k, m in named.items() if k not in results})
+
+    y = frame[targets].to_numpy()
+    steps = np.arange(horizon)
+    actual = y[origins[:, None] + steps[None, :]]  # (n_windows, horizon, n_targets)
+    index = frame.index
+    rows = []
+    for name in named:
+        (point, lower, upper), _ = results[name]
+        for j, t in enumerate(targets):
+            rows.append(pd.DataFrame({
+                "model": name, "target": t,
+                "origin": np.repeat(index[origins - 1], horizon),
+                "time": index[(origins[:, None] + steps[None, :]).ravel()],
+                "step": np.tile(steps + 1, len(origins)),
+                "y_true": actual[..., j].ravel(), "y_pred": point[..., j].ravel(),
+                "lower": np.nan if lower is None else lower[..., j].ravel(),
+                "upper": np.nan if upper is None else upper[..., j].ravel(),
+            }))
+    table = pd.concat(rows, ignore_index=True)
+    table.attrs.update(first_origin=int(origins[0]), season_length=_season(frame), targets=targets)
+    if return_models:
+        return table, {k: results[k][1] for k in named}
+    return table
+
+
+def _season(frame) -> int:
+    from forecastrnn.baselines import season_length_for
+
+    return season_length_for(frame.attrs.get("freq"))
+
+
+def summarize(table: pd.DataFrame, train, season_length: int | None = None, reference="naive") -> pd.DataFrame:
+    """Summary of a backtest: one row per model, sorted by MASE.
+
+    Parameters
+    ----------
+    table : DataFrame from :func:`backtest`
+    train : DataFrame or array
+        The training rows (before the first origin) of the target(s), for the MASE scale.
+    season_length : int, optional
+        MASE season (default: from the backtest's frequency).
+    reference : str
+        Model whose MAE defines ``skill_%`` = ``100 * (1 - mae / mae_reference)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``model``; columns ``mae``, ``rmse``, ``smape``, ``mase``, ``coverage``,
+        ``width``, ``skill_%``.
+    """
+    m = table.attrs.get("season_length", 1) if season_length is None else season_length
+    train = train if isinstance(train, pd.DataFrame) else pd.DataFrame(np.asarray(train).reshape(len(train), -1))
+    scales = {t: mase_scale(train[t] if t in train else train.iloc[:, i], m)
+              for i, t in enumerate(table["target"].unique())}
+    rows = {}
+    for name, part in table.groupby("model", sort=False):
+        per_target = []
+        for t, p in part.groupby("target", sort=False):
+            per_target.append({
+                "mae": mae(p.y_true, p.y_pred), "rmse": rmse(p.y_true, p.y_pred),
+                "smape": smape(p.y_true, p.y_pred), "mase": mae(p.y_true, p.y_pred) / scales[t],
+                "coverage": coverage(p.y_true, p.lower, p.upper), "width": interval_width(p.lower, p.upper)})
+        rows[name] = pd.DataFrame(per_target).mean()
+    summary = pd.DataFrame(rows).T
+    summary.index.name = "model"
+    if reference in summary.index:
+        summary["skill_%"] = 100 * (1 - summary["mae"] / summary.loc[reference, "mae"])
+    else:
+        summary["skill_%"] = np.nan
+    return summary.sort_values("mase")
+
+
+def default_baselines(names=("naive", "seasonal_naive", "arima"), horizon=1) -> dict:
+    """Baseline instances by name: naive, seasonal_naive (seasonal-naive), drift, arima."""
+    from forecastrnn.baselines import (ARIMAForecaster, DriftForecaster, NaiveForecaster,
+                                       SeasonalNaiveForecaster)
+
+    known = {"naive": NaiveForecaster, "seasonal_naive": SeasonalNaiveForecaster,
+             "drift": DriftForecaster, "arima": ARIMAForecaster}
+    out = {}
+    for name in names:
+        key = name.replace("-", "_").lower()
+        if key not in known:
+            raise ValueError(f"Baselines must be among {sorted(known)}. Received: {name!r}")
+        out[key] = known[key](horizon=horizon)
+    return out
+
+
+def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima"), horizon=24,
+            n_windows=10, step=None, level=0.9, refit=False, target=None, n_jobs=1,
+            progress=None, return_backtest=False):
+    """Backtest RNN model(s) and baselines on the same origins and summarise.
+
+    Parameters
+    ----------
+    data : CSV path, DataFrame, Series or array
+    models : RNNForecaster, list or dict, optional
+        Recurrent model(s) (default: one GRU with the given ``horizon``).
+    baselines : sequence of str
+        Names from :func:`default_baselines` (the naive baseline is always added: skill is
+        measured against it).
+    horizon, n_windows, step, level, refit, target, n_jobs, progress : see :func:`backtest`.
+    return_backtest : bool
+        Also return the tidy backtest table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`summarize` output (and the backtest table when asked).
+
+    Examples
+    --------
+    >>> from forecastrnn import RNNForecaster, compare, load_dataset  # doctest: +SKIP
+    >>> print(compare(load_dataset("airline"), RNNForecaster(window=24, horizon=12),
+    ...               horizon=12, n_windows=3))  # doctest: +SKIP
+    """
+    frame = read_series(data, target=target)
+    if models is None:
+        from forecastrnn.models.forecaster import RNNForecaster
+
+        models = RNNForecaster(horizon=horizon)
+    named = _as_named(models)
+    for name, model in named.items():
+        if getattr(model, "horizon", horizon) < horizon:
+            raise ValueError(f"Model {name!r} forecasts {model.horizon} steps. Received: horizon={horizon}")
+    names = ["naive"] + [b for b in baselines if b.replace("-", "_") != "naive"]
+    named.update(default_baselines(names, horizon))
+    table = backtest(named, frame, horizon, n_windows, step, level, refit, n_jobs=n_jobs,
+                     progress=progress)
+    train = frame.iloc[: table.attrs["first_origin"]][frame.attrs["target"]]
+    summary = summarize(table, train)
+    return (summary, table) if return_backtest else summary

@@ -1,0 +1,111 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from contract import check_forecaster_contract
+from forecastrnn.baselines import (ARIMAForecaster, DriftForecaster, NaiveForecaster,
+                                   SeasonalNaiveForecaster, _naive, _seasonal_naive,
+                                   season_length_for)
+
+
+def hourly(values):
+    return pd.DataFrame({"y": np.asarray(values, dtype=float)},
+                        index=pd.date_range("2020-01-01", periods=len(values), freq="h"))
+
+
+def ar1(n=600, phi=0.7, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.zeros(n)
+    for t in range(1, n):
+        y[t] = phi * y[t - 1] + rng.standard_normal()
+    return hourly(y)
+
+
+def test_exact_naive_and_seasonal_naive():
+    y = np.arange(10.0)
+    np.testing.assert_array_equal(_naive(y, [4, 10], 3), [[3, 3, 3], [9, 9, 9]])
+    np.testing.assert_array_equal(_seasonal_naive(y, [6, 10], 5, m=3), [[3, 4, 5, 3, 4], [7, 8, 9, 7, 8]])
+    with_gap = np.array([1.0, 2.0, np.nan])
+    np.testing.assert_array_equal(_naive(with_gap, [3], 2), [[2, 2]])
+
+
+def test_forecasters_exact_values_and_index():
+    data = hourly(np.arange(48.0) % 24)
+    naive = NaiveForecaster(horizon=3).fit(data).predict()
+    np.testing.assert_array_equal(naive["y"], [23, 23, 23])
+    assert naive.index[0] == pd.Timestamp("2020-01-03 00:00")
+    seasonal = SeasonalNaiveForecaster(horizon=26).fit(data).predict()
+    np.testing.assert_array_equal(seasonal["y"], np.arange(26) % 24)
+    drift = DriftForecaster(horizon=2).fit(hourly([1.0, 3.0, 5.0])).predict()
+    np.testing.assert_allclose(drift["y"], [7, 9])
+
+
+def test_naive_interval_widens_like_a_random_walk():
+    y = np.cumsum(np.random.default_rng(0).standard_normal(500))
+    fc = NaiveForecaster(horizon=4).fit(hourly(y)).predict(level=0.95)
+    half = (fc["y_upper"] - fc["y"]).to_numpy()
+    sigma = np.sqrt(np.mean(np.diff(y) ** 2))
+    np.testing.assert_allclose(half, 1.959964 * sigma * np.sqrt([1, 2, 3, 4]), rtol=1e-5)
+
+
+@pytest.mark.parametrize("freq, m", [("h", 24), ("D", 7), ("W-SUN", 52), ("MS", 12), ("ME", 12),
+                                     ("QS-JAN", 4), ("B", 5), ("YS", 1), ("2h", 12), (None, 1)])
+def test_season_length_from_frequency(freq, m):
+    assert season_length_for(freq) == m
+
+
+@pytest.mark.parametrize("make", [lambda: NaiveForecaster(horizon=5),
+                                  lambda: SeasonalNaiveForecaster(horizon=5),
+                                  lambda: DriftForecaster(horizon=5),
+                                  lambda: ARIMAForecaster(order=(1, 0, 0), horizon=5)])
+def test_contract(make):
+    check_forecaster_contract(make, ar1(200), horizon=5)
+
+
+def test_arima_recovers_ar1_coefficient_and_covers():
+    data = ar1(1200, phi=0.7)
+    model = ARIMAForecaster(horizon=1).fit(data.iloc[:800])
+    results = model.states_[0]["results"]
+    assert results.model.order[1] == 0
+    fixed = ARIMAForecaster(order=(1, 0, 0)).fit(data.iloc[:800]).states_[0]["results"]
+    assert abs(fixed.params[list(fixed.model.param_names).index("ar.L1")] - 0.7) < 0.06
+    _, lower, upper = model.forecast_origins(data, np.arange(800, 1200), level=0.9)
+    y = data["y"].to_numpy()[800:1200]
+    covered = ((y >= lower[:, 0, 0]) & (y <= upper[:, 0, 0])).mean()
+    assert abs(covered - 0.9) < 0.05, covered
+
+
+def test_arima_long_season_uses_fourier_terms_and_forecasts_the_cycle():
+    t = np.arange(24 * 30)
+    y = 10 + 3 * np.sin(2 * np.pi * t / 24) + 0.3 * np.random.default_rng(1).standard_normal(len(t))
+    model = ARIMAForecaster(horizon=24).fit(hourly(y))
+    assert model.states_[0]["results"].model.k_exog == 6  # three sine/cosine pairs
+    forecast = model.predict()["y"].to_numpy()
+    truth = 10 + 3 * np.sin(2 * np.pi * np.arange(len(t), len(t) + 24) / 24)
+    assert np.abs(forecast - truth).mean() < 0.5
+
+
+def test_arima_seasonal_monthly_and_exogenous():
+    t = np.arange(120)
+    rng = np.random.default_rng(2)
+    y = 50 + 0.5 * t + 8 * np.sin(2 * np.pi * t / 12) + rng.standard_normal(120)
+    monthly = pd.DataFrame({"y": y}, index=pd.date_range("2010-01", periods=120, freq="MS"))
+    model = ARIMAForecaster(horizon=12).fit(monthly)
+    assert model.season_length_ == 12
+    mae = np.abs(model.forecast_origins(monthly, [108], 12)[0].ravel() - y[108:]).mean()
+    assert mae < 3
+    x = rng.standard_normal(300)
+    data = hourly(2 * x + 0.1 * rng.standard_normal(300))
+    data.insert(0, "x", x)
+    exo = ARIMAForecaster(order=(0, 0, 0), exog=["x"], season_length=1).fit(data.iloc[:250])
+    point, _, _ = exo.forecast_origins(data, np.arange(250, 299), 1)
+    assert np.abs(point[:, 0, 0] - data["y"].to_numpy()[250:299]).mean() < 0.2
+    with pytest.raises(ValueError, match="needs future values"):
+        exo.predict()
+
+
+def test_errors():
+    with pytest.raises(ValueError, match=r"`season_length` must be a positive integer. Received: season_length=0"):
+        SeasonalNaiveForecaster(season_length=0).fit(ar1(50))
+    with pytest.raises(ValueError, match=r"`origins` must lie in"):
+        SeasonalNaiveForecaster(horizon=2).fit(ar1(100)).forecast_origins(ar1(100), [3])

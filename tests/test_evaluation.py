@@ -1,0 +1,115 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecastrnn import RNNForecaster
+from forecastrnn.baselines import ARIMAForecaster, NaiveForecaster, SeasonalNaiveForecaster
+from forecastrnn.evaluation import (backtest, compare, coverage, interval_width, mae, mape, mase,
+                                    origins_for, pinball, rmse, smape, summarize)
+
+
+def test_metrics_exact_values():
+    y, f = np.array([1.0, 2.0, 4.0]), np.array([2.0, 2.0, 1.0])
+    assert mae(y, f) == pytest.approx(4 / 3)
+    assert rmse(y, f) == pytest.approx(np.sqrt(10 / 3))
+    assert mape(y, f) == pytest.approx(100 * (1 + 0 + 0.75) / 3)
+    assert smape(y, f) == pytest.approx(200 * (1 / 3 + 0 + 3 / 5) / 3)
+    # In-sample seasonal differences with m=2 of [1, 3, 2, 6]: |2-1|, |6-3| -> scale 2.
+    assert mase(y, f, [1.0, 3.0, 2.0, 6.0], season_length=2) == pytest.approx((4 / 3) / 2)
+    assert coverage(y, [0, 2.5, 3], [1.5, 3, 5]) == pytest.approx(2 / 3)
+    assert interval_width([0, 1], [2, 5]) == pytest.approx(3)
+    assert pinball([1.0, 3.0], [2.0, 2.0], 0.9) == pytest.approx((0.1 * 1 + 0.9 * 1) / 2)
+
+
+def test_metrics_skip_nan_pairs():
+    assert mae([1.0, np.nan, 3.0], [2.0, 5.0, np.nan]) == 1.0
+    assert smape([0.0], [0.0]) == 0.0
+    with pytest.raises(ValueError, match="same shape"):
+        mae([1.0], [1.0, 2.0])
+
+
+def test_origin_arithmetic():
+    np.testing.assert_array_equal(origins_for(100, horizon=5, n_windows=3, step=2), [91, 93, 95])
+    with pytest.raises(ValueError, match=r"horizon \+ step \* \(n_windows - 1\) = 25 test rows.*Received: 20 rows"):
+        origins_for(20, horizon=5, n_windows=11, step=2)
+
+
+def series(n=300, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    y = 5 + np.sin(2 * np.pi * t / 24) + 0.2 * rng.standard_normal(n)
+    return pd.DataFrame({"y": y}, index=pd.date_range("2021-01-01", periods=n, freq="h"))
+
+
+def test_backtest_table_is_tidy_and_origins_shared():
+    data = series()
+    table = backtest([NaiveForecaster(), SeasonalNaiveForecaster()], data, horizon=4, n_windows=3, step=2)
+    assert list(table.columns) == ["model", "target", "origin", "time", "step", "y_true", "y_pred",
+                                   "lower", "upper"]
+    assert len(table) == 2 * 3 * 4
+    origins = table.groupby("model")["origin"].apply(lambda s: tuple(s.unique()))
+    assert origins["naive"] == origins["seasonal_naive"] == tuple(data.index[[291, 293, 295]])
+    first = table[(table.model == "naive") & (table.origin == data.index[291])]
+    np.testing.assert_array_equal(first.y_pred, data.y.iloc[291])
+    np.testing.assert_array_equal(first.y_true, data.y.iloc[292:296])
+    assert (first.time == data.index[292:296]).all()
+
+
+@pytest.mark.parametrize("model", [NaiveForecaster(), SeasonalNaiveForecaster(),
+                                   ARIMAForecaster(order=(1, 0, 1)),
+                                   pytest.param(RNNForecaster(units=4, window=12, horizon=3, epochs=1,
+                                                              verbose=0, jit_compile=False,
+                                                              random_state=0), marks=pytest.mark.slow)])
+def test_no_forecast_sees_data_after_its_origin(model):
+    data = series()
+    before = backtest(model, data, horizon=3, n_windows=6, step=3)
+    perturbed = data.copy()
+    perturbed.iloc[-6:] += 100.0  # change only the last two test windows' rows
+    after = backtest(model, perturbed, horizon=3, n_windows=6, step=3)
+    early = before.origin < data.index[-7]
+    np.testing.assert_allclose(after.y_pred[early], before.y_pred[early])
+    np.testing.assert_allclose(after.lower[early], before.lower[early])
+    assert not np.allclose(after.y_pred[~early], before.y_pred[~early]) or isinstance(model, SeasonalNaiveForecaster)
+
+
+def test_refit_every_origin_matches_manual_refits():
+    data = series(200)
+    table = backtest(ARIMAForecaster(order=(1, 0, 0)), data, horizon=2, n_windows=3, step=5,
+                     refit=True, level=None)
+    for origin in origins_for(200, 2, 3, 5):
+        manual = ARIMAForecaster(order=(1, 0, 0), horizon=2).fit(data.iloc[:origin]).predict()
+        got = table[table.origin == data.index[origin - 1]].y_pred.to_numpy()
+        np.testing.assert_allclose(got, manual["y"].to_numpy(), rtol=1e-6)
+
+
+def test_parallel_baselines_equal_serial():
+    data = series()
+    models = [NaiveForecaster(), SeasonalNaiveForecaster(), ARIMAForecaster(order=(1, 0, 0))]
+    serial = backtest(models, data, horizon=3, n_windows=4)
+    parallel = backtest(models, data, horizon=3, n_windows=4, n_jobs=2)
+    pd.testing.assert_frame_equal(serial, parallel)
+
+
+def test_summary_columns_ordering_and_skill():
+    data = series()
+    table = backtest([NaiveForecaster(), SeasonalNaiveForecaster()], data, horizon=24, n_windows=3)
+    summary = summarize(table, data.iloc[:table.attrs["first_origin"]])
+    assert list(summary.columns) == ["mae", "rmse", "smape", "mase", "coverage", "width", "skill_%"]
+    assert list(summary.index) == ["seasonal_naive", "naive"]  # sorted by MASE
+    assert summary.loc["naive", "skill_%"] == 0
+    assert summary.loc["seasonal_naive", "skill_%"] > 30
+
+
+@pytest.mark.slow
+def test_compare_one_call():
+    data = series(400)
+    rnn = RNNForecaster(units=8, window=24, horizon=6, epochs=3, verbose=0, jit_compile=False,
+                        random_state=0)
+    summary, table = compare(data, rnn, baselines=("seasonal-naive", "arima"), horizon=6,
+                             n_windows=4, return_backtest=True)
+    assert set(summary.index) == {"gru", "naive", "seasonal_naive", "arima"}
+    assert summary["mase"].is_monotonic_increasing
+    assert np.isfinite(summary[["mae", "rmse", "smape", "mase", "coverage"]].to_numpy()).all()
+    assert set(table.model) == set(summary.index)
+    with pytest.raises(ValueError, match="Baselines must be among"):
+        compare(data, rnn, baselines=("theta",), horizon=6, n_windows=2)
