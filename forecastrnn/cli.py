@@ -1,19 +1,25 @@
 """Command line interface: thin click commands over the Python API.
 
 Heavy modules (pandas, TensorFlow, statsmodels) are imported inside the commands, so
-``forecastrnn --help`` starts fast. Every user error becomes one ``Error: ...`` line and a
-non-zero exit; ``--debug`` shows the traceback instead.
+``forecastrnn --help`` and ``forecastrnn datasets`` never import TensorFlow. Every user
+error becomes one ``Error: ...`` line and exit status 1 (click's usage errors: 2);
+``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+import time
 
 import click
 
 from forecastrnn import __version__
 
 USER_ERRORS = (ValueError, TypeError, FileNotFoundError, FileExistsError, KeyError)
+MODELS = ("gru", "lstm", "simplernn")
+BASELINES = ("naive", "seasonal-naive", "drift", "arima")
 
 
 class _Group(click.Group):
@@ -25,19 +31,261 @@ class _Group(click.Group):
         except USER_ERRORS as exc:
             if ctx.params.get("debug"):
                 raise
-            message = exc.args[0] if exc.args else type(exc).__name__
-            click.echo(f"Error: {message}", err=True)
+            message = str(exc.args[0]) if exc.args else type(exc).__name__
+            click.echo(f"Error: {message.splitlines()[0] if message else type(exc).__name__}", err=True)
             sys.exit(1)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def _comma_list(values):
+    """Options given repeatedly or as comma lists -> flat list of strings."""
+    return [v.strip() for value in values or () for v in str(value).split(",") if v.strip()]
+
+
+def _positive_ints(ctx, param, values):
+    try:
+        items = [int(v) for v in _comma_list(values)]
+    except ValueError:
+        raise click.BadParameter(f"expected positive integers like 32 or 64,32. Received: {values}") from None
+    if any(v <= 0 for v in items):
+        raise click.BadParameter(f"expected positive integers. Received: {items}")
+    return items
+
+
+def _baseline_names(ctx, param, value):
+    names = [v.replace("_", "-") for v in _comma_list([value])]
+    if names == ["none"]:
+        return []
+    unknown = [n for n in names if n not in BASELINES]
+    if unknown:
+        raise click.BadParameter(f"expected a comma list of {', '.join(BASELINES)} or 'none'. "
+                                 f"Received: {', '.join(unknown)}")
+    return names
+
+
+def data_options(func):
+    """Options shared by fit and backtest."""
+    options = [
+        click.argument("data", type=click.Path(dir_okay=False)),
+        click.option("--target", multiple=True, help="Column(s) to forecast [default: last numeric column]."),
+        click.option("--time-col", default=None, help="Timestamp column [default: detected]."),
+        click.option("--features", multiple=True, help="Input columns, comma list [default: all numeric]."),
+        click.option("--horizon", type=click.IntRange(min=1), default=None,
+                     help="Steps to forecast [default: one season, e.g. 24 for hourly data]."),
+        click.option("--window", type=click.IntRange(min=1), default=None,
+                     help="Past steps the network reads [default: 2 x max(season, horizon)]."),
+        click.option("--model", "cell", type=click.Choice(MODELS), default="gru", show_default=True),
+        click.option("--bidirectional", is_flag=True, help="Bidirectional recurrent layers."),
+        click.option("--units", multiple=True, callback=_positive_ints,
+                     help="Units per layer; repeat or comma list to stack, e.g. 64,32 [default: 32]."),
+        click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.1, show_default=True),
+        click.option("--recurrent-dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0,
+                     show_default=True),
+        click.option("--epochs", type=click.IntRange(min=1), default=30, show_default=True),
+        click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True),
+        click.option("--patience", type=click.IntRange(min=1), default=4, show_default=True,
+                     help="Early-stopping patience in epochs."),
+        click.option("--seed", type=int, default=0, show_default=True),
+        click.option("--baselines", default="naive,seasonal-naive,arima", show_default=True,
+                     callback=_baseline_names, help="Comma list of naive, seasonal-naive, drift, arima, or none."),
+        click.option("--n-windows", type=click.IntRange(min=1), default=None,
+                     help="Test origins [default: up to 10 within the last 25% of rows]."),
+        click.option("--test-size", type=float, default=None,
+                     help="Test span as a fraction (<1) or a number of rows; sets --n-windows."),
+        click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
+                     show_default=True, help="Prediction interval level."),
+        click.option("--quiet", is_flag=True, help="Only print the results table."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _say(quiet, message):
+    if not quiet:
+        click.echo(message)
+
+
+def _plan(opts):
+    """Read the data and settle the defaults; returns (frame, settings dict)."""
+    from forecastrnn.baselines import season_length_for
+    from forecastrnn.data.io import describe, read_series
+
+    frame = read_series(opts["data"], target=_comma_list(opts["target"]) or None,
+                        time_col=opts["time_col"], features=_comma_list(opts["features"]) or None)
+    season = season_length_for(frame.attrs["freq"])
+    horizon = opts["horizon"] or (season if season > 1 else 10)
+    window = opts["window"] or 2 * max(season, horizon)
+    step = horizon
+    n = len(frame)
+    if opts["test_size"] is not None:
+        size = opts["test_size"]
+        if size <= 0 or (size >= 1 and size != int(size)):
+            raise ValueError(f"`--test-size` must be a fraction in (0, 1) or a whole number of rows. "
+                             f"Received: {size}")
+        rows = int(round(size * n)) if size < 1 else int(size)
+        if rows < horizon:
+            raise ValueError(f"`--test-size` must cover at least one horizon ({horizon} rows). Received: {rows} rows")
+        n_windows = (rows - horizon) // step + 1
+    else:
+        n_windows = opts["n_windows"] or max(1, min(10, (n // 4 - horizon) // step + 1))
+    test_rows = horizon + step * (n_windows - 1)
+    train_rows = n - test_rows
+    # The network trains on rows before the first origin, keeping 20% of them for validation.
+    needed = int((window + 2 * horizon) / 0.8) + 1
+    if train_rows < needed:
+        raise ValueError(f"Too little data before the test span for window={window} and horizon={horizon}: "
+                         f"need at least {needed} training rows (+ {test_rows} test rows). "
+                         f"Received: {n} rows in all; try a smaller --window, --horizon or --n-windows")
+    _say(opts["quiet"], describe(frame))
+    settings = dict(horizon=horizon, window=window, step=step, n_windows=n_windows, season=season,
+                    train_rows=train_rows, test_rows=test_rows)
+    _say(opts["quiet"], f"Plan: window={window}, horizon={horizon}, {n_windows} test origin(s) every {step} "
+                        f"steps over the last {test_rows} rows; models trained on the first {train_rows} rows.")
+    return frame, settings
+
+
+def _forecaster(opts, settings):
+    from forecastrnn.models.forecaster import RNNForecaster
+
+    return RNNForecaster(cell=opts["cell"], units=opts["units"] or 32,
+                         bidirectional=opts["bidirectional"], dropout=opts["dropout"],
+                         recurrent_dropout=opts["recurrent_dropout"], window=settings["window"],
+                         horizon=settings["horizon"], epochs=opts["epochs"],
+                         batch_size=opts["batch_size"], patience=opts["patience"],
+                         random_state=opts["seed"], verbose=0 if opts["quiet"] else 2)
+
+
+def _run_comparison(opts):
+    """Fit + backtest every model on the same origins; returns what fit/backtest print and save."""
+    from forecastrnn.evaluation import backtest, default_baselines, summarize
+
+    frame, settings = _plan(opts)
+    rnn = _forecaster(opts, settings)
+    models = {rnn.name: rnn, **default_baselines(opts["baselines"], settings["horizon"])}
+
+    def progress(name):
+        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] {'training and backtesting' if name == rnn.name else 'backtesting'} {name} ...")
+
+    table, fitted = backtest(models, frame, settings["horizon"], settings["n_windows"], settings["step"],
+                             level=opts["level"], progress=progress, return_models=True)
+    train = frame.iloc[: table.attrs["first_origin"]][frame.attrs["target"]]
+    summary = summarize(table, train, settings["season"])
+    click.echo(f"\nBacktest over {settings['n_windows']} origin(s), horizon {settings['horizon']}, "
+               f"level {opts['level']:.0%} (sorted by MASE; skill = MAE improvement over naive):")
+    click.echo(summary.to_string(float_format=lambda v: f"{v:.4f}"))
+    return frame, settings, table, summary, fitted[rnn.name]
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
+                                           "max_content_width": 100})
 @click.version_option(__version__, prog_name="forecastrnn")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
 def cli(debug):
     """Forecast time series with recurrent networks and compare them with baselines.
 
-    Example: forecastrnn datasets
+    Example: forecastrnn fit datasets/ETTh1.csv --target OT
     """
+
+
+@cli.command()
+@data_options
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Run directory [default: runs/<data-name>-<timestamp>].")
+@click.option("--overwrite", is_flag=True, help="Replace an existing run directory.")
+def fit(out, overwrite, **opts):
+    """Train a recurrent forecaster, backtest it against baselines and save a run directory.
+
+    Example: forecastrnn fit datasets/ETTh1.csv --target OT --model lstm --epochs 10
+    """
+    from forecastrnn.models.forecaster import atomic_write_dir
+
+    if not os.path.isfile(opts["data"]):
+        raise FileNotFoundError(f"Data file not found. Expected an existing CSV file. Received: {opts['data']!r}")
+    name = os.path.splitext(os.path.basename(opts["data"]))[0]
+    out = out or os.path.join("runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
+    if os.path.exists(out) and not overwrite:
+        raise FileExistsError(f"Run directory {out!r} already exists. Pass --overwrite to replace it, "
+                              "or choose another --out")
+    frame, settings, table, summary, rnn = _run_comparison(opts)
+    rnn.update(frame)
+    forecast = rnn.predict(level=opts["level"])
+
+    def write(tmp):
+        from forecastrnn.plotting import plot_forecast, plot_training
+
+        rnn.save(os.path.join(tmp, "model"))
+        metrics = {model: {k: _finite(row[k]) for k in ("mae", "rmse", "smape", "mase", "coverage")}
+                   for model, row in summary.iterrows()}
+        with open(os.path.join(tmp, "metrics.json"), "w", encoding="utf-8") as fh:
+            json.dump(metrics, fh, indent=2)
+        table.to_csv(os.path.join(tmp, "backtest.csv"), index=False)
+        forecast.to_csv(os.path.join(tmp, "forecast.csv"), index_label="time")
+        with open(os.path.join(tmp, "run.json"), "w", encoding="utf-8") as fh:
+            json.dump({"data": os.path.abspath(opts["data"]), "settings": settings,
+                       "options": {k: v for k, v in opts.items() if k != "quiet"},
+                       "version": __version__}, fh, indent=2, default=str)
+        target = rnn.target_[0]
+        plot_forecast(frame[target], table[table.target == target], forecast,
+                      tail=max(4 * settings["test_rows"], 3 * settings["window"]),
+                      path=os.path.join(tmp, "forecast.png"))
+        plot_training(rnn.history_, path=os.path.join(tmp, "training.png"))
+
+    path = atomic_write_dir(out, overwrite, write)
+    click.echo(f"\nRun saved to {path}: model/, metrics.json, backtest.csv, forecast.csv, "
+               "forecast.png, training.png")
+    _say(opts["quiet"], f"Next {settings['horizon']} steps:\n{forecast.head(5).to_string()}\n...")
+
+
+def _finite(value):
+    value = float(value)
+    return value if value == value else None  # NaN -> null in JSON
+
+
+@cli.command(name="backtest")
+@data_options
+def backtest_cmd(**opts):
+    """Compare a recurrent forecaster with baselines on the same test origins (nothing saved).
+
+    Example: forecastrnn backtest datasets/airline_passengers.csv --model lstm --baselines naive,arima
+    """
+    _run_comparison(opts)
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(file_okay=False))
+@click.option("--data", type=click.Path(dir_okay=False), default=None,
+              help="History to forecast from [default: the end of the data the run was fitted on].")
+@click.option("--horizon", type=click.IntRange(min=1), default=None, help="Steps [default: trained horizon].")
+@click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="CSV file to write [default: standard output].")
+@click.option("--overwrite", is_flag=True, help="Replace an existing --output file.")
+def predict(run_dir, data, horizon, level, output, overwrite):
+    """Forecast with the model saved in a run directory.
+
+    Example: forecastrnn predict runs/ETTh1-20260101-120000 --horizon 12 --output next.csv
+    """
+    from forecastrnn.models.forecaster import RNNForecaster
+
+    if not os.path.isdir(run_dir):
+        raise FileNotFoundError(f"Run directory not found. Expected a folder written by 'forecastrnn fit'. "
+                                f"Received: {run_dir!r}")
+    if output and os.path.exists(output) and not overwrite:
+        raise FileExistsError(f"Output file {output!r} already exists. Pass --overwrite to replace it")
+    model = RNNForecaster.load(os.path.join(run_dir, "model"))
+    forecast = model.predict(data, horizon=horizon, level=level)
+    if output is None:
+        click.echo(forecast.to_csv(index_label="time"), nl=False)
+        return
+    tmp = f"{output}.tmp-{os.getpid()}"
+    try:
+        forecast.to_csv(tmp, index_label="time")
+        os.replace(tmp, output)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    click.echo(f"Forecast of {len(forecast)} steps written to {output}")
 
 
 @cli.command()

@@ -301,8 +301,7 @@ def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima"), h
     models : RNNForecaster, list or dict, optional
         Recurrent model(s) (default: one GRU with the given ``horizon``).
     baselines : sequence of str
-        Names from :func:`default_baselines` (the naive baseline is always added: skill is
-        measured against it).
+        Names from :func:`default_baselines` (``skill_%`` needs ``"naive"`` among them).
     horizon, n_windows, step, level, refit, target, n_jobs, progress : see :func:`backtest`.
     return_backtest : bool
         Also return the tidy backtest table.
@@ -327,8 +326,7 @@ def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima"), h
     for name, model in named.items():
         if getattr(model, "horizon", horizon) < horizon:
             raise ValueError(f"Model {name!r} forecasts {model.horizon} steps. Received: horizon={horizon}")
-    names = ["naive"] + [b for b in baselines if b.replace("-", "_") != "naive"]
-    named.update(default_baselines(names, horizon))
+    named.update(default_baselines(baselines, horizon))
     table = backtest(named, frame, horizon, n_windows, step, level, refit, n_jobs=n_jobs,
                      progress=progress)
     train = frame.iloc[: table.attrs["first_origin"]][frame.attrs["target"]]

@@ -105,7 +105,7 @@ def test_compare_one_call():
     data = series(400)
     rnn = RNNForecaster(units=8, window=24, horizon=6, epochs=3, verbose=0, jit_compile=False,
                         random_state=0)
-    summary, table = compare(data, rnn, baselines=("seasonal-naive", "arima"), horizon=6,
+    summary, table = compare(data, rnn, baselines=("naive", "seasonal-naive", "arima"), horizon=6,
                              n_windows=4, return_backtest=True)
     assert set(summary.index) == {"gru", "naive", "seasonal_naive", "arima"}
     assert summary["mase"].is_monotonic_increasing

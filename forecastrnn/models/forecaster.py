@@ -5,9 +5,10 @@ Prediction intervals
 Split-conformal calibration on the validation windows (never seen in training):
 
 * with dropout (``dropout`` or ``recurrent_dropout`` > 0): Monte-Carlo dropout runs the
-  network ``mc_samples`` times with dropout active; the spread ``s`` of those runs is the
-  local uncertainty, the nonconformity score of a validation forecast is ``|y - yhat| / s``
-  and the interval is ``yhat +/- q * s``;
+  network ``mc_samples`` times with dropout active; their standard deviation ``s`` is the
+  local uncertainty. With ``b`` the median of ``s`` over the validation windows (a floor that
+  keeps the ratio stable where the runs happen to agree), the nonconformity score of a
+  validation forecast is ``|y - yhat| / (s + b)`` and the interval ``yhat +/- q * (s + b)``;
 * without dropout: the score is ``|y - yhat|`` and the interval ``yhat +/- q``.
 
 ``q`` is the ``ceil((n + 1) * level) / n`` empirical quantile of the ``n`` validation scores,
@@ -267,8 +268,11 @@ class RNNForecaster(BaseEstimator):
         actual = np.stack([targets[s + spec.window: s + spec.span] for s in calib_starts])
         actual = self.scaler_.inverse_transform(actual, columns=self.target_)
         scores = np.abs(actual - point)
+        # The median spread, added to every spread, keeps the score ratio stable where the
+        # dropout runs happen to agree (a tiny spread would make the interval explode).
+        self.spread_floor_ = None if spread is None else np.median(spread, axis=0)
         if spread is not None:
-            scores = scores / spread
+            scores = scores / (spread + self.spread_floor_)
         self.calibration_scores_ = scores
         self.last_index_ = frame.index[-1]
         self.tail_ = frame.iloc[-spec.window:][self.features_].copy()
@@ -340,7 +344,7 @@ class RNNForecaster(BaseEstimator):
             return point, None, None
         width = conformal_quantile(self.calibration_scores_, level)[:horizon]
         if spread is not None:
-            width = width * spread[:, :horizon]
+            width = width * (spread + self.spread_floor_)[:, :horizon]
         return point, point - width, point + width
 
     def _align(self, data) -> pd.DataFrame:
@@ -381,6 +385,18 @@ class RNNForecaster(BaseEstimator):
                               point[0], None if lower is None else lower[0],
                               None if upper is None else upper[0])
 
+    def update(self, data) -> "RNNForecaster":
+        """Make the end of ``data`` the default forecast origin, without retraining.
+
+        ``predict()`` with no data then forecasts the steps after ``data`` (saved along with
+        the model). Returns ``self``.
+        """
+        check_is_fitted(self, "model_")
+        frame = self._align(data)
+        self.tail_ = frame.iloc[-self.window:][self.features_].copy()
+        self.last_index_ = frame.index[-1]
+        return self
+
     def predict_interval(self, data=None, horizon=None, level=0.9) -> pd.DataFrame:
         """Same as ``predict(..., level=level)``."""
         return self.predict(data, horizon=horizon, level=level)
@@ -402,6 +418,7 @@ class RNNForecaster(BaseEstimator):
             "indicator_columns": self.indicator_columns_, "n_train_rows": self.n_train_rows_,
             "scaler": self.scaler_.to_dict(), "history": self.history_,
             "calibration_scores": self.calibration_scores_.tolist(),
+            "spread_floor": None if self.spread_floor_ is None else self.spread_floor_.tolist(),
             "tail": {"index": [str(i) for i in self.tail_.index], "values": self.tail_.to_numpy().tolist()},
             "versions": _versions(),
         }
@@ -422,6 +439,8 @@ class RNNForecaster(BaseEstimator):
             self.scaler_ = Scaler.from_dict(state["scaler"])
             self.history_ = state["history"]
             self.calibration_scores_ = np.asarray(state["calibration_scores"], dtype="float64")
+            floor = state["spread_floor"]
+            self.spread_floor_ = None if floor is None else np.asarray(floor, dtype="float64")
             tail = state["tail"]
             index = (pd.DatetimeIndex(tail["index"], freq=self.freq_) if self.freq_
                      else pd.Index([int(i) for i in tail["index"]]))

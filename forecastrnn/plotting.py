@@ -1,0 +1,95 @@
+"""Matplotlib figures: forecasts against actual values with intervals, and learning curves.
+
+Each function returns the ``matplotlib.figure.Figure`` and, given ``path``, saves it (PNG).
+The non-interactive Agg backend is used, so this works on machines without a screen.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path):
+    if path is not None:
+        fig.savefig(path, dpi=110, bbox_inches="tight")
+    return fig
+
+
+def plot_forecast(history: pd.Series, backtest: pd.DataFrame | None = None,
+                  forecast: pd.DataFrame | None = None, models=None, tail: int = 500, path=None):
+    """History tail, backtest forecasts against the actual values, and the future forecast.
+
+    Parameters
+    ----------
+    history : pandas.Series
+        The target's observed values (time index).
+    backtest : DataFrame, optional
+        Tidy table from :func:`forecastrnn.evaluation.backtest` for this target.
+    forecast : DataFrame, optional
+        Future forecast with columns ``<target>``, ``<target>_lower``, ``<target>_upper``.
+    models : list of str, optional
+        Backtest models to draw (default: all).
+    tail : int
+        Number of final history points shown.
+    path : str, optional
+        Where to save the PNG.
+    """
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    name = history.name or "y"
+    shown = history.iloc[-tail:]
+    ax.plot(shown.index, shown.to_numpy(), color="black", lw=1, label=f"{name} (actual)")
+    if backtest is not None and len(backtest):
+        colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        for i, (model, part) in enumerate(backtest.groupby("model", sort=False)):
+            if models is not None and model not in models:
+                continue
+            color = colors[i % len(colors)]
+            for j, (_, window) in enumerate(part.groupby("origin")):
+                ax.plot(window.time, window.y_pred, color=color, lw=1.2,
+                        label=f"{model} (test forecasts)" if j == 0 else None)
+                if i == 0 and window.lower.notna().all():
+                    ax.fill_between(window.time, window.lower, window.upper, color=color, alpha=0.15,
+                                    label=f"{model} interval" if j == 0 else None)
+    if forecast is not None:
+        ax.plot(forecast.index, forecast[name], color="tab:red", lw=1.8, label="future forecast")
+        if f"{name}_lower" in forecast:
+            ax.fill_between(forecast.index, forecast[f"{name}_lower"], forecast[f"{name}_upper"],
+                            color="tab:red", alpha=0.2, label="future interval")
+    # Keep the data in view even when an interval is very wide.
+    low, high = float(np.nanmin(shown)), float(np.nanmax(shown))
+    pad = 0.5 * (high - low or 1.0)
+    bottom, top = ax.get_ylim()
+    ax.set_ylim(max(bottom, low - pad), min(top, high + pad))
+    ax.set_title(f"{name}: test forecasts and future forecast")
+    ax.set_ylabel(str(name))
+    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    ax.grid(alpha=0.3)
+    fig.autofmt_xdate()
+    return _save(fig, path)
+
+
+def plot_training(history: dict, path=None):
+    """Training and validation loss per epoch (``RNNForecaster.history_``)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for key in ("loss", "val_loss"):
+        if key in history:
+            ax.plot(range(1, len(history[key]) + 1), history[key], marker="o", ms=3,
+                    label="training" if key == "loss" else "validation")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss (scaled units)")
+    ax.set_title("Learning curves")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return _save(fig, path)

@@ -1,0 +1,154 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from forecastrnn.cli import cli
+
+
+@pytest.fixture
+def csv(tmp_path):
+    n = 360
+    t = np.arange(n)
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({
+        "timestamp": pd.date_range("2022-01-01", periods=n, freq="h").strftime("%Y-%m-%d %H:%M"),
+        "temp": np.cos(2 * np.pi * t / 24),
+        "load": 10 + np.sin(2 * np.pi * t / 24) + 0.2 * rng.standard_normal(n),
+    })
+    path = tmp_path / "load.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+FAST = ["--horizon", "6", "--window", "24", "--units", "8", "--epochs", "2", "--n-windows", "3",
+        "--baselines", "naive,seasonal-naive"]
+
+
+def run(args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result
+
+
+@pytest.mark.slow
+def test_fit_predict_backtest_happy_path(csv, tmp_path):
+    out = tmp_path / "run"
+    result = run(["fit", csv, "--out", out, *FAST, "--baselines", "naive,seasonal-naive,arima"])
+    assert result.exit_code == 0, result.output
+    assert "time column 'timestamp'" in result.output and "target ['load']" in result.output
+    assert "Epoch 1/2" in result.output and "backtesting arima" in result.output
+    for name in ("metrics.json", "backtest.csv", "forecast.csv", "forecast.png", "training.png",
+                 "model/model.keras", "model/forecaster.json"):
+        assert (out / name).is_file(), name
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics) == {"gru", "naive", "seasonal_naive", "arima"}
+    for values in metrics.values():
+        assert set(values) == {"mae", "rmse", "smape", "mase", "coverage"}
+    assert metrics["naive"]["mase"] > 0
+    forecast = pd.read_csv(out / "forecast.csv", index_col=0, parse_dates=True)
+    assert list(forecast.columns) == ["load", "load_lower", "load_upper"]
+    assert forecast.index[0] == pd.Timestamp("2022-01-16 00:00")  # the step after the data
+
+    printed = run(["predict", out, "--horizon", "3"])
+    assert printed.exit_code == 0, printed.output
+    lines = printed.output.strip().splitlines()
+    assert lines[0] == "time,load,load_lower,load_upper" and len(lines) == 4
+    target = tmp_path / "next.csv"
+    written = run(["predict", out, "--data", csv, "--output", target, "--level", "0.5"])
+    assert written.exit_code == 0 and target.is_file()
+    assert run(["predict", out, "--output", target]).exit_code == 1  # exists, no --overwrite
+
+    compared = run(["backtest", csv, *FAST, "--model", "lstm", "--bidirectional", "--quiet"])
+    assert compared.exit_code == 0, compared.output
+    assert "bilstm" in compared.output and "seasonal_naive" in compared.output
+
+
+def test_datasets_and_version():
+    result = run(["datasets"])
+    assert result.exit_code == 0 and "etth1" in result.output and "17420" in result.output
+    assert __import__("forecastrnn").__version__ in run(["--version"]).output
+
+
+@pytest.mark.parametrize("command", [[], ["fit"], ["predict"], ["backtest"], ["datasets"]])
+def test_help_has_an_example(command):
+    result = run([*command, "--help"])
+    assert result.exit_code == 0 and "Example: forecastrnn" in result.output
+
+
+def test_help_and_datasets_do_not_import_tensorflow():
+    code = ("import sys; from click.testing import CliRunner; from forecastrnn.cli import cli; "
+            "r = CliRunner().invoke(cli, ['--help']); assert r.exit_code == 0; "
+            "r = CliRunner().invoke(cli, ['datasets']); assert r.exit_code == 0; "
+            "assert 'tensorflow' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def bad_inputs(tmp_path, csv):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    text = tmp_path / "text.csv"
+    text.write_text("date,name\n2020-01-01,a\n2020-01-02,b\n2020-01-03,c\n")
+    return [
+        (["fit", tmp_path / "missing.csv"], 1, "Data file not found"),
+        (["fit", empty], 1, "The CSV file is empty"),
+        (["fit", text], 1, "non-numeric column"),
+        (["fit", csv, "--target", "nope"], 1, "Received: 'nope'"),
+        (["fit", csv, "--window", "400"], 1, "Too little data"),
+        (["fit", csv, "--dropout", "1.5"], 2, "Invalid value for '--dropout'"),
+        (["fit", csv, "--units", "0"], 2, "expected positive integers"),
+        (["fit", csv, "--baselines", "theta"], 2, "Received: theta"),
+        (["fit", csv, "--model", "transformer"], 2, "Invalid value for '--model'"),
+        (["predict", tmp_path / "no-run"], 1, "Run directory not found"),
+    ]
+
+
+def test_bad_inputs_give_one_clean_line(tmp_path, csv):
+    for args, status, message in bad_inputs(tmp_path, csv):
+        out = tmp_path / "out"
+        result = run([*args, "--out", out] if args[0] == "fit" else args)
+        assert result.exit_code == status, (args, result.output)
+        assert message in result.output, (args, result.output)
+        assert "Traceback" not in result.output
+        assert not out.exists()
+
+
+def test_existing_run_directory_is_untouched(tmp_path, csv):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    result = run(["fit", csv, "--out", out, *FAST])
+    assert result.exit_code == 1 and "already exists. Pass --overwrite" in result.output
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_corrupt_run_directory_for_predict(tmp_path):
+    run_dir = tmp_path / "run"
+    (run_dir / "model").mkdir(parents=True)
+    (run_dir / "model" / "forecaster.json").write_text("{}")
+    (run_dir / "model" / "model.keras").write_text("not a zip")
+    result = run(["predict", run_dir])
+    assert result.exit_code == 1 and "Error: " in result.output and "Traceback" not in result.output
+    assert "is not a forecastrnn.RNNForecaster state" in result.output
+
+
+@pytest.mark.slow
+def test_failed_fit_leaves_nothing_behind(tmp_path, csv, monkeypatch):
+    import forecastrnn.plotting
+
+    def broken(*args, **kwargs):
+        raise ValueError("plotting failed on purpose")
+
+    monkeypatch.setattr(forecastrnn.plotting, "plot_training", broken)
+    out = tmp_path / "run"
+    result = run(["fit", csv, "--out", out, *FAST, "--baselines", "none", "--quiet"])
+    assert result.exit_code == 1 and "plotting failed on purpose" in result.output
+    assert not out.exists() and list(tmp_path.iterdir()) == [csv]
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = run(["--debug", "fit", tmp_path / "missing.csv"])
+    assert result.exit_code == 1 and isinstance(result.exception, FileNotFoundError)
