@@ -21,6 +21,8 @@ _EXPORTS = {
     "SeasonalNaiveForecaster": "forecastrnn.baselines",
     "DriftForecaster": "forecastrnn.baselines",
     "ARIMAForecaster": "forecastrnn.baselines",
+    "SentimentClassifier": "forecastrnn.models.text",
+    "load_imdb": "forecastrnn.datasets",
     "backtest": "forecastrnn.evaluation",
     "compare": "forecastrnn.evaluation",
 }

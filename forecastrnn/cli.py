@@ -197,7 +197,7 @@ def fit(out, overwrite, **opts):
 
     Example: forecastrnn fit datasets/ETTh1.csv --target OT --model lstm --epochs 10
     """
-    from forecastrnn.models.forecaster import atomic_write_dir
+    from forecastrnn.models.persistence import atomic_write_dir
 
     if not os.path.isfile(opts["data"]):
         raise FileNotFoundError(f"Data file not found. Expected an existing CSV file. Received: {opts['data']!r}")

@@ -25,3 +25,32 @@ def write_csv(tmp_path):
         path.write_text(text)
         return path
     return write
+
+
+POSITIVE = ["a wonderful film, great acting and a great story", "I loved it<br />great fun",
+            "wonderful wonderful movie, loved the cast", "great direction and a wonderful score"]
+NEGATIVE = ["a terrible film, awful acting and a boring story", "I hated it<br />boring mess",
+            "awful awful movie, hated the cast", "boring direction and a terrible score"]
+WORDS = ["the", "a", "and", "film", "movie", "great", "wonderful", "terrible", "awful", "boring",
+         "loved", "hated", "acting", "story", "i", "it", "cast", "fun", "mess", "direction",
+         "score", "of", "was", "this"]
+
+
+@pytest.fixture
+def imdb_tree(tmp_path):
+    """A tiny aclImdb folder, its .tar.gz archive and a word index beside them."""
+    import json
+    import tarfile
+
+    root = tmp_path / "aclImdb"
+    for split in ("train", "test"):
+        for label, texts in (("pos", POSITIVE), ("neg", NEGATIVE)):
+            folder = root / split / label
+            folder.mkdir(parents=True)
+            for i, text in enumerate(texts * 3):
+                (folder / f"{i}_{8 if label == 'pos' else 2}.txt").write_text(text)
+    (tmp_path / "imdb_word_index.json").write_text(json.dumps({w: i + 1 for i, w in enumerate(WORDS)}))
+    archive = tmp_path / "aclImdb_v1.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(root, arcname="aclImdb")
+    return {"folder": root, "archive": archive, "word_index": tmp_path / "imdb_word_index.json"}

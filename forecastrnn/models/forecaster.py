@@ -18,11 +18,8 @@ taken separately for every forecast step and target, so intervals widen with the
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import shutil
-import tempfile
 import warnings
 
 import numpy as np
@@ -31,15 +28,16 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from forecastrnn import __version__
 from forecastrnn.data.io import read_series
 from forecastrnn.data.masking import add_missing_indicators, missing_columns
 from forecastrnn.data.scaling import Scaler
 from forecastrnn.data.split import split_series
 from forecastrnn.data.windows import WindowSpec, check_positive_int, make_dataset
+from forecastrnn.models.persistence import (MODEL_FILE, atomic_write_dir, has_gpu, load_keras_model,
+                                            read_state, versions, write_json)
 
 LOSSES = ("mse", "mae", "huber")
-MODEL_FILE, STATE_FILE = "model.keras", "forecaster.json"
+STATE_FILE = "forecaster.json"
 
 
 def future_index(last, freq, periods: int) -> pd.Index:
@@ -170,7 +168,7 @@ class RNNForecaster(BaseEstimator):
             keras.utils.set_random_seed(int(self.random_state))
             # On CPU seeds suffice for identical runs (tests/test_forecaster.py checks it), and
             # op determinism would switch XLA off; GPU kernels need it.
-            if _has_gpu():
+            if has_gpu():
                 tf.config.experimental.enable_op_determinism()
 
     def _reset_dropout_seeds(self):
@@ -238,7 +236,7 @@ class RNNForecaster(BaseEstimator):
 
         # XLA and cuDNN exclude each other. On CPU, XLA trains faster (benchmarks/bench_jit.py:
         # GRU 1.2x, LSTM 1.5x on 2 cores); on GPU the cuDNN kernel wins.
-        jit = (not _has_gpu()) if self.jit_compile == "auto" else bool(self.jit_compile)
+        jit = (not has_gpu()) if self.jit_compile == "auto" else bool(self.jit_compile)
 
         self.model_ = build_recurrent_model(
             input_shape=(spec.window, inputs.shape[1]), cell=self.cell, units=self._layer_units(),
@@ -420,11 +418,11 @@ class RNNForecaster(BaseEstimator):
             "calibration_scores": self.calibration_scores_.tolist(),
             "spread_floor": None if self.spread_floor_ is None else self.spread_floor_.tolist(),
             "tail": {"index": [str(i) for i in self.tail_.index], "values": self.tail_.to_numpy().tolist()},
-            "versions": _versions(),
+            "versions": versions(),
         }
         return atomic_write_dir(path, overwrite, lambda tmp: (
             self.model_.save(os.path.join(tmp, MODEL_FILE)),
-            _write_json(os.path.join(tmp, STATE_FILE), state)))
+            write_json(os.path.join(tmp, STATE_FILE), state)))
 
     @classmethod
     def load(cls, path) -> "RNNForecaster":
@@ -461,87 +459,3 @@ def forecast_frame(targets, index, point, lower=None, upper=None) -> pd.DataFram
             frame[f"{name}_lower"] = lower[:, j]
             frame[f"{name}_upper"] = upper[:, j]
     return frame
-
-
-def _has_gpu() -> bool:
-    from forecastrnn._tf import tensorflow
-
-    return bool(tensorflow().config.list_physical_devices("GPU"))
-
-
-def _versions() -> dict:
-    import keras
-    import sklearn
-
-    from forecastrnn._tf import tensorflow
-
-    return {"forecastrnn": __version__, "tensorflow": tensorflow().__version__,
-            "keras": keras.__version__, "scikit-learn": sklearn.__version__, "pandas": pd.__version__}
-
-
-def _write_json(path, obj):
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(obj, fh, indent=1, default=str)
-
-
-def atomic_write_dir(path, overwrite: bool, write) -> str:
-    """Run ``write(tmp_dir)`` then move the folder to ``path`` in one rename.
-
-    An existing ``path`` is refused unless ``overwrite``; a failure leaves nothing behind.
-    """
-    path = os.path.abspath(os.fspath(path))
-    if os.path.exists(path) and not overwrite:
-        raise FileExistsError(f"{path!r} already exists. Pass overwrite=True (CLI: --overwrite) "
-                              "to replace it")
-    parent = os.path.dirname(path)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".tmp-", dir=parent)
-    try:
-        write(tmp)
-        if os.path.exists(path):
-            old = tempfile.mkdtemp(prefix=".old-", dir=parent)
-            os.replace(path, os.path.join(old, "x"))
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            shutil.rmtree(tmp, ignore_errors=True)
-    return path
-
-
-def read_state(path, state_file: str, expected_format: str) -> dict:
-    """Read a saved model's JSON state, with clear errors for missing or corrupt files."""
-    path = os.fspath(path)
-    if not os.path.isdir(path):
-        raise ValueError(f"Expected a saved model directory. Received: {path!r} (not a directory)")
-    missing = [f for f in (MODEL_FILE, state_file) if not os.path.isfile(os.path.join(path, f))]
-    if missing:
-        raise ValueError(f"Incomplete model directory {path!r}: expected {MODEL_FILE} and "
-                         f"{state_file}. Received: {missing} missing")
-    try:
-        with open(os.path.join(path, state_file), encoding="utf-8") as fh:
-            state = json.load(fh)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"Corrupt {state_file} in {path!r}: expected JSON. Received error: {exc}") from None
-    if not isinstance(state, dict) or state.get("format") != expected_format:
-        raise ValueError(f"{os.path.join(path, state_file)!r} is not a {expected_format} state. "
-                         f"Received format={state.get('format') if isinstance(state, dict) else None!r}")
-    return state
-
-
-def load_keras_model(file: str):
-    """``keras.models.load_model`` with safe_mode, turning a broken file into a ValueError."""
-    from forecastrnn._tf import tensorflow
-
-    tensorflow()
-    import keras
-
-    import forecastrnn.models.builders  # noqa: F401  (registers the custom layers)
-
-    try:
-        return keras.models.load_model(file, compile=False, safe_mode=True)
-    except Exception as exc:  # Keras raises many types for a damaged archive
-        raise ValueError(f"Could not load the Keras model {file!r}: expected a valid .keras file. "
-                         f"Received error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None

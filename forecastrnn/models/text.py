@@ -1,0 +1,200 @@
+"""``SentimentClassifier``: binary sequence classification of token ids (IMDB reviews).
+
+It uses the same :func:`~forecastrnn.models.builders.build_recurrent_model` as the
+forecaster, with token input: ``Embedding(num_words, embedding_dim, mask_zero=True)`` ->
+recurrent layer(s) -> one sigmoid unit. Id 0 is padding and is masked, so padded steps do not
+change the prediction; post-padded inputs keep the cuDNN kernel usable on GPU.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+
+from forecastrnn.data.masking import pad_sequences
+from forecastrnn.data.windows import check_positive_int
+from forecastrnn.models.persistence import (MODEL_FILE, atomic_write_dir, load_keras_model, read_state,
+                                            versions, write_json)
+
+STATE_FILE = "classifier.json"
+
+
+class SentimentClassifier(BaseEstimator):
+    """Recurrent binary classifier of padded token id sequences.
+
+    Parameters
+    ----------
+    cell : {"gru", "lstm", "simplernn"}
+    units : int or list of int
+        Units per recurrent layer; a list stacks layers.
+    bidirectional : bool
+    embedding_dim : int
+    dropout, recurrent_dropout : float in [0, 1)
+    num_words : int
+        Vocabulary size: ids must be below it (``load_imdb(num_words=...)``).
+    maxlen : int
+        Length that ``predict_text`` pads/truncates raw reviews to.
+    epochs, batch_size, learning_rate, patience : training settings (Adam, EarlyStopping on the
+        validation accuracy with the best weights restored).
+    validation_split : float
+        Share of the training reviews held out (after a seeded shuffle) for early stopping.
+    random_state : int or None
+    verbose : "auto", 0, 1 or 2
+
+    Attributes
+    ----------
+    model_ : keras.Model
+    history_ : dict of per-epoch metrics
+    word_index_ : dict or None
+        The words (rank < ``num_words - 3``) used by :meth:`predict_text`.
+
+    Examples
+    --------
+    >>> from forecastrnn.datasets import load_imdb  # doctest: +SKIP
+    >>> (x, y), (x_test, y_test) = load_imdb(source="aclImdb_v1.tar.gz")  # doctest: +SKIP
+    >>> clf = SentimentClassifier(cell="lstm", epochs=3).fit(x, y)  # doctest: +SKIP
+    >>> clf.evaluate(x_test, y_test)["accuracy"]  # doctest: +SKIP
+    """
+
+    def __init__(self, cell="lstm", units=32, bidirectional=False, embedding_dim=32, dropout=0.0,
+                 recurrent_dropout=0.0, num_words=10000, maxlen=500, epochs=3, batch_size=64,
+                 learning_rate=1e-3, patience=2, validation_split=0.2, random_state=None,
+                 verbose="auto"):
+        self.cell = cell
+        self.units = units
+        self.bidirectional = bidirectional
+        self.embedding_dim = embedding_dim
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.num_words = num_words
+        self.maxlen = maxlen
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.patience = patience
+        self.validation_split = validation_split
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @property
+    def name(self) -> str:
+        return f"{'bi' if self.bidirectional else ''}{self.cell}"
+
+    def _ids(self, x) -> np.ndarray:
+        """Validated int32 array (n, length); ragged lists are post-padded to ``maxlen``."""
+        if isinstance(x, np.ndarray) and x.ndim == 2:
+            ids = x.astype("int32", copy=False)
+        else:
+            ids, _ = pad_sequences(list(x), maxlen=self.maxlen, padding="post")
+        if ids.size and (ids.min() < 0 or ids.max() >= self.num_words):
+            raise ValueError(f"Token ids must lie in [0, num_words={self.num_words}). "
+                             f"Received: ids from {ids.min()} to {ids.max()}")
+        return ids
+
+    def fit(self, x, y, word_index=None):
+        """Train on token ids ``x`` (n, length) and labels ``y`` (n,) in {0, 1}.
+
+        ``word_index`` (a dict or the path of ``imdb_word_index.json``) enables
+        :meth:`predict_text`. Returns ``self``.
+        """
+        from forecastrnn._tf import tensorflow
+
+        tensorflow()
+        import keras
+
+        from forecastrnn.models.builders import build_recurrent_model
+
+        ids, labels = self._ids(x), np.asarray(y)
+        if len(ids) != len(labels) or not np.isin(labels, (0, 1)).all():
+            raise ValueError(f"`y` must hold one 0/1 label per sequence. Received: {len(labels)} labels "
+                             f"with values {np.unique(labels)[:5].tolist()} for {len(ids)} sequences")
+        for arg in ("epochs", "batch_size", "num_words"):
+            check_positive_int(getattr(self, arg), arg)
+        if self.random_state is not None:
+            keras.utils.set_random_seed(int(self.random_state))
+        order = np.random.default_rng(self.random_state).permutation(len(ids))
+        n_val = int(round(len(ids) * self.validation_split))
+        val, train = order[:n_val], order[n_val:]
+        self.model_ = build_recurrent_model(
+            vocab_size=self.num_words, cell=self.cell, units=self.units,
+            bidirectional=self.bidirectional, embedding_dim=self.embedding_dim, dropout=self.dropout,
+            recurrent_dropout=self.recurrent_dropout, head="binary", seed=self.random_state,
+            name=self.name)
+        self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
+                            loss="binary_crossentropy", metrics=["accuracy"])
+        monitor = "val_accuracy" if n_val else "accuracy"
+        stop = keras.callbacks.EarlyStopping(monitor=monitor, mode="max", patience=self.patience,
+                                             restore_best_weights=True)
+        history = self.model_.fit(ids[train], labels[train], epochs=self.epochs,
+                                  batch_size=self.batch_size, callbacks=[stop], verbose=self.verbose,
+                                  validation_data=(ids[val], labels[val]) if n_val else None)
+        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self.word_index_ = None
+        if word_index is not None:
+            from forecastrnn.datasets import INDEX_FROM, load_word_index
+
+            index = load_word_index(word_index) if isinstance(word_index, (str, os.PathLike)) else word_index
+            self.word_index_ = {w: int(r) for w, r in index.items() if int(r) + INDEX_FROM < self.num_words}
+        return self
+
+    def _check_fitted(self):
+        if not hasattr(self, "model_"):
+            raise NotFittedError(f"This {type(self).__name__} is not fitted yet. Call 'fit' first.")
+
+    def predict_proba(self, x) -> np.ndarray:
+        """Probability of a positive review for each sequence; shape (n,)."""
+        self._check_fitted()
+        return self.model_.predict(self._ids(x), batch_size=256, verbose=0)[:, 0]
+
+    def predict(self, x) -> np.ndarray:
+        """Labels 1 (positive) or 0 (negative); shape (n,)."""
+        return (self.predict_proba(x) >= 0.5).astype("int64")
+
+    def evaluate(self, x, y) -> dict:
+        """``{"accuracy": .., "loss": ..}`` (binary cross-entropy) on labelled sequences."""
+        self._check_fitted()
+        proba = np.clip(self.predict_proba(x).astype("float64"), 1e-7, 1 - 1e-7)
+        y = np.asarray(y)
+        loss = -np.mean(y * np.log(proba) + (1 - y) * np.log(1 - proba))
+        return {"accuracy": float(np.mean((proba >= 0.5) == y)), "loss": float(loss)}
+
+    def predict_text(self, texts) -> np.ndarray:
+        """Positive-review probabilities of raw texts, tokenised like IMDB (see ``tokenize``)."""
+        self._check_fitted()
+        if self.word_index_ is None:
+            raise ValueError("predict_text needs the word index. Received: none; pass "
+                             "word_index=... to fit (e.g. the path of imdb_word_index.json)")
+        if isinstance(texts, str):
+            texts = [texts]
+        from forecastrnn.datasets import encode_reviews
+
+        ids, _ = pad_sequences(encode_reviews(texts, self.word_index_, self.num_words),
+                               maxlen=self.maxlen, padding="post")
+        return self.predict_proba(ids)
+
+    def save(self, path, overwrite=False) -> str:
+        """Write ``path/model.keras`` and ``path/classifier.json`` atomically (no pickle)."""
+        self._check_fitted()
+        state = {"format": "forecastrnn.SentimentClassifier", "format_version": 1,
+                 "params": self.get_params(), "history": self.history_,
+                 "word_index": self.word_index_, "versions": versions()}
+        return atomic_write_dir(path, overwrite, lambda tmp: (
+            self.model_.save(os.path.join(tmp, MODEL_FILE)),
+            write_json(os.path.join(tmp, STATE_FILE), state)))
+
+    @classmethod
+    def load(cls, path) -> "SentimentClassifier":
+        """Restore a classifier written by :meth:`save` (Keras ``safe_mode`` on)."""
+        state = read_state(path, STATE_FILE, "forecastrnn.SentimentClassifier")
+        try:
+            self = cls(**state["params"])
+            self.history_ = state["history"]
+            self.word_index_ = state["word_index"]
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"Corrupt classifier state in {path!r}: expected the fields written by "
+                             f"SentimentClassifier.save. Received error: {exc}") from None
+        self.model_ = load_keras_model(os.path.join(path, MODEL_FILE))
+        return self

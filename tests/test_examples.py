@@ -1,0 +1,46 @@
+"""Every example script runs end to end on tiny data (few samples, one epoch)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+pytestmark = pytest.mark.slow
+
+
+def run(script, *args, cwd=None):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "Agg"}
+    result = subprocess.run([sys.executable, str(EXAMPLES / script), *map(str, args)], cwd=cwd,
+                            capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+@pytest.mark.parametrize("script", ["imdb_lstm.py", "imdb_gru.py", "imdb_simplernn.py",
+                                    "imdb_bidirectional_lstm.py", "imdb_masking.py"])
+def test_imdb_examples(script, imdb_tree):
+    out = run(script, "--data", imdb_tree["archive"], "--epochs", "1", "--max-samples", "16",
+              "--maxlen", "20")
+    assert "test accuracy:" in out
+    assert out.count("positive (") + out.count("negative (") == 2
+    if script == "imdb_masking.py":
+        assert "largest difference" in out
+        diff = float(out.split("largest difference: ")[1].split()[0])
+        assert diff < 1e-5
+
+
+def test_numpy_rnn():
+    assert "agree to float tolerance" in run("numpy_rnn.py")
+
+
+def test_forecast_etth1_quick():
+    out = run("forecast_etth1.py", "--quick")
+    assert "gru" in out and "arima" in out and "best by MASE" in out
+
+
+def test_airline_arima_vs_gru(tmp_path):
+    out = run("airline_arima_vs_gru.py", "--quick", "--plot", tmp_path / "airline.png")
+    assert "arima" in out and (tmp_path / "airline.png").stat().st_size > 10000
