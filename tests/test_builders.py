@@ -75,3 +75,15 @@ def test_residual_head_starts_from_the_last_value():
 def test_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         build_recurrent_model(**kwargs)
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_mean_pooling_ignores_padding(bidirectional):
+    keras.utils.set_random_seed(1)
+    model = build_recurrent_model(vocab_size=30, cell="lstm", units=4, bidirectional=bidirectional,
+                                  pooling="mean", head="binary")
+    short = np.array([[3, 8, 12, 5]], dtype="int32")
+    padded = np.array([[3, 8, 12, 5, 0, 0, 0, 0]], dtype="int32")
+    np.testing.assert_allclose(model(short).numpy(), model(padded).numpy(), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="pooling='max'"):
+        build_recurrent_model(vocab_size=30, pooling="max")

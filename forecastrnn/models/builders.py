@@ -25,6 +25,7 @@ import keras  # noqa: E402  (after the quiet TensorFlow import)
 
 CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM, "simplernn": keras.layers.SimpleRNN}
 HEADS = ("regression", "binary", "multiclass")
+POOLINGS = ("last", "mean")
 MERGE_MODES = ("concat", "sum", "mul", "ave")
 
 
@@ -77,6 +78,7 @@ def build_recurrent_model(
     units=32,
     bidirectional=False,
     merge_mode="concat",
+    pooling="last",
     dropout=0.0,
     recurrent_dropout=0.0,
     masking=False,
@@ -110,6 +112,9 @@ def build_recurrent_model(
         Wrap every recurrent layer in ``keras.layers.Bidirectional``.
     merge_mode : {"concat", "sum", "mul", "ave"}
         How the two directions are combined.
+    pooling : {"last", "mean"}
+        What the head reads: the last layer's final state, or the mask-aware mean of its
+        outputs over all real steps (helps long sequences such as reviews).
     dropout, recurrent_dropout : float in [0, 1)
         Dropout on each recurrent layer's inputs and on its recurrent state.
         ``recurrent_dropout > 0`` turns off the cuDNN kernel.
@@ -164,6 +169,8 @@ def build_recurrent_model(
     if merge_mode not in MERGE_MODES:
         raise ValueError(f"`merge_mode` must be one of {list(MERGE_MODES)}. "
                          f"Received: merge_mode={merge_mode!r}")
+    if pooling not in POOLINGS:
+        raise ValueError(f"`pooling` must be one of {list(POOLINGS)}. Received: pooling={pooling!r}")
     layer_units = _check_units(units)
     dropout = _check_fraction(dropout, "dropout")
     recurrent_dropout = _check_fraction(recurrent_dropout, "recurrent_dropout")
@@ -191,11 +198,13 @@ def build_recurrent_model(
     for i, n_units in enumerate(layer_units):
         extra = {} if cell == "simplernn" else {"use_cudnn": use_cudnn}
         layer = layer_cls(n_units, dropout=dropout, recurrent_dropout=recurrent_dropout,
-                          return_sequences=i < len(layer_units) - 1, seed=seed,
+                          return_sequences=i < len(layer_units) - 1 or pooling == "mean", seed=seed,
                           name=f"{cell}_{i}", **extra)
         if bidirectional:
             layer = keras.layers.Bidirectional(layer, merge_mode=merge_mode, name=f"bi{cell}_{i}")
         x = layer(x)
+    if pooling == "mean":
+        x = keras.layers.GlobalAveragePooling1D(name="mean_over_steps")(x)
 
     if head == "regression":
         x = keras.layers.Dense(int(horizon) * int(n_targets), name="forecast")(x)

@@ -85,6 +85,9 @@ class RNNForecaster(BaseEstimator):
     epochs, batch_size, learning_rate, patience : training settings (Adam, EarlyStopping on
         the validation loss with the best weights restored).
     loss : {"mse", "mae", "huber"}
+    validation_size : float or int
+        Fraction or number of final training rows whose windows drive early stopping and
+        calibrate the intervals (0: none; intervals then use training residuals).
     residual : bool
         Forecast the change from the last observed target value (an untrained network then
         equals the naive forecast).
@@ -118,8 +121,8 @@ class RNNForecaster(BaseEstimator):
     def __init__(self, cell="gru", units=32, layers=1, bidirectional=False, dropout=0.0,
                  recurrent_dropout=0.0, window=48, horizon=24, stride=1, scaler="standard",
                  epochs=50, batch_size=64, learning_rate=1e-3, patience=5, loss="mse",
-                 residual=True, mc_samples=30, jit_compile="auto", random_state=None,
-                 verbose="auto"):
+                 validation_size=0.2, residual=True, mc_samples=30, jit_compile="auto",
+                 random_state=None, verbose="auto"):
         self.cell = cell
         self.units = units
         self.layers = layers
@@ -135,6 +138,7 @@ class RNNForecaster(BaseEstimator):
         self.learning_rate = learning_rate
         self.patience = patience
         self.loss = loss
+        self.validation_size = validation_size
         self.residual = residual
         self.mc_samples = mc_samples
         self.jit_compile = jit_compile
@@ -191,17 +195,18 @@ class RNNForecaster(BaseEstimator):
         return read_series(data, target=target, time_col=time_col, features=features)
 
     # ---------------------------------------------------------------------- fit
-    def fit(self, data, target=None, features=None, validation=0.2, time_col=None):
-        """Train on ``data``; the last ``validation`` share (or rows) validates and calibrates.
+    def fit(self, data, target=None, features=None, validation=None, time_col=None, callbacks=None):
+        """Train on ``data``; its final rows validate and calibrate the intervals.
 
         Parameters
         ----------
         data : CSV path, DataFrame, Series or array
             Read through :func:`forecastrnn.read_series`.
         target, features, time_col : see :func:`forecastrnn.read_series`.
-        validation : float or int
-            Fraction or number of final rows whose windows drive early stopping and
-            calibrate the intervals (0: none; intervals then use training residuals).
+        validation : float or int, optional
+            Overrides ``validation_size`` for this fit.
+        callbacks : list of keras.callbacks.Callback, optional
+            Extra callbacks for Keras ``fit`` (early stopping is always added).
 
         Returns
         -------
@@ -213,6 +218,7 @@ class RNNForecaster(BaseEstimator):
         if self.loss not in LOSSES:
             raise ValueError(f"`loss` must be one of {list(LOSSES)}. Received: loss={self.loss!r}")
         frame = self._read(data, target, features, time_col)
+        validation = self.validation_size if validation is None else validation
         train, val, _ = split_series(frame, validation_size=validation, test_size=0,
                                      window=spec.window, horizon=spec.horizon)
         self.target_ = list(frame.attrs["target"])
@@ -254,7 +260,8 @@ class RNNForecaster(BaseEstimator):
         stop = keras.callbacks.EarlyStopping(monitor="val_loss" if val_ds is not None else "loss",
                                              patience=self.patience, restore_best_weights=True)
         history = self.model_.fit(train_ds, validation_data=val_ds, epochs=self.epochs,
-                                  callbacks=[stop], shuffle=False, verbose=self.verbose)
+                                  callbacks=[stop, *(callbacks or [])], shuffle=False,
+                                  verbose=self.verbose)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
         calib_starts = val_starts

@@ -32,6 +32,9 @@ class SentimentClassifier(BaseEstimator):
         Units per recurrent layer; a list stacks layers.
     bidirectional : bool
     embedding_dim : int
+    pooling : {"last", "mean"}
+        Classify from the final state, or from the mean of the outputs over the real
+        (unmasked) steps.
     dropout, recurrent_dropout : float in [0, 1)
     num_words : int
         Vocabulary size: ids must be below it (``load_imdb(num_words=...)``).
@@ -59,14 +62,15 @@ class SentimentClassifier(BaseEstimator):
     >>> clf.evaluate(x_test, y_test)["accuracy"]  # doctest: +SKIP
     """
 
-    def __init__(self, cell="lstm", units=32, bidirectional=False, embedding_dim=32, dropout=0.0,
-                 recurrent_dropout=0.0, num_words=10000, maxlen=500, epochs=3, batch_size=64,
+    def __init__(self, cell="lstm", units=32, bidirectional=False, embedding_dim=32, pooling="last",
+                 dropout=0.0, recurrent_dropout=0.0, num_words=10000, maxlen=500, epochs=3, batch_size=64,
                  learning_rate=1e-3, patience=2, validation_split=0.2, random_state=None,
                  verbose="auto"):
         self.cell = cell
         self.units = units
         self.bidirectional = bidirectional
         self.embedding_dim = embedding_dim
+        self.pooling = pooling
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
         self.num_words = num_words
@@ -120,7 +124,8 @@ class SentimentClassifier(BaseEstimator):
         val, train = order[:n_val], order[n_val:]
         self.model_ = build_recurrent_model(
             vocab_size=self.num_words, cell=self.cell, units=self.units,
-            bidirectional=self.bidirectional, embedding_dim=self.embedding_dim, dropout=self.dropout,
+            bidirectional=self.bidirectional, embedding_dim=self.embedding_dim, pooling=self.pooling,
+            dropout=self.dropout,
             recurrent_dropout=self.recurrent_dropout, head="binary", seed=self.random_state,
             name=self.name)
         self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate),

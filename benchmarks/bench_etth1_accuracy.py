@@ -1,0 +1,82 @@
+"""ETTh1 univariate accuracy (target OT) on the standard split, against the literature's protocol.
+
+Split: rows [0, 8640) train, [8640, 11520) validation, [11520, 14400) test. Every model is
+fitted on the first 11,520 rows (the networks early-stop on the validation rows) and forecasts
+from every test origin (step 1) at horizons 24, 48 and 96. Errors are reported on the
+z-normalised scale (mean and standard deviation of the training rows), as in Informer
+(AAAI 2021, Table 1: h24 MSE 0.098 / MAE 0.247; LSTMa 0.114 / 0.272; ARIMA 0.108 / 0.284),
+plus MAE in original units and MSE skill against the naive forecast.
+
+    python benchmarks/bench_etth1_accuracy.py [--quick] [--horizons 24,48,96] [--epochs 20]
+"""
+
+import argparse
+import json
+import time
+
+import numpy as np
+from _common import machine
+
+from forecastrnn import ARIMAForecaster, NaiveForecaster, RNNForecaster, SeasonalNaiveForecaster
+from forecastrnn.datasets import load_dataset
+from forecastrnn.evaluation import backtest
+
+TRAIN, VAL, TEST = 8640, 2880, 2880
+
+
+def models(horizon, window, epochs, quick):
+    rnn = dict(window=window, horizon=horizon, units=32, epochs=epochs, patience=3,
+               batch_size=64, validation_size=VAL if not quick else 0.25, random_state=0, verbose=0)
+    return {
+        "naive": NaiveForecaster(horizon=horizon),
+        "seasonal_naive": SeasonalNaiveForecaster(horizon=horizon),
+        "arima": ARIMAForecaster(horizon=horizon),
+        "gru": RNNForecaster(cell="gru", **rnn),
+        "lstm": RNNForecaster(cell="lstm", **rnn),
+        "bigru": RNNForecaster(cell="gru", bidirectional=True, **rnn),
+        "gru_recurrent_dropout": RNNForecaster(cell="gru", recurrent_dropout=0.2, **rnn),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short series, horizon 24, 1 epoch")
+    parser.add_argument("--horizons", default="24,48,96")
+    parser.add_argument("--window", type=int, default=96)
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--json", default=None)
+    args = parser.parse_args()
+    print(machine())
+    frame = load_dataset("etth1")[["OT"]]
+    train, val, test = (TRAIN, VAL, TEST) if not args.quick else (800, 300, 150)
+    frame = frame.iloc[:train + val + test]
+    horizons = [24] if args.quick else [int(h) for h in args.horizons.split(",")]
+    mu, sd = frame["OT"].iloc[:train].mean(), frame["OT"].iloc[:train].std()
+    results = {}
+    for h in horizons:
+        start = time.perf_counter()
+        table = backtest(models(h, args.window, 1 if args.quick else args.epochs, args.quick), frame,
+                         horizon=h, n_windows=test - h + 1, step=1, level=None,
+                         progress=lambda name: print(f"  h={h}: {name} ...", flush=True))
+        rows = {}
+        for name, part in table.groupby("model", sort=False):
+            err = part.y_true.to_numpy() - part.y_pred.to_numpy()
+            rows[name] = {"mse": float(np.mean((err / sd) ** 2)), "mae": float(np.mean(np.abs(err / sd))),
+                          "mae_original": float(np.mean(np.abs(err)))}
+        for name in rows:
+            rows[name]["skill_mse_%"] = 100 * (1 - rows[name]["mse"] / rows["naive"]["mse"])
+        results[h] = rows
+        print(f"\nhorizon {h} ({test - h + 1} origins, {time.perf_counter() - start:.0f} s): "
+              "normalised MSE / MAE, MAE in original units, MSE skill vs naive")
+        for name, r in rows.items():
+            print(f"  {name:22s} {r['mse']:.4f}  {r['mae']:.4f}  {r['mae_original']:.4f}  {r['skill_mse_%']:+6.1f}%")
+        best = min((n for n in rows if n not in ("naive", "seasonal_naive", "arima")), key=lambda n: rows[n]["mse"])
+        verdict = "beats" if rows[best]["mse"] < rows["naive"]["mse"] else "does NOT beat"
+        print(f"  best recurrent model: {best}, which {verdict} naive", flush=True)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(results, fh, indent=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Every benchmark script runs with --quick, so none of them rots. No timings are asserted."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+pytestmark = pytest.mark.slow
+
+
+def run(script, *args):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    result = subprocess.run([sys.executable, str(BENCH / script), "--quick", *map(str, args)],
+                            capture_output=True, text=True, env=env, timeout=900, cwd=BENCH)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_every_script_is_covered():
+    scripts = {p.name for p in BENCH.glob("bench_*.py")}
+    assert scripts == {"bench_jit.py", "bench_training.py", "bench_memory.py", "bench_arima_backtest.py",
+                       "bench_etth1_accuracy.py", "bench_m4_hourly.py", "bench_imdb.py",
+                       "bench_cli_startup.py"}
+
+
+def test_jit():
+    assert "samples/s" in run("bench_jit.py")
+
+
+def test_training():
+    assert "ratio" in run("bench_training.py")
+
+
+def test_memory():
+    out = run("bench_memory.py")
+    assert "forecastrnn" in out and "numpy" in out and "peak RSS" in out
+
+
+def test_arima_backtest():
+    assert "speed-up without refit" in run("bench_arima_backtest.py")
+
+
+def test_etth1_accuracy():
+    out = run("bench_etth1_accuracy.py")
+    assert "best recurrent model" in out and "arima" in out
+
+
+def test_m4_hourly(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    t = np.arange(300)
+    series = [100 + 10 * np.sin(2 * np.pi * (t + k) / 24) + rng.standard_normal(300) for k in range(3)]
+    header = ["V1"] + [f"V{i}" for i in range(2, 252)]
+    pd.DataFrame([[f"H{k + 1}", *s[:250]] for k, s in enumerate(series)], columns=header).to_csv(
+        tmp_path / "Hourly-train.csv", index=False)
+    pd.DataFrame([[f"H{k + 1}", *s[250:298]] for k, s in enumerate(series)],
+                 columns=["V1"] + [f"V{i}" for i in range(2, 50)]).to_csv(tmp_path / "Hourly-test.csv", index=False)
+    out = run("bench_m4_hourly.py", "--data", tmp_path, "--n-jobs", "1")
+    assert "naive2" in out and "OWA" in out and "gru" in out
+
+
+def test_imdb(imdb_tree):
+    assert "test accuracy" in run("bench_imdb.py", "--data", imdb_tree["archive"])
+
+
+def test_cli_startup():
+    assert "forecastrnn --help" in run("bench_cli_startup.py")
