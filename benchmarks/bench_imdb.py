@@ -32,6 +32,7 @@ def main():
     parser.add_argument("--pooling", default="mean", choices=["last", "mean"])
     parser.add_argument("--dropout", type=float, default=0.0)
     parser.add_argument("--embedding-dim", type=int, default=32)
+    parser.add_argument("--validation-split", type=float, default=0.2)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", default=None, help="also write the results here")
     args = parser.parse_args()
@@ -46,7 +47,8 @@ def main():
         clf = SentimentClassifier(cell=cell, units=32, bidirectional=bidirectional,
                                   embedding_dim=args.embedding_dim, pooling=args.pooling, dropout=args.dropout,
                                   num_words=10000, maxlen=500, epochs=1 if args.quick else args.epochs,
-                                  batch_size=128, patience=2, random_state=0, verbose=2)
+                                  batch_size=128, patience=2, validation_split=args.validation_split,
+                                  random_state=0, verbose=2)
         start = time.perf_counter()
         clf.fit(x, y)
         seconds = time.perf_counter() - start

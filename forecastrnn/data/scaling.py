@@ -74,7 +74,8 @@ class Scaler:
         self.scale_, self.offset_ = ones - zeros, zeros
         return self
 
-    def _coefficients(self, columns):
+    def coefficients(self, columns=None):
+        """``(scale, offset)`` arrays of the given columns (default: all)."""
         if not hasattr(self, "columns_"):
             raise NotFittedError("This Scaler is not fitted yet. Call 'fit' with the training rows first.")
         if columns is None:
@@ -94,20 +95,20 @@ class Scaler:
     def transform(self, values, columns=None) -> np.ndarray:
         """Scale an array/frame of shape ``(..., n_columns)``; ``columns`` picks a subset."""
         values = _values(values)[0]
-        scale, offset = self._coefficients(columns)
+        scale, offset = self.coefficients(columns)
         self._check_width(values, scale)
         return values * scale + offset
 
     def inverse_transform(self, values, columns=None) -> np.ndarray:
         """Undo :meth:`transform`, e.g. on forecasts ``(horizon, n_targets)`` with ``columns=targets``."""
         values = _values(values)[0]
-        scale, offset = self._coefficients(columns)
+        scale, offset = self.coefficients(columns)
         self._check_width(values, scale)
         return (values - offset) / scale
 
     def to_dict(self) -> dict:
         """JSON-ready state: method, columns, coefficients and the scikit-learn statistics."""
-        self._coefficients(None)
+        self.coefficients(None)
         return {"method": self.method, "columns": self.columns_, "scale": self.scale_.tolist(),
                 "offset": self.offset_.tolist(), "sklearn_state": self.state_}
 

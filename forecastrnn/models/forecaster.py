@@ -270,7 +270,7 @@ class RNNForecaster(BaseEstimator):
                           "and will be too narrow.", stacklevel=2)
             calib_starts = train_starts
         point, spread = self._forecast(inputs, calib_starts + spec.window, with_spread=True)
-        actual = np.stack([targets[s + spec.window: s + spec.span] for s in calib_starts])
+        actual = targets[calib_starts[:, None] + np.arange(spec.window, spec.span)]
         actual = self.scaler_.inverse_transform(actual, columns=self.target_)
         scores = np.abs(actual - point)
         # The median spread, added to every spread, keeps the score ratio stable where the
@@ -293,16 +293,20 @@ class RNNForecaster(BaseEstimator):
         spec = self._spec()
         starts = np.asarray(ends, dtype="int64") - spec.window
         ds = make_dataset(inputs, None, spec, starts, batch_size=max(256, self.batch_size))
-        point = np.concatenate([self.model_(x, training=False).numpy() for x in ds])
+        point = self.model_.predict(ds, verbose=0)
         point = self.scaler_.inverse_transform(point, columns=self.target_)
         if not (with_spread and self._uses_dropout()):
             return point, None
         self._reset_dropout_seeds()
+        from forecastrnn._tf import tensorflow
+
+        # A traced call with dropout on; eager calls would run the recurrence step by step.
+        sample = tensorflow().function(lambda x: self.model_(x, training=True), reduce_retracing=True)
         draws = []
         for x in ds:
-            runs = np.stack([self.model_(x, training=True).numpy() for _ in range(self.mc_samples)])
+            runs = np.stack([sample(x).numpy() for _ in range(self.mc_samples)])
             draws.append(runs.std(axis=0))
-        scale = np.abs(self.scaler_._coefficients(self.target_)[0])
+        scale = np.abs(self.scaler_.coefficients(self.target_)[0])
         spread = np.concatenate(draws) / scale
         return point, np.maximum(spread, 1e-6 * np.abs(point).mean() + 1e-12)
 
