@@ -29,7 +29,7 @@ def main():
     parser.add_argument("--word-index", default=None)
     parser.add_argument("--models", default=",".join(MODELS))
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--pooling", default="mean", choices=["last", "mean"])
+    parser.add_argument("--pooling", default="last", choices=["last", "mean"])
     parser.add_argument("--dropout", type=float, default=0.0)
     parser.add_argument("--embedding-dim", type=int, default=32)
     parser.add_argument("--validation-split", type=float, default=0.2)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from forecastrnn.data.io import read_series
+from forecastrnn.data.io import as_series
 from forecastrnn.data.windows import check_positive_int
 
 
@@ -175,8 +175,7 @@ def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=Fa
         ``origin`` (time of the last observation used), ``time``, ``step``, ``y_true``,
         ``y_pred``, ``lower``, ``upper``.
     """
-    frame = data if isinstance(data, pd.DataFrame) and "target" in data.attrs and target is None \
-        else read_series(data, target=target)
+    frame = as_series(data, target=target)
     targets = frame.attrs["target"]
     step = horizon if step is None else step
     origins = origins_for(len(frame), horizon, n_windows, step)
@@ -317,7 +316,7 @@ def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima"), h
     >>> print(compare(load_dataset("airline"), RNNForecaster(window=24, horizon=12),
     ...               horizon=12, n_windows=3))  # doctest: +SKIP
     """
-    frame = read_series(data, target=target)
+    frame = as_series(data, target=target)
     if models is None:
         from forecastrnn.models.forecaster import RNNForecaster
 

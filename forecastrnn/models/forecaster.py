@@ -28,7 +28,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from forecastrnn.data.io import read_series
+from forecastrnn.data.io import as_series, read_series
 from forecastrnn.data.masking import add_missing_indicators, missing_columns
 from forecastrnn.data.scaling import Scaler
 from forecastrnn.data.split import split_series
@@ -189,11 +189,6 @@ class RNNForecaster(BaseEstimator):
         idx = [self.features_.index(t) for t in self.target_]
         return inputs, scaled[:, idx]
 
-    def _read(self, data, target=None, features=None, time_col=None) -> pd.DataFrame:
-        if isinstance(data, pd.DataFrame) and data.attrs.get("features") and target is None and features is None:
-            return data  # already through read_series
-        return read_series(data, target=target, time_col=time_col, features=features)
-
     # ---------------------------------------------------------------------- fit
     def fit(self, data, target=None, features=None, validation=None, time_col=None, callbacks=None):
         """Train on ``data``; its final rows validate and calibrate the intervals.
@@ -217,7 +212,7 @@ class RNNForecaster(BaseEstimator):
             check_positive_int(getattr(self, arg), arg)
         if self.loss not in LOSSES:
             raise ValueError(f"`loss` must be one of {list(LOSSES)}. Received: loss={self.loss!r}")
-        frame = self._read(data, target, features, time_col)
+        frame = as_series(data, target, time_col, features)
         validation = self.validation_size if validation is None else validation
         train, val, _ = split_series(frame, validation_size=validation, test_size=0,
                                      window=spec.window, horizon=spec.horizon)
