@@ -106,3 +106,14 @@ def test_irregular_timestamps_are_an_error():
                               "2020-01-01 01:31"])
     with pytest.raises(ValueError, match="regular grid"):
         infer_frequency(index)
+
+
+def test_as_series_reuses_prepared_frames_only_when_they_still_fit(hourly_frame):
+    from forecastrnn.data.io import as_series
+
+    frame = read_series(hourly_frame, target="load")
+    assert as_series(frame) is frame
+    selected = frame[["load"]]  # keeps the attrs of the two-column frame
+    again = as_series(selected)
+    assert again is not selected and again.attrs["features"] == ["load"]
+    assert as_series(frame, target="temp").attrs["target"] == ["temp"]

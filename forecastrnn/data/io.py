@@ -319,8 +319,9 @@ def read_series(source, target=None, time_col=None, features=None, freq=None) ->
 def as_series(data, target=None, time_col=None, features=None) -> pd.DataFrame:
     """``data`` itself when it already came from :func:`read_series` and nothing else is
     asked, else ``read_series(data, ...)``: lets the API pass prepared frames around."""
-    if (isinstance(data, pd.DataFrame) and data.attrs.get("features") and time_col is None
-            and features is None and target in (None, data.attrs.get("target"))):
+    # A column selection keeps the attrs of the frame it came from: check they still fit.
+    if (isinstance(data, pd.DataFrame) and data.attrs.get("features") == list(data.columns)
+            and time_col is None and features is None and target in (None, data.attrs.get("target"))):
         return data
     return read_series(data, target=target, time_col=time_col, features=features)
 
