@@ -87,3 +87,13 @@ def test_mean_pooling_ignores_padding(bidirectional):
     np.testing.assert_allclose(model(short).numpy(), model(padded).numpy(), rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match="pooling='max'"):
         build_recurrent_model(vocab_size=30, pooling="max")
+
+
+def test_residual_model_is_level_free():
+    keras.utils.set_random_seed(2)
+    model = build_recurrent_model(input_shape=(6, 2), units=4, horizon=3, residual_targets=[1])
+    x = np.random.default_rng(0).normal(size=(2, 6, 2)).astype("float32")
+    shifted = x + np.array([5.0, 10.0], dtype="float32")
+    np.testing.assert_allclose(model(shifted).numpy(), model(x).numpy() + 10.0, rtol=1e-5, atol=1e-4)
+    with pytest.raises(ValueError, match="breaks `masking`"):
+        build_recurrent_model(input_shape=(6, 2), masking=True, residual_targets=[1])

@@ -51,6 +51,19 @@ class LastValueResidual(keras.layers.Layer):
         return {**super().get_config(), "target_indices": self.target_indices}
 
 
+@keras.saving.register_keras_serializable(package="forecastrnn")
+class CenterOnLastStep(keras.layers.Layer):
+    """Subtract each window's last step from all its steps: ``x - x[:, -1:, :]``.
+
+    Together with :class:`LastValueResidual` the network sees only the shape of the window,
+    not its level, so a level it never saw in training (a drifting series) does not throw it
+    off (the NLinear / RevIN idea).
+    """
+
+    def call(self, inputs):
+        return inputs - inputs[:, -1:, :]
+
+
 def _check_units(units) -> list[int]:
     items = [units] if isinstance(units, numbers.Integral) and not isinstance(units, bool) else units
     try:
@@ -132,8 +145,9 @@ def build_recurrent_model(
     n_classes : int
     residual_targets : list of int, optional
         Regression on numeric input only: indices of the input features that hold the
-        targets; the last observed value of each is added to the output (the network
-        learns the change from it, see :class:`LastValueResidual`).
+        targets. The window is re-centred on its last step (:class:`CenterOnLastStep`) and
+        the last observed value of each target is added to the output, so the network
+        learns changes from the last value (see :class:`LastValueResidual`).
     use_cudnn : "auto" or bool
         GRU/LSTM only: ``"auto"`` uses cuDNN when the configuration allows; ``False`` is
         needed for XLA (``jit_compile=True``).
@@ -193,6 +207,11 @@ def build_recurrent_model(
                              f"Received: input_shape={input_shape!r}")
         inputs = keras.Input(shape=shape, name="window")
         x = keras.layers.Masking(mask_value=mask_value, name="masking")(inputs) if masking else inputs
+        if residual_targets is not None:
+            if masking:
+                raise ValueError("`residual_targets` re-centres the inputs, which breaks `masking`. "
+                                 "Received: masking=True with residual_targets")
+            x = CenterOnLastStep(name="center_on_last_step")(x)
 
     layer_cls = CELLS[cell]
     for i, n_units in enumerate(layer_units):

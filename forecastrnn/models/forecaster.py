@@ -89,8 +89,9 @@ class RNNForecaster(BaseEstimator):
         Fraction or number of final training rows whose windows drive early stopping and
         calibrate the intervals (0: none; intervals then use training residuals).
     residual : bool
-        Forecast the change from the last observed target value (an untrained network then
-        equals the naive forecast).
+        Read each window relative to its last step and forecast the change from the last
+        observed target value: an untrained network equals the naive forecast, and a level
+        never seen in training does not throw the network off.
     mc_samples : int
         Dropout runs per forecast for intervals.
     jit_compile : bool or "auto"
