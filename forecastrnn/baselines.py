@@ -29,7 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from forecastrnn.data.io import read_series
 from forecastrnn.data.windows import check_positive_int
-from forecastrnn.models.forecaster import _check_level, forecast_frame, future_index
+from forecastrnn.models.forecaster import check_level, forecast_frame, future_index
 
 SEASONS = {"h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "Q": 4}
 
@@ -72,8 +72,6 @@ def _drift(y, origins, horizon):
 
 class _Baseline(BaseEstimator):
     """Shared fit/predict plumbing: read data, forecast each target from given origins."""
-
-    horizon = 1
 
     def fit(self, data, target=None, time_col=None):
         """Learn from ``data`` (CSV path, DataFrame, Series or array); returns ``self``."""
@@ -125,7 +123,7 @@ class _Baseline(BaseEstimator):
         None without ``level``).
         """
         check_is_fitted(self, "states_")
-        _check_level(level)
+        check_level(level)
         horizon = self.horizon if horizon is None else check_positive_int(horizon, "horizon")
         frame = self._read_history(data)
         origins = np.asarray(origins, dtype="int64")

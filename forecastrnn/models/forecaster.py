@@ -55,7 +55,7 @@ def conformal_quantile(scores, level: float) -> np.ndarray:
     return scores[rank - 1]
 
 
-def _check_level(level):
+def check_level(level):
     if level is not None and not (isinstance(level, float) and 0 < level < 1):
         raise ValueError(f"`level` must be a float in (0, 1), e.g. 0.9. Received: level={level!r}")
 
@@ -337,7 +337,7 @@ class RNNForecaster(BaseEstimator):
         return horizon
 
     def _forecast_origins(self, frame, origins, horizon, level):
-        _check_level(level)
+        check_level(level)
         origins = np.asarray(origins, dtype="int64")
         if origins.size and (origins.min() < self.window or origins.max() > len(frame)):
             raise ValueError(f"`origins` must lie in [{self.window}, {len(frame)}] (window={self.window} "
