@@ -60,6 +60,14 @@ def arima(y):
             return naive2(y)  # counted below
 
 
+def gru(y, epochs):
+    from forecastrnn import RNNForecaster
+
+    model = RNNForecaster(cell="gru", units=16, window=96, horizon=H, epochs=epochs, patience=3,
+                          batch_size=32, jit_compile=False, random_state=0, verbose=0)
+    return model.fit(y).predict()["y"].to_numpy()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("FORECASTRNN_M4", "../shared/data/m4"))
@@ -71,40 +79,34 @@ def main():
     args = parser.parse_args()
     print(machine())
     train, test = read_m4(args.data, 3 if args.quick else args.max_series)
-    wanted = args.models.split(",")
-    forecasts = {"naive2": [naive2(y) for y in train]}
-    seconds = {}
-    if "seasonal_naive" in wanted:
-        forecasts["seasonal_naive"] = [y[-M:][np.arange(H) % M] for y in train]
-    if "arima" in wanted:
-        from joblib import Parallel, delayed
 
-        start = time.perf_counter()
-        forecasts["arima"] = Parallel(n_jobs=args.n_jobs)(delayed(arima)(y) for y in train)
-        seconds["arima"] = time.perf_counter() - start
-        print(f"arima: {seconds['arima']:.0f} s", flush=True)
-    if "gru" in wanted:
-        from forecastrnn import RNNForecaster
+    def score(preds):
+        preds = list(preds)
+        return {"smape": np.mean([smape(t, p) for t, p in zip(test, preds)]),
+                "mase": np.mean([mase(t, p, y, M) for t, p, y in zip(test, preds, train)])}
 
-        start = time.perf_counter()
-        forecasts["gru"] = []
-        for i, y in enumerate(train):
-            model = RNNForecaster(cell="gru", units=16, window=96, horizon=H, epochs=2 if args.quick else args.epochs,
-                                  patience=3, batch_size=32, jit_compile=False, random_state=0, verbose=0)
-            forecasts["gru"].append(model.fit(y).predict()["y"].to_numpy())
-            if (i + 1) % 50 == 0:
-                print(f"gru: {i + 1} series in {time.perf_counter() - start:.0f} s", flush=True)
-        seconds["gru"] = time.perf_counter() - start
-    scores = {}
-    for name, preds in forecasts.items():
-        scores[name] = {"smape": np.mean([smape(t, p) for t, p in zip(test, preds)]),
-                        "mase": np.mean([mase(t, p, y, M) for t, p, y in zip(test, preds, train)])}
-    ref = scores["naive2"]
-    print(f"\nM4 hourly, {len(train)} series, horizon {H}:")
-    print(f"{'model':16s} {'sMAPE':>8s} {'MASE':>8s} {'OWA':>7s} {'time':>8s}")
-    for name, s in scores.items():
+    def report(name, s, ref, seconds):
         owa = 0.5 * (s["smape"] / ref["smape"] + s["mase"] / ref["mase"])
-        print(f"{name:16s} {s['smape']:8.3f} {s['mase']:8.3f} {owa:7.3f} {seconds.get(name, 0):7.0f}s")
+        print(f"{name:16s} {s['smape']:8.3f} {s['mase']:8.3f} {owa:7.3f} {seconds:7.0f}s", flush=True)
+
+    wanted = args.models.split(",")
+    reference = score(naive2(y) for y in train)
+    print(f"\nM4 hourly, {len(train)} series, horizon {H}; each row is printed when its model is done")
+    print(f"{'model':16s} {'sMAPE':>8s} {'MASE':>8s} {'OWA':>7s} {'time':>8s}")
+    report("naive2", reference, reference, 0.0)
+    for name in wanted:
+        start = time.perf_counter()
+        if name == "seasonal_naive":
+            preds = [y[-M:][np.arange(H) % M] for y in train]
+        elif name == "arima":
+            from joblib import Parallel, delayed
+
+            preds = Parallel(n_jobs=args.n_jobs)(delayed(arima)(y) for y in train)
+        elif name == "gru":
+            preds = [gru(y, 2 if args.quick else args.epochs) for y in train]
+        else:
+            raise SystemExit(f"unknown model {name!r}")
+        report(name, score(preds), reference, time.perf_counter() - start)
 
 
 if __name__ == "__main__":
