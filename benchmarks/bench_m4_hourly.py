@@ -3,8 +3,8 @@
 Models: Naive2 (the M4 reference: naive on seasonally adjusted data when a 90% autocorrelation
 test finds seasonality), seasonal naive, ARIMA (automatic order, daily season as Fourier
 terms) and a GRU. forecastrnn's API trains one network per series (there is no global
-multi-series model yet), so the GRU is trained per series: 16 units, window 96, up to 15
-epochs with early stopping on the last 20% of each training series. ARIMA runs in parallel
+multi-series model yet), so the GRU is trained per series: 16 units, window 96, Adam 0.005,
+up to 40 epochs with early stopping (patience 5) on the last 20% of each training series. ARIMA runs in parallel
 processes (``--n-jobs``).
 
     python benchmarks/bench_m4_hourly.py --data ../shared/data/m4 [--quick] [--max-series N]
@@ -60,11 +60,12 @@ def arima(y):
             return naive2(y)  # counted below
 
 
-def gru(y, epochs):
+def gru(y, epochs, learning_rate):
     from forecastrnn import RNNForecaster
 
-    model = RNNForecaster(cell="gru", units=16, window=96, horizon=H, epochs=epochs, patience=3,
-                          batch_size=32, jit_compile=False, random_state=0, verbose=0)
+    model = RNNForecaster(cell="gru", units=16, window=96, horizon=H, epochs=epochs, patience=5,
+                          batch_size=32, learning_rate=learning_rate, jit_compile=False,
+                          random_state=0, verbose=0)
     return model.fit(y).predict()["y"].to_numpy()
 
 
@@ -74,7 +75,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="3 series, 2 epochs")
     parser.add_argument("--max-series", type=int, default=None)
     parser.add_argument("--n-jobs", type=int, default=2)
-    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--learning-rate", type=float, default=0.005)
     parser.add_argument("--models", default="seasonal_naive,arima,gru")
     args = parser.parse_args()
     print(machine())
@@ -103,7 +105,7 @@ def main():
 
             preds = Parallel(n_jobs=args.n_jobs)(delayed(arima)(y) for y in train)
         elif name == "gru":
-            preds = [gru(y, 2 if args.quick else args.epochs) for y in train]
+            preds = [gru(y, 2 if args.quick else args.epochs, args.learning_rate) for y in train]
         else:
             raise SystemExit(f"unknown model {name!r}")
         report(name, score(preds), reference, time.perf_counter() - start)
