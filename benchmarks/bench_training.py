@@ -11,7 +11,6 @@ from the epoch times after the first (which includes tracing and compilation).
 """
 
 import argparse
-import time
 
 import numpy as np
 from _common import epoch_timer, machine

@@ -11,7 +11,6 @@ this order:
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re

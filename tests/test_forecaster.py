@@ -144,3 +144,9 @@ def test_bad_parameters():
     model = RNNForecaster(**{**FAST, "epochs": 1}).fit(sine(200))
     with pytest.raises(ValueError, match="`level` must be a float in"):
         model.predict(level=90)
+
+
+def test_integer_index_survives_save_and_load(tmp_path):
+    model = RNNForecaster(**{**FAST, "epochs": 1}).fit(sine(300)["y"].to_numpy())
+    model.save(tmp_path / "m")
+    assert list(RNNForecaster.load(tmp_path / "m").predict().index) == list(range(300, 306))

@@ -275,7 +275,6 @@ class RNNForecaster(BaseEstimator):
         if spread is not None:
             scores = scores / (spread + self.spread_floor_)
         self.calibration_scores_ = scores
-        self.last_index_ = frame.index[-1]
         self.tail_ = frame.iloc[-spec.window:][self.features_].copy()
         return self
 
@@ -399,7 +398,6 @@ class RNNForecaster(BaseEstimator):
         check_is_fitted(self, "model_")
         frame = self._align(data)
         self.tail_ = frame.iloc[-self.window:][self.features_].copy()
-        self.last_index_ = frame.index[-1]
         return self
 
     def predict_interval(self, data=None, horizon=None, level=0.9) -> pd.DataFrame:
@@ -448,9 +446,8 @@ class RNNForecaster(BaseEstimator):
             self.spread_floor_ = None if floor is None else np.asarray(floor, dtype="float64")
             tail = state["tail"]
             index = (pd.DatetimeIndex(tail["index"], freq=self.freq_) if self.freq_
-                     else pd.Index([int(i) for i in tail["index"]]))
+                     else pd.RangeIndex(int(tail["index"][0]), int(tail["index"][0]) + len(tail["index"])))
             self.tail_ = pd.DataFrame(tail["values"], index=index, columns=self.features_, dtype="float64")
-            self.last_index_ = self.tail_.index[-1]
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"Corrupt forecaster state in {os.path.join(path, STATE_FILE)!r}: "
                              f"expected the fields written by RNNForecaster.save. Received error: {exc}") from None
