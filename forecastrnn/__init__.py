@@ -17,6 +17,7 @@ _EXPORTS = {
     "list_datasets": "forecastrnn.datasets",
     "load_dataset": "forecastrnn.datasets",
     "RNNForecaster": "forecastrnn.models.forecaster",
+    "GlobalRNNForecaster": "forecastrnn.models.global_forecaster",
     "NaiveForecaster": "forecastrnn.baselines",
     "SeasonalNaiveForecaster": "forecastrnn.baselines",
     "DriftForecaster": "forecastrnn.baselines",

@@ -77,16 +77,26 @@ def test_bad_arguments(kwargs, message):
         build_recurrent_model(**kwargs)
 
 
+@pytest.mark.parametrize("pooling", ["mean", "max"])
 @pytest.mark.parametrize("bidirectional", [False, True])
-def test_mean_pooling_ignores_padding(bidirectional):
+def test_pooling_ignores_padding(bidirectional, pooling):
     keras.utils.set_random_seed(1)
     model = build_recurrent_model(vocab_size=30, cell="lstm", units=4, bidirectional=bidirectional,
-                                  pooling="mean", head="binary")
+                                  pooling=pooling, head="binary")
     short = np.array([[3, 8, 12, 5]], dtype="int32")
     padded = np.array([[3, 8, 12, 5, 0, 0, 0, 0]], dtype="int32")
     np.testing.assert_allclose(model(short).numpy(), model(padded).numpy(), rtol=1e-5, atol=1e-6)
-    with pytest.raises(ValueError, match="pooling='max'"):
-        build_recurrent_model(vocab_size=30, pooling="max")
+    with pytest.raises(ValueError, match="pooling='sum'"):
+        build_recurrent_model(vocab_size=30, pooling="sum")
+
+
+def test_max_pooling_excludes_padded_steps():
+    from forecastrnn.models.builders import MaskedMaxPooling
+
+    outputs = np.array([[[-0.5, -2.0], [-0.1, -3.0], [0.0, 0.0]]], dtype="float32")
+    mask = np.array([[True, True, False]])
+    np.testing.assert_allclose(MaskedMaxPooling()(outputs, mask=mask).numpy(), [[-0.1, -2.0]])
+    np.testing.assert_allclose(MaskedMaxPooling()(outputs).numpy(), [[0.0, 0.0]])
 
 
 def test_residual_model_is_level_free():

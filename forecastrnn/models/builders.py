@@ -25,7 +25,7 @@ import keras  # noqa: E402  (after the quiet TensorFlow import)
 
 CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM, "simplernn": keras.layers.SimpleRNN}
 HEADS = ("regression", "binary", "multiclass")
-POOLINGS = ("last", "mean")
+POOLINGS = ("last", "mean", "max")
 MERGE_MODES = ("concat", "sum", "mul", "ave")
 
 
@@ -49,6 +49,27 @@ class LastValueResidual(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "target_indices": self.target_indices}
+
+
+@keras.saving.register_keras_serializable(package="forecastrnn")
+class MaskedMaxPooling(keras.layers.Layer):
+    """Maximum of each channel over the real (unmasked) steps: ``(batch, steps, ch) -> (batch, ch)``.
+
+    ``keras.layers.GlobalMaxPooling1D`` ignores the mask, so the zeros Keras writes for padded
+    steps would enter the maximum; here they are excluded.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        if mask is not None:
+            inputs = keras.ops.where(keras.ops.expand_dims(mask, -1), inputs, -1e9)
+        return keras.ops.max(inputs, axis=1)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
 
 @keras.saving.register_keras_serializable(package="forecastrnn")
@@ -125,9 +146,10 @@ def build_recurrent_model(
         Wrap every recurrent layer in ``keras.layers.Bidirectional``.
     merge_mode : {"concat", "sum", "mul", "ave"}
         How the two directions are combined.
-    pooling : {"last", "mean"}
-        What the head reads: the last layer's final state, or the mask-aware mean of its
-        outputs over all real steps (helps long sequences such as reviews).
+    pooling : {"last", "mean", "max"}
+        What the head reads: the last layer's final state, or the mask-aware mean or maximum
+        of its outputs over all real steps (helps long sequences such as reviews: every
+        step gets a direct gradient).
     dropout, recurrent_dropout : float in [0, 1)
         Dropout on each recurrent layer's inputs and on its recurrent state.
         ``recurrent_dropout > 0`` turns off the cuDNN kernel.
@@ -217,13 +239,15 @@ def build_recurrent_model(
     for i, n_units in enumerate(layer_units):
         extra = {} if cell == "simplernn" else {"use_cudnn": use_cudnn}
         layer = layer_cls(n_units, dropout=dropout, recurrent_dropout=recurrent_dropout,
-                          return_sequences=i < len(layer_units) - 1 or pooling == "mean", seed=seed,
+                          return_sequences=i < len(layer_units) - 1 or pooling != "last", seed=seed,
                           name=f"{cell}_{i}", **extra)
         if bidirectional:
             layer = keras.layers.Bidirectional(layer, merge_mode=merge_mode, name=f"bi{cell}_{i}")
         x = layer(x)
     if pooling == "mean":
         x = keras.layers.GlobalAveragePooling1D(name="mean_over_steps")(x)
+    elif pooling == "max":
+        x = MaskedMaxPooling(name="max_over_steps")(x)
 
     if head == "regression":
         x = keras.layers.Dense(int(horizon) * int(n_targets), name="forecast")(x)

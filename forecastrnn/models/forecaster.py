@@ -24,7 +24,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
@@ -32,11 +31,11 @@ from forecastrnn.data.io import as_series, read_series
 from forecastrnn.data.masking import add_missing_indicators, missing_columns
 from forecastrnn.data.scaling import Scaler
 from forecastrnn.data.split import split_series
-from forecastrnn.data.windows import WindowSpec, check_positive_int, make_dataset
-from forecastrnn.models.persistence import (MODEL_FILE, atomic_write_dir, has_gpu, load_keras_model,
-                                            read_state, versions, write_json)
+from forecastrnn.data.windows import make_dataset
+from forecastrnn.models.base import RecurrentEstimator
+from forecastrnn.models.persistence import (MODEL_FILE, atomic_write_dir, load_keras_model, read_state,
+                                            versions, write_json)
 
-LOSSES = ("mse", "mae", "huber")
 STATE_FILE = "forecaster.json"
 
 
@@ -60,7 +59,7 @@ def check_level(level):
         raise ValueError(f"`level` must be a float in (0, 1), e.g. 0.9. Received: level={level!r}")
 
 
-class RNNForecaster(BaseEstimator):
+class RNNForecaster(RecurrentEstimator):
     """Recurrent multi-step forecaster (GRU, LSTM or SimpleRNN) on lazily windowed data.
 
     The network reads ``window`` past steps of every input column and forecasts the next
@@ -119,63 +118,6 @@ class RNNForecaster(BaseEstimator):
     >>> model.fit(load_dataset("etth1"), target="OT").predict(level=0.9).head()  # doctest: +SKIP
     """
 
-    def __init__(self, cell="gru", units=32, layers=1, bidirectional=False, dropout=0.0,
-                 recurrent_dropout=0.0, window=48, horizon=24, stride=1, scaler="standard",
-                 epochs=50, batch_size=64, learning_rate=1e-3, patience=5, loss="mse",
-                 validation_size=0.2, residual=True, mc_samples=30, jit_compile="auto",
-                 random_state=None, verbose="auto"):
-        self.cell = cell
-        self.units = units
-        self.layers = layers
-        self.bidirectional = bidirectional
-        self.dropout = dropout
-        self.recurrent_dropout = recurrent_dropout
-        self.window = window
-        self.horizon = horizon
-        self.stride = stride
-        self.scaler = scaler
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.patience = patience
-        self.loss = loss
-        self.validation_size = validation_size
-        self.residual = residual
-        self.mc_samples = mc_samples
-        self.jit_compile = jit_compile
-        self.random_state = random_state
-        self.verbose = verbose
-
-    # ------------------------------------------------------------------ helpers
-    @property
-    def name(self) -> str:
-        """Short model name used in tables: ``gru``, ``bilstm`` ..."""
-        return f"{'bi' if self.bidirectional else ''}{self.cell}"
-
-    def _spec(self) -> WindowSpec:
-        return WindowSpec(self.window, self.horizon, self.stride)
-
-    def _layer_units(self):
-        if isinstance(self.units, (list, tuple)):
-            return list(self.units)
-        return [self.units] * check_positive_int(self.layers, "layers")
-
-    def _uses_dropout(self) -> bool:
-        return bool(self.dropout or self.recurrent_dropout)
-
-    def _seed(self):
-        from forecastrnn._tf import tensorflow
-
-        tf = tensorflow()
-        import keras
-
-        if self.random_state is not None:
-            keras.utils.set_random_seed(int(self.random_state))
-            # On CPU seeds suffice for identical runs (tests/test_forecaster.py checks it), and
-            # op determinism would switch XLA off; GPU kernels need it.
-            if has_gpu():
-                tf.config.experimental.enable_op_determinism()
-
     def _reset_dropout_seeds(self):
         """Restart every dropout random stream so Monte-Carlo runs repeat exactly (also after load)."""
         seed = 0 if self.random_state is None else int(self.random_state)
@@ -208,11 +150,7 @@ class RNNForecaster(BaseEstimator):
         -------
         self
         """
-        spec = self._spec()
-        for arg in ("epochs", "batch_size", "mc_samples"):
-            check_positive_int(getattr(self, arg), arg)
-        if self.loss not in LOSSES:
-            raise ValueError(f"`loss` must be one of {list(LOSSES)}. Received: loss={self.loss!r}")
+        spec = self._check_params()
         frame = as_series(data, target, time_col, features)
         validation = self.validation_size if validation is None else validation
         train, val, _ = split_series(frame, validation_size=validation, test_size=0,
@@ -231,34 +169,8 @@ class RNNForecaster(BaseEstimator):
             raise ValueError("No training window has complete targets. Received: "
                              f"{n_train} training rows with window={spec.window}, horizon={spec.horizon}")
 
-        self._seed()
-        import keras
-
-        from forecastrnn.models.builders import build_recurrent_model
-
-        # XLA and cuDNN exclude each other. On CPU, XLA trains faster (benchmarks/bench_jit.py:
-        # GRU 1.2x, LSTM 1.5x on 2 cores); on GPU the cuDNN kernel wins.
-        jit = (not has_gpu()) if self.jit_compile == "auto" else bool(self.jit_compile)
-
-        self.model_ = build_recurrent_model(
-            input_shape=(spec.window, inputs.shape[1]), cell=self.cell, units=self._layer_units(),
-            bidirectional=self.bidirectional, dropout=self.dropout,
-            recurrent_dropout=self.recurrent_dropout, horizon=spec.horizon,
-            n_targets=len(self.target_),
-            residual_targets=[self.features_.index(t) for t in self.target_] if self.residual else None,
-            use_cudnn=False if jit else "auto", seed=self.random_state)
-        self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.loss,
-                            jit_compile=jit)
-        train_ds = make_dataset(inputs, targets, spec, train_starts, self.batch_size, shuffle=True,
-                                seed=self.random_state)
-        val_ds = (make_dataset(inputs, targets, spec, val_starts, self.batch_size)
-                  if val_starts.size else None)
-        stop = keras.callbacks.EarlyStopping(monitor="val_loss" if val_ds is not None else "loss",
-                                             patience=self.patience, restore_best_weights=True)
-        history = self.model_.fit(train_ds, validation_data=val_ds, epochs=self.epochs,
-                                  callbacks=[stop, *(callbacks or [])], shuffle=False,
-                                  verbose=self.verbose)
-        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self._train(inputs, targets, train_starts, val_starts, callbacks,
+                    residual_targets=[self.features_.index(t) for t in self.target_])
 
         calib_starts = val_starts
         if calib_starts.size == 0:
@@ -327,13 +239,6 @@ class RNNForecaster(BaseEstimator):
         """
         check_is_fitted(self, "model_")
         return self._forecast_origins(self._align(data), origins, self._horizon(horizon), level)
-
-    def _horizon(self, horizon) -> int:
-        horizon = self.horizon if horizon is None else check_positive_int(horizon, "horizon")
-        if horizon > self.horizon:
-            raise ValueError(f"`horizon` must be at most the trained horizon {self.horizon}. "
-                             f"Received: horizon={horizon}")
-        return horizon
 
     def _forecast_origins(self, frame, origins, horizon, level):
         check_level(level)
