@@ -29,7 +29,8 @@ def main():
     parser.add_argument("--word-index", default=None)
     parser.add_argument("--models", default=",".join(MODELS))
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--pooling", default="last", choices=["last", "mean"])
+    parser.add_argument("--pooling", default="last", choices=["last", "mean", "max"])
+    parser.add_argument("--units", type=int, default=32)
     parser.add_argument("--dropout", type=float, default=0.0)
     parser.add_argument("--embedding-dim", type=int, default=32)
     parser.add_argument("--validation-split", type=float, default=0.2)
@@ -44,7 +45,7 @@ def main():
     results = {}
     for name in args.models.split(","):
         cell, bidirectional = MODELS[name]
-        clf = SentimentClassifier(cell=cell, units=32, bidirectional=bidirectional,
+        clf = SentimentClassifier(cell=cell, units=args.units, bidirectional=bidirectional,
                                   embedding_dim=args.embedding_dim, pooling=args.pooling, dropout=args.dropout,
                                   num_words=10000, maxlen=500, epochs=1 if args.quick else args.epochs,
                                   batch_size=128, patience=2, validation_split=args.validation_split,

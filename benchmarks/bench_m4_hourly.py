@@ -2,10 +2,13 @@
 
 Models: Naive2 (the M4 reference: naive on seasonally adjusted data when a 90% autocorrelation
 test finds seasonality), seasonal naive, ARIMA (automatic order, daily season as Fourier
-terms) and a GRU. forecastrnn's API trains one network per series (there is no global
-multi-series model yet), so the GRU is trained per series: 16 units, window 96, Adam 0.005,
-up to 40 epochs with early stopping (patience 5) on the last 20% of each training series. ARIMA runs in parallel
-processes (``--n-jobs``).
+terms, in parallel processes: ``--n-jobs``) and two GRU set-ups:
+
+* ``global_gru``: one ``GlobalRNNForecaster`` trained on the windows of all series (each
+  scaled on its own training rows), window 168, 64 units, MAE loss, Adam 1e-3, batch 256,
+  early stopping on the last 48 hours of every series;
+* ``gru``: one ``RNNForecaster`` per series (16 units, window 96, Adam 0.005, up to 40 epochs,
+  patience 5, last 20% of each series for early stopping): slow, not in the default run.
 
     python benchmarks/bench_m4_hourly.py --data ../shared/data/m4 [--quick] [--max-series N]
 """
@@ -69,6 +72,17 @@ def gru(y, epochs, learning_rate):
     return model.fit(y).predict()["y"].to_numpy()
 
 
+def global_gru(train, epochs, window, quick):
+    from forecastrnn import GlobalRNNForecaster
+
+    model = GlobalRNNForecaster(cell="gru", units=8 if quick else 64, window=window, horizon=H,
+                                loss="mae", epochs=epochs, patience=3, batch_size=256,
+                                validation_size=H, random_state=0, verbose=2)
+    forecast = model.fit(list(train)).predict()
+    print(f"  global GRU: {model.n_windows_} training windows, {len(model.history_['loss'])} epochs")
+    return [forecast[str(i)].to_numpy() for i in range(len(train))]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("FORECASTRNN_M4", "../shared/data/m4"))
@@ -77,7 +91,10 @@ def main():
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--learning-rate", type=float, default=0.005)
-    parser.add_argument("--models", default="seasonal_naive,arima,gru")
+    parser.add_argument("--global-epochs", type=int, default=20)
+    parser.add_argument("--global-window", type=int, default=168)
+    parser.add_argument("--models", default="seasonal_naive,arima,global_gru",
+                        help="comma-separated: seasonal_naive, arima, global_gru, gru (per series)")
     args = parser.parse_args()
     print(machine())
     train, test = read_m4(args.data, 3 if args.quick else args.max_series)
@@ -104,6 +121,9 @@ def main():
             from joblib import Parallel, delayed
 
             preds = Parallel(n_jobs=args.n_jobs)(delayed(arima)(y) for y in train)
+        elif name == "global_gru":
+            preds = global_gru(train, 1 if args.quick else args.global_epochs,
+                               48 if args.quick else args.global_window, args.quick)
         elif name == "gru":
             preds = [gru(y, 2 if args.quick else args.epochs, args.learning_rate) for y in train]
         else:

@@ -60,8 +60,9 @@ def test_m4_hourly(tmp_path):
         tmp_path / "Hourly-train.csv", index=False)
     pd.DataFrame([[f"H{k + 1}", *s[250:298]] for k, s in enumerate(series)],
                  columns=["V1"] + [f"V{i}" for i in range(2, 50)]).to_csv(tmp_path / "Hourly-test.csv", index=False)
-    out = run("bench_m4_hourly.py", "--data", tmp_path, "--n-jobs", "1")
-    assert "naive2" in out and "OWA" in out and "gru" in out
+    out = run("bench_m4_hourly.py", "--data", tmp_path, "--n-jobs", "1",
+              "--models", "seasonal_naive,arima,global_gru,gru")
+    assert "naive2" in out and "OWA" in out and "global_gru" in out and "\ngru " in out
 
 
 def test_imdb(imdb_tree):

@@ -32,9 +32,9 @@ class SentimentClassifier(BaseEstimator):
         Units per recurrent layer; a list stacks layers.
     bidirectional : bool
     embedding_dim : int
-    pooling : {"last", "mean"}
-        Classify from the final state, or from the mean of the outputs over the real
-        (unmasked) steps.
+    pooling : {"last", "mean", "max"}
+        Classify from the final state, or from the mean or maximum of the outputs over the
+        real (unmasked) steps (see benchmarks/BENCHMARKS.md for IMDB figures of each).
     dropout, recurrent_dropout : float in [0, 1)
     num_words : int
         Vocabulary size: ids must be below it (``load_imdb(num_words=...)``).
