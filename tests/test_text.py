@@ -83,6 +83,10 @@ def test_classifier_learns_a_separable_task(cell, bidirectional):
     scores = clf.evaluate(x_test, y_test)
     assert scores["accuracy"] > 0.9, scores
     assert clf.predict(x_test[:3]).tolist() == (clf.predict_proba(x_test[:3]) >= 0.5).astype(int).tolist()
+    # predictions come back in input order although batches are grouped by review length,
+    # and equal those of the full-width padded reviews (padding is masked)
+    full = clf.model_.predict(x_test, verbose=0)[:, 0]
+    np.testing.assert_allclose(clf.predict_proba(x_test), full, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.slow

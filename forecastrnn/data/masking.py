@@ -24,6 +24,9 @@ Variable-length sequences
 right-padded and therefore cuDNN-compatible when the model uses ``mask_zero=True`` or a
 ``Masking`` layer. Truncation of long sequences keeps the end (``truncating="pre"``, the
 Keras default; for reviews the end often holds the verdict) or the start (``"post"``).
+:func:`length_batches` groups padded sequences of similar length so that each batch is cut
+to its longest member: IMDB reviews are padded to 500 tokens but half are shorter than 175,
+so most padded steps are never computed (about twice as fast training, see BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -111,3 +114,41 @@ def pad_sequences(sequences, maxlen: int | None = None, padding: str = "post",
 def sequence_mask(lengths, maxlen: int) -> np.ndarray:
     """Post-padding mask: ``mask[i, t]`` is True for ``t < lengths[i]``; shape (n, maxlen)."""
     return np.arange(maxlen)[None, :] < np.asarray(lengths)[:, None]
+
+
+def length_batches(ids, batch_size: int, shuffle: bool = False, rng=None) -> list:
+    """Group the rows of a padded id array into batches of rows of similar length.
+
+    Parameters
+    ----------
+    ids : array of shape (n_sequences, width)
+        Padded token ids, 0 = padding (post- or pre-padded).
+    batch_size : int
+    shuffle : bool
+        Training order: lengths get a random jitter of up to a tenth of ``width`` before
+        sorting, so batches differ from epoch to epoch, and the batches come in random order.
+        Otherwise rows are sorted by length (stable) and batches come shortest first.
+    rng : numpy.random.Generator, optional
+        Source of the shuffle (pass one generator for all epochs for reproducible training).
+
+    Returns
+    -------
+    list of (rows, end)
+        ``rows`` (int array) indexes ``ids``; ``ids[rows, :end]`` holds every non-padding
+        token of those rows (``end`` is one past the last non-zero column among them, at
+        least 1). Every row appears in exactly one batch.
+    """
+    ids = np.asarray(ids)
+    if ids.ndim != 2:
+        raise ValueError(f"`ids` must be a 2-D array (sequences, steps). Received shape {ids.shape}")
+    real = ids != 0
+    ends = np.where(real.any(axis=1), ids.shape[1] - np.argmax(real[:, ::-1], axis=1), 0)
+    if shuffle:
+        rng = rng if rng is not None else np.random.default_rng()
+        order = np.argsort(ends + rng.uniform(0, ids.shape[1] / 10, len(ends)), kind="stable")
+    else:
+        order = np.argsort(ends, kind="stable")
+    batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    if shuffle:
+        batches = [batches[i] for i in rng.permutation(len(batches))]
+    return [(rows, max(1, int(ends[rows].max()))) for rows in batches]

@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
-from forecastrnn.data.masking import pad_sequences
+from forecastrnn.data.masking import length_batches, pad_sequences
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.models.persistence import (MODEL_FILE, atomic_write_dir, load_keras_model, read_state,
                                             versions, write_json)
@@ -133,9 +133,11 @@ class SentimentClassifier(BaseEstimator):
         monitor = "val_accuracy" if n_val else "accuracy"
         stop = keras.callbacks.EarlyStopping(monitor=monitor, mode="max", patience=self.patience,
                                              restore_best_weights=True)
-        history = self.model_.fit(ids[train], labels[train], epochs=self.epochs,
-                                  batch_size=self.batch_size, callbacks=[stop], verbose=self.verbose,
-                                  validation_data=(ids[val], labels[val]) if n_val else None)
+        rng, targets = np.random.default_rng(self.random_state), labels.astype("float32")
+        history = self.model_.fit(
+            _dataset(ids[train], targets[train], self.batch_size, rng), epochs=self.epochs,
+            shuffle=False, callbacks=[stop], verbose=self.verbose,
+            validation_data=_dataset(ids[val], targets[val], 256) if n_val else None)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self.word_index_ = None
         if word_index is not None:
@@ -152,7 +154,13 @@ class SentimentClassifier(BaseEstimator):
     def predict_proba(self, x) -> np.ndarray:
         """Probability of a positive review for each sequence; shape (n,)."""
         self._check_fitted()
-        return self.model_.predict(self._ids(x), batch_size=256, verbose=0)[:, 0]
+        ids = self._ids(x)
+        batches = length_batches(ids, 256)
+        proba = np.empty(len(ids), dtype="float32")
+        if batches:
+            rows = np.concatenate([r for r, _ in batches])
+            proba[rows] = self.model_.predict(_dataset(ids, None, 256), verbose=0)[:, 0]
+        return proba
 
     def predict(self, x) -> np.ndarray:
         """Labels 1 (positive) or 0 (negative); shape (n,)."""
@@ -203,3 +211,24 @@ class SentimentClassifier(BaseEstimator):
                              f"SentimentClassifier.save. Received error: {exc}") from None
         self.model_ = load_keras_model(os.path.join(path, MODEL_FILE))
         return self
+
+
+def _dataset(ids, labels, batch_size, rng=None):
+    """tf.data batches of ``length_batches``, each cut to its longest review.
+
+    With ``rng`` the batches are reshuffled at every epoch (training); without, they come in
+    the fixed order of ``length_batches(ids, batch_size)``. ``labels=None`` gives ids only.
+    """
+    from forecastrnn._tf import tensorflow
+
+    tf = tensorflow()
+
+    def batches():
+        for rows, end in length_batches(ids, batch_size, shuffle=rng is not None, rng=rng):
+            yield ids[rows, :end] if labels is None else (ids[rows, :end], labels[rows])
+
+    spec = tf.TensorSpec((None, None), tf.int32)
+    signature = spec if labels is None else (spec, tf.TensorSpec((None,), tf.float32))
+    n_batches = -(-len(ids) // batch_size)
+    return (tf.data.Dataset.from_generator(batches, output_signature=signature)
+            .apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2))
