@@ -23,7 +23,7 @@ def test_every_script_is_covered():
     scripts = {p.name for p in BENCH.glob("bench_*.py")}
     assert scripts == {"bench_jit.py", "bench_training.py", "bench_memory.py", "bench_arima_backtest.py",
                        "bench_etth1_accuracy.py", "bench_m4_hourly.py", "bench_imdb.py",
-                       "bench_cli_startup.py"}
+                       "bench_text_batching.py", "bench_cli_startup.py"}
 
 
 def test_jit():
@@ -67,6 +67,10 @@ def test_m4_hourly(tmp_path):
 
 def test_imdb(imdb_tree):
     assert "test accuracy" in run("bench_imdb.py", "--data", imdb_tree["archive"])
+
+
+def test_text_batching(imdb_tree):
+    assert "length-bucketed" in run("bench_text_batching.py", "--data", imdb_tree["archive"])
 
 
 def test_cli_startup():
