@@ -89,6 +89,15 @@ def test_classifier_learns_a_separable_task(cell, bidirectional):
     np.testing.assert_allclose(clf.predict_proba(x_test), full, rtol=1e-5, atol=1e-6)
 
 
+def test_same_random_state_gives_the_same_classifier():
+    x, y = separable(96)
+    params = dict(units=4, embedding_dim=4, num_words=22, maxlen=12, epochs=2, batch_size=16, verbose=0)
+    first, again = (SentimentClassifier(random_state=3, **params).fit(x, y).predict_proba(x) for _ in range(2))
+    np.testing.assert_array_equal(first, again)
+    other = SentimentClassifier(random_state=4, **params).fit(x, y).predict_proba(x)
+    assert not np.array_equal(first, other)
+
+
 @pytest.mark.slow
 def test_predict_text_save_and_load(imdb_tree, tmp_path):
     (x, y), _ = load_imdb(num_words=30, maxlen=12, source=imdb_tree["archive"])

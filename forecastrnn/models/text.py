@@ -4,6 +4,10 @@ It uses the same :func:`~forecastrnn.models.builders.build_recurrent_model` as t
 forecaster, with token input: ``Embedding(num_words, embedding_dim, mask_zero=True)`` ->
 recurrent layer(s) -> one sigmoid unit. Id 0 is padding and is masked, so padded steps do not
 change the prediction; post-padded inputs keep the cuDNN kernel usable on GPU.
+
+Training and prediction feed the network batches of reviews of similar length, each cut to
+its longest review (:func:`~forecastrnn.data.masking.length_batches`): most IMDB reviews are
+far shorter than the 500 padded steps, and steps that are never computed cost nothing.
 """
 
 from __future__ import annotations
