@@ -7,7 +7,8 @@ once from ``SentimentClassifier``'s pipeline, where ``length_batches`` groups re
 similar length and cuts each batch to its longest review. Reviews per second are taken from
 the epochs after the first (which includes tracing); the two alternate.
 
-    python benchmarks/bench_text_batching.py --data ../shared/data/aclImdb_v1_train_test.tar.gz
+    python benchmarks/bench_text_batching.py --data ../shared/data/aclImdb_v1_train_test.tar.gz \
+        --word-index ../shared/data/imdb_word_index.json
     python benchmarks/bench_text_batching.py --data aclImdb_v1.tar.gz --quick
 """
 
@@ -44,7 +45,7 @@ def main():
     parser.add_argument("--samples", type=int, default=5000, help="training reviews per epoch")
     parser.add_argument("--cells", default="lstm,gru")
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     samples, epochs, repeats = (200, 2, 1) if args.quick else (args.samples, args.epochs, args.repeats)

@@ -9,6 +9,6 @@ from forecastrnn.data.windows import WindowSpec, make_dataset, sliding_windows
 
 __all__ = [
     "Scaler", "Split", "WindowSpec", "add_missing_indicators", "describe", "infer_frequency",
-    "length_batches", "make_dataset", "missing_columns", "pad_sequences", "read_series", "sequence_mask",
-    "sliding_windows", "split_series",
+    "length_batches", "make_dataset", "missing_columns", "pad_sequences", "read_series",
+    "sequence_mask", "sliding_windows", "split_series",
 ]

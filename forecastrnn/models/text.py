@@ -137,7 +137,8 @@ class SentimentClassifier(BaseEstimator):
         monitor = "val_accuracy" if n_val else "accuracy"
         stop = keras.callbacks.EarlyStopping(monitor=monitor, mode="max", patience=self.patience,
                                              restore_best_weights=True)
-        rng, targets = np.random.default_rng(self.random_state), labels.astype("float32")
+        rng = np.random.default_rng(self.random_state)
+        targets = labels.astype("float32")
         history = self.model_.fit(
             _dataset(ids[train], targets[train], self.batch_size, rng), epochs=self.epochs,
             shuffle=False, callbacks=[stop], verbose=self.verbose,
@@ -159,11 +160,9 @@ class SentimentClassifier(BaseEstimator):
         """Probability of a positive review for each sequence; shape (n,)."""
         self._check_fitted()
         ids = self._ids(x)
-        batches = length_batches(ids, 256)
         proba = np.empty(len(ids), dtype="float32")
-        if batches:
-            rows = np.concatenate([r for r, _ in batches])
-            proba[rows] = self.model_.predict(_dataset(ids, None, 256), verbose=0)[:, 0]
+        for rows, end in length_batches(ids, 256):
+            proba[rows] = np.asarray(self.model_.predict_on_batch(ids[rows, :end]))[:, 0]
         return proba
 
     def predict(self, x) -> np.ndarray:
@@ -221,7 +220,7 @@ def _dataset(ids, labels, batch_size, rng=None):
     """tf.data batches of ``length_batches``, each cut to its longest review.
 
     With ``rng`` the batches are reshuffled at every epoch (training); without, they come in
-    the fixed order of ``length_batches(ids, batch_size)``. ``labels=None`` gives ids only.
+    the fixed order of ``length_batches(ids, batch_size)`` (validation).
     """
     from forecastrnn._tf import tensorflow
 
@@ -229,10 +228,9 @@ def _dataset(ids, labels, batch_size, rng=None):
 
     def batches():
         for rows, end in length_batches(ids, batch_size, shuffle=rng is not None, rng=rng):
-            yield ids[rows, :end] if labels is None else (ids[rows, :end], labels[rows])
+            yield ids[rows, :end], labels[rows]
 
-    spec = tf.TensorSpec((None, None), tf.int32)
-    signature = spec if labels is None else (spec, tf.TensorSpec((None,), tf.float32))
+    signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.float32))
     n_batches = -(-len(ids) // batch_size)
     return (tf.data.Dataset.from_generator(batches, output_signature=signature)
             .apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2))
