@@ -33,6 +33,8 @@ def main():
     parser.add_argument("--units", type=int, default=32)
     parser.add_argument("--dropout", type=float, default=0.0)
     parser.add_argument("--embedding-dim", type=int, default=32)
+    parser.add_argument("--adversarial", type=float, default=0.0,
+                        help="epsilon of adversarial training on the embeddings (0: plain)")
     parser.add_argument("--validation-split", type=float, default=0.2)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", default=None, help="also write the results here")
@@ -47,6 +49,7 @@ def main():
         cell, bidirectional = MODELS[name]
         clf = SentimentClassifier(cell=cell, units=args.units, bidirectional=bidirectional,
                                   embedding_dim=args.embedding_dim, pooling=args.pooling, dropout=args.dropout,
+                                  adversarial=args.adversarial,
                                   num_words=10000, maxlen=500, epochs=1 if args.quick else args.epochs,
                                   batch_size=128, patience=2, validation_split=args.validation_split,
                                   random_state=0, verbose=2)

@@ -73,11 +73,12 @@ def separable(n=400, length=12, seed=0):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("cell, bidirectional", [("lstm", False), ("gru", True), ("simplernn", False)])
-def test_classifier_learns_a_separable_task(cell, bidirectional):
+@pytest.mark.parametrize("cell, bidirectional, adversarial",
+                         [("lstm", False, 0.0), ("gru", True, 0.0), ("simplernn", False, 0.0), ("lstm", False, 0.3)])
+def test_classifier_learns_a_separable_task(cell, bidirectional, adversarial):
     x, y = separable()
     clf = SentimentClassifier(cell=cell, units=8, bidirectional=bidirectional, embedding_dim=8,
-                              num_words=22, maxlen=12, epochs=15, learning_rate=0.01,
+                              adversarial=adversarial, num_words=22, maxlen=12, epochs=15, learning_rate=0.01,
                               patience=5, random_state=0, verbose=0).fit(x, y)
     x_test, y_test = separable(200, seed=1)
     scores = clf.evaluate(x_test, y_test)
@@ -89,9 +90,11 @@ def test_classifier_learns_a_separable_task(cell, bidirectional):
     np.testing.assert_allclose(clf.predict_proba(x_test), full, rtol=1e-5, atol=1e-6)
 
 
-def test_same_random_state_gives_the_same_classifier():
+@pytest.mark.parametrize("adversarial", [0.0, 0.3])
+def test_same_random_state_gives_the_same_classifier(adversarial):
     x, y = separable(96)
-    params = dict(units=4, embedding_dim=4, num_words=22, maxlen=12, epochs=2, batch_size=16, verbose=0)
+    params = dict(units=4, embedding_dim=4, adversarial=adversarial, num_words=22, maxlen=12, epochs=2,
+                  batch_size=16, verbose=0)
     first, again = (SentimentClassifier(random_state=3, **params).fit(x, y).predict_proba(x) for _ in range(2))
     np.testing.assert_array_equal(first, again)
     other = SentimentClassifier(random_state=4, **params).fit(x, y).predict_proba(x)
@@ -125,3 +128,5 @@ def test_classifier_errors():
         clf.fit(np.array([[1, 12, 0]]), [1])
     with pytest.raises(ValueError, match="one 0/1 label per sequence"):
         clf.fit(np.array([[1, 2, 0]]), [3])
+    with pytest.raises(ValueError, match=r"`adversarial` must be a number >= 0.*Received: adversarial=-0.1"):
+        SentimentClassifier(num_words=10, adversarial=-0.1).fit(np.array([[1, 2, 0]]), [1])
