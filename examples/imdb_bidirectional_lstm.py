@@ -11,4 +11,5 @@ from forecastrnn import SentimentClassifier
 if __name__ == "__main__":
     run_example(lambda args: SentimentClassifier(
         cell="lstm", units=32, bidirectional=True, embedding_dim=32, num_words=args.num_words,
-        maxlen=args.maxlen, epochs=args.epochs, random_state=0), __doc__.splitlines()[0])
+        maxlen=args.maxlen, epochs=args.epochs, adversarial=args.adversarial,
+        random_state=0), __doc__.splitlines()[0])

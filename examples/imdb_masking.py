@@ -17,7 +17,8 @@ from forecastrnn.data import pad_sequences
 if __name__ == "__main__":
     clf = run_example(lambda args: SentimentClassifier(
         cell="lstm", units=32, embedding_dim=32, num_words=args.num_words, maxlen=args.maxlen,
-        epochs=args.epochs, random_state=0), __doc__.splitlines()[0])
+        epochs=args.epochs, adversarial=args.adversarial,
+        random_state=0), __doc__.splitlines()[0])
     from forecastrnn.datasets import encode_reviews
 
     review = encode_reviews(["A clever, funny and touching film with a great cast."],

@@ -51,6 +51,23 @@ def test_push_raises_the_loss_and_training_updates_the_shared_model():
     np.testing.assert_allclose(trainer.predict(IDS, verbose=0), model.predict(IDS, verbose=0))
 
 
+def test_first_plain_steps_train_exactly_like_the_plain_model():
+    y = np.array([1.0, 0.0, 1.0], dtype="float32")
+
+    def trained(plain_steps):
+        keras.utils.set_random_seed(0)
+        model = build_recurrent_model(vocab_size=10, cell="gru", units=4, embedding_dim=4, head="binary")
+        trainer = model if plain_steps is None else AdversarialEmbeddingTrainer(model, 0.5, plain_steps)
+        trainer.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+        trainer.fit(IDS, y, epochs=3, batch_size=3, shuffle=False, verbose=0)
+        return model.get_weights()
+
+    plain = trained(None)
+    for a, b in zip(plain, trained(plain_steps=3)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+    assert not all(np.allclose(a, b) for a, b in zip(plain, trained(plain_steps=2)))
+
+
 def test_needs_an_embedding_and_a_positive_epsilon():
     model = build_recurrent_model(input_shape=(5, 1), head="binary")
     with pytest.raises(ValueError, match="first layer is an Embedding. Received: GRU"):

@@ -22,8 +22,9 @@ def run(script, *args, cwd=None):
 @pytest.mark.parametrize("script", ["imdb_lstm.py", "imdb_gru.py", "imdb_simplernn.py",
                                     "imdb_bidirectional_lstm.py", "imdb_masking.py"])
 def test_imdb_examples(script, imdb_tree):
+    adversarial = ["--adversarial", "0.3"] if script == "imdb_lstm.py" else []
     out = run(script, "--data", imdb_tree["archive"], "--epochs", "1", "--max-samples", "16",
-              "--maxlen", "20")
+              "--maxlen", "20", *adversarial)
     assert "test accuracy:" in out
     assert out.count("positive (") + out.count("negative (") == 2
     if script == "imdb_masking.py":

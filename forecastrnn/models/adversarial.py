@@ -33,14 +33,19 @@ class AdversarialEmbeddingTrainer(keras.Model):
     ``fit``, ``evaluate`` and ``predict`` of this wrapper run ``model`` itself; only the
     training step differs. The wrapper shares ``model``'s weights, so ``model`` is the result
     (save and load ``model``, not the wrapper). Compile the wrapper like the model.
+
+    The first ``plain_steps`` training steps are plain (no push): a network at chance level
+    gives the push nothing to resist, and a push from the first step can keep it there for
+    several epochs.
     """
 
-    def __init__(self, model, epsilon, **kwargs):
+    def __init__(self, model, epsilon, plain_steps=0, **kwargs):
         super().__init__(**kwargs)
         if not epsilon > 0:
             raise ValueError(f"`epsilon` must be positive. Received: epsilon={epsilon!r}")
         self.net = model
         self.epsilon = float(epsilon)
+        self.plain_steps = int(plain_steps)
         self.embedding = model.layers[1]
         if not isinstance(self.embedding, keras.layers.Embedding):
             raise ValueError("AdversarialEmbeddingTrainer needs a model whose first layer is an "
@@ -66,9 +71,14 @@ class AdversarialEmbeddingTrainer(keras.Model):
                 inner.watch(embedded)
                 y_pred = self.body([embedded, mask], training=True)
                 loss = self.compute_loss(x=ids, y=y, y_pred=y_pred)
-            push = tf.stop_gradient(_unit_per_sequence(inner.gradient(loss, embedded), mask))
-            y_adv = self.body([embedded + self.epsilon * push, mask], training=True)
-            total = loss + self.compute_loss(x=ids, y=y, y_pred=y_adv)
+
+            def adversarial_loss():
+                push = tf.stop_gradient(_unit_per_sequence(inner.gradient(loss, embedded), mask))
+                y_adv = self.body([embedded + self.epsilon * push, mask], training=True)
+                return self.compute_loss(x=ids, y=y, y_pred=y_adv)
+
+            total = loss + tf.cond(self.optimizer.iterations >= self.plain_steps, adversarial_loss,
+                                   lambda: tf.zeros_like(loss))
         self.optimizer.apply(tape.gradient(total, self.trainable_variables), self.trainable_variables)
         for metric in self.metrics:
             if metric.name == "loss":
