@@ -43,7 +43,7 @@ class SentimentClassifier(BaseEstimator):
     adversarial : float
         Size ``epsilon`` of the adversarial push on the embedded reviews during training
         (:class:`~forecastrnn.models.adversarial.AdversarialEmbeddingTrainer`) after a
-        first plain epoch; 0 trains plainly. 0.3 (with ``epochs=10, patience=3,
+        first plain epoch (so ``epochs=1`` trains plainly); 0 trains plainly. 0.3 (with ``epochs=10, patience=3,
         validation_split=0.1``) is what takes an LSTM from 86.8 % to 89.5 % test accuracy on
         IMDB, each adversarial epoch taking 1.5-2x as long (benchmarks/BENCHMARKS.md). It does not suit ``cell="simplernn"`` (84 % -> 77 %).
     num_words : int
