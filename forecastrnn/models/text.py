@@ -42,10 +42,11 @@ class SentimentClassifier(BaseEstimator):
     dropout, recurrent_dropout : float in [0, 1)
     adversarial : float
         Size ``epsilon`` of the adversarial push on the embedded reviews during training
-        (:class:`~forecastrnn.models.adversarial.AdversarialEmbeddingTrainer`) after a
-        first plain epoch (so ``epochs=1`` trains plainly); 0 trains plainly. 0.3 (with ``epochs=10, patience=3,
-        validation_split=0.1``) is what takes an LSTM from 86.8 % to 89.5 % test accuracy on
-        IMDB, each adversarial epoch taking 1.5-2x as long (benchmarks/BENCHMARKS.md). It does not suit ``cell="simplernn"`` (84 % -> 77 %).
+        (:class:`~forecastrnn.models.adversarial.AdversarialEmbeddingTrainer`), after a first
+        plain epoch (so ``epochs=1`` trains plainly); 0 trains plainly. 0.3 (with
+        ``epochs=10, patience=3, validation_split=0.1``) takes an LSTM from 86.8 % to 89.5 %
+        test accuracy on IMDB, each adversarial epoch taking about twice as long
+        (benchmarks/BENCHMARKS.md). It does not suit ``cell="simplernn"`` (84 % -> 77 %).
     num_words : int
         Vocabulary size: ids must be below it (``load_imdb(num_words=...)``).
     maxlen : int
@@ -143,23 +144,22 @@ class SentimentClassifier(BaseEstimator):
             dropout=self.dropout,
             recurrent_dropout=self.recurrent_dropout, head="binary", seed=self.random_state,
             name=self.name)
+        rng = np.random.default_rng(self.random_state)
+        targets = labels.astype("float32")
+        train_data = _dataset(ids[train], targets[train], self.batch_size, rng)
         trainer = self.model_
         if self.adversarial:
             from forecastrnn.models.adversarial import AdversarialEmbeddingTrainer
 
-            steps_per_epoch = -(-len(train) // self.batch_size)
             trainer = AdversarialEmbeddingTrainer(self.model_, self.adversarial,
-                                                  plain_steps=steps_per_epoch)
+                                                  plain_steps=int(train_data.cardinality()))
         trainer.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
                         loss="binary_crossentropy", metrics=["accuracy"])
         monitor = "val_accuracy" if n_val else "accuracy"
         stop = keras.callbacks.EarlyStopping(monitor=monitor, mode="max", patience=self.patience,
                                              restore_best_weights=True)
-        rng = np.random.default_rng(self.random_state)
-        targets = labels.astype("float32")
         history = trainer.fit(
-            _dataset(ids[train], targets[train], self.batch_size, rng), epochs=self.epochs,
-            shuffle=False, callbacks=[stop], verbose=self.verbose,
+            train_data, epochs=self.epochs, shuffle=False, callbacks=[stop], verbose=self.verbose,
             validation_data=_dataset(ids[val], targets[val], 256) if n_val else None)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self.word_index_ = None
