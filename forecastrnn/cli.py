@@ -19,7 +19,7 @@ from forecastrnn import __version__
 
 USER_ERRORS = (ValueError, TypeError, FileNotFoundError, FileExistsError, KeyError)
 MODELS = ("gru", "lstm", "simplernn")
-BASELINES = ("naive", "seasonal-naive", "drift", "arima")
+BASELINES = ("naive", "seasonal-naive", "drift", "naive2", "arima", "ets", "theta")
 
 
 class _Group(click.Group):
@@ -86,7 +86,7 @@ def data_options(func):
                      help="Early-stopping patience in epochs."),
         click.option("--seed", type=int, default=0, show_default=True),
         click.option("--baselines", default="naive,seasonal-naive,arima", show_default=True,
-                     callback=_baseline_names, help="Comma list of naive, seasonal-naive, drift, arima, or none."),
+                     callback=_baseline_names, help="Comma list of naive, seasonal-naive, drift, naive2, arima, ets, theta, or none."),
         click.option("--n-windows", type=click.IntRange(min=1), default=None,
                      help="Test origins [default: up to 10 within the last 25% of rows]."),
         click.option("--test-size", type=float, default=None,
@@ -168,6 +168,9 @@ def _run_comparison(opts):
 
     table, fitted = backtest(models, frame, settings["horizon"], settings["n_windows"], settings["step"],
                              level=opts["level"], progress=progress, return_models=True)
+    for model in fitted.values():
+        if hasattr(model, "describe"):
+            _say(opts["quiet"], f"  {model.describe()}")
     train = frame.iloc[: table.attrs["first_origin"]][frame.attrs["target"]]
     summary = summarize(table, train, settings["season"])
     click.echo(f"\nBacktest over {settings['n_windows']} origin(s), horizon {settings['horizon']}, "

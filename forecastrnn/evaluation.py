@@ -1,6 +1,7 @@
 """Forecast metrics, the rolling-origin backtest and the comparison table.
 
-Metrics (all in original units, NaN-safe: pairs with a missing value are left out)
+Metrics (in original units; pairs with a missing value are left out; an undefined value,
+such as MASE on a flat training series, is NaN with a warning, never an exception)
 --------------------------------------------------------------------------------
 ``mae``  mean |y - f|;  ``rmse``  sqrt(mean (y - f)^2);  ``mape``  100 mean |y - f| / |y|;
 ``smape``  200 mean |y - f| / (|y| + |f|) (M4);  ``mase``  mae / mean |y_t - y_{t-m}| over the
@@ -17,6 +18,8 @@ forecasts from exactly the same origins, each forecast reading only the rows bef
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -72,9 +75,20 @@ def mase_scale(y_train, season_length: int = 1) -> float:
     return _mean(np.abs(y[m:] - y[:-m])[~np.isnan(y[m:] - y[:-m])])
 
 
+def scaled_error(error: float, scale: float) -> float:
+    """``error / scale``; NaN with a warning when the scale is zero or undefined (a flat or
+    too short training series has no in-sample naive error to scale by)."""
+    if not scale > 0:
+        warnings.warn(f"MASE is undefined: the in-sample seasonal naive error of the training series "
+                      f"is {scale} (a flat or too short series); reporting NaN", RuntimeWarning, stacklevel=3)
+        return float("nan")
+    return error / scale
+
+
 def mase(y_true, y_pred, y_train, season_length: int = 1) -> float:
-    """Mean absolute scaled error (M4 definition)."""
-    return mae(y_true, y_pred) / mase_scale(y_train, season_length)
+    """Mean absolute scaled error (M4 definition); NaN with a warning when the training
+    series has no in-sample seasonal naive error (see :func:`scaled_error`)."""
+    return scaled_error(mae(y_true, y_pred), mase_scale(y_train, season_length))
 
 
 def coverage(y_true, lower, upper) -> float:
@@ -261,7 +275,7 @@ def summarize(table: pd.DataFrame, train, season_length: int | None = None, refe
         for t, p in part.groupby("target", sort=False):
             per_target.append({
                 "mae": mae(p.y_true, p.y_pred), "rmse": rmse(p.y_true, p.y_pred),
-                "smape": smape(p.y_true, p.y_pred), "mase": mae(p.y_true, p.y_pred) / scales[t],
+                "smape": smape(p.y_true, p.y_pred), "mase": scaled_error(mae(p.y_true, p.y_pred), scales[t]),
                 "coverage": coverage(p.y_true, p.lower, p.upper), "width": interval_width(p.lower, p.upper)})
         rows[name] = pd.DataFrame(per_target).mean()
     summary = pd.DataFrame(rows).T
@@ -274,18 +288,16 @@ def summarize(table: pd.DataFrame, train, season_length: int | None = None, refe
 
 
 def default_baselines(names=("naive", "seasonal_naive", "arima"), horizon=1) -> dict:
-    """Baseline instances by name: naive, seasonal_naive (seasonal-naive), drift, arima."""
-    from forecastrnn.baselines import (ARIMAForecaster, DriftForecaster, NaiveForecaster,
-                                       SeasonalNaiveForecaster)
+    """Baseline instances by name (``forecastrnn.baselines.BASELINES``): naive,
+    seasonal_naive (or seasonal-naive), drift, naive2, arima, ets, theta."""
+    from forecastrnn.baselines import BASELINES
 
-    known = {"naive": NaiveForecaster, "seasonal_naive": SeasonalNaiveForecaster,
-             "drift": DriftForecaster, "arima": ARIMAForecaster}
     out = {}
     for name in names:
         key = name.replace("-", "_").lower()
-        if key not in known:
-            raise ValueError(f"Baselines must be among {sorted(known)}. Received: {name!r}")
-        out[key] = known[key](horizon=horizon)
+        if key not in BASELINES:
+            raise ValueError(f"Baselines must be among {sorted(BASELINES)}. Received: {name!r}")
+        out[key] = BASELINES[key](horizon=horizon)
     return out
 
 

@@ -75,13 +75,15 @@ def test_arima_recovers_ar1_coefficient_and_covers():
     assert abs(covered - 0.9) < 0.05, covered
 
 
-def test_arima_long_season_uses_fourier_terms_and_forecasts_the_cycle():
-    t = np.arange(24 * 30)
-    y = 10 + 3 * np.sin(2 * np.pi * t / 24) + 0.3 * np.random.default_rng(1).standard_normal(len(t))
-    model = ARIMAForecaster(horizon=24).fit(hourly(y))
-    assert model.states_[0]["results"].model.k_exog == 6  # three sine/cosine pairs
+@pytest.mark.parametrize("m, seasonal_order_m, k_exog", [(24, 24, 0), (48, 0, 6)])
+def test_arima_daily_cycle_is_seasonal_and_longer_seasons_use_fourier_terms(m, seasonal_order_m, k_exog):
+    t = np.arange(m * 15)
+    y = 10 + 3 * np.sin(2 * np.pi * t / m) + 0.3 * np.random.default_rng(1).standard_normal(len(t))
+    model = ARIMAForecaster(season_length=m, horizon=m).fit(hourly(y))
+    assert model.fit_info_["y"]["seasonal_order"][3] == seasonal_order_m
+    assert model.states_[0]["results"].model.k_exog == k_exog  # three sine/cosine pairs for m > 24
     forecast = model.predict()["y"].to_numpy()
-    truth = 10 + 3 * np.sin(2 * np.pi * np.arange(len(t), len(t) + 24) / 24)
+    truth = 10 + 3 * np.sin(2 * np.pi * np.arange(len(t), len(t) + m) / m)
     assert np.abs(forecast - truth).mean() < 0.5
 
 

@@ -112,4 +112,4 @@ def test_compare_one_call():
     assert np.isfinite(summary[["mae", "rmse", "smape", "mase", "coverage"]].to_numpy()).all()
     assert set(table.model) == set(summary.index)
     with pytest.raises(ValueError, match="Baselines must be among"):
-        compare(data, rnn, baselines=("theta",), horizon=6, n_windows=2)
+        compare(data, rnn, baselines=("prophet",), horizon=6, n_windows=2)

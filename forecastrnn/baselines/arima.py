@@ -1,0 +1,531 @@
+"""Automatic seasonal ARIMA on statsmodels, after Hyndman & Khandakar (2008, auto.arima).
+
+How the order is chosen (``ARIMAForecaster`` with ``order=None``)
+----------------------------------------------------------------
+1. **Season.** Seasons up to ``MAX_SEASON`` (24: the daily cycle of hourly data) get true
+   seasonal terms ``(P, D, Q)m``; longer seasons (weekly data's 52) are modelled by
+   ``fourier_terms`` sine/cosine pairs as regressors (dynamic harmonic regression), as are
+   the extra seasons of ``fourier_seasons`` (e.g. the week of hourly data, 168).
+2. **Seasonal differencing** ``D = 1`` when the STL seasonal strength
+   ``1 - var(remainder) / var(remainder + season)`` exceeds 0.64 (auto.arima's ``"seas"``
+   test); needs at least two seasons plus one row.
+3. **Differencing** ``d``: KPSS tests (level, ``int(3 sqrt(n) / 13)`` lags, 5 %) on the
+   seasonally differenced series until stationarity is not rejected, ``d <= 2``.
+4. **Constant**: a mean when ``d + D = 0``, a drift when ``d + D = 1``, none above.
+5. **Stepwise search** from ARIMA(2,d,2)(1,D,1), (0,d,0)(0,D,0), (1,d,0)(1,D,0),
+   (0,d,1)(0,D,1) (and (0,d,0)(0,D,0) without constant), moving ``p, q, P, Q`` by one, both
+   ``p, q`` or both ``P, Q`` at once, or toggling the constant, restarting from every
+   improvement, with ``p, q <= 5``, ``P, Q <= 2`` and at most 94 models (auto.arima's
+   ``max.order`` bounds only its non-stepwise search). Candidates are scored by AICc of a conditional-sum-of-squares (CSS) fit, the
+   approximation auto.arima uses for long or seasonal series; models with AR or MA roots
+   within 1.01 of the unit circle are rejected.
+6. **Final fit**: the best candidate is refitted by exact maximum likelihood
+   (statsmodels ``SARIMAX``, CSS estimates as start values). When that fails, the next best
+   candidate is tried; every failed fit is counted in ``fit_info_``. If none can be fitted
+   the error says so: no other model is silently put in its place.
+
+CSS residuals are computed here (``scipy.signal.lfilter``) because statsmodels offers no
+CSS estimator for seasonal ARIMA; everything that is fitted and forecast is statsmodels.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_is_fitted
+
+from forecastrnn.baselines.base import _Baseline, interpolated
+from forecastrnn.data.windows import check_positive_int
+from forecastrnn.models.forecaster import future_index
+
+MAX_SEASON = 24
+SEASONAL_STRENGTH_THRESHOLD = 0.64
+
+
+# --------------------------------------------------------------------------- tests
+def ndiffs(y, alpha=0.05, max_d=2) -> int:
+    """Differences needed for stationarity by repeated KPSS tests (auto.arima's default).
+
+    Stops early when a differenced series is constant or too short to test.
+    """
+    from statsmodels.tsa.stattools import kpss
+
+    x = np.asarray(y, dtype="float64")
+    x = x[~np.isnan(x)]
+    d = 0
+    while d < max_d and len(x) >= 10 and np.ptp(x) > 0:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # p-values outside the table are clipped: fine here
+            p_value = kpss(x, regression="c", nlags=int(3 * math.sqrt(len(x)) / 13))[1]
+        if p_value >= alpha:
+            break
+        x, d = np.diff(x), d + 1
+    return d
+
+
+def seasonal_strength(y, m) -> float:
+    """Hyndman's seasonal strength from an STL decomposition (0: none, 1: pure season).
+
+    ``max(0, 1 - var(remainder) / var(remainder + seasonal))``; 0 with fewer than
+    ``2 m + 1`` rows or a constant series.
+    """
+    from statsmodels.tsa.seasonal import STL
+
+    x = interpolated(y)
+    if m < 2 or len(x) < 2 * m + 1 or np.ptp(x) == 0:
+        return 0.0
+    parts = STL(x, period=m, seasonal=11 if m < 11 else m + 1 - m % 2).fit()
+    rest = parts.resid
+    total = np.var(rest + parts.seasonal)
+    return float(max(0.0, 1 - np.var(rest) / total)) if total > 0 else 0.0
+
+
+def nsdiffs(y, m) -> int:
+    """Seasonal differences (0 or 1) by the seasonal-strength rule (auto.arima's ``"seas"``)."""
+    return int(m > 1 and seasonal_strength(y, m) > SEASONAL_STRENGTH_THRESHOLD)
+
+
+def difference(y, d, D, m) -> np.ndarray:
+    """``(1 - B)^d (1 - B^m)^D y``; shape ``(len(y) - d - m D,)``."""
+    x = np.asarray(y, dtype="float64")
+    for _ in range(D):
+        x = x[m:] - x[:-m]
+    for _ in range(d):
+        x = np.diff(x)
+    return x
+
+
+def aicc(loglik, k, n) -> float:
+    """Corrected AIC ``-2 loglik + 2k + 2k(k + 1) / (n - k - 1)``; inf when ``n <= k + 1``."""
+    if n - k - 1 <= 0:
+        return math.inf
+    return -2 * loglik + 2 * k + 2 * k * (k + 1) / (n - k - 1)
+
+
+# --------------------------------------------------------------------------- CSS fits
+class Order(NamedTuple):
+    """A candidate of the search: ``(p, q, P, Q, constant)``."""
+
+    p: int
+    q: int
+    P: int
+    Q: int
+    constant: bool
+
+
+def lag_polynomials(params, order: Order, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Expanded AR ``phi(B) Phi(B^m)`` and MA ``theta(B) Theta(B^m)`` coefficients (lag 0
+    first); ``params`` holds ``phi, theta, Phi, Theta`` in that order."""
+    p, q, P, Q = order[:4]
+    phi, theta = params[:p], params[p:p + q]
+    Phi, Theta = params[p + q:p + q + P], params[p + q + P:p + q + P + Q]
+
+    def poly(coefs, lag, sign):
+        out = np.zeros(len(coefs) * lag + 1)
+        out[0] = 1.0
+        out[lag::lag] = sign * np.asarray(coefs, dtype="float64")
+        return out
+
+    ar = np.convolve(poly(phi, 1, -1), poly(Phi, m, -1))
+    ma = np.convolve(poly(theta, 1, 1), poly(Theta, m, 1))
+    return ar, ma
+
+
+def css_residuals(w, ar, ma) -> np.ndarray:
+    """Conditional residuals of an ARMA on ``w``: the first ``len(ar) - 1`` rows condition
+    the AR part and residuals before them are taken as 0 (R's ``arima(method="CSS")``)."""
+    from scipy.signal import lfilter
+
+    u = np.convolve(w, ar, mode="valid")
+    return lfilter([1.0], ma, u)
+
+
+def min_root(poly) -> float:
+    """Smallest root modulus of ``sum poly[i] z^i`` (inf for a constant polynomial)."""
+    coefs = np.trim_zeros(np.asarray(poly, dtype="float64"), "b")
+    if len(coefs) <= 1:
+        return math.inf
+    return float(np.abs(np.roots(coefs[::-1])).min())
+
+
+def fit_css(w, order: Order, m: int):
+    """CSS fit of an ARMA(p, q)(P, Q)m (with a mean when ``order.constant``) to the
+    differenced series ``w``.
+
+    Returns ``(aicc, params)`` with ``params = [phi, theta, Phi, Theta, mean, sigma2]`` in
+    the units of ``w`` (mean 0 without constant); aicc is inf when a root lies within 1.01 of the unit circle, and the fit is
+    None when the optimiser fails. The AICc is ``n log(sigma^2) + 2k + 2k(k+1)/(n-k-1)``
+    with ``n = len(w)`` (the same for every candidate) and ``k`` the coefficients plus the
+    variance.
+    """
+    from scipy.optimize import least_squares
+
+    w = np.asarray(w, dtype="float64")
+    spread = float(np.std(w)) or 1.0
+    z = w / spread
+    n_arma = order.p + order.q + order.P + order.Q
+
+    def residuals(theta):
+        ar, ma = lag_polynomials(theta, order, m)
+        shift = theta[n_arma] if order.constant else 0.0
+        e = css_residuals(z - shift, ar, ma)
+        return np.nan_to_num(e, nan=1e6, posinf=1e6, neginf=-1e6)
+
+    k = n_arma + int(order.constant)
+    if len(z) <= order.p + m * order.P + k + 2:
+        return math.inf, None
+    theta = np.zeros(k)
+    if order.constant:
+        theta[n_arma] = float(np.mean(z))
+    if k:
+        try:
+            theta = least_squares(residuals, theta, method="lm", max_nfev=200 * (k + 1)).x
+        except (ValueError, np.linalg.LinAlgError):
+            return None
+    ar, ma = lag_polynomials(theta, order, m)
+    if min(min_root(ar), min_root(ma)) < 1.01:
+        return math.inf, None
+    e = residuals(theta)
+    sigma2 = float(np.mean(e ** 2))
+    if not np.isfinite(sigma2) or sigma2 <= 0:
+        return None
+    score = len(z) * math.log(sigma2) + aicc(0.0, k + 1, len(z))
+    mean = spread * theta[n_arma] if order.constant else 0.0
+    return score, np.concatenate([theta[:n_arma], [mean, sigma2 * spread ** 2]])
+
+
+# --------------------------------------------------------------------------- search
+def stepwise_search(score, seasonal=True, allow_constant=True, max_p=5, max_q=5, max_P=2, max_Q=2,
+                    max_models=94, min_P=0, min_Q=0):
+    """Hyndman-Khandakar stepwise search; ``score(order) -> float`` (inf: rejected).
+
+    ``min_P = max_P`` and ``min_Q = max_Q`` hold a given seasonal part fixed. Returns
+    ``(best, scores)``: the best :class:`Order` and every tried order's score in the order
+    they were tried.
+    """
+    if not seasonal:
+        min_P = max_P = min_Q = max_Q = 0
+    scores: dict[Order, float] = {}
+
+    def allowed(o):
+        return (0 <= o.p <= max_p and 0 <= o.q <= max_q and min_P <= o.P <= max_P and min_Q <= o.Q <= max_Q
+                and (allow_constant or not o.constant))
+
+    def trial(o):
+        if o not in scores and allowed(o) and len(scores) < max_models:
+            scores[o] = score(o)
+        return scores.get(o, math.inf)
+
+    c = allow_constant
+
+    def start(p, q, P, Q, constant):
+        return Order(min(p, max_p), min(q, max_q), min(max(P, min_P), max_P), min(max(Q, min_Q), max_Q),
+                     constant)
+
+    for o in (start(2, 2, 1, 1, c), start(0, 0, 0, 0, c), start(1, 0, 1, 0, c), start(0, 1, 0, 1, c),
+              start(0, 0, 0, 0, False)):
+        trial(o)
+    best = min(scores, key=scores.get)
+    moves = [(0, 0, -1, 0), (0, 0, 0, -1), (0, 0, 1, 0), (0, 0, 0, 1), (0, 0, -1, -1), (0, 0, -1, 1),
+             (0, 0, 1, -1), (0, 0, 1, 1), (-1, 0, 0, 0), (0, -1, 0, 0), (1, 0, 0, 0), (0, 1, 0, 0),
+             (-1, -1, 0, 0), (-1, 1, 0, 0), (1, -1, 0, 0), (1, 1, 0, 0), None]
+    improved = True
+    while improved and len(scores) < max_models:
+        improved = False
+        for move in moves:
+            if move is None:
+                cand = best._replace(constant=not best.constant)
+            else:
+                cand = Order(*(b + s for b, s in zip(best[:4], move)), best.constant)
+            if trial(cand) < scores[best]:
+                best, improved = cand, True
+                break
+    return best, scores
+
+
+def arima_label(info: dict) -> str:
+    """``"ARIMA(2,1,1)(0,1,1)[24] with drift"`` from a fitted model's ``fit_info_`` entry."""
+    p, d, q = info["order"]
+    P, D, Q, m = info["seasonal_order"]
+    text = f"ARIMA({p},{d},{q})" + (f"({P},{D},{Q})[{m}]" if m > 1 else "")
+    if info["constant"]:
+        text += " with drift" if d + D == 1 else " with mean"
+    if info.get("fourier_pairs"):
+        text += f" + {info['fourier_pairs']} Fourier pair(s)"
+    return text
+
+
+def fourier_terms(positions, m, k) -> np.ndarray:
+    """``sin``/``cos`` pairs ``(2 pi j t / m)`` for ``j = 1..k``; shape (len(positions), 2k)."""
+    t = np.asarray(positions, dtype="float64")[:, None]
+    j = np.arange(1, k + 1)[None, :]
+    return np.concatenate([np.sin(2 * np.pi * j * t / m), np.cos(2 * np.pi * j * t / m)], axis=1)
+
+
+def fit_sarimax(y, x, order, seasonal_order, constant, start=None, method="css-ml", maxiter=50):
+    """Fit one statsmodels SARIMAX; None when statsmodels fails on it.
+
+    ``start`` maps parameter names (``"ar.L1"``, ``"ma.S.L24"``, ``"intercept"``, ``"x1"``
+    ...) to values, the others taking statsmodels' own start values. ``method="css-ml"``
+    maximises the exact likelihood from there; ``"css"`` keeps the given values and only
+    runs the Kalman filter. The variance is a parameter (not concentrated out), so that
+    running the state over later rows (``results.apply``) never re-estimates it. The constant is
+    statsmodels' ``intercept`` on the differenced scale, so a drift when ``d + D = 1``.
+    """
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = SARIMAX(y, exog=x, order=order, seasonal_order=seasonal_order,
+                            trend="c" if constant else "n")
+            params = np.asarray(model.start_params, dtype="float64").copy()
+            for i, name in enumerate(model.param_names):
+                if start and name in start:
+                    params[i] = start[name]
+            if method == "css":
+                results = model.filter(params)
+            else:
+                results = model.fit(start_params=params, disp=False, maxiter=maxiter)
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+    return results if np.isfinite(results.llf) else None
+
+
+def _check_count(value, name) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"`{name}` must be a non-negative integer. Received: {name}={value!r}")
+    return int(value)
+
+
+def start_values(params, order: Order, m: int, beta=None) -> dict:
+    """SARIMAX parameter names -> values from a CSS fit (and regression coefficients)."""
+    names = ([f"ar.L{i}" for i in range(1, order.p + 1)] + [f"ma.L{i}" for i in range(1, order.q + 1)]
+             + [f"ar.S.L{m * i}" for i in range(1, order.P + 1)]
+             + [f"ma.S.L{m * i}" for i in range(1, order.Q + 1)])
+    values = dict(zip(names, params))
+    values["sigma2"] = float(params[-1])
+    if order.constant:  # SARIMAX's intercept c = mean * phi(1) Phi(1)
+        values["intercept"] = float(params[-2] * lag_polynomials(params, order, m)[0].sum())
+    values.update({f"x{i + 1}": float(b) for i, b in enumerate([] if beta is None else beta)})
+    return values
+
+
+class ARIMAForecaster(_Baseline):
+    """Seasonal ARIMA (statsmodels SARIMAX) with auto.arima's automatic order selection.
+
+    See the module docstring for the search. Parameters are estimated on the last
+    ``max_fit_rows`` rows (all rows with None); the state then runs over all rows
+    (``results.apply``) without re-estimation, which is also how forecasts from later
+    origins are made: no refit, only the new observations.
+
+    Parameters
+    ----------
+    order : tuple (p, d, q), optional
+        Fixed order (no search); seasonal terms only from ``seasonal_order``. With d + D = 0
+        a constant is fitted.
+    seasonal_order : tuple (P, D, Q, m), optional
+        Fixed seasonal part; with ``order=None`` only ``p, d, q`` and the constant are searched.
+    season_length : int, optional
+        Default from the frequency (``season_length_for``); seasons longer than
+        ``MAX_SEASON`` (24) are modelled by Fourier terms.
+    exog : list of str, optional
+        Columns of the data used as exogenous regressors (their values must be known for the
+        forecast period: in backtests they are read from the data).
+    fourier_terms : int
+        Sine/cosine pairs per Fourier-modelled season.
+    fourier_seasons : list of int, optional
+        Extra seasons modelled by Fourier terms (multiple seasonality, e.g. ``[168]`` for
+        the week of hourly data).
+    max_p, max_q, max_P, max_Q : int
+        Bounds of the stepwise search.
+    method : {"auto", "css-ml", "css"}
+        Final estimation of the chosen model: ``"css-ml"`` maximises the exact likelihood
+        from the CSS estimates (auto.arima's default); ``"css"`` keeps the CSS estimates and
+        only runs the Kalman filter. ``"auto"``: ``"css"`` for seasons longer than 12 (the
+        state-space likelihood of a (P, D, Q)24 model is slow: on M4 hourly validation
+        windows CSS was 6x faster and as accurate, see BENCHMARKS.md), else ``"css-ml"``.
+    max_fit_rows : int or None
+        Rows used to choose and estimate the model (the newest ones).
+    horizon : int
+
+    Attributes
+    ----------
+    fit_info_ : dict
+        Per target: ``order``, ``seasonal_order``, ``constant``, ``aicc``, ``candidates``
+        (models tried), ``failed_fits`` (fits that failed), ``fit_rows``, ``seconds``.
+    """
+
+    name = "arima"
+
+    def __init__(self, order=None, seasonal_order=None, season_length=None, exog=None,
+                 fourier_terms=3, fourier_seasons=None, max_p=5, max_q=5, max_P=2, max_Q=2,
+                 method="auto", max_fit_rows=2000, horizon=1):
+        self.order = order
+        self.seasonal_order = seasonal_order
+        self.season_length = season_length
+        self.exog = exog
+        self.fourier_terms = fourier_terms
+        self.fourier_seasons = fourier_seasons
+        self.max_p = max_p
+        self.max_q = max_q
+        self.max_P = max_P
+        self.max_Q = max_Q
+        self.method = method
+        self.max_fit_rows = max_fit_rows
+        self.horizon = horizon
+
+    def _columns(self):
+        return self.target_ + [c for c in (self.exog or []) if c not in self.target_]
+
+    # Exogenous design: user columns, then Fourier terms.
+    def _fourier_seasons(self) -> list:
+        extra = [check_positive_int(s, "fourier_seasons") for s in (self.fourier_seasons or [])]
+        long = self.season_length_ > MAX_SEASON and self.seasonal_order is None
+        return ([self.season_length_] if long else []) + extra
+
+    def _pairs(self, m) -> int:
+        """Fourier pairs for season ``m``: ``fourier_terms``, at most ``(m - 1) // 2`` (the
+        pair ``j = m / 2`` has a sine that is zero at every step)."""
+        return max(1, min(check_positive_int(self.fourier_terms, "fourier_terms"), (m - 1) // 2))
+
+    def _positions(self, index) -> np.ndarray:
+        """Step numbers of ``index`` counted from the first training timestamp, so Fourier
+        terms keep their phase after the end of the data (calendar frequencies included)."""
+        if self.freq_ is None:
+            return np.asarray(index, dtype="float64")
+        start = self.history_.index[0]
+        grid = pd.date_range(min(start, index[0]), max(start, index[-1]), freq=self.freq_)
+        return (grid.get_indexer(index) - grid.get_loc(start)).astype("float64")
+
+    def _design(self, frame, index=None):
+        parts = []
+        if self.exog:
+            if frame is None:
+                raise ValueError(f"ARIMA with `exog` needs future values of {list(self.exog)} "
+                                 "for steps after the data. Received: none (forecast from "
+                                 "origins inside the data instead)")
+            parts.append(frame[list(self.exog)].to_numpy(dtype="float64"))
+        positions = None
+        for m in self._fourier_seasons():
+            if positions is None:
+                positions = self._positions(frame.index if index is None else index)
+            parts.append(fourier_terms(positions, m, self._pairs(m)))
+        return np.concatenate(parts, axis=1) if parts else None
+
+    def _fit_target(self, y, frame):
+        if self.method not in ("auto", "css-ml", "css"):
+            raise ValueError(f"`method` must be 'auto', 'css-ml' or 'css'. Received: method={self.method!r}")
+        x = self._design(frame)
+        rows = self.max_fit_rows
+        first = 0 if rows is None else max(0, len(y) - check_positive_int(rows, "max_fit_rows"))
+        y_fit, x_fit = y[first:], None if x is None else x[first:]
+        if np.count_nonzero(~np.isnan(y_fit)) < 3:
+            raise ValueError(f"ARIMAForecaster needs at least 3 observed rows. Received: "
+                             f"{np.count_nonzero(~np.isnan(y_fit))}")
+        if self.order is not None:
+            info, results = self._fixed(y_fit, x_fit)
+        else:
+            info, results = self._auto(y_fit, x_fit)
+        info.update(fit_rows=len(y_fit), fourier_pairs=sum(self._pairs(m) for m in self._fourier_seasons()))
+        if first:  # same parameters, state run over the whole history
+            results = results.apply(y, exog=x)
+        return {"results": results, "info": info}
+
+    def _fixed(self, y, x):
+        order = tuple(int(v) for v in self.order)
+        seasonal = tuple(int(v) for v in self.seasonal_order) if self.seasonal_order else (0, 0, 0, 0)
+        constant = order[1] + seasonal[1] == 0
+        results = fit_sarimax(y, x, order, seasonal, constant, method="css-ml")
+        if results is None:
+            raise ValueError(f"SARIMAX could not be fitted with order={order}, seasonal_order={seasonal}")
+        return {"order": order, "seasonal_order": seasonal, "constant": constant, "aicc": float(results.aicc),
+                "candidates": 1, "failed_fits": 0, "method": "css-ml"}, results
+
+    def _auto(self, y, x):
+        filled_y = interpolated(y)
+        if self.seasonal_order is not None:
+            P, D, Q, m = (int(v) for v in self.seasonal_order)
+            bounds = {"min_P": P, "max_P": P, "min_Q": Q, "max_Q": Q}
+        else:
+            m = self.season_length_
+            seasonal = 1 < m <= MAX_SEASON and len(y) >= 2 * m + 1
+            m = m if seasonal else 1
+            bounds = {"max_P": _check_count(self.max_P, "max_P"), "max_Q": _check_count(self.max_Q, "max_Q")}
+            D = nsdiffs(self._unregressed(filled_y, x, 0, 0, m)[0], m) if seasonal else 0
+        d = ndiffs(difference(self._unregressed(filled_y, x, 0, D, m)[0], 0, D, m))
+        rest, beta = self._unregressed(filled_y, x, d, D, m)
+        method = self.method if self.method != "auto" else ("css" if m > 12 else "css-ml")
+        w = difference(rest, d, D, m)
+        failed, params = 0, {}
+
+        def score(order):
+            nonlocal failed
+            fit = fit_css(w, order, m)
+            if fit is None:
+                failed += 1
+                return math.inf
+            params[order] = fit[1]
+            return fit[0]
+
+        _, scores = stepwise_search(score, seasonal=m > 1, allow_constant=d + D <= 1,
+                                    max_p=_check_count(self.max_p, "max_p"),
+                                    max_q=_check_count(self.max_q, "max_q"), **bounds)
+        ranked = sorted((o for o, s in scores.items() if np.isfinite(s)), key=scores.get)
+        for order in ranked[:5]:
+            results = fit_sarimax(y, x, (order.p, d, order.q), (order.P, D, order.Q, m if m > 1 else 0),
+                                  order.constant, start_values(params[order], order, m, beta), method)
+            if results is not None:
+                return {"order": (order.p, d, order.q), "seasonal_order": (order.P, D, order.Q, m if m > 1 else 0),
+                        "constant": order.constant, "aicc": float(results.aicc), "candidates": len(scores),
+                        "failed_fits": failed, "method": method}, results
+            failed += 1
+        raise ValueError(f"ARIMA order search failed: none of the {len(scores)} candidate models "
+                         f"could be fitted (d={d}, D={D}, m={m})")
+
+    @staticmethod
+    def _unregressed(y, x, d, D, m):
+        """``y`` less its least-squares fit on the regressors (both differenced alike), for
+        the tests and the CSS search; the final fit estimates everything jointly."""
+        if x is None:
+            return y, None
+        dy, dx = difference(y, d, D, m), np.stack([difference(c, d, D, m) for c in x.T], axis=1)
+        ok = ~np.isnan(dy)
+        beta = np.linalg.lstsq(np.column_stack([np.ones(ok.sum()), dx[ok]]), dy[ok], rcond=None)[0][1:]
+        return y - np.nan_to_num(x) @ beta, beta
+
+    def _label(self, info):
+        return f"{arima_label(info)}, {info['candidates']} model(s) searched"
+
+    def _forecast_target(self, state, y, frame, origins, horizon, level):
+        results = state["results"]
+        x = self._design(frame)
+        if len(y) != results.nobs or not np.allclose(y, results.model.endog[:, 0], equal_nan=True):
+            results = results.apply(y, exog=x)
+        n = len(y)
+        point = np.empty((len(origins), horizon))
+        lower, upper = np.empty_like(point), np.empty_like(point)
+        for i, o in enumerate(origins):
+            end = o + horizon - 1
+            kwargs = {}
+            if end >= n and x is not None:  # exogenous values of the steps after the data
+                future = future_index(frame.index[-1], self.freq_, end - n + 1)
+                kwargs["exog"] = self._design(None, index=future)
+            if o >= n:
+                pred = results.get_forecast(horizon, **kwargs)
+            else:
+                pred = results.get_prediction(start=int(o), end=int(end), dynamic=True, **kwargs)
+            point[i] = pred.predicted_mean
+            if level is not None:
+                bounds = np.asarray(pred.conf_int(alpha=1 - level))
+                lower[i], upper[i] = bounds[:, 0], bounds[:, 1]
+        return point, (lower if level is not None else None), (upper if level is not None else None)
+
+    def summary(self):
+        """statsmodels summary of the first target's model."""
+        check_is_fitted(self, "states_")
+        return self.states_[0]["results"].summary()

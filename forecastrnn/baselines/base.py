@@ -1,0 +1,176 @@
+"""The plumbing every classical baseline shares: reading data, per-target fits, origins.
+
+A baseline is a small scikit-learn style estimator. ``fit`` reads the data once (the same
+validated frame as every other model), fits one state per target with ``_fit_target`` and
+records what each fit chose and how long it took in ``fit_info_``. ``forecast_origins``
+forecasts ``horizon`` steps from given row positions, each forecast reading only the rows
+before its origin; ``predict`` is the forecast from the end of the data.
+
+Season length when not given (``season_length_for``): hourly 24, daily 7, business daily 5,
+weekly 52, monthly 12, quarterly 4, anything else 1 (no season).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from forecastrnn.data.io import as_series, read_series
+from forecastrnn.data.windows import check_positive_int
+from forecastrnn.models.forecaster import check_level, forecast_frame, future_index
+
+SEASONS = {"h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "Q": 4}
+
+
+def season_length_for(freq) -> int:
+    """Season length implied by a pandas frequency (1 when none applies), e.g. ``"h"`` -> 24."""
+    if freq is None:
+        return 1
+    offset = pd.tseries.frequencies.to_offset(freq)
+    prefix = offset.rule_code.split("-")[0]  # "h", "D", "W", "MS", "QE", ...
+    season = SEASONS.get(prefix[0] if prefix[0] in "MQ" else prefix, 1)
+    return season // offset.n if season % offset.n == 0 else 1
+
+
+def filled(y: np.ndarray) -> np.ndarray:
+    """Forward-filled copy (a missing last value falls back to the last observed one)."""
+    return pd.Series(y).ffill().to_numpy()
+
+
+def interpolated(y: np.ndarray) -> np.ndarray:
+    """Copy with missing values linearly interpolated (ends: nearest observed value).
+
+    For methods that cannot skip a missing step (CSS residuals, exponential smoothing,
+    Theta); reads no value after the last observed one, so it never leaks a future value
+    into an origin's history.
+    """
+    return pd.Series(y, dtype="float64").interpolate(limit_direction="both").to_numpy()
+
+
+def observed_count(y: np.ndarray) -> int:
+    return int(np.count_nonzero(~np.isnan(y)))
+
+
+class _Baseline(BaseEstimator):
+    """Shared fit/predict plumbing: read data, forecast each target from given origins."""
+
+    def fit(self, data, target=None, time_col=None):
+        """Learn from ``data`` (CSV path, DataFrame, Series or array); returns ``self``.
+
+        Parameters
+        ----------
+        data : CSV path, DataFrame, Series or array
+        target : str or list of str, optional
+            Column(s) to forecast, each with its own fitted model. Default: the last numeric
+            column.
+        time_col : str, optional
+        """
+        frame = as_series(data, target=target, time_col=time_col)
+        self.target_ = list(frame.attrs["target"])
+        self.freq_ = frame.attrs.get("freq")
+        self.season_length_ = self._season(frame)
+        missing = [c for c in self._columns() if c not in frame.columns]
+        if missing:
+            raise ValueError(f"`exog` must name numeric columns of the data. Received: {missing[0]!r}; "
+                             f"columns are {list(frame.columns)}")
+        self.history_ = frame[self._columns()]
+        self.states_, self.fit_info_ = [], {}
+        for t in self.target_:
+            start = time.perf_counter()
+            state = self._fit_target(frame[t].to_numpy(), self.history_)
+            self.fit_info_[t] = {**state.pop("info", {}), "seconds": time.perf_counter() - start}
+            self.states_.append(state)
+        return self
+
+    def describe(self) -> str:
+        """One line saying what was fitted for each target, with failed fits and fit time."""
+        check_is_fitted(self, "states_")
+        parts = []
+        for t, info in self.fit_info_.items():
+            failed = f", {info['failed_fits']} failed fit(s)" if info.get("failed_fits") else ""
+            parts.append(f"{t}: {self._label(info)} ({info['seconds']:.1f} s{failed})")
+        return f"{self.name}: " + "; ".join(parts)
+
+    def _label(self, info) -> str:
+        return type(self).__name__
+
+    def _columns(self) -> list:
+        """Columns a forecast reads: the targets (ARIMA adds its exogenous regressors)."""
+        return self.target_
+
+    def _season(self, frame) -> int:
+        m = getattr(self, "season_length", None)
+        return season_length_for(frame.attrs.get("freq")) if m is None else check_positive_int(m, "season_length")
+
+    def _fit_target(self, y, frame):
+        """Per-target fitted state; the default keeps the in-sample residual scale."""
+        fitted = self._point(y, np.arange(self._min_history(), len(y) + 1), 1)[:-1, 0]
+        errors = y[self._min_history():] - fitted
+        if np.isnan(errors).all():
+            raise ValueError(f"{type(self).__name__} needs at least {self._min_history() + 1} observed "
+                             f"rows. Received: {len(y)} rows")
+        return {"sigma": float(np.sqrt(np.nanmean(errors ** 2))), "n": len(y)}
+
+    def _min_history(self) -> int:
+        return 1
+
+    def _scale(self, state, horizon) -> np.ndarray:
+        return np.sqrt(np.arange(1, horizon + 1))
+
+    def _read_history(self, data):
+        if data is None:
+            return self.history_
+        frame = read_series(data, target=self.target_, features=self._columns())
+        if self.freq_ is not None and frame.attrs.get("freq") != self.freq_:
+            raise ValueError(f"The history must have the training frequency {self.freq_!r}. "
+                             f"Received: frequency {frame.attrs.get('freq')!r}")
+        return frame
+
+    def forecast_origins(self, data, origins, horizon=None, level=None):
+        """Forecast ``horizon`` steps from each origin (row position) of ``data``.
+
+        The forecast from origin ``o`` uses rows ``[0, o)`` only. Returns ``point``,
+        ``lower``, ``upper`` arrays of shape ``(n_origins, horizon, n_targets)`` (the last two
+        None without ``level``).
+        """
+        check_is_fitted(self, "states_")
+        check_level(level)
+        horizon = self.horizon if horizon is None else check_positive_int(horizon, "horizon")
+        frame = self._read_history(data)
+        origins = np.asarray(origins, dtype="int64")
+        need = self._min_history()
+        if origins.size and (origins.min() < need or origins.max() > len(frame)):
+            raise ValueError(f"`origins` must lie in [{need}, {len(frame)}]. "
+                             f"Received: {origins.min()}..{origins.max()}")
+        results = [self._forecast_target(state, frame[t].to_numpy(), frame, origins, horizon, level)
+                   for state, t in zip(self.states_, self.target_)]
+        point = np.stack([r[0] for r in results], axis=-1)
+        if level is None:
+            return point, None, None
+        return point, np.stack([r[1] for r in results], -1), np.stack([r[2] for r in results], -1)
+
+    def _forecast_target(self, state, y, frame, origins, horizon, level):
+        point = self._point(y, origins, horizon)
+        if level is None:
+            return point, None, None
+        half = norm.ppf(0.5 + level / 2) * state["sigma"] * self._scale(state, horizon)[None, :]
+        return point, point - half, point + half
+
+    def predict(self, data=None, horizon=None, level=None) -> pd.DataFrame:
+        """Forecast the ``horizon`` steps after ``data`` (default: the training data).
+
+        Returns a DataFrame indexed by the future timestamps with one column per target and,
+        with ``level``, ``<target>_lower`` / ``<target>_upper``.
+        """
+        check_is_fitted(self, "states_")
+        horizon = self.horizon if horizon is None else check_positive_int(horizon, "horizon")
+        frame = self._read_history(data)
+        point, lower, upper = self.forecast_origins(frame, [len(frame)], horizon, level)
+        return forecast_frame(self.target_, future_index(frame.index[-1], self.freq_, horizon),
+                              point[0], None if lower is None else lower[0],
+                              None if upper is None else upper[0])

@@ -1,0 +1,223 @@
+"""Exponential smoothing baselines on statsmodels: automatic ETS and the Theta method.
+
+Both read a complete series: missing values are linearly interpolated from the rows before
+each origin (never from later rows). Forecasts from an origin use only the rows before it:
+ETS runs its fitted smoothing parameters over them (no re-estimation), Theta is refitted on
+them (its fit is one simple exponential smoothing and a line).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+
+import numpy as np
+
+from forecastrnn.baselines.arima import MAX_SEASON, aicc
+from forecastrnn.baselines.base import _Baseline, interpolated
+
+ETS_CODE = "error, trend and season letters, e.g. 'ANN', 'AAdN', 'MAM'"
+
+
+def parse_ets(code: str) -> tuple[str, str | None, bool, str | None]:
+    """``"MAdM"`` -> ``("mul", "add", True, "mul")``: error, trend, damped, season."""
+    names = {"A": "add", "M": "mul", "N": None}
+    text = str(code)
+    damped = "d" in text[1:3]
+    letters = text.replace("d", "")
+    if len(letters) != 3 or letters[0] not in "AM" or letters[1] not in "AN" or letters[2] not in "ANM":
+        raise ValueError(f"`model` must be 'auto' or an ETS code ({ETS_CODE}; trend N, A or Ad). "
+                         f"Received: model={code!r}")
+    return names[letters[0]], names[letters[1]], damped, names[letters[2]]
+
+
+def ets_candidates(positive: bool, seasonal: bool) -> list[str]:
+    """ETS codes searched by ``model="auto"`` (R's ``ets`` defaults): additive or
+    multiplicative error, no/additive/damped trend, no/additive/multiplicative season;
+    multiplicative parts only for positive data; additive error with multiplicative season
+    excluded (infinite forecast variance)."""
+    codes = []
+    for error, trend, season in itertools.product("AM", ("N", "A", "Ad"), "NAM"):
+        if (error == "M" or season == "M") and not positive:
+            continue
+        if season != "N" and not seasonal or (error == "A" and season == "M"):
+            continue
+        codes.append(error + trend + season)
+    return codes
+
+
+def _ets_model(y, code, m):
+    import pandas as pd
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    y = pd.Series(np.asarray(y, dtype="float64"))  # statsmodels' predictions need an index
+    error, trend, damped, season = parse_ets(code)
+    # Heuristic initial states for seasonal models (estimating m of them is slow).
+    init = "heuristic" if season else "estimated"
+    return ETSModel(y, error=error, trend=trend, damped_trend=damped, seasonal=season,
+                    seasonal_periods=m if season else None, initialization_method=init)
+
+
+def _ets_aicc(results, code, m) -> float:
+    """AICc counting smoothing parameters, all initial states and the variance, so models
+    with heuristic and estimated initial states compare fairly."""
+    _, trend, damped, season = parse_ets(code)
+    k = 1 + (trend is not None) + damped + (season is not None)  # alpha, beta, phi, gamma
+    k += 1 + (trend is not None) + ((m - 1) if season else 0) + 1  # states + variance
+    return aicc(results.llf, k, results.nobs)
+
+
+def fit_ets(y, code, m):
+    """Fit one ETS model; None when statsmodels fails or the likelihood is not finite."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            results = _ets_model(y, code, m).fit(disp=False, maxiter=200)
+    except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
+        return None
+    return results if np.isfinite(results.llf) else None
+
+
+class ETSForecaster(_Baseline):
+    """Exponential smoothing state-space model (statsmodels ``ETSModel``).
+
+    With ``model="auto"`` every code of :func:`ets_candidates` is fitted and the lowest AICc
+    wins (Hyndman et al. 2002, R's ``ets``); a season is used when ``1 < season_length <=
+    24`` and the data hold at least two seasons plus ten rows. Intervals are statsmodels'
+    (analytical for the additive models, simulated otherwise).
+
+    Parameters
+    ----------
+    model : str
+        ``"auto"`` or an ETS code: error ``A``/``M``, trend ``N``/``A``/``Ad``, season
+        ``N``/``A``/``M``, e.g. ``"AAdN"``.
+    season_length : int, optional
+        Default from the frequency.
+    horizon : int
+
+    Attributes
+    ----------
+    fit_info_ : dict
+        Per target: ``model`` (the chosen code), ``aicc``, ``candidates``, ``failed_fits``,
+        ``seconds``.
+    """
+
+    name = "ets"
+
+    def __init__(self, model="auto", season_length=None, horizon=1):
+        self.model = model
+        self.season_length = season_length
+        self.horizon = horizon
+
+    def _fit_target(self, y, frame):
+        x = interpolated(y)
+        if np.isnan(x).all() or len(x) < 3:
+            raise ValueError(f"ETSForecaster needs at least 3 observed rows. Received: {len(y)} rows")
+        m = self.season_length_
+        seasonal = 1 < m <= MAX_SEASON and len(x) >= 2 * m + 10
+        codes = ets_candidates(bool((x > 0).all()), seasonal) if self.model == "auto" else [self.model]
+        for code in codes:
+            parse_ets(code)
+        if self.model != "auto" and parse_ets(self.model)[3] and not seasonal:
+            raise ValueError(f"A seasonal ETS model needs 1 < season_length <= {MAX_SEASON} and at least "
+                             f"2 * season_length + 10 rows. Received: season_length={m}, {len(x)} rows")
+        fits = {code: fit_ets(x, code, m) for code in codes}
+        scores = {code: _ets_aicc(r, code, m) for code, r in fits.items() if r is not None}
+        if not scores:
+            raise ValueError(f"ETS could not be fitted: all {len(codes)} candidate models failed")
+        best = min(scores, key=scores.get)
+        info = {"model": best, "aicc": float(scores[best]), "candidates": len(codes),
+                "failed_fits": len(codes) - len(scores)}
+        return {"results": fits[best], "code": best, "info": info}
+
+    def _label(self, info):
+        return f"ETS({info['model']})" + (f" of {info['candidates']} by AICc" if info["candidates"] > 1 else "")
+
+    def _forecast_target(self, state, y, frame, origins, horizon, level):
+        results, code = state["results"], state["code"]
+        params = np.asarray(results.params)
+        point = np.empty((len(origins), horizon))
+        lower, upper = np.empty_like(point), np.empty_like(point)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for i, o in enumerate(origins):
+                history = interpolated(y[:o])
+                model = _ets_model(history, code, self.season_length_)
+                run = model.smooth(_aligned(params, results, model))
+                pred = run.get_prediction(start=o, end=o + horizon - 1)
+                point[i] = pred.predicted_mean
+                if level is not None:
+                    frame_ = pred.summary_frame(alpha=1 - level)
+                    lower[i], upper[i] = frame_["pi_lower"], frame_["pi_upper"]
+        return point, (lower if level is not None else None), (upper if level is not None else None)
+
+
+def _aligned(params, results, model):
+    """The fitted parameters, keeping the fitted initial states for a model on a different
+    span of the same series (whose heuristic start would otherwise be re-estimated)."""
+    names = list(results.model.param_names)
+    return np.array([params[names.index(n)] for n in model.param_names])
+
+
+class ThetaForecaster(_Baseline):
+    """The Theta method (Assimakopoulos & Nikolopoulos 2000), statsmodels ``ThetaModel``.
+
+    As in M4's Theta benchmark: when M4's 90 % autocorrelation test finds a season, the
+    series is deseasonalised by classical decomposition (multiplicative for positive
+    series, additive otherwise), forecast by simple exponential smoothing plus half the
+    linear trend (theta = 2), and reseasonalised. Intervals are statsmodels' (from the SES
+    model).
+
+    Parameters
+    ----------
+    season_length : int, optional
+        Default from the frequency.
+    theta : float
+        Weight of the trend line; 2 is the classical Theta method.
+    horizon : int
+    """
+
+    name = "theta"
+
+    def __init__(self, season_length=None, theta=2.0, horizon=1):
+        self.season_length = season_length
+        self.theta = theta
+        self.horizon = horizon
+
+    def _min_history(self):
+        return 3
+
+    def _fit_target(self, y, frame):
+        if not (isinstance(self.theta, (int, float)) and self.theta >= 1):
+            raise ValueError(f"`theta` must be a number >= 1. Received: theta={self.theta!r}")
+        if np.count_nonzero(~np.isnan(y)) < 3:
+            raise ValueError(f"ThetaForecaster needs at least 3 observed rows. Received: {len(y)} rows")
+        # Fitted again from every origin; this fit only reports what the full history gives.
+        return {"info": {"seasonal": bool(self._fit(interpolated(y)).model._has_seasonality)}}
+
+    def _label(self, info):
+        return "Theta, " + ("deseasonalised" if info["seasonal"] else "no season found")
+
+    def _fit(self, x):
+        from statsmodels.tsa.forecasting.theta import ThetaModel
+
+        m = self.season_length_
+        seasonal = m > 1 and len(x) >= 3 * m
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ThetaModel(x, period=m if seasonal else 1, deseasonalize=seasonal).fit()
+
+    def _forecast_target(self, state, y, frame, origins, horizon, level):
+        point = np.empty((len(origins), horizon))
+        lower, upper = np.empty_like(point), np.empty_like(point)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for i, o in enumerate(origins):
+                results = self._fit(interpolated(y[:o]))
+                point[i] = np.asarray(results.forecast(horizon, theta=self.theta))
+                if level is not None:
+                    bounds = np.asarray(results.prediction_intervals(horizon, theta=self.theta,
+                                                                     alpha=1 - level))
+                    lower[i], upper[i] = bounds[:, 0], bounds[:, 1]
+        return point, (lower if level is not None else None), (upper if level is not None else None)
