@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+import warnings
 
 import click
 
@@ -172,7 +173,11 @@ def _run_comparison(opts):
         if hasattr(model, "describe"):
             _say(opts["quiet"], f"  {model.describe()}")
     train = frame.iloc[: table.attrs["first_origin"]][frame.attrs["target"]]
-    summary = summarize(table, train, settings["season"])
+    with warnings.catch_warnings(record=True) as caught:  # one "Note:" line each, no source lines
+        warnings.simplefilter("always", RuntimeWarning)
+        summary = summarize(table, train, settings["season"])
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        click.echo(f"Note: {message}", err=True)
     click.echo(f"\nBacktest over {settings['n_windows']} origin(s), horizon {settings['horizon']}, "
                f"level {opts['level']:.0%} (sorted by MASE; skill = MAE improvement over naive):")
     click.echo(summary.to_string(float_format=lambda v: f"{v:.4f}"))

@@ -280,7 +280,7 @@ def summarize(table: pd.DataFrame, train, season_length: int | None = None, refe
         rows[name] = pd.DataFrame(per_target).mean()
     summary = pd.DataFrame(rows).T
     summary.index.name = "model"
-    if reference in summary.index:
+    if reference in summary.index and summary.loc[reference, "mae"] > 0:
         summary["skill_%"] = 100 * (1 - summary["mae"] / summary.loc[reference, "mae"])
     else:
         summary["skill_%"] = np.nan

@@ -162,3 +162,21 @@ def test_fit_rows_and_method_css():
         ARIMAForecaster(method="ml").fit(y)
     with pytest.raises(ValueError, match="`max_p` must be a non-negative integer. Received: max_p=-1"):
         ARIMAForecaster(max_p=-1).fit(y)
+
+
+def test_batched_point_forecasts_equal_statsmodels_per_origin_predictions():
+    t = np.arange(400)
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal(400)
+    y = 5 + 2 * x + np.sin(2 * np.pi * t / 30) + np.cumsum(0.3 * rng.standard_normal(400))
+    y[[50, 51, 300]] = np.nan
+    data = pd.DataFrame({"x": x, "y": y}, index=pd.date_range("2020-01-01", periods=400, freq="D"))
+    model = ARIMAForecaster(exog=["x"], fourier_seasons=[30], season_length=1, horizon=7).fit(data.iloc[:350])
+    origins = np.arange(340, 394, 9)
+    fast = model.forecast_origins(data, origins)[0]
+    slow = model.forecast_origins(data, origins, level=0.8)[0]
+    np.testing.assert_allclose(fast, slow, rtol=1e-8, atol=1e-8)
+    fourier_only = ARIMAForecaster(order=(1, 1, 1), fourier_seasons=[30], season_length=1, horizon=5)
+    fourier_only.fit(data[["y"]].iloc[:350])
+    ahead = fourier_only.forecast_origins(data[["y"]], [380, 400])[0]  # the last steps lie after the data
+    np.testing.assert_allclose(ahead, fourier_only.forecast_origins(data[["y"]], [380, 400], level=0.8)[0])

@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -152,3 +153,21 @@ def test_failed_fit_leaves_nothing_behind(tmp_path, csv, monkeypatch):
 def test_debug_shows_the_traceback(tmp_path):
     result = run(["--debug", "fit", tmp_path / "missing.csv"])
     assert result.exit_code == 1 and isinstance(result.exception, FileNotFoundError)
+
+
+@pytest.mark.slow
+def test_flat_series_gives_clean_output_and_every_baseline_row(tmp_path):
+    path = tmp_path / "flat.csv"
+    pd.DataFrame({"date": pd.date_range("2021-01-01", periods=120, freq="D").strftime("%Y-%m-%d"),
+                  "y": 7.0}).to_csv(path, index=False)
+    done = subprocess.run([sys.executable, "-m", "forecastrnn.cli", "backtest", str(path), "--epochs", "1",
+                           "--units", "2", "--n-windows", "2",
+                           "--baselines", "naive,seasonal-naive,naive2,arima,ets,theta"],
+                          capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "Note: MASE is undefined" in done.stderr and "RuntimeWarning" not in done.stderr
+    rows = {line.split()[0]: line.split() for line in done.stdout.splitlines() if line.split()}
+    for name in ("gru", "naive", "seasonal_naive", "naive2", "arima", "ets", "theta"):
+        assert rows[name][4] == "NaN", rows[name]  # the mase column
+    assert "arima: y: ARIMA(0,0,0) with mean" in done.stdout

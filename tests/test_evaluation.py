@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 
 from forecastrnn import RNNForecaster
-from forecastrnn.baselines import ARIMAForecaster, NaiveForecaster, SeasonalNaiveForecaster
+from forecastrnn.baselines import (ARIMAForecaster, ETSForecaster, Naive2Forecaster, NaiveForecaster,
+                                   SeasonalNaiveForecaster, ThetaForecaster)
 from forecastrnn.evaluation import (backtest, compare, coverage, interval_width, mae, mape, mase,
                                     origins_for, pinball, rmse, smape, summarize)
 
@@ -26,6 +27,24 @@ def test_metrics_skip_nan_pairs():
     assert smape([0.0], [0.0]) == 0.0
     with pytest.raises(ValueError, match="same shape"):
         mae([1.0], [1.0, 2.0])
+
+
+def test_mase_of_a_flat_training_series_is_nan_with_a_warning():
+    with pytest.warns(RuntimeWarning, match="MASE is undefined"):
+        assert np.isnan(mase([1.0, 2.0], [1.0, 1.0], [5.0, 5.0, 5.0]))
+    with pytest.warns(RuntimeWarning, match="MASE is undefined"):
+        assert np.isnan(mase([1.0], [1.0], [5.0]))
+
+
+def test_flat_series_through_compare_gives_nan_mase_not_an_exception():
+    flat = pd.DataFrame({"y": np.full(120, 7.0)}, index=pd.date_range("2021-01-01", periods=120, freq="D"))
+    rnn = RNNForecaster(units=2, window=14, horizon=7, epochs=1, verbose=0, jit_compile=False, random_state=0)
+    with pytest.warns(RuntimeWarning, match="MASE is undefined"):
+        summary = compare(flat, rnn, baselines=("naive", "seasonal_naive", "naive2", "arima", "ets", "theta"),
+                          horizon=7, n_windows=2)
+    assert summary["mase"].isna().all()
+    baselines = summary.drop(index="gru")
+    np.testing.assert_allclose(baselines["mae"], 0, atol=1e-6)  # every baseline repeats the level
 
 
 def test_origin_arithmetic():
@@ -56,7 +75,8 @@ def test_backtest_table_is_tidy_and_origins_shared():
 
 
 @pytest.mark.parametrize("model", [NaiveForecaster(), SeasonalNaiveForecaster(),
-                                   ARIMAForecaster(order=(1, 0, 1)),
+                                   ARIMAForecaster(order=(1, 0, 1)), ARIMAForecaster(), Naive2Forecaster(),
+                                   ETSForecaster(), ThetaForecaster(),
                                    pytest.param(RNNForecaster(units=4, window=12, horizon=3, epochs=1,
                                                               verbose=0, jit_compile=False,
                                                               random_state=0), marks=pytest.mark.slow)])

@@ -19,6 +19,8 @@ How the order is chosen (``ARIMAForecaster`` with ``order=None``)
    ``max.order`` bounds only its non-stepwise search). Candidates are scored by AICc of a conditional-sum-of-squares (CSS) fit, the
    approximation auto.arima uses for long or seasonal series; models with AR or MA roots
    within 1.01 of the unit circle are rejected.
+   A series that is exactly constant after differencing gets ARIMA(0,d,0)(0,D,0) with its
+   mean or drift and no search, as in auto.arima.
 6. **Final fit**: the best candidate is refitted by exact maximum likelihood
    (statsmodels ``SARIMAX``, CSS estimates as start values). When that fails, the next best
    candidate is tried; every failed fit is counted in ``fit_info_``. If none can be fitted
@@ -251,7 +253,7 @@ def arima_label(info: dict) -> str:
     """``"ARIMA(2,1,1)(0,1,1)[24] with drift"`` from a fitted model's ``fit_info_`` entry."""
     p, d, q = info["order"]
     P, D, Q, m = info["seasonal_order"]
-    text = f"ARIMA({p},{d},{q})" + (f"({P},{D},{Q})[{m}]" if m > 1 else "")
+    text = f"ARIMA({p},{d},{q})" + (f"({P},{D},{Q})[{m}]" if m > 1 and P + D + Q else "")
     if info["constant"]:
         text += " with drift" if d + D == 1 else " with mean"
     if info.get("fourier_pairs"):
@@ -294,6 +296,31 @@ def fit_sarimax(y, x, order, seasonal_order, constant, start=None, method="css-m
     except (ValueError, np.linalg.LinAlgError):
         return None
     return results if np.isfinite(results.llf) else None
+
+
+def state_space_forecasts(results, origins, horizon, exog=None) -> np.ndarray:
+    """Point forecasts ``(n_origins, horizon)`` of a fitted SARIMAX from many origins at once.
+
+    The one-step predicted state at each origin (from the single Kalman filter pass that
+    ``results`` holds, which at row ``o`` has read rows ``[0, o)`` only) is carried forward
+    by the transition equation: the numbers of ``get_prediction(start=o, dynamic=True)``,
+    without one statsmodels prediction per origin. ``exog`` holds the regressors of every
+    row up to the last forecast step.
+    """
+    model = results.model
+    origins = np.asarray(origins, dtype="int64")
+    design = model.ssm.design[0, :, 0]  # time-invariant in SARIMAX (exog enters below)
+    transition = model.ssm.transition[:, :, 0]
+    intercept = model.ssm.state_intercept[:, 0]
+    offset = 0.0
+    if model.k_exog:
+        offset = np.asarray(exog, dtype="float64") @ np.asarray(results.params)[model.k_trend:model.k_trend + model.k_exog]
+    states = np.asarray(results.predicted_state)[:, origins]
+    out = np.empty((len(origins), horizon))
+    for j in range(horizon):
+        out[:, j] = design @ states + (offset[origins + j] if model.k_exog else 0.0)
+        states = transition @ states + intercept[:, None]
+    return out
 
 
 def _check_count(value, name) -> int:
@@ -459,8 +486,16 @@ class ARIMAForecaster(_Baseline):
             D = nsdiffs(self._unregressed(filled_y, x, 0, 0, m)[0], m) if seasonal else 0
         d = ndiffs(difference(self._unregressed(filled_y, x, 0, D, m)[0], 0, D, m))
         rest, beta = self._unregressed(filled_y, x, d, D, m)
-        method = self.method if self.method != "auto" else ("css" if m > 12 else "css-ml")
         w = difference(rest, d, D, m)
+        method = self.method if self.method != "auto" else ("css" if m > 12 else "css-ml")
+        if np.ptp(w) == 0:  # an exactly constant (differenced) series: its mean or drift, no noise
+            constant = d + D <= 1 and w[0] != 0
+            start = {"intercept": float(w[0]), "sigma2": 1e-12 * max(1.0, float(np.nanmax(np.abs(y))) ** 2)}
+            results = fit_sarimax(y, x, (0, d, 0), (0, D, 0, m if m > 1 else 0), constant, start, "css")
+            if results is None:
+                raise ValueError("ARIMA could not be set up for a constant series")
+            return {"order": (0, d, 0), "seasonal_order": (0, D, 0, m if m > 1 else 0), "constant": constant,
+                    "aicc": math.nan, "candidates": 0, "failed_fits": 0, "method": "constant"}, results
         failed, params = 0, {}
 
         def score(order):
@@ -507,23 +542,28 @@ class ARIMAForecaster(_Baseline):
         if len(y) != results.nobs or not np.allclose(y, results.model.endog[:, 0], equal_nan=True):
             results = results.apply(y, exog=x)
         n = len(y)
+        beyond = int(max(origins.max() + horizon - n, 0)) if len(origins) else 0
+        future = None
+        if beyond and x is not None:  # exogenous values of the steps after the data
+            future = self._design(None, index=future_index(frame.index[-1], self.freq_, beyond))
+        if level is None:
+            return state_space_forecasts(results, origins, horizon,
+                                         None if x is None else np.concatenate([x] + ([future] if beyond else []))), None, None
         point = np.empty((len(origins), horizon))
         lower, upper = np.empty_like(point), np.empty_like(point)
         for i, o in enumerate(origins):
             end = o + horizon - 1
             kwargs = {}
-            if end >= n and x is not None:  # exogenous values of the steps after the data
-                future = future_index(frame.index[-1], self.freq_, end - n + 1)
-                kwargs["exog"] = self._design(None, index=future)
+            if end >= n and x is not None:
+                kwargs["exog"] = future[: end - n + 1]
             if o >= n:
                 pred = results.get_forecast(horizon, **kwargs)
             else:
                 pred = results.get_prediction(start=int(o), end=int(end), dynamic=True, **kwargs)
             point[i] = pred.predicted_mean
-            if level is not None:
-                bounds = np.asarray(pred.conf_int(alpha=1 - level))
-                lower[i], upper[i] = bounds[:, 0], bounds[:, 1]
-        return point, (lower if level is not None else None), (upper if level is not None else None)
+            bounds = np.asarray(pred.conf_int(alpha=1 - level))
+            lower[i], upper[i] = bounds[:, 0], bounds[:, 1]
+        return point, lower, upper
 
     def summary(self):
         """statsmodels summary of the first target's model."""

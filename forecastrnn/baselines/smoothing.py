@@ -167,7 +167,7 @@ class ThetaForecaster(_Baseline):
     series is deseasonalised by classical decomposition (multiplicative for positive
     series, additive otherwise), forecast by simple exponential smoothing plus half the
     linear trend (theta = 2), and reseasonalised. Intervals are statsmodels' (from the SES
-    model).
+    model). A flat history is forecast flat.
 
     Parameters
     ----------
@@ -194,7 +194,8 @@ class ThetaForecaster(_Baseline):
         if np.count_nonzero(~np.isnan(y)) < 3:
             raise ValueError(f"ThetaForecaster needs at least 3 observed rows. Received: {len(y)} rows")
         # Fitted again from every origin; this fit only reports what the full history gives.
-        return {"info": {"seasonal": bool(self._fit(interpolated(y)).model._has_seasonality)}}
+        x = interpolated(y)
+        return {"info": {"seasonal": bool(np.ptp(x) > 0 and self._fit(x).model._has_seasonality)}}
 
     def _label(self, info):
         return "Theta, " + ("deseasonalised" if info["seasonal"] else "no season found")
@@ -214,7 +215,11 @@ class ThetaForecaster(_Baseline):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for i, o in enumerate(origins):
-                results = self._fit(interpolated(y[:o]))
+                history = interpolated(y[:o])
+                if np.ptp(history) == 0:  # statsmodels' smoothing is undefined on a flat series
+                    point[i] = lower[i] = upper[i] = history[-1]
+                    continue
+                results = self._fit(history)
                 point[i] = np.asarray(results.forecast(horizon, theta=self.theta))
                 if level is not None:
                     bounds = np.asarray(results.prediction_intervals(horizon, theta=self.theta,

@@ -1,0 +1,76 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from contract import check_forecaster_contract
+from forecastrnn.baselines import ETSForecaster, Naive2Forecaster, ThetaForecaster
+from forecastrnn.baselines.simple import _naive2, is_seasonal
+from forecastrnn.baselines.smoothing import ets_candidates, parse_ets
+
+
+def monthly(values):
+    return pd.DataFrame({"y": np.asarray(values, dtype=float)},
+                        index=pd.date_range("2000-01-01", periods=len(values), freq="MS"))
+
+
+def seasonal_series(n=144, seed=0, trend=0.5):
+    t = np.arange(n)
+    rng = np.random.default_rng(seed)
+    return monthly(100 + trend * t + 10 * np.sin(2 * np.pi * t / 12) + rng.standard_normal(n))
+
+
+@pytest.mark.parametrize("make", [lambda: ETSForecaster(horizon=5), lambda: ThetaForecaster(horizon=5),
+                                  lambda: Naive2Forecaster(horizon=5)])
+def test_contract(make):
+    check_forecaster_contract(make, seasonal_series(), horizon=5)
+
+
+def test_ets_codes_and_candidates():
+    assert parse_ets("MAdM") == ("mul", "add", True, "mul")
+    assert parse_ets("ANN") == ("add", None, False, None)
+    with pytest.raises(ValueError, match=r"`model` must be 'auto' or an ETS code .* Received: model='AMZ'"):
+        parse_ets("AMZ")
+    assert ets_candidates(positive=False, seasonal=False) == ["ANN", "AAN", "AAdN"]
+    codes = ets_candidates(positive=True, seasonal=True)
+    assert len(codes) == 15 and "AAM" not in codes and "MAdM" in codes
+
+
+def test_ets_chooses_a_seasonal_trend_model_and_forecasts_it():
+    data = seasonal_series(156)
+    model = ETSForecaster(horizon=12).fit(data.iloc[:144])
+    info = model.fit_info_["y"]
+    assert info["model"][-1] in "AM" and info["model"][1] == "A" and info["failed_fits"] == 0
+    mae = np.abs(model.predict()["y"].to_numpy() - data["y"].to_numpy()[144:]).mean()
+    assert mae < 2.0
+    fixed = ETSForecaster(model="ANN", horizon=3).fit(data)
+    assert fixed.fit_info_["y"]["model"] == "ANN" and fixed.fit_info_["y"]["candidates"] == 1
+    with pytest.raises(ValueError, match="A seasonal ETS model needs"):
+        ETSForecaster(model="AAA").fit(data.iloc[:20])
+
+
+def test_ets_interval_covers_about_its_level():
+    rng = np.random.default_rng(1)
+    y = 50 + np.cumsum(0.3 * rng.standard_normal(600)) + rng.standard_normal(600)
+    model = ETSForecaster(model="ANN", season_length=1, horizon=1).fit(y[:400])
+    _, lower, upper = model.forecast_origins(y, np.arange(400, 600), level=0.9)
+    covered = ((y[400:600] >= lower[:, 0, 0]) & (y[400:600] <= upper[:, 0, 0])).mean()
+    assert abs(covered - 0.9) < 0.07, covered
+
+
+def test_theta_on_a_line_follows_the_trend_and_deseasonalises():
+    line = monthly(10 + 2.0 * np.arange(60) + np.random.default_rng(2).standard_normal(60) * 0.1)
+    forecast = ThetaForecaster(horizon=6).fit(line).predict()["y"].to_numpy()
+    assert np.all(np.diff(forecast) > 1.0)  # theta = 2 keeps half the trend at least
+    model = ThetaForecaster(horizon=12).fit(seasonal_series())
+    assert model.fit_info_["y"]["seasonal"]
+    assert "deseasonalised" in model.describe()
+    with pytest.raises(ValueError, match="`theta` must be a number >= 1. Received: theta=0"):
+        ThetaForecaster(theta=0).fit(line)
+
+
+def test_naive2_exact_values():
+    y = np.array([2.0, 4.0, 8.0] * 8)  # a pure multiplicative season of length 3
+    assert is_seasonal(y, 3) and not is_seasonal(np.arange(24.0), 3)
+    np.testing.assert_allclose(_naive2(y, [24], 4, 3), [[2.0, 4.0, 8.0, 2.0]])
+    np.testing.assert_allclose(_naive2(np.arange(1.0, 25.0), [20, 24], 2, 3), [[20, 20], [24, 24]])
+    assert not is_seasonal(np.array([2.0, 4.0, 8.0] * 2), 3)  # fewer than three seasons
