@@ -86,7 +86,7 @@ def data_options(func):
         click.option("--patience", type=click.IntRange(min=1), default=4, show_default=True,
                      help="Early-stopping patience in epochs."),
         click.option("--seed", type=int, default=0, show_default=True),
-        click.option("--baselines", default="naive,seasonal-naive,arima", show_default=True,
+        click.option("--baselines", default="naive,seasonal-naive,arima,ets,theta", show_default=True,
                      callback=_baseline_names, help="Comma list of naive, seasonal-naive, drift, naive2, arima, ets, theta, or none."),
         click.option("--n-windows", type=click.IntRange(min=1), default=None,
                      help="Test origins [default: up to 10 within the last 25% of rows]."),

@@ -287,7 +287,7 @@ def summarize(table: pd.DataFrame, train, season_length: int | None = None, refe
     return summary.sort_values("mase")
 
 
-def default_baselines(names=("naive", "seasonal_naive", "arima"), horizon=1) -> dict:
+def default_baselines(names=("naive", "seasonal_naive", "arima", "ets", "theta"), horizon=1) -> dict:
     """Baseline instances by name (``forecastrnn.baselines.BASELINES``): naive,
     seasonal_naive (or seasonal-naive), drift, naive2, arima, ets, theta."""
     from forecastrnn.baselines import BASELINES
@@ -301,7 +301,7 @@ def default_baselines(names=("naive", "seasonal_naive", "arima"), horizon=1) -> 
     return out
 
 
-def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima"), horizon=24,
+def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima", "ets", "theta"), horizon=24,
             n_windows=10, step=None, level=0.9, refit=False, target=None, n_jobs=1,
             progress=None, return_backtest=False):
     """Backtest RNN model(s) and baselines on the same origins and summarise.

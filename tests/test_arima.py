@@ -164,19 +164,29 @@ def test_fit_rows_and_method_css():
         ARIMAForecaster(max_p=-1).fit(y)
 
 
-def test_batched_point_forecasts_equal_statsmodels_per_origin_predictions():
+@pytest.mark.parametrize("spec", [dict(exog=["x"], fourier_seasons=[30], season_length=1),
+                                  dict(season_length=7, max_fit_rows=300),
+                                  dict(order=(1, 1, 1), season_length=1)])
+def test_batched_forecasts_equal_statsmodels_per_origin_predictions(spec):
     t = np.arange(400)
     rng = np.random.default_rng(8)
     x = rng.standard_normal(400)
-    y = 5 + 2 * x + np.sin(2 * np.pi * t / 30) + np.cumsum(0.3 * rng.standard_normal(400))
+    y = 5 + 2 * x + 3 * np.sin(2 * np.pi * t / 7) + np.cumsum(0.3 * rng.standard_normal(400)) + 0.02 * t
     y[[50, 51, 300]] = np.nan
     data = pd.DataFrame({"x": x, "y": y}, index=pd.date_range("2020-01-01", periods=400, freq="D"))
-    model = ARIMAForecaster(exog=["x"], fourier_seasons=[30], season_length=1, horizon=7).fit(data.iloc[:350])
-    origins = np.arange(340, 394, 9)
-    fast = model.forecast_origins(data, origins)[0]
-    slow = model.forecast_origins(data, origins, level=0.8)[0]
-    np.testing.assert_allclose(fast, slow, rtol=1e-8, atol=1e-8)
-    fourier_only = ARIMAForecaster(order=(1, 1, 1), fourier_seasons=[30], season_length=1, horizon=5)
-    fourier_only.fit(data[["y"]].iloc[:350])
-    ahead = fourier_only.forecast_origins(data[["y"]], [380, 400])[0]  # the last steps lie after the data
-    np.testing.assert_allclose(ahead, fourier_only.forecast_origins(data[["y"]], [380, 400], level=0.8)[0])
+    columns = ["x", "y"] if "exog" in spec else ["y"]
+    model = ARIMAForecaster(horizon=6, **spec).fit(data[columns].iloc[:350])
+    results = model.states_[0]["results"]
+    assert results.nobs == 350
+    origins = np.r_[300:345:11, [] if "exog" in spec else [350]].astype(int)  # user regressors end with the data
+    point, lower, upper = model.forecast_origins(data[columns].iloc[:350], origins, level=0.8)
+    design = model._design(data[columns]) if "exog" in spec or "fourier_seasons" in spec else None
+    for i, o in enumerate(origins):
+        kwargs = {} if design is None or o < 345 else {"exog": design[350:o + 6]}
+        if o < 350:
+            pred = results.get_prediction(start=o, end=o + 5, dynamic=True, **kwargs)
+        else:
+            pred = results.get_forecast(6, **kwargs)
+        np.testing.assert_allclose(point[i, :, 0], pred.predicted_mean, rtol=1e-7, atol=1e-7)
+        np.testing.assert_allclose(np.c_[lower[i, :, 0], upper[i, :, 0]], pred.conf_int(alpha=0.2),
+                                   rtol=1e-6, atol=1e-6)

@@ -45,7 +45,7 @@ def test_arima_backtest():
 
 def test_etth1_accuracy():
     out = run("bench_etth1_accuracy.py")
-    assert "best recurrent model" in out and "arima" in out
+    assert "lowest test MSE among the networks" in out and "arima" in out and "ets" in out
 
 
 def test_m4_hourly(tmp_path):
@@ -61,8 +61,9 @@ def test_m4_hourly(tmp_path):
     pd.DataFrame([[f"H{k + 1}", *s[250:298]] for k, s in enumerate(series)],
                  columns=["V1"] + [f"V{i}" for i in range(2, 50)]).to_csv(tmp_path / "Hourly-test.csv", index=False)
     out = run("bench_m4_hourly.py", "--data", tmp_path, "--n-jobs", "1",
-              "--models", "seasonal_naive,arima,global_gru,gru")
+              "--models", "seasonal_naive,arima,ets,theta,global_gru,gru")
     assert "naive2" in out and "OWA" in out and "global_gru" in out and "\ngru " in out
+    assert "\narima" in out and "\nets" in out and "\ntheta" in out and "0 failed fit(s)" in out
 
 
 def test_imdb(imdb_tree):

@@ -275,7 +275,7 @@ def fit_sarimax(y, x, order, seasonal_order, constant, start=None, method="css-m
     ...) to values, the others taking statsmodels' own start values. ``method="css-ml"``
     maximises the exact likelihood from there; ``"css"`` keeps the given values and only
     runs the Kalman filter. The variance is a parameter (not concentrated out), so that
-    running the state over later rows (``results.apply``) never re-estimates it. The constant is
+    running the state over later rows never re-estimates it. The constant is
     statsmodels' ``intercept`` on the differenced scale, so a drift when ``d + D = 1``.
     """
     from statsmodels.tsa.statespace.sarimax import SARIMAX
@@ -290,37 +290,60 @@ def fit_sarimax(y, x, order, seasonal_order, constant, start=None, method="css-m
                 if start and name in start:
                     params[i] = start[name]
             if method == "css":
-                results = model.filter(params)
+                results = model.filter(params, cov_type="none")
             else:
-                results = model.fit(start_params=params, disp=False, maxiter=maxiter)
+                results = model.fit(start_params=params, disp=False, maxiter=maxiter, cov_type="none")
     except (ValueError, np.linalg.LinAlgError):
         return None
     return results if np.isfinite(results.llf) else None
 
 
-def state_space_forecasts(results, origins, horizon, exog=None) -> np.ndarray:
-    """Point forecasts ``(n_origins, horizon)`` of a fitted SARIMAX from many origins at once.
+def state_space_forecasts(results, origins, horizon, exog=None, level=None):
+    """Forecasts ``(n_origins, horizon)`` of a filtered SARIMAX from many origins at once.
 
-    The one-step predicted state at each origin (from the single Kalman filter pass that
-    ``results`` holds, which at row ``o`` has read rows ``[0, o)`` only) is carried forward
-    by the transition equation: the numbers of ``get_prediction(start=o, dynamic=True)``,
-    without one statsmodels prediction per origin. ``exog`` holds the regressors of every
-    row up to the last forecast step.
+    The one-step predicted state and its covariance at each origin (from the single Kalman
+    filter pass that ``results`` holds, which at row ``o`` has read rows ``[0, o)`` only)
+    are carried forward by the transition equation: the numbers of statsmodels'
+    ``get_prediction(start=o, dynamic=True)`` and its ``conf_int``, without one statsmodels
+    prediction (one pass over the whole history) per origin. ``exog`` holds the regressors
+    of every row up to the last forecast step. Returns ``point, lower, upper`` (the last two
+    None without ``level``).
     """
+    from scipy.stats import norm
+
     model = results.model
     origins = np.asarray(origins, dtype="int64")
     design = model.ssm.design[0, :, 0]  # time-invariant in SARIMAX (exog enters below)
     transition = model.ssm.transition[:, :, 0]
     intercept = model.ssm.state_intercept[:, 0]
-    offset = 0.0
+    offset = np.zeros(int(origins.max()) + horizon if len(origins) else 0)
     if model.k_exog:
-        offset = np.asarray(exog, dtype="float64") @ np.asarray(results.params)[model.k_trend:model.k_trend + model.k_exog]
+        beta = np.asarray(results.params)[model.k_trend:model.k_trend + model.k_exog]
+        offset = np.asarray(exog, dtype="float64") @ beta
     states = np.asarray(results.predicted_state)[:, origins]
-    out = np.empty((len(origins), horizon))
+    point = np.empty((len(origins), horizon))
     for j in range(horizon):
-        out[:, j] = design @ states + (offset[origins + j] if model.k_exog else 0.0)
+        point[:, j] = design @ states + offset[origins + j]
         states = transition @ states + intercept[:, None]
-    return out
+    if level is None:
+        return point, None, None
+    selection = model.ssm.selection[:, :, 0]
+    disturbance = selection @ model.ssm.state_cov[:, :, 0] @ selection.T
+    covs = np.moveaxis(np.asarray(results.predicted_state_cov)[:, :, origins], -1, 0)
+    variance = np.empty_like(point)
+    for j in range(horizon):
+        variance[:, j] = np.einsum("k,okl,l->o", design, covs, design) + model.ssm.obs_cov[0, 0, 0]
+        covs = transition @ covs @ transition.T + disturbance
+    half = norm.ppf(0.5 + level / 2) * np.sqrt(np.maximum(variance, 0.0))
+    return point, point - half, point + half
+
+
+def rerun(results, y, exog=None):
+    """The fitted parameters run over another series by one Kalman filter pass (no
+    re-estimation, no smoother)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return results.model.clone(y, exog=exog).filter(results.params, cov_type="none")
 
 
 def _check_count(value, name) -> int:
@@ -347,7 +370,7 @@ class ARIMAForecaster(_Baseline):
 
     See the module docstring for the search. Parameters are estimated on the last
     ``max_fit_rows`` rows (all rows with None); the state then runs over all rows
-    (``results.apply``) without re-estimation, which is also how forecasts from later
+    (one Kalman filter pass) without re-estimation, which is also how forecasts from later
     origins are made: no refit, only the new observations.
 
     Parameters
@@ -460,7 +483,7 @@ class ARIMAForecaster(_Baseline):
             info, results = self._auto(y_fit, x_fit)
         info.update(fit_rows=len(y_fit), fourier_pairs=sum(self._pairs(m) for m in self._fourier_seasons()))
         if first:  # same parameters, state run over the whole history
-            results = results.apply(y, exog=x)
+            results = rerun(results, y, x)
         return {"results": results, "info": info}
 
     def _fixed(self, y, x):
@@ -540,30 +563,11 @@ class ARIMAForecaster(_Baseline):
         results = state["results"]
         x = self._design(frame)
         if len(y) != results.nobs or not np.allclose(y, results.model.endog[:, 0], equal_nan=True):
-            results = results.apply(y, exog=x)
-        n = len(y)
-        beyond = int(max(origins.max() + horizon - n, 0)) if len(origins) else 0
-        future = None
-        if beyond and x is not None:  # exogenous values of the steps after the data
-            future = self._design(None, index=future_index(frame.index[-1], self.freq_, beyond))
-        if level is None:
-            return state_space_forecasts(results, origins, horizon,
-                                         None if x is None else np.concatenate([x] + ([future] if beyond else []))), None, None
-        point = np.empty((len(origins), horizon))
-        lower, upper = np.empty_like(point), np.empty_like(point)
-        for i, o in enumerate(origins):
-            end = o + horizon - 1
-            kwargs = {}
-            if end >= n and x is not None:
-                kwargs["exog"] = future[: end - n + 1]
-            if o >= n:
-                pred = results.get_forecast(horizon, **kwargs)
-            else:
-                pred = results.get_prediction(start=int(o), end=int(end), dynamic=True, **kwargs)
-            point[i] = pred.predicted_mean
-            bounds = np.asarray(pred.conf_int(alpha=1 - level))
-            lower[i], upper[i] = bounds[:, 0], bounds[:, 1]
-        return point, lower, upper
+            results = rerun(results, y, x)
+        beyond = int(max(origins.max() + horizon - len(y), 0)) if len(origins) else 0
+        if beyond and x is not None:  # regressors of the steps after the data
+            x = np.concatenate([x, self._design(None, index=future_index(frame.index[-1], self.freq_, beyond))])
+        return state_space_forecasts(results, origins, horizon, x, level)
 
     def summary(self):
         """statsmodels summary of the first target's model."""

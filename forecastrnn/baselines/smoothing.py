@@ -145,11 +145,11 @@ class ETSForecaster(_Baseline):
                 history = interpolated(y[:o])
                 model = _ets_model(history, code, self.season_length_)
                 run = model.smooth(_aligned(params, results, model))
-                pred = run.get_prediction(start=o, end=o + horizon - 1)
-                point[i] = pred.predicted_mean
-                if level is not None:
-                    frame_ = pred.summary_frame(alpha=1 - level)
-                    lower[i], upper[i] = frame_["pi_lower"], frame_["pi_upper"]
+                if level is None:
+                    point[i] = np.asarray(run.forecast(horizon))
+                    continue
+                pred = run.get_prediction(start=o, end=o + horizon - 1).summary_frame(alpha=1 - level)
+                point[i], lower[i], upper[i] = pred["mean"], pred["pi_lower"], pred["pi_upper"]
         return point, (lower if level is not None else None), (upper if level is not None else None)
 
 
