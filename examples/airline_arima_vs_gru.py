@@ -1,4 +1,4 @@
-"""Monthly airline passengers: ARIMA against a GRU on the last 3 years, with a plot.
+"""Monthly airline passengers: a GRU against ARIMA, ETS and Theta on the last 3 years, with a plot.
 
     python examples/airline_arima_vs_gru.py --plot airline.png
 """
@@ -25,6 +25,8 @@ def main():
                                   learning_rate=0.01, epochs=2 if args.quick else args.epochs,
                                   patience=20, random_state=0, verbose=0),
         "seasonal_naive": frnn.SeasonalNaiveForecaster(horizon=12),
+        "ets": frnn.ETSForecaster(horizon=12),
+        "theta": frnn.ThetaForecaster(horizon=12),
     }
     table = backtest(models, frame, horizon=12, n_windows=3, step=12)
     print(summarize(table, frame.iloc[:table.attrs["first_origin"]]).round(3).to_string())

@@ -82,11 +82,11 @@ def test_backtest_table_is_tidy_and_origins_shared():
                                                               random_state=0), marks=pytest.mark.slow)])
 def test_no_forecast_sees_data_after_its_origin(model):
     data = series()
-    before = backtest(model, data, horizon=3, n_windows=6, step=3)
+    before = backtest(model, data, horizon=3, n_windows=12, step=3)
     perturbed = data.copy()
-    perturbed.iloc[-6:] += 100.0  # change only the last two test windows' rows
-    after = backtest(model, perturbed, horizon=3, n_windows=6, step=3)
-    early = before.origin < data.index[-7]
+    perturbed.iloc[-27:] += 100.0  # more than a season (24), so every model's later forecasts move
+    after = backtest(model, perturbed, horizon=3, n_windows=12, step=3)
+    early = before.origin < data.index[-28]
     np.testing.assert_allclose(after.y_pred[early], before.y_pred[early])
     np.testing.assert_allclose(after.lower[early], before.lower[early])
     assert not np.allclose(after.y_pred[~early], before.y_pred[~early]) or isinstance(model, SeasonalNaiveForecaster)

@@ -185,7 +185,7 @@ def fit_css(w, order: Order, m: int):
         theta[n_arma] = float(np.mean(z))
     if k:
         try:
-            theta = least_squares(residuals, theta, method="lm", max_nfev=200 * (k + 1)).x
+            theta = least_squares(residuals, theta, method="lm", max_nfev=100 * (k + 1)).x
         except (ValueError, np.linalg.LinAlgError):
             return None
     ar, ma = lag_polynomials(theta, order, m)
@@ -202,10 +202,11 @@ def fit_css(w, order: Order, m: int):
 
 # --------------------------------------------------------------------------- search
 def stepwise_search(score, seasonal=True, allow_constant=True, max_p=5, max_q=5, max_P=2, max_Q=2,
-                    max_models=94, min_P=0, min_Q=0):
+                    max_order=None, max_models=94, min_P=0, min_Q=0):
     """Hyndman-Khandakar stepwise search; ``score(order) -> float`` (inf: rejected).
 
-    ``min_P = max_P`` and ``min_Q = max_Q`` hold a given seasonal part fixed. Returns
+    ``min_P = max_P`` and ``min_Q = max_Q`` hold a given seasonal part fixed; ``max_order``
+    bounds ``p + q + P + Q`` (None: no bound, as in auto.arima's stepwise search). Returns
     ``(best, scores)``: the best :class:`Order` and every tried order's score in the order
     they were tried.
     """
@@ -215,6 +216,7 @@ def stepwise_search(score, seasonal=True, allow_constant=True, max_p=5, max_q=5,
 
     def allowed(o):
         return (0 <= o.p <= max_p and 0 <= o.q <= max_q and min_P <= o.P <= max_P and min_Q <= o.Q <= max_Q
+                and (max_order is None or o.p + o.q + o.P + o.Q <= max_order)
                 and (allow_constant or not o.constant))
 
     def trial(o):
@@ -231,6 +233,8 @@ def stepwise_search(score, seasonal=True, allow_constant=True, max_p=5, max_q=5,
     for o in (start(2, 2, 1, 1, c), start(0, 0, 0, 0, c), start(1, 0, 1, 0, c), start(0, 1, 0, 1, c),
               start(0, 0, 0, 0, False)):
         trial(o)
+    if not scores:
+        raise ValueError(f"`max_order` must allow at least the starting models. Received: max_order={max_order}")
     best = min(scores, key=scores.get)
     moves = [(0, 0, -1, 0), (0, 0, 0, -1), (0, 0, 1, 0), (0, 0, 0, 1), (0, 0, -1, -1), (0, 0, -1, 1),
              (0, 0, 1, -1), (0, 0, 1, 1), (-1, 0, 0, 0), (0, -1, 0, 0), (1, 0, 0, 0), (0, 1, 0, 0),
@@ -393,6 +397,8 @@ class ARIMAForecaster(_Baseline):
         the week of hourly data).
     max_p, max_q, max_P, max_Q : int
         Bounds of the stepwise search.
+    max_order : int, optional
+        Bound on ``p + q + P + Q`` in the search (None: none, as auto.arima's stepwise search).
     method : {"auto", "css-ml", "css"}
         Final estimation of the chosen model: ``"css-ml"`` maximises the exact likelihood
         from the CSS estimates (auto.arima's default); ``"css"`` keeps the CSS estimates and
@@ -414,7 +420,7 @@ class ARIMAForecaster(_Baseline):
 
     def __init__(self, order=None, seasonal_order=None, season_length=None, exog=None,
                  fourier_terms=3, fourier_seasons=None, max_p=5, max_q=5, max_P=2, max_Q=2,
-                 method="auto", max_fit_rows=2000, horizon=1):
+                 max_order=None, method="auto", max_fit_rows=2000, horizon=1):
         self.order = order
         self.seasonal_order = seasonal_order
         self.season_length = season_length
@@ -425,6 +431,7 @@ class ARIMAForecaster(_Baseline):
         self.max_q = max_q
         self.max_P = max_P
         self.max_Q = max_Q
+        self.max_order = max_order
         self.method = method
         self.max_fit_rows = max_fit_rows
         self.horizon = horizon
@@ -532,7 +539,9 @@ class ARIMAForecaster(_Baseline):
 
         _, scores = stepwise_search(score, seasonal=m > 1, allow_constant=d + D <= 1,
                                     max_p=_check_count(self.max_p, "max_p"),
-                                    max_q=_check_count(self.max_q, "max_q"), **bounds)
+                                    max_q=_check_count(self.max_q, "max_q"),
+                                    max_order=None if self.max_order is None
+                                    else _check_count(self.max_order, "max_order"), **bounds)
         ranked = sorted((o for o, s in scores.items() if np.isfinite(s)), key=scores.get)
         for order in ranked[:5]:
             results = fit_sarimax(y, x, (order.p, d, order.q), (order.P, D, order.Q, m if m > 1 else 0),

@@ -13,6 +13,7 @@ weekly 52, monthly 12, quarterly 4, anything else 1 (no season).
 from __future__ import annotations
 
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -52,8 +53,21 @@ def interpolated(y: np.ndarray) -> np.ndarray:
     return pd.Series(y, dtype="float64").interpolate(limit_direction="both").to_numpy()
 
 
-def observed_count(y: np.ndarray) -> int:
-    return int(np.count_nonzero(~np.isnan(y)))
+def each_origin(y, origins, horizon, level, forecast):
+    """Stack ``forecast(history, horizon, level) -> (point, lower, upper)`` over origins, the
+    history of origin ``o`` being ``y[:o]`` with its gaps interpolated; arrays of shape
+    ``(n_origins, horizon)`` (lower and upper None without ``level``). statsmodels' warnings
+    (convergence, ...) are silenced: the methods report what they chose in ``fit_info_``."""
+    parts = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for o in np.asarray(origins):
+            parts.append(forecast(interpolated(y[:o]), horizon, level))
+    point = np.array([p[0] for p in parts], dtype="float64").reshape(len(parts), horizon)
+    if level is None:
+        return point, None, None
+    return (point, np.array([p[1] for p in parts], dtype="float64").reshape(point.shape),
+            np.array([p[2] for p in parts], dtype="float64").reshape(point.shape))
 
 
 class _Baseline(BaseEstimator):

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from forecastrnn.baselines.arima import MAX_SEASON, aicc
-from forecastrnn.baselines.base import _Baseline, interpolated
+from forecastrnn.baselines.base import _Baseline, each_origin, interpolated
 
 ETS_CODE = "error, trend and season letters, e.g. 'ANN', 'AAdN', 'MAM'"
 
@@ -136,21 +136,17 @@ class ETSForecaster(_Baseline):
 
     def _forecast_target(self, state, y, frame, origins, horizon, level):
         results, code = state["results"], state["code"]
-        params = np.asarray(results.params)
-        point = np.empty((len(origins), horizon))
-        lower, upper = np.empty_like(point), np.empty_like(point)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for i, o in enumerate(origins):
-                history = interpolated(y[:o])
-                model = _ets_model(history, code, self.season_length_)
-                run = model.smooth(_aligned(params, results, model))
-                if level is None:
-                    point[i] = np.asarray(run.forecast(horizon))
-                    continue
-                pred = run.get_prediction(start=o, end=o + horizon - 1).summary_frame(alpha=1 - level)
-                point[i], lower[i], upper[i] = pred["mean"], pred["pi_lower"], pred["pi_upper"]
-        return point, (lower if level is not None else None), (upper if level is not None else None)
+
+        def forecast(history, horizon, level):
+            model = _ets_model(history, code, self.season_length_)
+            run = model.smooth(_aligned(np.asarray(results.params), results, model))
+            if level is None:
+                return np.asarray(run.forecast(horizon)), None, None
+            pred = run.get_prediction(start=len(history), end=len(history) + horizon - 1)
+            pred = pred.summary_frame(alpha=1 - level)
+            return pred["mean"], pred["pi_lower"], pred["pi_upper"]
+
+        return each_origin(y, origins, horizon, level, forecast)
 
 
 def _aligned(params, results, model):
@@ -210,19 +206,15 @@ class ThetaForecaster(_Baseline):
             return ThetaModel(x, period=m if seasonal else 1, deseasonalize=seasonal).fit()
 
     def _forecast_target(self, state, y, frame, origins, horizon, level):
-        point = np.empty((len(origins), horizon))
-        lower, upper = np.empty_like(point), np.empty_like(point)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for i, o in enumerate(origins):
-                history = interpolated(y[:o])
-                if np.ptp(history) == 0:  # statsmodels' smoothing is undefined on a flat series
-                    point[i] = lower[i] = upper[i] = history[-1]
-                    continue
-                results = self._fit(history)
-                point[i] = np.asarray(results.forecast(horizon, theta=self.theta))
-                if level is not None:
-                    bounds = np.asarray(results.prediction_intervals(horizon, theta=self.theta,
-                                                                     alpha=1 - level))
-                    lower[i], upper[i] = bounds[:, 0], bounds[:, 1]
-        return point, (lower if level is not None else None), (upper if level is not None else None)
+        def forecast(history, horizon, level):
+            if np.ptp(history) == 0:  # statsmodels' smoothing is undefined on a flat series
+                flat = np.repeat(history[-1], horizon)
+                return flat, flat, flat
+            results = self._fit(history)
+            point = np.asarray(results.forecast(horizon, theta=self.theta))
+            if level is None:
+                return point, None, None
+            bounds = np.asarray(results.prediction_intervals(horizon, theta=self.theta, alpha=1 - level))
+            return point, bounds[:, 0], bounds[:, 1]
+
+        return each_origin(y, origins, horizon, level, forecast)
