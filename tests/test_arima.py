@@ -180,7 +180,7 @@ def test_batched_forecasts_equal_statsmodels_per_origin_predictions(spec):
     assert results.nobs == 350
     origins = np.r_[300:345:11, [] if "exog" in spec else [350]].astype(int)  # user regressors end with the data
     point, lower, upper = model.forecast_origins(data[columns].iloc[:350], origins, level=0.8)
-    design = model._design(data[columns]) if "exog" in spec or "fourier_seasons" in spec else None
+    design = model._design(data[columns], model.states_[0]["fourier"]) if "exog" in spec or "fourier_seasons" in spec else None
     for i, o in enumerate(origins):
         kwargs = {} if design is None or o < 345 else {"exog": design[350:o + 6]}
         if o < 350:

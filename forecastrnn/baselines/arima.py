@@ -19,6 +19,9 @@ How the order is chosen (``ARIMAForecaster`` with ``order=None``)
    ``max.order`` bounds only its non-stepwise search). Candidates are scored by AICc of a conditional-sum-of-squares (CSS) fit, the
    approximation auto.arima uses for long or seasonal series; models with AR or MA roots
    within 1.01 of the unit circle are rejected.
+   When ``D = 0``, the search is run a second time with the season as Fourier regressors
+   (a fixed seasonal profile) instead of seasonal ARMA terms, and the final model with the
+   lower exact AICc is kept (both describe the same series with the same differencing).
    A series that is exactly constant after differencing gets ARIMA(0,d,0)(0,D,0) with its
    mean or drift and no search, as in auto.arima.
 6. **Final fit**: the best candidate is refitted by exact maximum likelihood
@@ -459,7 +462,7 @@ class ARIMAForecaster(_Baseline):
         grid = pd.date_range(min(start, index[0]), max(start, index[-1]), freq=self.freq_)
         return (grid.get_indexer(index) - grid.get_loc(start)).astype("float64")
 
-    def _design(self, frame, index=None):
+    def _design(self, frame, seasons, index=None):
         parts = []
         if self.exog:
             if frame is None:
@@ -468,7 +471,7 @@ class ARIMAForecaster(_Baseline):
                                  "origins inside the data instead)")
             parts.append(frame[list(self.exog)].to_numpy(dtype="float64"))
         positions = None
-        for m in self._fourier_seasons():
+        for m in seasons:
             if positions is None:
                 positions = self._positions(frame.index if index is None else index)
             parts.append(fourier_terms(positions, m, self._pairs(m)))
@@ -477,21 +480,34 @@ class ARIMAForecaster(_Baseline):
     def _fit_target(self, y, frame):
         if self.method not in ("auto", "css-ml", "css"):
             raise ValueError(f"`method` must be 'auto', 'css-ml' or 'css'. Received: method={self.method!r}")
-        x = self._design(frame)
+        seasons = self._fourier_seasons()
+        x = self._design(frame, seasons)
         rows = self.max_fit_rows
         first = 0 if rows is None else max(0, len(y) - check_positive_int(rows, "max_fit_rows"))
-        y_fit, x_fit = y[first:], None if x is None else x[first:]
+        y_fit = y[first:]
         if np.count_nonzero(~np.isnan(y_fit)) < 3:
             raise ValueError(f"ARIMAForecaster needs at least 3 observed rows. Received: "
                              f"{np.count_nonzero(~np.isnan(y_fit))}")
         if self.order is not None:
-            info, results = self._fixed(y_fit, x_fit)
+            info, results = self._fixed(y_fit, None if x is None else x[first:])
         else:
-            info, results = self._auto(y_fit, x_fit)
-        info.update(fit_rows=len(y_fit), fourier_pairs=sum(self._pairs(m) for m in self._fourier_seasons()))
+            info, results = self._auto(y_fit, None if x is None else x[first:])
+            m = self.season_length_
+            if self.seasonal_order is None and 1 < m <= MAX_SEASON and info["seasonal_order"][1] == 0:
+                # No seasonal difference: a fixed seasonal profile (Fourier terms) may describe
+                # the season better than seasonal ARMA terms; the lower exact AICc decides.
+                other = seasons + [m]
+                x_other = self._design(frame, other)
+                alt_info, alt = self._auto(y_fit, x_other[first:], seasonal_terms=False)
+                tried = info["candidates"] + alt_info["candidates"]
+                failed = info["failed_fits"] + alt_info["failed_fits"]
+                if alt_info["aicc"] < info["aicc"]:
+                    info, results, seasons, x = alt_info, alt, other, x_other
+                info.update(candidates=tried, failed_fits=failed)
+        info.update(fit_rows=len(y_fit), fourier_pairs=sum(self._pairs(m) for m in seasons))
         if first:  # same parameters, state run over the whole history
             results = rerun(results, y, x)
-        return {"results": results, "info": info}
+        return {"results": results, "fourier": seasons, "info": info}
 
     def _fixed(self, y, x):
         order = tuple(int(v) for v in self.order)
@@ -503,14 +519,14 @@ class ARIMAForecaster(_Baseline):
         return {"order": order, "seasonal_order": seasonal, "constant": constant, "aicc": float(results.aicc),
                 "candidates": 1, "failed_fits": 0, "method": "css-ml"}, results
 
-    def _auto(self, y, x):
+    def _auto(self, y, x, seasonal_terms=True):
         filled_y = interpolated(y)
         if self.seasonal_order is not None:
             P, D, Q, m = (int(v) for v in self.seasonal_order)
             bounds = {"min_P": P, "max_P": P, "min_Q": Q, "max_Q": Q}
         else:
             m = self.season_length_
-            seasonal = 1 < m <= MAX_SEASON and len(y) >= 2 * m + 1
+            seasonal = seasonal_terms and 1 < m <= MAX_SEASON and len(y) >= 2 * m + 1
             m = m if seasonal else 1
             bounds = {"max_P": _check_count(self.max_P, "max_P"), "max_Q": _check_count(self.max_Q, "max_Q")}
             D = nsdiffs(self._unregressed(filled_y, x, 0, 0, m)[0], m) if seasonal else 0
@@ -569,13 +585,14 @@ class ARIMAForecaster(_Baseline):
         return f"{arima_label(info)}, {info['candidates']} model(s) searched"
 
     def _forecast_target(self, state, y, frame, origins, horizon, level):
-        results = state["results"]
-        x = self._design(frame)
+        results, seasons = state["results"], state["fourier"]
+        x = self._design(frame, seasons)
         if len(y) != results.nobs or not np.allclose(y, results.model.endog[:, 0], equal_nan=True):
             results = rerun(results, y, x)
         beyond = int(max(origins.max() + horizon - len(y), 0)) if len(origins) else 0
         if beyond and x is not None:  # regressors of the steps after the data
-            x = np.concatenate([x, self._design(None, index=future_index(frame.index[-1], self.freq_, beyond))])
+            future = future_index(frame.index[-1], self.freq_, beyond)
+            x = np.concatenate([x, self._design(None, seasons, index=future)])
         return state_space_forecasts(results, origins, horizon, x, level)
 
     def summary(self):
