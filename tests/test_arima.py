@@ -6,9 +6,10 @@ import pytest
 
 from forecastrnn import backtest
 from forecastrnn.baselines import ARIMAForecaster
-from forecastrnn.baselines.arima import (Order, aicc, arima_label, css_residuals, difference, fit_css,
-                                         lag_polynomials, min_root, ndiffs, nsdiffs, seasonal_strength,
-                                         start_values, stepwise_search)
+from forecastrnn.baselines.arima import arima_label, start_values
+from forecastrnn.baselines.order_search import (Order, aicc, css_residuals, difference, fit_css,
+                                                lag_polynomials, min_root, ndiffs, nsdiffs,
+                                                seasonal_strength, stepwise_search)
 from forecastrnn.datasets import load_dataset
 
 
@@ -190,3 +191,18 @@ def test_batched_forecasts_equal_statsmodels_per_origin_predictions(spec):
         np.testing.assert_allclose(point[i, :, 0], pred.predicted_mean, rtol=1e-7, atol=1e-7)
         np.testing.assert_allclose(np.c_[lower[i, :, 0], upper[i, :, 0]], pred.conf_int(alpha=0.2),
                                    rtol=1e-6, atol=1e-6)
+
+
+def test_a_fixed_daily_profile_without_seasonal_differencing_is_fitted_as_fourier_terms():
+    rng = np.random.default_rng(11)
+    t = np.arange(24 * 40)
+    y = np.cumsum(rng.standard_normal(len(t))) + 2 * np.sin(2 * np.pi * t / 24) + 0.3 * rng.standard_normal(len(t))
+    assert seasonal_strength(y, 24) < 0.64  # so D = 0 and both designs are searched
+    data = pd.DataFrame({"y": y}, index=pd.date_range("2020-01-01", periods=len(t), freq="h"))
+    model = ARIMAForecaster(horizon=24).fit(data.iloc[:-24])
+    info = model.fit_info_["y"]
+    assert info["fourier_pairs"] == 3 and info["seasonal_order"] == (0, 0, 0, 0) and info["order"][1] == 1
+    _, alt = model._auto(y[:-24], None)  # the seasonal-ARMA design on its own
+    assert alt.model.seasonal_periods == 24 and model.states_[0]["results"].aicc < alt.aicc
+    forecast = model.predict()["y"].to_numpy()
+    assert np.corrcoef(forecast - forecast.mean(), np.sin(2 * np.pi * t[-24:] / 24))[0, 1] > 0.9

@@ -1,7 +1,7 @@
-"""Automatic seasonal ARIMA on statsmodels, after Hyndman & Khandakar (2008, auto.arima).
+"""``ARIMAForecaster``: automatic seasonal ARIMA on statsmodels SARIMAX, as auto.arima chooses it.
 
-How the order is chosen (``ARIMAForecaster`` with ``order=None``)
-----------------------------------------------------------------
+How the model is chosen (``order=None``; the pure parts are in ``order_search``)
+------------------------------------------------------------------------------
 1. **Season.** Seasons up to ``MAX_SEASON`` (24: the daily cycle of hourly data) get true
    seasonal terms ``(P, D, Q)m``; longer seasons (weekly data's 52) are modelled by
    ``fourier_terms`` sine/cosine pairs as regressors (dynamic harmonic regression), as are
@@ -16,244 +16,38 @@ How the order is chosen (``ARIMAForecaster`` with ``order=None``)
    (0,d,1)(0,D,1) (and (0,d,0)(0,D,0) without constant), moving ``p, q, P, Q`` by one, both
    ``p, q`` or both ``P, Q`` at once, or toggling the constant, restarting from every
    improvement, with ``p, q <= 5``, ``P, Q <= 2`` and at most 94 models (auto.arima's
-   ``max.order`` bounds only its non-stepwise search). Candidates are scored by AICc of a conditional-sum-of-squares (CSS) fit, the
-   approximation auto.arima uses for long or seasonal series; models with AR or MA roots
-   within 1.01 of the unit circle are rejected.
-   When ``D = 0``, the search is run a second time with the season as Fourier regressors
-   (a fixed seasonal profile) instead of seasonal ARMA terms, and the final model with the
-   lower exact AICc is kept (both describe the same series with the same differencing).
-   A series that is exactly constant after differencing gets ARIMA(0,d,0)(0,D,0) with its
-   mean or drift and no search, as in auto.arima.
-6. **Final fit**: the best candidate is refitted by exact maximum likelihood
-   (statsmodels ``SARIMAX``, CSS estimates as start values). When that fails, the next best
-   candidate is tried; every failed fit is counted in ``fit_info_``. If none can be fitted
-   the error says so: no other model is silently put in its place.
+   ``max.order`` bounds only its non-stepwise search; ``max_order`` sets one). Candidates
+   are scored by the AICc of a CSS fit; models with AR or MA roots within 1.01 of the unit
+   circle are rejected. A series that is exactly constant after differencing gets
+   ARIMA(0,d,0)(0,D,0) with its mean or drift and no search, as in auto.arima.
+6. **Final fit** (``method``): the CSS estimates kept and run through statsmodels' Kalman
+   filter (``"css"``, the default for seasons over 12, whose exact likelihood is slow), or
+   exact maximum likelihood from them (``"css-ml"``, auto.arima's way, the default
+   otherwise). When a final fit fails, the next best candidate is tried; every failed fit is
+   counted in ``fit_info_``. If none can be fitted the error says so: no other model is
+   silently put in its place.
+7. **Season as a fixed profile.** When ``D = 0`` the search is run again with the season
+   as Fourier regressors instead of seasonal ARMA terms, and the final model with the lower
+   exact AICc is kept (both model the same series with the same differencing).
 
-CSS residuals are computed here (``scipy.signal.lfilter``) because statsmodels offers no
-CSS estimator for seasonal ARIMA; everything that is fitted and forecast is statsmodels.
+Forecasts from every origin come from one Kalman filter pass over the history
+(:func:`state_space_forecasts`): no re-estimation and no look past an origin.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from forecastrnn.baselines.base import _Baseline, interpolated
+from forecastrnn.baselines.order_search import (MAX_SEASON, Order, difference, fit_css, lag_polynomials,
+                                                ndiffs, nsdiffs, stepwise_search)
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.models.forecaster import future_index
-
-MAX_SEASON = 24
-SEASONAL_STRENGTH_THRESHOLD = 0.64
-
-
-# --------------------------------------------------------------------------- tests
-def ndiffs(y, alpha=0.05, max_d=2) -> int:
-    """Differences needed for stationarity by repeated KPSS tests (auto.arima's default).
-
-    Stops early when a differenced series is constant or too short to test.
-    """
-    from statsmodels.tsa.stattools import kpss
-
-    x = np.asarray(y, dtype="float64")
-    x = x[~np.isnan(x)]
-    d = 0
-    while d < max_d and len(x) >= 10 and np.ptp(x) > 0:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # p-values outside the table are clipped: fine here
-            p_value = kpss(x, regression="c", nlags=int(3 * math.sqrt(len(x)) / 13))[1]
-        if p_value >= alpha:
-            break
-        x, d = np.diff(x), d + 1
-    return d
-
-
-def seasonal_strength(y, m) -> float:
-    """Hyndman's seasonal strength from an STL decomposition (0: none, 1: pure season).
-
-    ``max(0, 1 - var(remainder) / var(remainder + seasonal))``; 0 with fewer than
-    ``2 m + 1`` rows or a constant series.
-    """
-    from statsmodels.tsa.seasonal import STL
-
-    x = interpolated(y)
-    if m < 2 or len(x) < 2 * m + 1 or np.ptp(x) == 0:
-        return 0.0
-    parts = STL(x, period=m, seasonal=11 if m < 11 else m + 1 - m % 2).fit()
-    rest = parts.resid
-    total = np.var(rest + parts.seasonal)
-    return float(max(0.0, 1 - np.var(rest) / total)) if total > 0 else 0.0
-
-
-def nsdiffs(y, m) -> int:
-    """Seasonal differences (0 or 1) by the seasonal-strength rule (auto.arima's ``"seas"``)."""
-    return int(m > 1 and seasonal_strength(y, m) > SEASONAL_STRENGTH_THRESHOLD)
-
-
-def difference(y, d, D, m) -> np.ndarray:
-    """``(1 - B)^d (1 - B^m)^D y``; shape ``(len(y) - d - m D,)``."""
-    x = np.asarray(y, dtype="float64")
-    for _ in range(D):
-        x = x[m:] - x[:-m]
-    for _ in range(d):
-        x = np.diff(x)
-    return x
-
-
-def aicc(loglik, k, n) -> float:
-    """Corrected AIC ``-2 loglik + 2k + 2k(k + 1) / (n - k - 1)``; inf when ``n <= k + 1``."""
-    if n - k - 1 <= 0:
-        return math.inf
-    return -2 * loglik + 2 * k + 2 * k * (k + 1) / (n - k - 1)
-
-
-# --------------------------------------------------------------------------- CSS fits
-class Order(NamedTuple):
-    """A candidate of the search: ``(p, q, P, Q, constant)``."""
-
-    p: int
-    q: int
-    P: int
-    Q: int
-    constant: bool
-
-
-def lag_polynomials(params, order: Order, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """Expanded AR ``phi(B) Phi(B^m)`` and MA ``theta(B) Theta(B^m)`` coefficients (lag 0
-    first); ``params`` holds ``phi, theta, Phi, Theta`` in that order."""
-    p, q, P, Q = order[:4]
-    phi, theta = params[:p], params[p:p + q]
-    Phi, Theta = params[p + q:p + q + P], params[p + q + P:p + q + P + Q]
-
-    def poly(coefs, lag, sign):
-        out = np.zeros(len(coefs) * lag + 1)
-        out[0] = 1.0
-        out[lag::lag] = sign * np.asarray(coefs, dtype="float64")
-        return out
-
-    ar = np.convolve(poly(phi, 1, -1), poly(Phi, m, -1))
-    ma = np.convolve(poly(theta, 1, 1), poly(Theta, m, 1))
-    return ar, ma
-
-
-def css_residuals(w, ar, ma) -> np.ndarray:
-    """Conditional residuals of an ARMA on ``w``: the first ``len(ar) - 1`` rows condition
-    the AR part and residuals before them are taken as 0 (R's ``arima(method="CSS")``)."""
-    from scipy.signal import lfilter
-
-    u = np.convolve(w, ar, mode="valid")
-    return lfilter([1.0], ma, u)
-
-
-def min_root(poly) -> float:
-    """Smallest root modulus of ``sum poly[i] z^i`` (inf for a constant polynomial)."""
-    coefs = np.trim_zeros(np.asarray(poly, dtype="float64"), "b")
-    if len(coefs) <= 1:
-        return math.inf
-    return float(np.abs(np.roots(coefs[::-1])).min())
-
-
-def fit_css(w, order: Order, m: int):
-    """CSS fit of an ARMA(p, q)(P, Q)m (with a mean when ``order.constant``) to the
-    differenced series ``w``.
-
-    Returns ``(aicc, params)`` with ``params = [phi, theta, Phi, Theta, mean, sigma2]`` in
-    the units of ``w`` (mean 0 without constant); aicc is inf when a root lies within 1.01 of the unit circle, and the fit is
-    None when the optimiser fails. The AICc is ``n log(sigma^2) + 2k + 2k(k+1)/(n-k-1)``
-    with ``n = len(w)`` (the same for every candidate) and ``k`` the coefficients plus the
-    variance.
-    """
-    from scipy.optimize import least_squares
-
-    w = np.asarray(w, dtype="float64")
-    spread = float(np.std(w)) or 1.0
-    z = w / spread
-    n_arma = order.p + order.q + order.P + order.Q
-
-    def residuals(theta):
-        ar, ma = lag_polynomials(theta, order, m)
-        shift = theta[n_arma] if order.constant else 0.0
-        e = css_residuals(z - shift, ar, ma)
-        return np.nan_to_num(e, nan=1e6, posinf=1e6, neginf=-1e6)
-
-    k = n_arma + int(order.constant)
-    if len(z) <= order.p + m * order.P + k + 2:
-        return math.inf, None
-    theta = np.zeros(k)
-    if order.constant:
-        theta[n_arma] = float(np.mean(z))
-    if k:
-        try:
-            theta = least_squares(residuals, theta, method="lm", max_nfev=100 * (k + 1)).x
-        except (ValueError, np.linalg.LinAlgError):
-            return None
-    ar, ma = lag_polynomials(theta, order, m)
-    if min(min_root(ar), min_root(ma)) < 1.01:
-        return math.inf, None
-    e = residuals(theta)
-    sigma2 = float(np.mean(e ** 2))
-    if not np.isfinite(sigma2) or sigma2 <= 0:
-        return None
-    score = len(z) * math.log(sigma2) + aicc(0.0, k + 1, len(z))
-    mean = spread * theta[n_arma] if order.constant else 0.0
-    return score, np.concatenate([theta[:n_arma], [mean, sigma2 * spread ** 2]])
-
-
-# --------------------------------------------------------------------------- search
-def stepwise_search(score, seasonal=True, allow_constant=True, max_p=5, max_q=5, max_P=2, max_Q=2,
-                    max_order=None, max_models=94, min_P=0, min_Q=0):
-    """Hyndman-Khandakar stepwise search; ``score(order) -> float`` (inf: rejected).
-
-    ``min_P = max_P`` and ``min_Q = max_Q`` hold a given seasonal part fixed; ``max_order``
-    bounds ``p + q + P + Q`` (None: no bound, as in auto.arima's stepwise search). Returns
-    ``(best, scores)``: the best :class:`Order` and every tried order's score in the order
-    they were tried.
-    """
-    if not seasonal:
-        min_P = max_P = min_Q = max_Q = 0
-    scores: dict[Order, float] = {}
-
-    def allowed(o):
-        return (0 <= o.p <= max_p and 0 <= o.q <= max_q and min_P <= o.P <= max_P and min_Q <= o.Q <= max_Q
-                and (max_order is None or o.p + o.q + o.P + o.Q <= max_order)
-                and (allow_constant or not o.constant))
-
-    def trial(o):
-        if o not in scores and allowed(o) and len(scores) < max_models:
-            scores[o] = score(o)
-        return scores.get(o, math.inf)
-
-    c = allow_constant
-
-    def start(p, q, P, Q, constant):
-        return Order(min(p, max_p), min(q, max_q), min(max(P, min_P), max_P), min(max(Q, min_Q), max_Q),
-                     constant)
-
-    for o in (start(2, 2, 1, 1, c), start(0, 0, 0, 0, c), start(1, 0, 1, 0, c), start(0, 1, 0, 1, c),
-              start(0, 0, 0, 0, False)):
-        trial(o)
-    if not scores:
-        raise ValueError(f"`max_order` must allow at least the starting models. Received: max_order={max_order}")
-    best = min(scores, key=scores.get)
-    moves = [(0, 0, -1, 0), (0, 0, 0, -1), (0, 0, 1, 0), (0, 0, 0, 1), (0, 0, -1, -1), (0, 0, -1, 1),
-             (0, 0, 1, -1), (0, 0, 1, 1), (-1, 0, 0, 0), (0, -1, 0, 0), (1, 0, 0, 0), (0, 1, 0, 0),
-             (-1, -1, 0, 0), (-1, 1, 0, 0), (1, -1, 0, 0), (1, 1, 0, 0), None]
-    improved = True
-    while improved and len(scores) < max_models:
-        improved = False
-        for move in moves:
-            if move is None:
-                cand = best._replace(constant=not best.constant)
-            else:
-                cand = Order(*(b + s for b, s in zip(best[:4], move)), best.constant)
-            if trial(cand) < scores[best]:
-                best, improved = cand, True
-                break
-    return best, scores
 
 
 def arima_label(info: dict) -> str:

@@ -9,12 +9,11 @@ them (its fit is one simple exponential smoothing and a line).
 from __future__ import annotations
 
 import itertools
-import math
 import warnings
 
 import numpy as np
 
-from forecastrnn.baselines.arima import MAX_SEASON, aicc
+from forecastrnn.baselines.order_search import MAX_SEASON, aicc
 from forecastrnn.baselines.base import _Baseline, each_origin, interpolated
 
 ETS_CODE = "error, trend and season letters, e.g. 'ANN', 'AAdN', 'MAM'"
