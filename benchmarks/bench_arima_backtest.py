@@ -34,7 +34,7 @@ def main():
           f"origin (max_fit_rows), state run over all of them: {time.perf_counter() - start:.1f} s -> "
           f"{auto.describe()}")
     model = ARIMAForecaster(order=order, seasonal_order=seasonal if seasonal[3] else None,
-                            horizon=args.horizon)
+                            fourier_seasons=auto.states_[0]["fourier"] or None, horizon=args.horizon)
     rows = {}
     for refit in (False, True):
         start = time.perf_counter()

@@ -1,4 +1,4 @@
-"""GRU against naive, seasonal naive and ARIMA on the bundled ETTh1 data (target OT).
+"""GRU against naive, seasonal naive, ARIMA, ETS and Theta on the bundled ETTh1 data (target OT).
 
     python examples/forecast_etth1.py              # about 3 minutes on 2 cores
     python examples/forecast_etth1.py --quick      # a smoke run on the last 2,000 rows
