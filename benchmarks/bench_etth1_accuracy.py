@@ -55,7 +55,7 @@ def main():
     args = parser.parse_args()
     print(machine())
     frame = load_dataset("etth1")[["OT"]]
-    train, val, test = (TRAIN, VAL, TEST) if not args.quick else (800, 300, 150)
+    train, val, test = (TRAIN, VAL, TEST) if not args.quick else (800, 300, 72)
     frame = frame.iloc[:train + val + test]
     horizons = [24] if args.quick else [int(h) for h in args.horizons.split(",")]
     sd = frame["OT"].iloc[:train].std()  # errors are differences: only the scale matters

@@ -101,7 +101,7 @@ def bad_inputs(tmp_path, csv):
         (["fit", csv, "--window", "400"], 1, "Too little data"),
         (["fit", csv, "--dropout", "1.5"], 2, "Invalid value for '--dropout'"),
         (["fit", csv, "--units", "0"], 2, "expected positive integers"),
-        (["fit", csv, "--baselines", "theta"], 2, "Received: theta"),
+        (["fit", csv, "--baselines", "prophet"], 2, "Received: prophet"),
         (["fit", csv, "--model", "transformer"], 2, "Invalid value for '--model'"),
         (["predict", tmp_path / "no-run"], 1, "Run directory not found"),
     ]
