@@ -74,3 +74,15 @@ def test_naive2_exact_values():
     np.testing.assert_allclose(_naive2(y, [24], 4, 3), [[2.0, 4.0, 8.0, 2.0]])
     np.testing.assert_allclose(_naive2(np.arange(1.0, 25.0), [20, 24], 2, 3), [[20, 20], [24, 24]])
     assert not is_seasonal(np.array([2.0, 4.0, 8.0] * 2), 3)  # fewer than three seasons
+
+
+def test_theta_interval_covers_about_its_level_at_every_step():
+    # A local-level series: SES (the Theta method's core) is its optimal forecast.
+    rng = np.random.default_rng(5)
+    y = 100 + np.cumsum(0.5 * rng.standard_normal(900)) + rng.standard_normal(900)
+    model = ThetaForecaster(season_length=1, horizon=6).fit(y[:500])
+    origins = np.arange(500, 894, 2)
+    _, lower, upper = model.forecast_origins(y, origins, level=0.9)
+    truth = y[origins[:, None] + np.arange(6)]
+    covered = ((truth >= lower[..., 0]) & (truth <= upper[..., 0])).mean(axis=0)
+    assert np.all(np.abs(covered - 0.9) < 0.08), covered  # statsmodels' own formula gives ~1.0 by step 6
