@@ -117,8 +117,6 @@ class ETSForecaster(_Baseline):
         m = self.season_length_
         seasonal = 1 < m <= MAX_SEASON and len(x) >= 2 * m + 10
         codes = ets_candidates(bool((x > 0).all()), seasonal) if self.model == "auto" else [self.model]
-        for code in codes:
-            parse_ets(code)
         if self.model != "auto" and parse_ets(self.model)[3] and not seasonal:
             raise ValueError(f"A seasonal ETS model needs 1 < season_length <= {MAX_SEASON} and at least "
                              f"2 * season_length + 10 rows. Received: season_length={m}, {len(x)} rows")
