@@ -73,17 +73,22 @@ def data_options(func):
         click.option("--horizon", type=click.IntRange(min=1), default=None,
                      help="Steps to forecast [default: one season, e.g. 24 for hourly data]."),
         click.option("--window", type=click.IntRange(min=1), default=None,
-                     help="Past steps the network reads [default: 2 x max(season, horizon)]."),
+                     help="Past steps the network reads [default: from the data, see README]."),
         click.option("--model", "cell", type=click.Choice(MODELS), default="gru", show_default=True),
         click.option("--bidirectional", is_flag=True, help="Bidirectional recurrent layers."),
         click.option("--units", multiple=True, callback=_positive_ints,
-                     help="Units per layer; repeat or comma list to stack, e.g. 64,32 [default: 32]."),
+                     help="Units per layer; repeat or comma list to stack, e.g. 64,32 [default: from the data]."),
+        click.option("--n-models", type=click.IntRange(min=1), default=None,
+                     help="Ensemble size (median of networks from different seeds) [default: from the data]."),
+        click.option("--anchor", type=click.Choice(["auto", "last", "season", "none"]), default="auto",
+                     show_default=True, help="Simple forecast the network corrects: last value, seasonal naive, or none."),
         click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.1, show_default=True),
         click.option("--recurrent-dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0,
                      show_default=True),
-        click.option("--epochs", type=click.IntRange(min=1), default=30, show_default=True),
-        click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True),
-        click.option("--patience", type=click.IntRange(min=1), default=4, show_default=True,
+        click.option("--epochs", type=click.IntRange(min=1), default=None,
+                     help="Most epochs (early stopping usually ends sooner) [default: from the data]."),
+        click.option("--batch-size", type=click.IntRange(min=1), default=None, help="[default: from the data]"),
+        click.option("--patience", type=click.IntRange(min=1), default=5, show_default=True,
                      help="Early-stopping patience in epochs."),
         click.option("--seed", type=int, default=0, show_default=True),
         click.option("--baselines", default="naive,seasonal-naive,arima,ets,theta", show_default=True,
@@ -107,53 +112,50 @@ def _say(quiet, message):
 
 
 def _plan(opts):
-    """Read the data and settle the defaults; returns (frame, settings dict)."""
-    from forecastrnn.baselines import season_length_for
+    """Read the data and settle the backtest plan; returns (frame, settings dict)."""
     from forecastrnn.data.io import describe, read_series
+    from forecastrnn.data.season import season_length_for
+    from forecastrnn.defaults import backtest_plan, default_horizon
 
     frame = read_series(opts["data"], target=_comma_list(opts["target"]) or None,
                         time_col=opts["time_col"], features=_comma_list(opts["features"]) or None)
     season = season_length_for(frame.attrs["freq"])
-    horizon = opts["horizon"] or (season if season > 1 else 10)
-    window = opts["window"] or 2 * max(season, horizon)
-    step = horizon
-    n = len(frame)
-    if opts["test_size"] is not None:
-        size = opts["test_size"]
-        if size <= 0 or (size >= 1 and size != int(size)):
-            raise ValueError(f"`--test-size` must be a fraction in (0, 1) or a whole number of rows. "
-                             f"Received: {size}")
-        rows = int(round(size * n)) if size < 1 else int(size)
-        if rows < horizon:
-            raise ValueError(f"`--test-size` must cover at least one horizon ({horizon} rows). Received: {rows} rows")
-        n_windows = (rows - horizon) // step + 1
-    else:
-        n_windows = opts["n_windows"] or max(1, min(10, (n // 4 - horizon) // step + 1))
-    test_rows = horizon + step * (n_windows - 1)
-    train_rows = n - test_rows
-    # The network trains on rows before the first origin, keeping 20% of them for validation.
-    needed = int((window + 2 * horizon) / 0.8) + 1
-    if train_rows < needed:
-        raise ValueError(f"Too little data before the test span for window={window} and horizon={horizon}: "
-                         f"need at least {needed} training rows (+ {test_rows} test rows). "
-                         f"Received: {n} rows in all; try a smaller --window, --horizon or --n-windows")
+    horizon = opts["horizon"] or default_horizon(season)
+    settings = dict(season=season, **backtest_plan(len(frame), horizon, opts["n_windows"], opts["test_size"]))
+    if settings["train_rows"] < 2 * horizon + 2:
+        raise ValueError(f"Too little data before the test span for horizon={horizon}: "
+                         f"{settings['train_rows']} rows. Received: {len(frame)} rows in all; "
+                         "try a smaller --horizon or --n-windows")
     _say(opts["quiet"], describe(frame))
-    settings = dict(horizon=horizon, window=window, step=step, n_windows=n_windows, season=season,
-                    train_rows=train_rows, test_rows=test_rows)
-    _say(opts["quiet"], f"Plan: window={window}, horizon={horizon}, {n_windows} test origin(s) every {step} "
-                        f"steps over the last {test_rows} rows; models trained on the first {train_rows} rows.")
+    _say(opts["quiet"], f"Plan: horizon={horizon}, {settings['n_windows']} test origin(s) every {settings['step']} "
+                        f"steps over the last {settings['test_rows']} rows; models trained on the first "
+                        f"{settings['train_rows']} rows.")
     return frame, settings
 
 
 def _forecaster(opts, settings):
     from forecastrnn.models.forecaster import RNNForecaster
 
-    return RNNForecaster(cell=opts["cell"], units=opts["units"] or 32,
-                         bidirectional=opts["bidirectional"], dropout=opts["dropout"],
-                         recurrent_dropout=opts["recurrent_dropout"], window=settings["window"],
-                         horizon=settings["horizon"], epochs=opts["epochs"],
-                         batch_size=opts["batch_size"], patience=opts["patience"],
-                         random_state=opts["seed"], verbose=0 if opts["quiet"] else 2)
+    def given(key):
+        return "auto" if opts[key] in (None, (), []) else opts[key]
+
+    return RNNForecaster(cell=opts["cell"], units=given("units"), bidirectional=opts["bidirectional"],
+                         dropout=opts["dropout"], recurrent_dropout=opts["recurrent_dropout"],
+                         window=given("window"), horizon=settings["horizon"], epochs=given("epochs"),
+                         batch_size=given("batch_size"), n_models=given("n_models"),
+                         anchor=None if opts["anchor"] == "none" else opts["anchor"],
+                         patience=opts["patience"], random_state=opts["seed"], verbose=0 if opts["quiet"] else 2)
+
+
+def _chosen(rnn) -> str:
+    """One line: the settings the fitted network used."""
+    s = rnn.settings_
+    anchor = {"season": f"seasonal naive (m={s['season_length']})", "last": "last value", None: "none"}[s["anchor"]]
+    line = (f"{rnn.name}: window={s['window']}, units={s['units']}, layers={rnn.layers}, "
+            f"n_models={s['n_models']}, batch_size={s['batch_size']}, epochs={len(rnn.history_['loss'])} "
+            f"of at most {s['epochs']}, anchor={anchor}")
+    return line + (" -- training never beat the anchor on validation, so the model is the anchor"
+                   if s.get("fell_back") else "")
 
 
 def _run_comparison(opts):
@@ -169,6 +171,7 @@ def _run_comparison(opts):
 
     table, fitted = backtest(models, frame, settings["horizon"], settings["n_windows"], settings["step"],
                              level=opts["level"], progress=progress, return_models=True)
+    _say(opts["quiet"], f"  {_chosen(fitted[rnn.name])}")
     for model in fitted.values():
         if hasattr(model, "describe"):
             _say(opts["quiet"], f"  {model.describe()}")
@@ -200,7 +203,9 @@ def cli(debug):
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Run directory [default: runs/<data-name>-<timestamp>].")
 @click.option("--overwrite", is_flag=True, help="Replace an existing run directory.")
-def fit(out, overwrite, **opts):
+@click.option("--refit/--no-refit", default=True, show_default=True,
+              help="Retrain the saved model on all rows after the backtest (else it never saw the test span).")
+def fit(out, overwrite, refit, **opts):
     """Train a recurrent forecaster, backtest it against baselines and save a run directory.
 
     Example: forecastrnn fit datasets/ETTh1.csv --target OT --model lstm --epochs 10
@@ -215,7 +220,20 @@ def fit(out, overwrite, **opts):
         raise FileExistsError(f"Run directory {out!r} already exists. Pass --overwrite to replace it, "
                               "or choose another --out")
     frame, settings, table, summary, rnn = _run_comparison(opts)
-    rnn.update(frame)
+    if refit:
+        from sklearn.base import clone
+
+        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining {rnn.name} on all {len(frame)} rows "
+                            "with the same settings (the saved model) ...")
+        s = rnn.settings_
+        rnn = clone(rnn).set_params(window=s["window"], units=s["units"], epochs=s["epochs"],
+                                    batch_size=s["batch_size"], n_models=s["n_models"],
+                                    anchor=s["anchor"]).fit(frame)
+        trained_on = f"all {len(frame)} rows (the last {len(frame) - rnn.n_train_rows_} validated and calibrated it)"
+    else:
+        rnn.update(frame)
+        trained_on = (f"the first {settings['train_rows']} rows only (--no-refit): "
+                      f"it never saw the last {settings['test_rows']}")
     forecast = rnn.predict(level=opts["level"])
 
     def write(tmp):
@@ -231,16 +249,18 @@ def fit(out, overwrite, **opts):
         with open(os.path.join(tmp, "run.json"), "w", encoding="utf-8") as fh:
             json.dump({"data": os.path.abspath(opts["data"]), "settings": settings,
                        "options": {k: v for k, v in opts.items() if k != "quiet"},
+                       "network": rnn.settings_, "saved_model_trained_on": trained_on,
                        "version": __version__}, fh, indent=2, default=str)
         target = rnn.target_[0]
         plot_forecast(frame[target], table[table.target == target], forecast,
-                      tail=max(4 * settings["test_rows"], 3 * settings["window"]),
+                      tail=max(4 * settings["test_rows"], 3 * rnn.window_),
                       path=os.path.join(tmp, "forecast.png"))
         plot_training(rnn.history_, path=os.path.join(tmp, "training.png"))
 
     path = atomic_write_dir(out, overwrite, write)
     click.echo(f"\nRun saved to {path}: model/, metrics.json, backtest.csv, forecast.csv, "
                "forecast.png, training.png")
+    _say(opts["quiet"], f"The saved model was trained on {trained_on}.")
     _say(opts["quiet"], f"Next {settings['horizon']} steps:\n{forecast.head(5).to_string()}\n...")
 
 

@@ -50,13 +50,32 @@ def test_parameter_counts_follow_the_gate_counts():
     assert counts["lstm"] > counts["gru"] > counts["simplernn"]
 
 
-def test_residual_head_starts_from_the_last_value():
-    model = build_recurrent_model(input_shape=(4, 2), units=3, horizon=3, residual_targets=[1])
-    for layer in model.layers:
-        if layer.name == "forecast":
-            layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+def test_last_value_anchor_starts_as_naive():
+    # The output layer starts at zero, so the untrained network is exactly the naive forecast.
+    model = build_recurrent_model(input_shape=(4, 2), units=3, horizon=3, anchor_targets=[1])
     x = np.arange(16, dtype="float32").reshape(2, 4, 2)
     np.testing.assert_allclose(model(x).numpy()[:, :, 0], [[7, 7, 7], [15, 15, 15]])
+
+
+def test_season_anchor_equals_seasonal_naive_when_the_network_outputs_zero():
+    from forecastrnn.baselines import _seasonal_naive
+    from forecastrnn.models.builders import anchor_positions
+
+    assert anchor_positions(6, 5, 3) == [3, 4, 5, 3, 4]
+    assert anchor_positions(6, 2, 1) == [5, 5]
+    keras.utils.set_random_seed(0)
+    model = build_recurrent_model(input_shape=(6, 2), units=3, horizon=5, anchor_targets=[0],
+                                  anchor="season", season_length=3)
+    for layer in model.layers:
+        if layer.name == "forecast":  # trained weights set to zero again: only the anchor is left
+            layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+    x = np.random.default_rng(0).normal(size=(4, 6, 2)).astype("float32")
+    expected = np.stack([_seasonal_naive(row[:, 0], [6], 5, 3)[0] for row in x])
+    np.testing.assert_allclose(model(x).numpy()[:, :, 0], expected, rtol=1e-6)
+    with pytest.raises(ValueError, match="window >= season_length"):
+        build_recurrent_model(input_shape=(6, 1), horizon=2, anchor_targets=[0], anchor="season", season_length=7)
+    with pytest.raises(ValueError, match="anchor='trend'"):
+        build_recurrent_model(input_shape=(6, 1), anchor_targets=[0], anchor="trend")
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -99,11 +118,16 @@ def test_max_pooling_excludes_padded_steps():
     np.testing.assert_allclose(MaskedMaxPooling()(outputs).numpy(), [[0.0, 0.0]])
 
 
-def test_residual_model_is_level_free():
+@pytest.mark.parametrize("anchor", ["last", "season"])
+def test_anchored_model_is_level_free(anchor):
     keras.utils.set_random_seed(2)
-    model = build_recurrent_model(input_shape=(6, 2), units=4, horizon=3, residual_targets=[1])
+    model = build_recurrent_model(input_shape=(6, 2), units=4, horizon=3, anchor_targets=[1],
+                                  anchor=anchor, season_length=3)
+    for layer in model.layers:
+        if layer.name == "forecast":  # a trained-looking head, so the network part matters
+            layer.set_weights([np.full_like(w, 0.3) for w in layer.get_weights()])
     x = np.random.default_rng(0).normal(size=(2, 6, 2)).astype("float32")
     shifted = x + np.array([5.0, 10.0], dtype="float32")
     np.testing.assert_allclose(model(shifted).numpy(), model(x).numpy() + 10.0, rtol=1e-5, atol=1e-4)
     with pytest.raises(ValueError, match="breaks `masking`"):
-        build_recurrent_model(input_shape=(6, 2), masking=True, residual_targets=[1])
+        build_recurrent_model(input_shape=(6, 2), masking=True, anchor_targets=[1])

@@ -6,10 +6,11 @@ import pytest
 
 from contract import check_forecaster_contract
 from forecastrnn import RNNForecaster
+from forecastrnn.models.forecaster import conformal_quantile
 
 pytestmark = pytest.mark.slow
 FAST = dict(units=8, window=24, horizon=6, epochs=4, batch_size=32, verbose=0, jit_compile=False, mc_samples=10,
-            random_state=0)
+            n_models=1, random_state=0)
 
 
 def sine(n=720, noise=0.2, seed=0):
@@ -50,16 +51,73 @@ def test_variants_train(kwargs):
 
 def test_scaler_is_fitted_on_training_rows_only():
     data = sine(400) + np.linspace(0, 10, 400)[:, None]  # a trend makes the leak visible
-    model = RNNForecaster(**{**FAST, "epochs": 1}).fit(data, validation=0.25)
-    assert model.n_train_rows_ == 300
+    model = RNNForecaster(**{**FAST, "epochs": 1}).fit(data, validation=0.15)
+    assert model.n_train_rows_ == 300  # 400 - 60 validation - 40 calibration rows
     np.testing.assert_allclose(model.scaler_.state_["mean_"], [data["y"].iloc[:300].mean()])
+
+
+def test_conformal_quantile_small_n_exact_values():
+    scores = np.arange(1.0, 11.0)  # n = 10
+    assert conformal_quantile(scores, 0.5) == 6.0  # ceil(11 * 0.5) = 6th smallest
+    assert conformal_quantile(scores, 0.9) == 10.0  # ceil(9.9) = 10th
+    with pytest.warns(RuntimeWarning, match=r"Only 10 calibration score\(s\) for a 95% interval, which needs "
+                                            "at least 19: its bound is infinite"):
+        assert conformal_quantile(scores, 0.95) == np.inf  # ceil(10.45) = 11 > n
+    # NaN scores do not count; each column has its own n.
+    two = np.array([[1.0, 5.0], [2.0, np.nan], [3.0, np.nan], [4.0, np.nan]])
+    np.testing.assert_array_equal(conformal_quantile(two, 0.5), [3.0, 5.0])  # ceil(5 * .5) = 3; ceil(2 * .5) = 1
+    with pytest.warns(RuntimeWarning, match="Only 1 calibration score"):
+        np.testing.assert_array_equal(conformal_quantile(two, 0.75), [4.0, np.inf])
+    # With 5 scores the 90 % and 99 % bounds are no longer the same (both infinite, honestly).
+    with pytest.warns(RuntimeWarning):
+        assert conformal_quantile(np.arange(5.0), 0.8) == 4.0 and conformal_quantile(np.arange(5.0), 0.9) == np.inf
+
+
+def test_calibration_rows_are_apart_from_training_and_early_stopping():
+    data = sine(500)
+    model = RNNForecaster(**{**FAST, "epochs": 3}).fit(data)
+    n_cal = 50  # calibration_size=0.1 of 500 rows: the last 50
+    assert model.calibration_scores_.shape == (n_cal, 6, 1)
+    assert np.isfinite(model.calibration_scores_).all()
+    # A wild last value changes its own scores but nothing the network learnt (nor any
+    # forecast: no origin reads the last row).
+    wild = data.copy()
+    wild.iloc[-1, 0] += 50.0
+    other = RNNForecaster(**{**FAST, "epochs": 3}).fit(wild)
+    assert other.history_ == model.history_
+    origins = np.arange(24, 450, 7)
+    np.testing.assert_array_equal(other.forecast_origins(data, origins)[0], model.forecast_origins(data, origins)[0])
+    assert (other.calibration_scores_[-1] > model.calibration_scores_[-1] + 40).all()
+    np.testing.assert_array_equal(other.calibration_scores_[:-1], model.calibration_scores_[:-1])
+
+
+def test_anchor_auto_follows_the_season_and_an_untrained_network_is_its_anchor():
+    data = sine(400)
+    assert RNNForecaster(**{**FAST, "epochs": 1}).fit(data).settings_["anchor"] == "season"
+    walk = pd.DataFrame({"y": np.cumsum(np.random.default_rng(3).standard_normal(400))}, index=data.index)
+    assert RNNForecaster(**{**FAST, "epochs": 1}).fit(walk).settings_["anchor"] == "last"
+    # A zero learning rate leaves the zero output layer: the forecast is the seasonal naive one.
+    model = RNNForecaster(**{**FAST, "epochs": 2, "learning_rate": 1e-12, "anchor": "season"}).fit(data)
+    y = data["y"].to_numpy()
+    np.testing.assert_allclose(model.predict()["y"].to_numpy(), y[-24:-18], rtol=1e-4, atol=1e-5)
+
+
+def test_ensemble_is_reproducible_and_one_member_is_the_single_model():
+    data = sine(400)
+    runs = [RNNForecaster(**{**FAST, "epochs": 2, "n_models": 3}).fit(data) for _ in range(2)]
+    assert runs[0].model_.output_shape == (None, 3, 6, 1)
+    pd.testing.assert_frame_equal(runs[0].predict(level=0.9), runs[1].predict(level=0.9))
+    members = runs[0].model_.predict(np.zeros((1, 24, 1), "float32"), verbose=0)[0, :, :, 0]
+    assert np.ptp(members, axis=0).max() > 0  # different seeds, different networks
+    single = RNNForecaster(**{**FAST, "epochs": 2}).fit(data)
+    assert single.model_.output_shape == (None, 1, 6, 1) and single.settings_["n_models"] == 1
 
 
 @pytest.mark.parametrize("dropout", [0.0, 0.2])
 def test_interval_coverage_is_close_to_nominal(dropout):
     data = sine(1400, noise=0.3, seed=1)
-    model = RNNForecaster(**{**FAST, "epochs": 5, "dropout": dropout, "mc_samples": 20}).fit(
-        data.iloc[:1000], validation=0.3)
+    model = RNNForecaster(**{**FAST, "epochs": 5, "dropout": dropout, "mc_samples": 20,
+                             "calibration_size": 0.2}).fit(data.iloc[:1000])
     origins = np.arange(1000, 1400 - 6)
     _, lower, upper = model.forecast_origins(data, origins, level=0.9)
     y = data["y"].to_numpy()

@@ -6,7 +6,7 @@ from forecastrnn import GlobalRNNForecaster, WindowSpec
 from forecastrnn.models.global_forecaster import named_series, stack_series
 
 FAST = dict(units=8, window=24, horizon=6, epochs=3, batch_size=64, verbose=0, jit_compile=False,
-            random_state=0)
+            n_models=1, random_state=0)
 
 
 def panel(n_series=4, n=400, seed=0):
@@ -62,7 +62,7 @@ def test_one_network_beats_naive_on_all_series_and_round_trips(tmp_path):
     data = panel(n=500)
     history = {k: v[:450] for k, v in data.items()}
     model = GlobalRNNForecaster(**{**FAST, "epochs": 8, "learning_rate": 0.005}).fit(history)
-    assert model.n_windows_ == 4 * (360 - 30 + 1)
+    assert model.n_windows_ == 4 * (405 - 30 + 1)  # validation_size=0.1 of 450 rows
     forecast = model.predict()
     assert forecast.shape == (6, 4) and list(forecast.columns) == list(data)
     assert forecast.index.tolist() == [1, 2, 3, 4, 5, 6] and forecast.index.name == "step"

@@ -22,36 +22,9 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from forecastrnn.data.io import as_series, read_series
+from forecastrnn.data.season import filled, interpolated, season_length_for  # noqa: F401 (re-exported)
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.models.forecaster import check_level, forecast_frame, future_index
-
-SEASONS = {"h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "Q": 4}
-
-
-def season_length_for(freq) -> int:
-    """Season length implied by a pandas frequency (1 when none applies), e.g. ``"h"`` -> 24."""
-    if freq is None:
-        return 1
-    offset = pd.tseries.frequencies.to_offset(freq)
-    prefix = offset.rule_code.split("-")[0]  # "h", "D", "W", "MS", "QE", ...
-    season = SEASONS.get(prefix[0] if prefix[0] in "MQ" else prefix, 1)
-    return season // offset.n if season % offset.n == 0 else 1
-
-
-def filled(y: np.ndarray) -> np.ndarray:
-    """Forward-filled copy (a missing last value falls back to the last observed one)."""
-    return pd.Series(y).ffill().to_numpy()
-
-
-def interpolated(y: np.ndarray) -> np.ndarray:
-    """Copy with missing values linearly interpolated (ends: nearest observed value).
-
-    For methods that cannot skip a missing step (CSS residuals, exponential smoothing,
-    Theta); reads no value after the last observed one, so it never leaks a future value
-    into an origin's history.
-    """
-    return pd.Series(y, dtype="float64").interpolate(limit_direction="both").to_numpy()
-
 
 def each_origin(y, origins, horizon, level, forecast):
     """Stack ``forecast(history, horizon, level) -> (point, lower, upper)`` over origins, the

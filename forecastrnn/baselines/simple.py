@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from forecastrnn.baselines.base import _Baseline, filled, interpolated
+from forecastrnn.data.season import is_seasonal
 
 
 def _naive(y, origins, horizon):
@@ -32,22 +33,6 @@ def _drift(y, origins, horizon):
     first = values[np.argmax(~np.isnan(values))]
     slope = (values[origins - 1] - first) / np.maximum(origins - 1, 1)
     return values[origins - 1][:, None] + slope[:, None] * np.arange(1, horizon + 1)[None, :]
-
-
-def is_seasonal(y, m) -> bool:
-    """M4's seasonality test: the lag-``m`` autocorrelation exceeds its 90 % limit.
-
-    ``|r_m| > 1.645 * sqrt((1 + 2 * sum_{i<m} r_i^2) / n)``, and only with at least three
-    seasons of data (as in the M4 benchmark code).
-    """
-    from statsmodels.tsa.stattools import acf
-
-    x = interpolated(y)
-    if m < 2 or len(x) < 3 * m or np.ptp(x) == 0:
-        return False
-    r = acf(x, nlags=m, fft=True)
-    limit = 1.645 * np.sqrt((1 + 2 * np.sum(r[1:m] ** 2)) / len(x))
-    return bool(abs(r[m]) > limit)
 
 
 def seasonal_indices(y, m) -> tuple[np.ndarray, str] | None:

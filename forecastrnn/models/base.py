@@ -9,23 +9,27 @@ from start indices, and early stopping watches the validation windows.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from sklearn.base import BaseEstimator
 
 from forecastrnn.data.windows import WindowSpec, check_positive_int, make_dataset
+from forecastrnn.defaults import AUTO, network_settings
 from forecastrnn.models.persistence import has_gpu
 
 LOSSES = ("mse", "mae", "huber")
+ANCHORS = ("auto", "last", "season", None)
 
 
 class RecurrentEstimator(BaseEstimator):
     """Base of the recurrent forecasters: stores the parameters, seeds and trains the network."""
 
-    def __init__(self, cell="gru", units=32, layers=1, bidirectional=False, dropout=0.0,
-                 recurrent_dropout=0.0, window=48, horizon=24, stride=1, scaler="standard",
-                 epochs=50, batch_size=64, learning_rate=1e-3, patience=5, loss="mse",
-                 validation_size=0.2, residual=True, mc_samples=30, jit_compile="auto",
-                 random_state=None, verbose="auto"):
+    def __init__(self, cell="gru", units="auto", layers=1, bidirectional=False, dropout=0.0,
+                 recurrent_dropout=0.0, window="auto", horizon=24, stride=1, scaler="standard",
+                 epochs="auto", batch_size="auto", learning_rate=1e-3, patience=5, loss="mse",
+                 validation_size=0.1, calibration_size=0.1, anchor="auto", n_models="auto",
+                 mc_samples=30, jit_compile="auto", random_state=None, verbose="auto"):
         self.cell = cell
         self.units = units
         self.layers = layers
@@ -42,7 +46,9 @@ class RecurrentEstimator(BaseEstimator):
         self.patience = patience
         self.loss = loss
         self.validation_size = validation_size
-        self.residual = residual
+        self.calibration_size = calibration_size
+        self.anchor = anchor
+        self.n_models = n_models
         self.mc_samples = mc_samples
         self.jit_compile = jit_compile
         self.random_state = random_state
@@ -54,13 +60,40 @@ class RecurrentEstimator(BaseEstimator):
         """Short model name used in tables: ``gru``, ``bilstm`` ..."""
         return f"{'bi' if self.bidirectional else ''}{self.cell}"
 
+    def _resolve(self, n_rows: int, season_length: int = 1, seasonal: bool = False, window=None) -> WindowSpec:
+        """Validate the settings and settle every ``"auto"`` one from the data (``settings_``);
+        ``window`` replaces the rule's look-back when ``self.window`` is ``"auto"``."""
+        for arg in ("mc_samples", "patience"):
+            check_positive_int(getattr(self, arg), arg)
+        for arg in ("window", "epochs", "batch_size", "n_models"):
+            if getattr(self, arg) != AUTO:
+                check_positive_int(getattr(self, arg), arg)
+        if self.loss not in LOSSES:
+            raise ValueError(f"`loss` must be one of {list(LOSSES)}. Received: loss={self.loss!r}")
+        if self.anchor not in ANCHORS:
+            raise ValueError(f"`anchor` must be one of {list(ANCHORS)}. Received: anchor={self.anchor!r}")
+        if isinstance(self.learning_rate, bool) or not isinstance(self.learning_rate, numbers.Real) \
+                or not self.learning_rate > 0:
+            raise ValueError(f"`learning_rate` must be a positive number. Received: learning_rate={self.learning_rate!r}")
+        self.settings_ = network_settings(
+            n_rows, check_positive_int(self.horizon, "horizon"), season_length, seasonal,
+            window=window if window is not None and self.window == AUTO else self.window, units=self.units, epochs=self.epochs, batch_size=self.batch_size,
+            n_models=self.n_models, anchor=self.anchor)
+        return self._spec()
+
     def _spec(self) -> WindowSpec:
-        return WindowSpec(self.window, self.horizon, self.stride)
+        return WindowSpec(self.settings_["window"], self.horizon, self.stride)
+
+    @property
+    def window_(self) -> int:
+        """The look-back the fitted network reads (``window`` or what ``"auto"`` chose)."""
+        return self._spec().window
 
     def _layer_units(self):
-        if isinstance(self.units, (list, tuple)):
-            return list(self.units)
-        return [self.units] * check_positive_int(self.layers, "layers")
+        units = self.settings_["units"]
+        if isinstance(units, (list, tuple)):
+            return list(units)
+        return [units] * check_positive_int(self.layers, "layers")
 
     def _uses_dropout(self) -> bool:
         return bool(self.dropout or self.recurrent_dropout)
@@ -85,45 +118,79 @@ class RecurrentEstimator(BaseEstimator):
                              f"Received: horizon={horizon}")
         return horizon
 
-    def _check_params(self) -> WindowSpec:
-        """Validate the training settings; returns the window specification."""
-        for arg in ("epochs", "batch_size", "mc_samples"):
-            check_positive_int(getattr(self, arg), arg)
-        if self.loss not in LOSSES:
-            raise ValueError(f"`loss` must be one of {list(LOSSES)}. Received: loss={self.loss!r}")
-        return self._spec()
+    def _build(self, n_features: int, n_targets: int, anchor_targets, jit: bool):
+        """``n_models`` networks from the shared builder, side by side in one Keras model.
 
-    def _train(self, inputs, targets, train_starts, val_starts, callbacks=None, residual_targets=None):
+        Output ``(batch, n_models, horizon, n_targets)``. The members share nothing but the
+        input; each starts from its own random weights (and dropout seed), so one ``fit``
+        trains them all at once, vectorised, with one early-stopping decision.
+        """
+        import keras
+
+        from forecastrnn.models.builders import build_recurrent_model
+
+        spec, s = self._spec(), self.settings_
+        inputs = keras.Input(shape=(spec.window, n_features), name="window")
+        outputs = []
+        for i in range(s["n_models"]):
+            member = build_recurrent_model(
+                input_shape=(spec.window, n_features), cell=self.cell, units=self._layer_units(),
+                bidirectional=self.bidirectional, dropout=self.dropout,
+                recurrent_dropout=self.recurrent_dropout, horizon=spec.horizon, n_targets=n_targets,
+                anchor_targets=anchor_targets if s["anchor"] else None, anchor=s["anchor"] or "last",
+                season_length=s["season_length"],
+                use_cudnn=False if jit else "auto",
+                seed=None if self.random_state is None else int(self.random_state) + i, name=f"member_{i}")
+            outputs.append(keras.layers.Reshape((1, spec.horizon, n_targets), name=f"as_member_{i}")(member(inputs)))
+        out = outputs[0] if len(outputs) == 1 else keras.layers.Concatenate(axis=1, name="members")(outputs)
+        return keras.Model(inputs, out, name=f"{self.name}_x{s['n_models']}")
+
+    def _train(self, inputs, targets, train_starts, val_starts, callbacks=None, anchor_targets=None):
         """Build, compile and fit ``model_`` on the windows starting at ``train_starts``.
 
         ``inputs`` (n_rows, n_features) and ``targets`` (n_rows, n_targets) are scaled;
-        ``residual_targets`` are the input columns holding the targets (used when
-        ``residual``). Sets ``model_`` and ``history_``.
+        ``anchor_targets`` are the input columns holding the targets (the anchor reads them).
+        Adam with ``ReduceLROnPlateau`` (halving after ``patience // 2`` epochs without
+        improvement) and ``EarlyStopping`` (best weights restored). When the best validation
+        loss is no better than the untrained anchored network's, which forecasts exactly like
+        its baseline, the output layers are reset to zero: the model then *is* the baseline
+        (``settings_["fell_back"]``). Sets ``model_`` and ``history_``.
         """
         spec = self._spec()
         self._seed()
         import keras
 
-        from forecastrnn.models.builders import build_recurrent_model
+        from forecastrnn._tf import tensorflow
 
+        tf = tensorflow()
         # XLA and cuDNN exclude each other. On CPU, XLA trains faster (benchmarks/bench_jit.py:
         # GRU 1.2x, LSTM 1.5x on 2 cores); on GPU the cuDNN kernel wins.
         jit = (not has_gpu()) if self.jit_compile == "auto" else bool(self.jit_compile)
-        self.model_ = build_recurrent_model(
-            input_shape=(spec.window, inputs.shape[1]), cell=self.cell, units=self._layer_units(),
-            bidirectional=self.bidirectional, dropout=self.dropout,
-            recurrent_dropout=self.recurrent_dropout, horizon=spec.horizon,
-            n_targets=targets.shape[1], residual_targets=residual_targets if self.residual else None,
-            use_cudnn=False if jit else "auto", seed=self.random_state)
+        self.model_ = self._build(inputs.shape[1], targets.shape[1], anchor_targets, jit)
         self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.loss,
                             jit_compile=jit)
-        train_ds = make_dataset(inputs, targets, spec, train_starts, self.batch_size, shuffle=True,
-                                seed=self.random_state)
-        val_ds = (make_dataset(inputs, targets, spec, val_starts, self.batch_size)
+        batch = self.settings_["batch_size"]
+
+        def with_members(ds):  # targets (b, h, T) -> (b, 1, h, T), broadcast over the members
+            return ds.map(lambda x, y: (x, tf.expand_dims(y, 1)))
+
+        train_ds = with_members(make_dataset(inputs, targets, spec, train_starts, batch, shuffle=True,
+                                             seed=self.random_state))
+        val_ds = (with_members(make_dataset(inputs, targets, spec, val_starts, batch))
                   if np.size(val_starts) else None)
-        stop = keras.callbacks.EarlyStopping(monitor="val_loss" if val_ds is not None else "loss",
-                                             patience=self.patience, restore_best_weights=True)
-        history = self.model_.fit(train_ds, validation_data=val_ds, epochs=self.epochs,
-                                  callbacks=[stop, *(callbacks or [])], shuffle=False,
+        monitor = "val_loss" if val_ds is not None else "loss"
+        anchored = anchor_targets is not None and self.settings_["anchor"] is not None
+        start_loss = self.model_.evaluate(val_ds, verbose=0) if val_ds is not None and anchored else None
+        stop = keras.callbacks.EarlyStopping(monitor=monitor, patience=self.patience, restore_best_weights=True)
+        slow_down = keras.callbacks.ReduceLROnPlateau(monitor=monitor, factor=0.5,
+                                                      patience=max(1, self.patience // 2), verbose=0)
+        history = self.model_.fit(train_ds, validation_data=val_ds, epochs=self.settings_["epochs"],
+                                  callbacks=[stop, slow_down, *(callbacks or [])], shuffle=False,
                                   verbose=self.verbose)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self.settings_["fell_back"] = bool(start_loss is not None and min(self.history_[monitor]) >= start_loss)
+        if self.settings_["fell_back"]:
+            for layer in self.model_.layers:
+                for inner in getattr(layer, "layers", []):
+                    if inner.name == "forecast":
+                        inner.set_weights([np.zeros_like(w) for w in inner.get_weights()])

@@ -29,26 +29,44 @@ POOLINGS = ("last", "mean", "max")
 MERGE_MODES = ("concat", "sum", "mul", "ave")
 
 
-@keras.saving.register_keras_serializable(package="forecastrnn")
-class LastValueResidual(keras.layers.Layer):
-    """Add the last observed input value of each target column to every forecast step.
+ANCHORS = ("last", "season")
 
-    With it the network learns the *change* from the last value, so an untrained network
-    already forecasts like the naive baseline and training has to beat it.
+
+def anchor_positions(window: int, horizon: int, season_length: int = 1) -> list[int]:
+    """Window positions whose values form the seasonal-naive forecast of steps 1..horizon.
+
+    Step ``h`` (1-based) repeats the value one season before it, i.e. position
+    ``window - m + ((h - 1) mod m)``; with ``m = 1`` every step repeats the last value.
+    """
+    if season_length > window:
+        raise ValueError(f"A seasonal anchor needs window >= season_length. Received: window={window}, "
+                         f"season_length={season_length}")
+    return [window - season_length + h % season_length for h in range(horizon)]
+
+
+@keras.saving.register_keras_serializable(package="forecastrnn")
+class BaselineAnchor(keras.layers.Layer):
+    """Add the naive (``season_length=1``) or seasonal-naive forecast read from the window.
+
+    The network then learns the *correction* to that simple forecast: with a zero output it
+    forecasts exactly like the baseline, and training has to improve on it.
 
     Inputs: ``[forecast (batch, horizon, n_targets), inputs (batch, window, n_features)]``.
     """
 
-    def __init__(self, target_indices, **kwargs):
+    def __init__(self, target_indices, season_length=1, **kwargs):
         super().__init__(**kwargs)
         self.target_indices = [int(i) for i in target_indices]
+        self.season_length = int(season_length)
 
     def call(self, forecast, inputs):
-        last = keras.ops.take(inputs[:, -1, :], self.target_indices, axis=-1)
-        return forecast + keras.ops.expand_dims(last, 1)
+        positions = anchor_positions(inputs.shape[1], forecast.shape[1], self.season_length)
+        values = keras.ops.take(inputs, positions, axis=1)
+        return forecast + keras.ops.take(values, self.target_indices, axis=-1)
 
     def get_config(self):
-        return {**super().get_config(), "target_indices": self.target_indices}
+        return {**super().get_config(), "target_indices": self.target_indices,
+                "season_length": self.season_length}
 
 
 @keras.saving.register_keras_serializable(package="forecastrnn")
@@ -76,7 +94,7 @@ class MaskedMaxPooling(keras.layers.Layer):
 class CenterOnLastStep(keras.layers.Layer):
     """Subtract each window's last step from all its steps: ``x - x[:, -1:, :]``.
 
-    Together with :class:`LastValueResidual` the network sees only the shape of the window,
+    Together with :class:`BaselineAnchor` the network sees only the shape of the window,
     not its level, so a level it never saw in training (a drifting series) does not throw it
     off (the NLinear / RevIN idea).
     """
@@ -122,7 +140,9 @@ def build_recurrent_model(
     horizon=1,
     n_targets=1,
     n_classes=2,
-    residual_targets=None,
+    anchor_targets=None,
+    anchor="last",
+    season_length=1,
     use_cudnn="auto",
     seed=None,
     name=None,
@@ -165,11 +185,16 @@ def build_recurrent_model(
     horizon, n_targets : int
         Regression output shape.
     n_classes : int
-    residual_targets : list of int, optional
+    anchor_targets : list of int, optional
         Regression on numeric input only: indices of the input features that hold the
-        targets. The window is re-centred on its last step (:class:`CenterOnLastStep`) and
-        the last observed value of each target is added to the output, so the network
-        learns changes from the last value (see :class:`LastValueResidual`).
+        targets. The window is re-centred on its last step (:class:`CenterOnLastStep`), the
+        output layer starts at zero, and a baseline forecast read from the window is added
+        to the output (:class:`BaselineAnchor`), so the network learns corrections to it.
+    anchor : {"last", "season"}
+        The baseline: the last observed value (naive) or the value one season earlier
+        (seasonal naive, needs ``window >= season_length``).
+    season_length : int
+        Season of the ``"season"`` anchor.
     use_cudnn : "auto" or bool
         GRU/LSTM only: ``"auto"`` uses cuDNN when the configuration allows; ``False`` is
         needed for XLA (``jit_compile=True``).
@@ -205,6 +230,8 @@ def build_recurrent_model(
     if merge_mode not in MERGE_MODES:
         raise ValueError(f"`merge_mode` must be one of {list(MERGE_MODES)}. "
                          f"Received: merge_mode={merge_mode!r}")
+    if anchor not in ANCHORS:
+        raise ValueError(f"`anchor` must be one of {list(ANCHORS)}. Received: anchor={anchor!r}")
     if pooling not in POOLINGS:
         raise ValueError(f"`pooling` must be one of {list(POOLINGS)}. Received: pooling={pooling!r}")
     layer_units = _check_units(units)
@@ -229,10 +256,10 @@ def build_recurrent_model(
                              f"Received: input_shape={input_shape!r}")
         inputs = keras.Input(shape=shape, name="window")
         x = keras.layers.Masking(mask_value=mask_value, name="masking")(inputs) if masking else inputs
-        if residual_targets is not None:
+        if anchor_targets is not None:
             if masking:
-                raise ValueError("`residual_targets` re-centres the inputs, which breaks `masking`. "
-                                 "Received: masking=True with residual_targets")
+                raise ValueError("`anchor_targets` re-centres the inputs, which breaks `masking`. "
+                                 "Received: masking=True with anchor_targets")
             x = CenterOnLastStep(name="center_on_last_step")(x)
 
     layer_cls = CELLS[cell]
@@ -250,15 +277,21 @@ def build_recurrent_model(
         x = MaskedMaxPooling(name="max_over_steps")(x)
 
     if head == "regression":
-        x = keras.layers.Dense(int(horizon) * int(n_targets), name="forecast")(x)
-        outputs = keras.layers.Reshape((int(horizon), int(n_targets)), name="steps")(x)
-        if residual_targets is not None:
+        anchored = anchor_targets is not None
+        if anchored:
             if vocab_size is not None:
-                raise ValueError("`residual_targets` needs numeric input. Received: a token model")
-            if len(residual_targets) != n_targets:
-                raise ValueError(f"`residual_targets` must list {n_targets} feature indices. "
-                                 f"Received: residual_targets={list(residual_targets)!r}")
-            outputs = LastValueResidual(residual_targets, name="last_value")(outputs, inputs)
+                raise ValueError("`anchor_targets` needs numeric input. Received: a token model")
+            if len(anchor_targets) != n_targets:
+                raise ValueError(f"`anchor_targets` must list {n_targets} feature indices. "
+                                 f"Received: anchor_targets={list(anchor_targets)!r}")
+        # Anchored, a zero start makes the untrained network forecast exactly like its baseline.
+        x = keras.layers.Dense(int(horizon) * int(n_targets), name="forecast",
+                               kernel_initializer="zeros" if anchored else "glorot_uniform")(x)
+        outputs = keras.layers.Reshape((int(horizon), int(n_targets)), name="steps")(x)
+        if anchored:
+            m = 1 if anchor == "last" else int(season_length)
+            anchor_positions(int(input_shape[0]), int(horizon), m)  # checks window >= season
+            outputs = BaselineAnchor(anchor_targets, m, name=f"{anchor}_anchor")(outputs, inputs)
     elif head == "binary":
         outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
     else:

@@ -2,18 +2,26 @@
 
 Prediction intervals
 --------------------
-Split-conformal calibration on the validation windows (never seen in training):
+Split-conformal calibration on rows that neither trained the network nor chose its epoch.
+``fit`` splits the rows in time order into training | validation | calibration
+(``validation_size``, ``calibration_size``): the training windows fit the weights, the
+validation windows (targets inside the validation rows) drive early stopping and the
+learning-rate schedule, and every calibration row ``r`` gives, for each step ``j``, the score
+of the forecast of ``r`` made ``j + 1`` steps earlier. So each step has one score per
+calibration row, none of them seen by training or early stopping.
 
-* with dropout (``dropout`` or ``recurrent_dropout`` > 0): Monte-Carlo dropout runs the
-  network ``mc_samples`` times with dropout active; their standard deviation ``s`` is the
-  local uncertainty. With ``b`` the median of ``s`` over the validation windows (a floor that
-  keeps the ratio stable where the runs happen to agree), the nonconformity score of a
-  validation forecast is ``|y - yhat| / (s + b)`` and the interval ``yhat +/- q * (s + b)``;
-* without dropout: the score is ``|y - yhat|`` and the interval ``yhat +/- q``.
+* The local spread ``s`` of a forecast is the spread of the ensemble members
+  (``n_models > 1``) and of Monte-Carlo dropout runs (``dropout`` or ``recurrent_dropout``
+  > 0), combined as ``sqrt(var_members + var_dropout)``. With ``b`` the median of ``s`` over
+  the calibration forecasts (a floor that keeps the ratio stable where the runs happen to
+  agree), the score is ``|y - yhat| / (s + b)`` and the interval ``yhat +/- q * (s + b)``;
+* with neither, the score is ``|y - yhat|`` and the interval ``yhat +/- q``.
 
-``q`` is the ``ceil((n + 1) * level) / n`` empirical quantile of the ``n`` validation scores,
-taken separately for every forecast step and target, so intervals widen with the horizon.
-``yhat`` is always the deterministic (dropout-off) forecast.
+``q`` is the ``ceil((n + 1) * level)``-th smallest of the ``n`` scores, separately for every
+forecast step and target, so intervals widen with the horizon. When ``n`` is too small for
+the level (``n < level / (1 - level)``, e.g. 9 for 90 %), no finite bound keeps the promise:
+the interval is infinite and a warning says so. ``yhat`` is the median of the members'
+deterministic (dropout-off) forecasts.
 """
 
 from __future__ import annotations
@@ -30,8 +38,9 @@ from sklearn.utils.validation import check_is_fitted
 from forecastrnn.data.io import as_series, read_series
 from forecastrnn.data.masking import add_missing_indicators, missing_columns
 from forecastrnn.data.scaling import Scaler
+from forecastrnn.data.season import season_length_for, seasonal_naive_wins
 from forecastrnn.data.split import split_series
-from forecastrnn.data.windows import make_dataset
+from forecastrnn.data.windows import check_positive_int, make_dataset
 from forecastrnn.models.base import RecurrentEstimator
 from forecastrnn.models.persistence import (MODEL_FILE, atomic_write_dir, load_keras_model, read_state,
                                             versions, write_json)
@@ -47,11 +56,23 @@ def future_index(last, freq, periods: int) -> pd.Index:
 
 
 def conformal_quantile(scores, level: float) -> np.ndarray:
-    """Split-conformal quantile over axis 0: the ``ceil((n + 1) * level)``-th smallest score."""
-    scores = np.sort(np.asarray(scores, dtype="float64"), axis=0)
-    n = scores.shape[0]
-    rank = min(n, math.ceil((n + 1) * level))
-    return scores[rank - 1]
+    """Split-conformal quantile over axis 0: the ``ceil((n + 1) * level)``-th smallest score.
+
+    ``n`` counts the non-NaN scores of each column. Where that rank exceeds ``n`` (fewer than
+    ``level / (1 - level)`` scores) the quantile is ``inf`` and a ``RuntimeWarning`` says how
+    many scores the level needs: a finite bound would not keep the promised coverage.
+    """
+    scores = np.sort(np.asarray(scores, dtype="float64"), axis=0)  # NaN sort last
+    n = (~np.isnan(scores)).sum(axis=0)
+    rank = np.ceil((n + 1) * level - 1e-9).astype("int64")
+    short = rank > n
+    picked = np.take_along_axis(scores, np.clip(rank - 1, 0, scores.shape[0] - 1)[None], axis=0)[0]
+    if short.any():
+        needed = math.ceil(level / (1 - level) - 1e-9)
+        warnings.warn(f"Only {int(n[short].min())} calibration score(s) for a {level:.0%} interval, which "
+                      f"needs at least {needed}: its bound is infinite. Use more calibration rows "
+                      "(`calibration_size`) or a lower level.", RuntimeWarning, stacklevel=2)
+    return np.where(short, np.inf, picked)
 
 
 def check_level(level):
@@ -68,8 +89,12 @@ class RNNForecaster(RecurrentEstimator):
 
     Parameters
     ----------
+    Every ``"auto"`` setting is chosen in ``fit`` from the training rows, the season and the
+    horizon (:func:`forecastrnn.defaults.network_settings`; the values used are in
+    ``settings_``).
+
     cell : {"gru", "lstm", "simplernn"}
-    units : int or list of int
+    units : "auto", int or list of int
         Units per recurrent layer; a list gives a stack (and overrides ``layers``).
     layers : int
         Number of stacked layers of ``units`` units when ``units`` is an int.
@@ -77,34 +102,54 @@ class RNNForecaster(RecurrentEstimator):
     dropout, recurrent_dropout : float in [0, 1)
         Input and recurrent dropout of each recurrent layer; with either, intervals use
         Monte-Carlo dropout. ``recurrent_dropout`` turns off cuDNN on GPU.
-    window, horizon, stride : int
-        Input length, forecast length and step between training windows.
+    window : "auto" or int
+        Input length.
+    horizon, stride : int
+        Forecast length and step between training windows.
     scaler : {"standard", "minmax", "robust", "none"}
         Fitted on the training rows only.
-    epochs, batch_size, learning_rate, patience : training settings (Adam, EarlyStopping on
-        the validation loss with the best weights restored).
+    epochs, batch_size : "auto" or int
+    learning_rate, patience : training settings (Adam, halved after ``patience // 2`` epochs
+        without improvement; EarlyStopping on the validation loss, best weights restored).
     loss : {"mse", "mae", "huber"}
     validation_size : float or int
-        Fraction or number of final training rows whose windows drive early stopping and
-        calibrate the intervals (0: none; intervals then use training residuals).
-    residual : bool
-        Read each window relative to its last step and forecast the change from the last
-        observed target value: an untrained network equals the naive forecast, and a level
-        never seen in training does not throw the network off.
+        Fraction or number of rows, after the training rows, whose windows drive early
+        stopping and the learning-rate schedule.
+    calibration_size : float or int
+        Fraction or number of final rows that calibrate the intervals (see above); 0 falls
+        back to the validation windows, with a warning that the guarantee is lost.
+    anchor : "auto", "last", "season" or None
+        The simple forecast the network corrects. ``"last"``: each window is read relative to
+        its last step and the network forecasts changes from the last observed value (an
+        untrained network equals naive; a level never seen in training does not throw it
+        off). ``"season"``: the same, but the network forecasts corrections to the
+        seasonal-naive forecast, so on seasonal data it starts from the strongest simple
+        forecast and learns only what improves on it. None: a plain network. ``"auto"``:
+        ``"season"`` when seasonal naive forecasts the training rows better than naive
+        (:func:`forecastrnn.data.season.seasonal_naive_wins`), else ``"last"``. If training never beats the anchor on the
+        validation windows, the fitted model is the anchor itself (``settings_["fell_back"]``).
+    n_models : "auto" or int
+        Ensemble size: networks from different seeds trained side by side, combined by their
+        median; their spread widens the intervals.
     mc_samples : int
         Dropout runs per forecast for intervals.
     jit_compile : bool or "auto"
         XLA compilation for training (it replaces the cuDNN kernel); "auto" uses it on CPU,
         where it measured faster, and cuDNN on GPU.
     random_state : int or None
-        Seeds weights, shuffling and dropout; with an int, forecasts on CPU are identical
-        across runs (TensorFlow op determinism is switched on).
+        Seeds weights, shuffling and dropout (through ``keras.utils.set_random_seed``, which
+        also reseeds Python's and NumPy's global generators); with an int, forecasts on CPU
+        are identical across runs. On GPU, TensorFlow op determinism is switched on
+        (process-wide).
     verbose : "auto", 0, 1 or 2
         Keras progress output during ``fit``.
 
     Attributes
     ----------
     model_ : keras.Model
+        The ``n_models`` networks side by side: output ``(batch, n_models, horizon, n_targets)``.
+    settings_ : dict
+        The settings used (window, units, epochs, batch_size, n_models, anchor, ...).
     scaler_ : Scaler
     target_, features_ : list of str
     freq_ : str or None
@@ -134,7 +179,7 @@ class RNNForecaster(RecurrentEstimator):
 
     # ---------------------------------------------------------------------- fit
     def fit(self, data, target=None, features=None, validation=None, time_col=None, callbacks=None):
-        """Train on ``data``; its final rows validate and calibrate the intervals.
+        """Train on ``data``; its final rows validate the training and calibrate the intervals.
 
         Parameters
         ----------
@@ -150,45 +195,73 @@ class RNNForecaster(RecurrentEstimator):
         -------
         self
         """
-        spec = self._check_params()
         frame = as_series(data, target, time_col, features)
-        validation = self.validation_size if validation is None else validation
-        train, val, _ = split_series(frame, validation_size=validation, test_size=0,
-                                     window=spec.window, horizon=spec.horizon)
         self.target_ = list(frame.attrs["target"])
         self.features_ = list(frame.attrs["features"])
         self.freq_ = frame.attrs.get("freq")
+        validation = self.validation_size if validation is None else validation
+        season = season_length_for(self.freq_)
+        # A first split with the largest window "auto" may choose settles the piece sizes.
+        rough = split_series(frame, validation_size=validation, test_size=self.calibration_size,
+                             window=1, horizon=check_positive_int(self.horizon, "horizon"))
+        seasonal = all(seasonal_naive_wins(rough.train[t].to_numpy(), season, self.horizon) for t in self.target_)
+        spec = self._resolve(len(rough.train), season, seasonal)
+        train, val, cal = split_series(frame, validation_size=validation, test_size=self.calibration_size,
+                                       window=spec.window, horizon=spec.horizon)
         self.scaler_ = Scaler(self.scaler).fit(train[self.features_])
         self.indicator_columns_ = missing_columns(train[self.features_]).tolist()
         self.n_train_rows_ = len(train)
         inputs, targets = self._model_inputs(frame)
-        n_train = len(train)
+        n_train, n_fit = len(train), len(train) + len(val)
         train_starts = spec.starts(len(frame), targets, end=n_train)
-        val_starts = spec.starts(len(frame), targets, first_target=n_train)
+        val_starts = spec.starts(len(frame), targets, first_target=n_train, end=n_fit)
         if train_starts.size == 0:
             raise ValueError("No training window has complete targets. Received: "
                              f"{n_train} training rows with window={spec.window}, horizon={spec.horizon}")
 
         self._train(inputs, targets, train_starts, val_starts, callbacks,
-                    residual_targets=[self.features_.index(t) for t in self.target_])
+                    anchor_targets=[self.features_.index(t) for t in self.target_])
 
-        calib_starts = val_starts
-        if calib_starts.size == 0:
-            warnings.warn("No validation windows: intervals are calibrated on training residuals "
-                          "and will be too narrow.", stacklevel=2)
-            calib_starts = train_starts
-        point, spread = self._forecast(inputs, calib_starts + spec.window, with_spread=True)
-        actual = targets[calib_starts[:, None] + np.arange(spec.window, spec.span)]
-        actual = self.scaler_.inverse_transform(actual, columns=self.target_)
-        scores = np.abs(actual - point)
-        # The median spread, added to every spread, keeps the score ratio stable where the
-        # dropout runs happen to agree (a tiny spread would make the interval explode).
-        self.spread_floor_ = None if spread is None else np.median(spread, axis=0)
-        if spread is not None:
-            scores = scores / (spread + self.spread_floor_)
-        self.calibration_scores_ = scores
+        if len(cal):
+            first_row, end_row = n_fit, len(frame)
+        elif val_starts.size:
+            warnings.warn("calibration_size=0: intervals are calibrated on the early-stopping windows, "
+                          "so their coverage is not guaranteed.", stacklevel=2)
+            first_row, end_row = n_train, n_fit
+        else:
+            warnings.warn("No validation or calibration rows: intervals are calibrated on training "
+                          "residuals and will be too narrow.", stacklevel=2)
+            first_row, end_row = spec.window, n_train
+        self._calibrate(frame, inputs, first_row, end_row)
         self.tail_ = frame.iloc[-spec.window:][self.features_].copy()
         return self
+
+    def _calibrate(self, frame, inputs, first_row: int, end_row: int):
+        """Conformal scores from the target rows ``[first_row, end_row)``: for each step ``j``,
+        the forecast of row ``r`` from origin ``r - j`` (``calibration_scores_`` of shape
+        ``(n_rows, horizon, n_targets)``, NaN where that origin has too little history)."""
+        spec = self._spec()
+        first_origin = max(first_row - spec.horizon + 1, spec.window)
+        origins = np.arange(first_origin, end_row)
+        point, spread = self._forecast(inputs, origins, with_spread=True)
+        rows = np.arange(first_row, end_row)
+        steps = np.arange(spec.horizon)
+        which = rows[:, None] - steps[None, :] - first_origin  # (n_rows, horizon) into origins
+        valid = which >= 0
+        which = np.clip(which, 0, None)
+        actual = frame[self.target_].to_numpy(dtype="float64")[rows][:, None, :]
+        scores = np.abs(actual - point[which, steps[None, :]])
+        if spread is not None:
+            spread = spread[which, steps[None, :]]
+            spread[~valid] = np.nan
+            # The median spread, added to every spread, keeps the score ratio stable where the
+            # runs happen to agree (a tiny spread would make the interval explode).
+            self.spread_floor_ = np.nanmedian(spread, axis=0)
+            scores = scores / (spread + self.spread_floor_)
+        else:
+            self.spread_floor_ = None
+        scores[~valid] = np.nan
+        self.calibration_scores_ = scores
 
     # ------------------------------------------------------------------ predict
     def _forecast(self, inputs, ends, with_spread=False):
@@ -199,22 +272,28 @@ class RNNForecaster(RecurrentEstimator):
         """
         spec = self._spec()
         starts = np.asarray(ends, dtype="int64") - spec.window
-        ds = make_dataset(inputs, None, spec, starts, batch_size=max(256, self.batch_size))
-        point = self.model_.predict(ds, verbose=0)
-        point = self.scaler_.inverse_transform(point, columns=self.target_)
-        if not (with_spread and self._uses_dropout()):
+        ds = make_dataset(inputs, None, spec, starts, batch_size=max(256, self.settings_["batch_size"]))
+        members = self.model_.predict(ds, verbose=0)  # (n, n_models, horizon, n_targets), scaled
+        n, k = members.shape[:2]
+        members = self.scaler_.inverse_transform(members.reshape(n * k, *members.shape[2:]),
+                                                 columns=self.target_).reshape(members.shape)
+        point = np.median(members, axis=1)
+        if not with_spread or (k == 1 and not self._uses_dropout()):
             return point, None
-        self._reset_dropout_seeds()
-        from forecastrnn._tf import tensorflow
+        variance = members.var(axis=1)
+        if self._uses_dropout():
+            self._reset_dropout_seeds()
+            from forecastrnn._tf import tensorflow
 
-        # A traced call with dropout on; eager calls would run the recurrence step by step.
-        sample = tensorflow().function(lambda x: self.model_(x, training=True), reduce_retracing=True)
-        draws = []
-        for x in ds:
-            runs = np.stack([sample(x).numpy() for _ in range(self.mc_samples)])
-            draws.append(runs.std(axis=0))
-        scale = np.abs(self.scaler_.coefficients(self.target_)[0])
-        spread = np.concatenate(draws) / scale
+            # A traced call with dropout on; eager calls would run the recurrence step by step.
+            sample = tensorflow().function(lambda x: self.model_(x, training=True), reduce_retracing=True)
+            draws = []
+            for x in ds:
+                runs = np.stack([sample(x).numpy() for _ in range(self.mc_samples)])
+                draws.append(runs.var(axis=0).mean(axis=1))  # dropout variance, averaged over members
+            scale = self.scaler_.coefficients(self.target_)[0]
+            variance = variance + np.concatenate(draws) / scale ** 2
+        spread = np.sqrt(variance)
         return point, np.maximum(spread, 1e-6 * np.abs(point).mean() + 1e-12)
 
     def forecast_origins(self, data, origins, horizon=None, level=None):
@@ -243,8 +322,9 @@ class RNNForecaster(RecurrentEstimator):
     def _forecast_origins(self, frame, origins, horizon, level):
         check_level(level)
         origins = np.asarray(origins, dtype="int64")
-        if origins.size and (origins.min() < self.window or origins.max() > len(frame)):
-            raise ValueError(f"`origins` must lie in [{self.window}, {len(frame)}] (window={self.window} "
+        window = self.window_
+        if origins.size and (origins.min() < window or origins.max() > len(frame)):
+            raise ValueError(f"`origins` must lie in [{window}, {len(frame)}] (window={window} "
                              f"rows of history are needed). Received: {origins.min()}..{origins.max()}")
         inputs, _ = self._model_inputs(frame)
         point, spread = self._forecast(inputs, origins, with_spread=level is not None)
@@ -262,8 +342,8 @@ class RNNForecaster(RecurrentEstimator):
         if self.freq_ is not None and frame.attrs.get("freq") != self.freq_:
             raise ValueError(f"The history must have the training frequency {self.freq_!r}. "
                              f"Received: frequency {frame.attrs.get('freq')!r}")
-        if len(frame) < self.window:
-            raise ValueError(f"The history must have at least window={self.window} rows. "
+        if len(frame) < self.window_:
+            raise ValueError(f"The history must have at least window={self.window_} rows. "
                              f"Received: {len(frame)} rows")
         return frame
 
@@ -302,7 +382,7 @@ class RNNForecaster(RecurrentEstimator):
         """
         check_is_fitted(self, "model_")
         frame = self._align(data)
-        self.tail_ = frame.iloc[-self.window:][self.features_].copy()
+        self.tail_ = frame.iloc[-self.window_:][self.features_].copy()
         return self
 
     def predict_interval(self, data=None, horizon=None, level=0.9) -> pd.DataFrame:
@@ -320,12 +400,13 @@ class RNNForecaster(RecurrentEstimator):
         """
         check_is_fitted(self, "model_")
         state = {
-            "format": "forecastrnn.RNNForecaster", "format_version": 1,
-            "params": self.get_params(),
+            "format": "forecastrnn.RNNForecaster", "format_version": 2,
+            "params": self.get_params(), "settings": self.settings_,
             "target": self.target_, "features": self.features_, "freq": self.freq_,
             "indicator_columns": self.indicator_columns_, "n_train_rows": self.n_train_rows_,
             "scaler": self.scaler_.to_dict(), "history": self.history_,
-            "calibration_scores": self.calibration_scores_.tolist(),
+            "calibration_scores": np.where(np.isnan(self.calibration_scores_), None,
+                                           self.calibration_scores_).tolist(),
             "spread_floor": None if self.spread_floor_ is None else self.spread_floor_.tolist(),
             "tail": {"index": [str(i) for i in self.tail_.index], "values": self.tail_.to_numpy().tolist()},
             "versions": versions(),
@@ -340,13 +421,16 @@ class RNNForecaster(RecurrentEstimator):
         state = read_state(path, STATE_FILE, "forecastrnn.RNNForecaster")
         try:
             self = cls(**state["params"])
+            self.settings_ = dict(state["settings"])
             self.target_, self.features_ = list(state["target"]), list(state["features"])
             self.freq_ = state["freq"]
             self.indicator_columns_ = list(state["indicator_columns"])
             self.n_train_rows_ = int(state["n_train_rows"])
             self.scaler_ = Scaler.from_dict(state["scaler"])
             self.history_ = state["history"]
-            self.calibration_scores_ = np.asarray(state["calibration_scores"], dtype="float64")
+            self.calibration_scores_ = np.asarray(
+                [[[np.nan if v is None else v for v in step] for step in row] for row in state["calibration_scores"]],
+                dtype="float64")
             floor = state["spread_floor"]
             self.spread_floor_ = None if floor is None else np.asarray(floor, dtype="float64")
             tail = state["tail"]

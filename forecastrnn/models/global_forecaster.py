@@ -5,7 +5,7 @@ has too little history per series for a network of its own, but plenty in total.
 model learns one set of weights from the windows of all of them:
 
 * each series is scaled by its own scaler, fitted on its own training rows, so series of very
-  different sizes share one network (with ``residual=True`` the network also sees each window
+  different sizes share one network (with ``anchor="last"`` the network also sees each window
   relative to its last value, so it only learns shapes);
 * the scaled series are laid end to end and the training windows are start indices that
   never cross from one series into the next: the same lazy ``tf.data`` pipeline as
@@ -28,6 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 from forecastrnn.data.scaling import Scaler
 from forecastrnn.data.split import split_series
 from forecastrnn.data.windows import make_dataset
+from forecastrnn.defaults import default_window
 from forecastrnn.models.base import RecurrentEstimator
 from forecastrnn.models.persistence import (MODEL_FILE, atomic_write_dir, load_keras_model, read_state,
                                             versions, write_json)
@@ -147,13 +148,16 @@ class GlobalRNNForecaster(RecurrentEstimator):
         -------
         self
         """
-        spec = self._check_params()
         items = named_series(series)
+        lengths = [len(v) for v in items.values()]
+        # "auto": the look-back from the median series, the rest from all rows together (no
+        # frequency is known here, so no season).
+        spec = self._resolve(sum(lengths), window=default_window(int(np.median(lengths)), self.horizon))
         scaled, train_starts, val_starts, self.scalers_ = stack_series(
             items, spec, self.validation_size, self.scaler)
         self.names_ = list(items)
         self.n_windows_ = int(train_starts.size)
-        self._train(scaled, scaled, train_starts, val_starts, callbacks, residual_targets=[0])
+        self._train(scaled, scaled, train_starts, val_starts, callbacks, anchor_targets=[0])
         self.tails_ = {name: values[-spec.window:].copy() for name, values in items.items()}
         return self
 
@@ -179,17 +183,18 @@ class GlobalRNNForecaster(RecurrentEstimator):
         items = self.tails_ if series is None else named_series(series)
         windows, scalers = [], []
         for name, values in items.items():
-            if len(values) < self.window:
-                raise ValueError(f"Series {name!r} must have at least window={self.window} values. "
+            if len(values) < self.window_:
+                raise ValueError(f"Series {name!r} must have at least window={self.window_} values. "
                                  f"Received: {len(values)}")
             scaler = (self.scalers_[name] if name in self.scalers_
                       else Scaler(self.scaler).fit(pd.DataFrame({"y": values})))
-            windows.append(scaler.transform(values[-self.window:, None]))
+            windows.append(scaler.transform(values[-self.window_:, None]))
             scalers.append(scaler)
         spec = self._spec()
         starts = np.arange(len(windows), dtype="int64") * spec.window
-        ds = make_dataset(np.concatenate(windows), None, spec, starts, batch_size=max(256, self.batch_size))
-        point = self.model_.predict(ds, verbose=0)[:, :horizon, 0]
+        ds = make_dataset(np.concatenate(windows), None, spec, starts,
+                          batch_size=max(256, self.settings_["batch_size"]))
+        point = np.median(self.model_.predict(ds, verbose=0), axis=1)[:, :horizon, 0]  # median of members
         columns = {name: scaler.inverse_transform(row[:, None])[:, 0]
                    for name, scaler, row in zip(items, scalers, point)}
         return pd.DataFrame(columns, index=pd.RangeIndex(1, horizon + 1, name="step"))
@@ -198,7 +203,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         """Write ``path/model.keras`` and ``path/global_forecaster.json`` atomically. No pickle."""
         check_is_fitted(self, "model_")
         state = {"format": "forecastrnn.GlobalRNNForecaster", "format_version": 1,
-                 "params": self.get_params(), "names": self.names_, "n_windows": self.n_windows_,
+                 "params": self.get_params(), "settings": self.settings_, "names": self.names_, "n_windows": self.n_windows_,
                  "scalers": {k: s.to_dict() for k, s in self.scalers_.items()},
                  "tails": {k: v.tolist() for k, v in self.tails_.items()},
                  "history": self.history_, "versions": versions()}
@@ -212,6 +217,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         state = read_state(path, STATE_FILE, "forecastrnn.GlobalRNNForecaster")
         try:
             self = cls(**state["params"])
+            self.settings_ = dict(state["settings"])
             self.names_, self.n_windows_ = list(state["names"]), int(state["n_windows"])
             self.scalers_ = {k: Scaler.from_dict(v) for k, v in state["scalers"].items()}
             self.tails_ = {k: np.asarray(v, dtype="float64") for k, v in state["tails"].items()}
