@@ -12,7 +12,8 @@ would before the reader understands them (the real-world-inputs issue):
 ``monthly-shampoo-sales`` and ``monthly-writing-paper-sales`` write months as ``Y-MM`` with
 year 1, 2, ...; ``pollution`` keeps its date in year/month/day/hour columns.
 
-Per series: the MASE of every model, the RNN's rank, its 90 % interval coverage. Summary:
+A series the network cannot be trained on (too few rows for its window, validation and
+calibration pieces) is reported as a failure of the network. Per series: the MASE of every model, the RNN's rank, its 90 % interval coverage. Summary:
 mean MASE rank per model, the series where the RNN loses to the best of naive and seasonal
 naive by more than 10 % MASE, and the mean coverage.
 
@@ -90,6 +91,7 @@ def main():
     parser.add_argument("--only", nargs="*", help="Run only these series names.")
     parser.add_argument("--quick", action="store_true", help="2 epochs, one network, first 3 series.")
     parser.add_argument("--out", default=None, help="CSV of per-series results.")
+    parser.add_argument("--cli-args", default="", help='Extra backtest options for ablations, e.g. "--n-models 1".')
     args = parser.parse_args()
     print(machine(), flush=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -101,7 +103,12 @@ def main():
         rows = []
         for name, path, extra in series:
             start = time.perf_counter()
-            summary, settings, rnn = run_one(path, extra, args.quick)
+            try:
+                summary, settings, rnn = run_one(path, [*extra, *args.cli_args.split()], args.quick)
+            except ValueError as exc:  # counted as a loss of the network, never hidden
+                print(f"{name:32s} FAILED: {str(exc).splitlines()[0]}", flush=True)
+                rows.append({"series": name, "failed": str(exc).splitlines()[0]})
+                continue
             mase = summary["mase"]
             row = {"series": name, "rows": settings["train_rows"] + settings["test_rows"],
                    "horizon": settings["horizon"], "origins": settings["n_windows"],
@@ -116,10 +123,15 @@ def main():
     table = pd.DataFrame(rows)
     if args.out:
         table.to_csv(args.out, index=False)
-    report(table, rnn.name)
+    report(table, "gru")
 
 
 def report(table, rnn_name):
+    if "failed" in table:
+        failed = table[table["failed"].notna()]
+        print(f"\nNo backtest (too few rows for the default plan or the network) on {len(failed)} series: "
+              f"{failed.series.tolist()}")
+        table = table[table["failed"].isna()]
     mase = table[[c for c in table if c.startswith("mase_")]]
     mase.columns = [c[5:] for c in mase.columns]
     ranks = mase.rank(axis=1, method="min").mean().sort_values()

@@ -80,8 +80,9 @@ def data_options(func):
                      help="Units per layer; repeat or comma list to stack, e.g. 64,32 [default: from the data]."),
         click.option("--n-models", type=click.IntRange(min=1), default=None,
                      help="Ensemble size (median of networks from different seeds) [default: from the data]."),
-        click.option("--anchor", type=click.Choice(["auto", "last", "season", "none"]), default="auto",
-                     show_default=True, help="Simple forecast the network corrects: last value, seasonal naive, or none."),
+        click.option("--anchor", type=click.Choice(["auto", "last", "season", "season-mean", "none"]),
+                     default="auto", show_default=True,
+                     help="Simple forecast the network corrects: last value, seasonal naive, mean of the seasons, none."),
         click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.1, show_default=True),
         click.option("--recurrent-dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0,
                      show_default=True),
@@ -143,14 +144,15 @@ def _forecaster(opts, settings):
                          dropout=opts["dropout"], recurrent_dropout=opts["recurrent_dropout"],
                          window=given("window"), horizon=settings["horizon"], epochs=given("epochs"),
                          batch_size=given("batch_size"), n_models=given("n_models"),
-                         anchor=None if opts["anchor"] == "none" else opts["anchor"],
+                         anchor=None if opts["anchor"] == "none" else opts["anchor"].replace("-", "_"),
                          patience=opts["patience"], random_state=opts["seed"], verbose=0 if opts["quiet"] else 2)
 
 
 def _chosen(rnn) -> str:
     """One line: the settings the fitted network used."""
     s = rnn.settings_
-    anchor = {"season": f"seasonal naive (m={s['season_length']})", "last": "last value", None: "none"}[s["anchor"]]
+    anchor = {"season": f"seasonal naive (m={s['season_length']})", "last": "last value", None: "none",
+              "season_mean": f"mean of the seasons in the window (m={s['season_length']})"}[s["anchor"]]
     line = (f"{rnn.name}: window={s['window']}, units={s['units']}, layers={rnn.layers}, "
             f"n_models={s['n_models']}, batch_size={s['batch_size']}, epochs={len(rnn.history_['loss'])} "
             f"of at most {s['epochs']}, anchor={anchor}")
@@ -221,15 +223,11 @@ def fit(out, overwrite, refit, **opts):
                               "or choose another --out")
     frame, settings, table, summary, rnn = _run_comparison(opts)
     if refit:
-        from sklearn.base import clone
-
         _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining {rnn.name} on all {len(frame)} rows "
-                            "with the same settings (the saved model) ...")
-        s = rnn.settings_
-        rnn = clone(rnn).set_params(window=s["window"], units=s["units"], epochs=s["epochs"],
-                                    batch_size=s["batch_size"], n_models=s["n_models"],
-                                    anchor=s["anchor"]).fit(frame)
-        trained_on = f"all {len(frame)} rows (the last {len(frame) - rnn.n_train_rows_} validated and calibrated it)"
+                            "for the epochs early stopping chose (the saved model) ...")
+        rnn = rnn.refit(frame)
+        trained_on = (f"all {len(frame)} rows ({rnn.settings_['epochs']} epochs); its intervals keep the "
+                      "calibration of the backtested model")
     else:
         rnn.update(frame)
         trained_on = (f"the first {settings['train_rows']} rows only (--no-refit): "

@@ -38,7 +38,7 @@ def default_window(n_rows: int, horizon: int, season_length: int = 1) -> int:
     return max(min(window, n_rows // 5), m, horizon, 2)
 
 
-def network_settings(n_rows: int, horizon: int, season_length: int = 1, seasonal: bool = False, *,
+def network_settings(n_rows: int, horizon: int, season_length: int = 1, pick_anchor=None, *,
                      window=AUTO, units=AUTO, epochs=AUTO, batch_size=AUTO, n_models=AUTO,
                      anchor=AUTO) -> dict:
     """Resolve every ``"auto"`` setting of a recurrent forecaster; explicit values pass through.
@@ -48,8 +48,9 @@ def network_settings(n_rows: int, horizon: int, season_length: int = 1, seasonal
     n_rows : int
         Rows the network trains on (before its validation and calibration rows).
     horizon, season_length : int
-    seasonal : bool
-        Whether seasonal naive beats naive on the training rows (``seasonal_naive_wins``).
+    pick_anchor : callable, optional
+        ``pick_anchor(window) -> str``: the anchor for ``"auto"`` (the forecasters pass
+        :func:`forecastrnn.data.season.best_anchor` on the training rows); default ``"last"``.
     window, units, epochs, batch_size, n_models, anchor : "auto" or a value
 
     Returns
@@ -63,9 +64,8 @@ def network_settings(n_rows: int, horizon: int, season_length: int = 1, seasonal
     ============  ==============================================================================
     window        ``max(2 * horizon, 3 * season)``; hourly at least 168 (a week); at most
                   ``n_rows // 5``, at least one season and one horizon
-    anchor        ``"season"`` (forecast corrections to seasonal naive) when seasonal naive
-                  beats naive on the training rows and the window holds a season; else
-                  ``"last"`` (corrections to the last value)
+    anchor        of the last value, seasonal naive and the seasons' mean, the simple
+                  forecast with the lowest error on the training rows (``best_anchor``)
     units         32
     batch_size    32 below 1,000 training windows, 64 below 4,000, 128 below 10,000, else 256
     epochs        ``200,000 / windows`` clipped to [20, 200] (early stopping ends most runs)
@@ -76,7 +76,7 @@ def network_settings(n_rows: int, horizon: int, season_length: int = 1, seasonal
     window = default_window(n_rows, horizon, m) if _auto(window) else window
     n_windows = max(n_rows - window - horizon + 1, 1)
     if _auto(anchor):
-        anchor = "season" if (seasonal and m > 1 and window >= m and n_rows >= 3 * m) else "last"
+        anchor = pick_anchor(window) if pick_anchor is not None else "last"
     return {
         "window": window,
         "anchor": anchor,

@@ -23,7 +23,7 @@ def test_every_script_is_covered():
     scripts = {p.name for p in BENCH.glob("bench_*.py")}
     assert scripts == {"bench_jit.py", "bench_training.py", "bench_memory.py", "bench_arima_backtest.py",
                        "bench_etth1_accuracy.py", "bench_m4_hourly.py", "bench_imdb.py",
-                       "bench_text_batching.py", "bench_cli_startup.py"}
+                       "bench_text_batching.py", "bench_cli_startup.py", "bench_collection.py"}
 
 
 def test_jit():
@@ -76,3 +76,28 @@ def test_text_batching(imdb_tree):
 
 def test_cli_startup():
     assert "forecastrnn --help" in run("bench_cli_startup.py")
+
+
+def test_collection(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    (tmp_path / "collection").mkdir()
+    (tmp_path / "m4").mkdir()
+    months = pd.date_range("1990-01-01", periods=96, freq="MS").strftime("%Y-%m")
+    seasonal = 100 + 10 * np.sin(2 * np.pi * np.arange(96) / 12) + rng.standard_normal(96)
+    pd.DataFrame({"Month": months, "Sales": seasonal}).to_csv(tmp_path / "collection" / "monthly-a.csv", index=False)
+    # Year-month written as "Y-MM" with year 1, 2, ...: rebuilt by the script.
+    pd.DataFrame({"Month": [f"{1 + i // 12}-{1 + i % 12:02d}" for i in range(96)], "Sales": seasonal[::-1]}).to_csv(
+        tmp_path / "collection" / "monthly-writing-paper-sales.csv", index=False)
+    hours = pd.date_range("2020-01-01", periods=500, freq="h")
+    pd.DataFrame({"date": hours, "OT": np.sin(np.arange(500) / 4) + rng.standard_normal(500)}).to_csv(
+        tmp_path / "ETTh1.csv", index=False)
+    pd.DataFrame({"V1": ["H1"], **{f"V{i}": [float(i)] for i in range(2, 200)}}).to_csv(
+        tmp_path / "m4" / "Hourly-train.csv", index=False)
+    pd.DataFrame({"V1": ["H1"], **{f"V{i}": [float(i)] for i in range(2, 10)}}).to_csv(
+        tmp_path / "m4" / "Hourly-test.csv", index=False)
+    out = run("bench_collection.py", "--data", tmp_path)
+    assert "monthly-a" in out and "monthly-writing-paper-sales" in out and "ETTh1-OT" in out
+    assert "Mean MASE rank" in out and "Mean 90 % interval coverage of gru" in out

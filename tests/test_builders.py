@@ -57,21 +57,25 @@ def test_last_value_anchor_starts_as_naive():
     np.testing.assert_allclose(model(x).numpy()[:, :, 0], [[7, 7, 7], [15, 15, 15]])
 
 
-def test_season_anchor_equals_seasonal_naive_when_the_network_outputs_zero():
+@pytest.mark.parametrize("anchor", ["season", "season_mean"])
+def test_anchor_equals_its_baseline_when_the_network_outputs_zero(anchor):
     from forecastrnn.baselines import _seasonal_naive
+    from forecastrnn.data.season import anchor_forecast
     from forecastrnn.models.builders import anchor_positions
 
     assert anchor_positions(6, 5, 3) == [3, 4, 5, 3, 4]
     assert anchor_positions(6, 2, 1) == [5, 5]
     keras.utils.set_random_seed(0)
-    model = build_recurrent_model(input_shape=(6, 2), units=3, horizon=5, anchor_targets=[0],
-                                  anchor="season", season_length=3)
+    model = build_recurrent_model(input_shape=(7, 2), units=3, horizon=5, anchor_targets=[0],
+                                  anchor=anchor, season_length=3)
     for layer in model.layers:
         if layer.name == "forecast":  # trained weights set to zero again: only the anchor is left
             layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
-    x = np.random.default_rng(0).normal(size=(4, 6, 2)).astype("float32")
-    expected = np.stack([_seasonal_naive(row[:, 0], [6], 5, 3)[0] for row in x])
-    np.testing.assert_allclose(model(x).numpy()[:, :, 0], expected, rtol=1e-6)
+    x = np.random.default_rng(0).normal(size=(4, 7, 2)).astype("float32")
+    expected = anchor_forecast(x[:, :, 0], 5, 3, anchor)
+    np.testing.assert_allclose(model(x).numpy()[:, :, 0], expected, rtol=1e-5, atol=1e-6)
+    if anchor == "season":  # the same as the seasonal-naive baseline
+        np.testing.assert_allclose(expected, np.stack([_seasonal_naive(row[:, 0], [7], 5, 3)[0] for row in x]))
     with pytest.raises(ValueError, match="window >= season_length"):
         build_recurrent_model(input_shape=(6, 1), horizon=2, anchor_targets=[0], anchor="season", season_length=7)
     with pytest.raises(ValueError, match="anchor='trend'"):
@@ -118,11 +122,11 @@ def test_max_pooling_excludes_padded_steps():
     np.testing.assert_allclose(MaskedMaxPooling()(outputs).numpy(), [[0.0, 0.0]])
 
 
-@pytest.mark.parametrize("anchor", ["last", "season"])
+@pytest.mark.parametrize("anchor", ["last", "season", "season_mean"])
 def test_anchored_model_is_level_free(anchor):
     keras.utils.set_random_seed(2)
     model = build_recurrent_model(input_shape=(6, 2), units=4, horizon=3, anchor_targets=[1],
-                                  anchor=anchor, season_length=3)
+                                  anchor=anchor, season_length=3 if anchor == "season_mean" else 2)
     for layer in model.layers:
         if layer.name == "forecast":  # a trained-looking head, so the network part matters
             layer.set_weights([np.full_like(w, 0.3) for w in layer.get_weights()])

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from forecastrnn import RNNForecaster
 from forecastrnn.cli import cli
 
 
@@ -26,7 +27,7 @@ def csv(tmp_path):
     return path
 
 
-FAST = ["--horizon", "6", "--window", "24", "--units", "8", "--epochs", "2", "--n-windows", "3",
+FAST = ["--horizon", "6", "--window", "24", "--units", "8", "--epochs", "2", "--n-models", "1", "--n-windows", "3",
         "--baselines", "naive,seasonal-naive"]
 
 
@@ -53,6 +54,11 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
     forecast = pd.read_csv(out / "forecast.csv", index_col=0, parse_dates=True)
     assert list(forecast.columns) == ["load", "load_lower", "load_upper"]
     assert forecast.index[0] == pd.Timestamp("2022-01-16 00:00")  # the step after the data
+    # The saved model was retrained on every row, the test span included.
+    n_rows = len(pd.read_csv(csv))
+    assert RNNForecaster.load(out / "model").n_train_rows_ == n_rows
+    assert json.loads((out / "run.json").read_text())["saved_model_trained_on"].startswith(f"all {n_rows} rows")
+    assert "gru: window=24, units=8" in result.output and "retraining gru on all" in result.output
 
     printed = run(["predict", out, "--horizon", "3"])
     assert printed.exit_code == 0, printed.output
@@ -81,7 +87,8 @@ def test_help_has_an_example(command):
 
 
 def test_help_and_datasets_do_not_import_tensorflow():
-    code = ("import sys; from click.testing import CliRunner; from forecastrnn.cli import cli; "
+    code = ("import sys; from click.testing import CliRunner; from forecastrnn import RNNForecaster
+from forecastrnn.cli import cli; "
             "r = CliRunner().invoke(cli, ['--help']); assert r.exit_code == 0; "
             "r = CliRunner().invoke(cli, ['datasets']); assert r.exit_code == 0; "
             "assert 'tensorflow' not in sys.modules")
@@ -160,7 +167,7 @@ def test_flat_series_gives_clean_output_and_every_baseline_row(tmp_path):
     path = tmp_path / "flat.csv"
     pd.DataFrame({"date": pd.date_range("2021-01-01", periods=120, freq="D").strftime("%Y-%m-%d"),
                   "y": 7.0}).to_csv(path, index=False)
-    done = subprocess.run([sys.executable, "-m", "forecastrnn.cli", "backtest", str(path), "--epochs", "1",
+    done = subprocess.run([sys.executable, "-m", "forecastrnn.cli", "backtest", str(path), "--epochs", "1", "--n-models", "1",
                            "--units", "2", "--n-windows", "2",
                            "--baselines", "naive,seasonal-naive,naive2,arima,ets,theta"],
                           capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})

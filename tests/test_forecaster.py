@@ -93,7 +93,7 @@ def test_calibration_rows_are_apart_from_training_and_early_stopping():
 
 def test_anchor_auto_follows_the_season_and_an_untrained_network_is_its_anchor():
     data = sine(400)
-    assert RNNForecaster(**{**FAST, "epochs": 1}).fit(data).settings_["anchor"] == "season"
+    assert RNNForecaster(**{**FAST, "epochs": 1}).fit(data).settings_["anchor"] in ("season", "season_mean")
     walk = pd.DataFrame({"y": np.cumsum(np.random.default_rng(3).standard_normal(400))}, index=data.index)
     assert RNNForecaster(**{**FAST, "epochs": 1}).fit(walk).settings_["anchor"] == "last"
     # A zero learning rate leaves the zero output layer: the forecast is the seasonal naive one.
@@ -208,3 +208,26 @@ def test_integer_index_survives_save_and_load(tmp_path):
     model = RNNForecaster(**{**FAST, "epochs": 1}).fit(sine(300)["y"].to_numpy())
     model.save(tmp_path / "m")
     assert list(RNNForecaster.load(tmp_path / "m").predict().index) == list(range(300, 306))
+
+
+def test_refit_trains_on_every_row_for_the_chosen_epochs_and_keeps_the_calibration():
+    data = sine(400)
+    model = RNNForecaster(**{**FAST, "epochs": 3}).fit(data)
+    final = model.refit(data)
+    assert final is not model and final.n_train_rows_ == 400 and model.n_train_rows_ == 320
+    assert len(final.history_["loss"]) == int(np.argmin(model.history_["val_loss"])) + 1
+    assert final.settings_["window"] == 24 and final.settings_["anchor"] == model.settings_["anchor"]
+    np.testing.assert_array_equal(final.calibration_scores_, model.calibration_scores_)
+    assert final.predict(level=0.9).index[0] == data.index[-1] + pd.Timedelta("1h")
+
+
+def test_a_network_that_never_beats_its_anchor_is_the_anchor():
+    # An exactly periodic series: seasonal naive has zero validation error, nothing can beat it.
+    pattern = np.random.default_rng(5).standard_normal(24)
+    data = pd.DataFrame({"y": np.tile(pattern, 20)}, index=pd.date_range("2022-01-01", periods=480, freq="h"))
+    model = RNNForecaster(**{**FAST, "epochs": 2}).fit(data)
+    assert model.settings_["anchor"] == "season" and model.settings_["fell_back"]
+    np.testing.assert_allclose(model.predict()["y"].to_numpy(), pattern[:6], atol=1e-5)
+    final = model.refit(data)
+    assert final.settings_["fell_back"]
+    np.testing.assert_allclose(final.predict()["y"].to_numpy(), pattern[:6], atol=1e-5)

@@ -54,21 +54,48 @@ def is_seasonal(y, m) -> bool:
     return bool(abs(r[m]) > limit)
 
 
-def seasonal_naive_wins(y, m: int, horizon: int) -> bool:
-    """Whether seasonal naive forecasts ``y`` better than naive over ``horizon`` steps.
+ANCHORS = ("last", "season", "season_mean")
 
-    Both are scored by their mean absolute error from every origin of ``y`` that has a full
-    season of history and ``horizon`` rows after it (gaps interpolated); needs ``m > 1`` and
-    three seasons. Deciding on training rows only, this picks the simple forecast a network
-    should start from: a daily cycle in hourly data can exist (``is_seasonal``) and still
-    forecast worse than the last value.
+
+def anchor_forecast(windows, horizon: int, m: int, kind: str) -> np.ndarray:
+    """The simple forecast a network corrects, from each window: shape ``(n, horizon)``.
+
+    ``windows`` has shape ``(n, window)`` (the target's last ``window`` values before each
+    origin). ``"last"``: the last value. ``"season"``: seasonal naive, step ``h`` (0-based)
+    repeats ``w[window - m + h % m]``. ``"season_mean"``: the mean of that position over the
+    ``S = window // m`` seasons in the window, shifted by the level change (mean of the last
+    season minus the mean of all ``S``), so a trend does not make it lag: less noisy than
+    seasonal naive where the seasonal shape is stable.
+    """
+    w = np.asarray(windows, dtype="float64")
+    size = w.shape[1]
+    steps = np.arange(horizon) % max(m, 1)
+    if kind == "last":
+        return np.repeat(w[:, -1:], horizon, axis=1)
+    if kind == "season":
+        return w[:, size - m + steps]
+    n_seasons = size // m
+    positions = size - m * np.arange(1, n_seasons + 1)[:, None] + steps[None, :]  # (S, horizon)
+    level = w[:, size - m:].mean(axis=1) - w[:, size - n_seasons * m:].mean(axis=1)
+    return w[:, positions].mean(axis=1) + level[:, None]
+
+
+def best_anchor(y, m: int, horizon: int, window: int, max_origins: int = 2000) -> str:
+    """The anchor with the lowest mean absolute error over origins of the training rows ``y``.
+
+    Candidates: ``"last"``; ``"season"`` when ``m > 1``, the window holds a season and ``y``
+    three of them; ``"season_mean"`` when the window holds two seasons. Up to ``max_origins``
+    evenly spaced origins, each reading the ``window`` rows before it (gaps interpolated).
     """
     x = interpolated(np.asarray(y, dtype="float64"))
-    if m < 2 or len(x) < 3 * m or len(x) < m + horizon or np.isnan(x).all():
-        return False
-    origins = np.arange(m, len(x) - horizon + 1)
-    steps = np.arange(horizon)
-    actual = x[origins[:, None] + steps]
-    naive = np.abs(actual - x[origins - 1][:, None]).mean()
-    seasonal = np.abs(actual - x[origins[:, None] - m + steps % m]).mean()
-    return bool(seasonal < naive)
+    kinds = ["last"]
+    if m > 1 and window >= m and len(x) >= 3 * m:
+        kinds += ["season"] + (["season_mean"] if window >= 2 * m else [])
+    n_origins = len(x) - window - horizon + 1
+    if len(kinds) == 1 or n_origins < 1 or np.isnan(x).all():
+        return "last"
+    origins = np.unique(np.linspace(window, window + n_origins - 1, min(n_origins, max_origins)).astype(int))
+    windows = np.lib.stride_tricks.sliding_window_view(x, window)[origins - window]
+    actual = np.lib.stride_tricks.sliding_window_view(x, horizon)[origins]
+    errors = {k: np.abs(actual - anchor_forecast(windows, horizon, m, k)).mean() for k in kinds}
+    return min(errors, key=errors.get)

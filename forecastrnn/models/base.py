@@ -19,7 +19,7 @@ from forecastrnn.defaults import AUTO, network_settings
 from forecastrnn.models.persistence import has_gpu
 
 LOSSES = ("mse", "mae", "huber")
-ANCHORS = ("auto", "last", "season", None)
+ANCHORS = ("auto", "last", "season", "season_mean", None)
 
 
 class RecurrentEstimator(BaseEstimator):
@@ -60,9 +60,10 @@ class RecurrentEstimator(BaseEstimator):
         """Short model name used in tables: ``gru``, ``bilstm`` ..."""
         return f"{'bi' if self.bidirectional else ''}{self.cell}"
 
-    def _resolve(self, n_rows: int, season_length: int = 1, seasonal: bool = False, window=None) -> WindowSpec:
+    def _resolve(self, n_rows: int, season_length: int = 1, pick_anchor=None, window=None) -> WindowSpec:
         """Validate the settings and settle every ``"auto"`` one from the data (``settings_``);
-        ``window`` replaces the rule's look-back when ``self.window`` is ``"auto"``."""
+        ``pick_anchor(window)`` chooses an ``"auto"`` anchor; ``window`` replaces the rule's
+        look-back when ``self.window`` is ``"auto"``."""
         for arg in ("mc_samples", "patience"):
             check_positive_int(getattr(self, arg), arg)
         for arg in ("window", "epochs", "batch_size", "n_models"):
@@ -76,7 +77,7 @@ class RecurrentEstimator(BaseEstimator):
                 or not self.learning_rate > 0:
             raise ValueError(f"`learning_rate` must be a positive number. Received: learning_rate={self.learning_rate!r}")
         self.settings_ = network_settings(
-            n_rows, check_positive_int(self.horizon, "horizon"), season_length, seasonal,
+            n_rows, check_positive_int(self.horizon, "horizon"), season_length, pick_anchor,
             window=window if window is not None and self.window == AUTO else self.window, units=self.units, epochs=self.epochs, batch_size=self.batch_size,
             n_models=self.n_models, anchor=self.anchor)
         return self._spec()
@@ -188,9 +189,14 @@ class RecurrentEstimator(BaseEstimator):
                                   callbacks=[stop, slow_down, *(callbacks or [])], shuffle=False,
                                   verbose=self.verbose)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
-        self.settings_["fell_back"] = bool(start_loss is not None and min(self.history_[monitor]) >= start_loss)
-        if self.settings_["fell_back"]:
-            for layer in self.model_.layers:
-                for inner in getattr(layer, "layers", []):
-                    if inner.name == "forecast":
-                        inner.set_weights([np.zeros_like(w) for w in inner.get_weights()])
+        if start_loss is not None and min(self.history_[monitor]) >= start_loss:
+            self._fall_back_to_anchor()
+        self.settings_.setdefault("fell_back", False)
+
+    def _fall_back_to_anchor(self):
+        """Zero every member's output layer: the model then forecasts exactly its anchor."""
+        for member in self.model_.layers:
+            for layer in getattr(member, "layers", []):
+                if layer.name == "forecast":
+                    layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+        self.settings_["fell_back"] = True

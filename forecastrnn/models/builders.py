@@ -19,6 +19,7 @@ from __future__ import annotations
 import numbers
 
 from forecastrnn._tf import tensorflow
+from forecastrnn.data.season import ANCHORS
 
 tensorflow()
 import keras  # noqa: E402  (after the quiet TensorFlow import)
@@ -27,9 +28,6 @@ CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM, "simplernn": keras.
 HEADS = ("regression", "binary", "multiclass")
 POOLINGS = ("last", "mean", "max")
 MERGE_MODES = ("concat", "sum", "mul", "ave")
-
-
-ANCHORS = ("last", "season")
 
 
 def anchor_positions(window: int, horizon: int, season_length: int = 1) -> list[int]:
@@ -46,27 +44,37 @@ def anchor_positions(window: int, horizon: int, season_length: int = 1) -> list[
 
 @keras.saving.register_keras_serializable(package="forecastrnn")
 class BaselineAnchor(keras.layers.Layer):
-    """Add the naive (``season_length=1``) or seasonal-naive forecast read from the window.
+    """Add a simple forecast read from the window: the network learns the *correction* to it.
 
-    The network then learns the *correction* to that simple forecast: with a zero output it
-    forecasts exactly like the baseline, and training has to improve on it.
+    ``kind`` is one of :data:`forecastrnn.data.season.ANCHORS` and the forecast is exactly
+    :func:`forecastrnn.data.season.anchor_forecast`: the last value, seasonal naive, or the
+    level-adjusted mean of each season position over the seasons in the window. With a zero
+    output the network forecasts exactly like that baseline, and training has to improve on it.
 
     Inputs: ``[forecast (batch, horizon, n_targets), inputs (batch, window, n_features)]``.
     """
 
-    def __init__(self, target_indices, season_length=1, **kwargs):
+    def __init__(self, target_indices, season_length=1, kind="season", **kwargs):
         super().__init__(**kwargs)
         self.target_indices = [int(i) for i in target_indices]
         self.season_length = int(season_length)
+        self.kind = kind
 
     def call(self, forecast, inputs):
-        positions = anchor_positions(inputs.shape[1], forecast.shape[1], self.season_length)
-        values = keras.ops.take(inputs, positions, axis=1)
-        return forecast + keras.ops.take(values, self.target_indices, axis=-1)
+        series = keras.ops.take(inputs, self.target_indices, axis=-1)  # (batch, window, n_targets)
+        window, horizon, m = inputs.shape[1], forecast.shape[1], self.season_length
+        if self.kind != "season_mean":
+            return forecast + keras.ops.take(series, anchor_positions(window, horizon, m), axis=1)
+        n_seasons = window // m
+        profile = sum(keras.ops.take(series, [p - m * i for p in anchor_positions(window, horizon, m)], axis=1)
+                      for i in range(n_seasons)) / n_seasons
+        level = (keras.ops.mean(series[:, window - m:], axis=1, keepdims=True)
+                 - keras.ops.mean(series[:, window - n_seasons * m:], axis=1, keepdims=True))
+        return forecast + profile + level
 
     def get_config(self):
         return {**super().get_config(), "target_indices": self.target_indices,
-                "season_length": self.season_length}
+                "season_length": self.season_length, "kind": self.kind}
 
 
 @keras.saving.register_keras_serializable(package="forecastrnn")
@@ -190,9 +198,11 @@ def build_recurrent_model(
         targets. The window is re-centred on its last step (:class:`CenterOnLastStep`), the
         output layer starts at zero, and a baseline forecast read from the window is added
         to the output (:class:`BaselineAnchor`), so the network learns corrections to it.
-    anchor : {"last", "season"}
-        The baseline: the last observed value (naive) or the value one season earlier
-        (seasonal naive, needs ``window >= season_length``).
+    anchor : {"last", "season", "season_mean"}
+        The baseline (:func:`forecastrnn.data.season.anchor_forecast`): the last observed
+        value (naive), the value one season earlier (seasonal naive, needs
+        ``window >= season_length``) or the level-adjusted mean of the seasons in the window
+        (needs two seasons).
     season_length : int
         Season of the ``"season"`` anchor.
     use_cudnn : "auto" or bool
@@ -290,8 +300,11 @@ def build_recurrent_model(
         outputs = keras.layers.Reshape((int(horizon), int(n_targets)), name="steps")(x)
         if anchored:
             m = 1 if anchor == "last" else int(season_length)
-            anchor_positions(int(input_shape[0]), int(horizon), m)  # checks window >= season
-            outputs = BaselineAnchor(anchor_targets, m, name=f"{anchor}_anchor")(outputs, inputs)
+            if int(input_shape[0]) < (2 * m if anchor == "season_mean" else m):
+                raise ValueError(f"A {anchor!r} anchor needs window >= {'2 x ' if anchor == 'season_mean' else ''}"
+                                 f"season_length. Received: window={input_shape[0]}, season_length={m}")
+            outputs = BaselineAnchor(anchor_targets, m, "last" if anchor == "last" else anchor,
+                                     name=f"{anchor}_anchor")(outputs, inputs)
     elif head == "binary":
         outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
     else:

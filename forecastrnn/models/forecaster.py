@@ -32,14 +32,15 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from forecastrnn.data.io import as_series, read_series
 from forecastrnn.data.masking import add_missing_indicators, missing_columns
 from forecastrnn.data.scaling import Scaler
-from forecastrnn.data.season import season_length_for, seasonal_naive_wins
-from forecastrnn.data.split import split_series
+from forecastrnn.data.season import best_anchor, season_length_for
+from forecastrnn.data.split import _n_rows, split_series
 from forecastrnn.data.windows import check_positive_int, make_dataset
 from forecastrnn.models.base import RecurrentEstimator
 from forecastrnn.models.persistence import (MODEL_FILE, atomic_write_dir, load_keras_model, read_state,
@@ -80,6 +81,25 @@ def check_level(level):
         raise ValueError(f"`level` must be a float in (0, 1), e.g. 0.9. Received: level={level!r}")
 
 
+def held_out_rows(n_rows: int, validation, calibration, horizon: int) -> tuple[int, int]:
+    """Rows for early stopping and for calibration (each a fraction of ``n_rows`` or a count).
+
+    A piece that is asked for gets at least ``horizon`` rows (a validation window needs a
+    full horizon of targets), as long as that leaves half of the rows for training; else the
+    calibration piece is dropped first, then the validation piece, with a warning.
+    """
+    sizes = [_n_rows(size, n_rows, name) for size, name in ((validation, "validation_size"),
+                                                             (calibration, "calibration_size"))]
+    sizes = [max(k, horizon) if k else 0 for k in sizes]
+    for i, name in ((1, "calibration"), (0, "validation")):
+        if sizes[i] and n_rows - sum(sizes) < n_rows / 2:
+            warnings.warn(f"{n_rows} rows are too few to set {sizes[i]} apart for {name}; none are "
+                          f"(intervals are then calibrated on the "
+                          f"{'validation windows' if i else 'training residuals'}).", stacklevel=3)
+            sizes[i] = 0
+    return sizes[0], sizes[1]
+
+
 class RNNForecaster(RecurrentEstimator):
     """Recurrent multi-step forecaster (GRU, LSTM or SimpleRNN) on lazily windowed data.
 
@@ -118,15 +138,17 @@ class RNNForecaster(RecurrentEstimator):
     calibration_size : float or int
         Fraction or number of final rows that calibrate the intervals (see above); 0 falls
         back to the validation windows, with a warning that the guarantee is lost.
-    anchor : "auto", "last", "season" or None
+    anchor : "auto", "last", "season", "season_mean" or None
         The simple forecast the network corrects. ``"last"``: each window is read relative to
         its last step and the network forecasts changes from the last observed value (an
         untrained network equals naive; a level never seen in training does not throw it
         off). ``"season"``: the same, but the network forecasts corrections to the
         seasonal-naive forecast, so on seasonal data it starts from the strongest simple
-        forecast and learns only what improves on it. None: a plain network. ``"auto"``:
-        ``"season"`` when seasonal naive forecasts the training rows better than naive
-        (:func:`forecastrnn.data.season.seasonal_naive_wins`), else ``"last"``. If training never beats the anchor on the
+        forecast and learns only what improves on it. ``"season_mean"``: the mean of each
+        season position over the seasons in the window, shifted by the level change (less
+        noisy where the seasonal shape is stable). None: a plain network. ``"auto"``: of
+        these three, the one with the lowest error on the training rows
+        (:func:`forecastrnn.data.season.best_anchor`). If training never beats the anchor on the
         validation windows, the fitted model is the anchor itself (``settings_["fell_back"]``).
     n_models : "auto" or int
         Ensemble size: networks from different seeds trained side by side, combined by their
@@ -195,18 +217,49 @@ class RNNForecaster(RecurrentEstimator):
         -------
         self
         """
-        frame = as_series(data, target, time_col, features)
+        return self._fit(as_series(data, target, time_col, features),
+                         self.validation_size if validation is None else validation, callbacks)
+
+    def refit(self, data, callbacks=None) -> "RNNForecaster":
+        """A copy retrained on *all* rows of ``data``, keeping this fit's intervals.
+
+        For the model to deploy after a backtest: the same settings (``settings_``), trained
+        for the number of epochs early stopping chose here, with no rows held back. Its
+        intervals reuse this fit's calibration scores (from rows that model never trained
+        on); a network trained on more rows is usually at least as accurate, so they are, if
+        anything, conservative.
+
+        Returns
+        -------
+        RNNForecaster
+            A new fitted forecaster (``self`` is unchanged).
+        """
+        check_is_fitted(self, "model_")
+        s = self.settings_
+        losses = self.history_.get("val_loss") or self.history_["loss"]
+        new = clone(self).set_params(window=s["window"], units=s["units"], batch_size=s["batch_size"],
+                                     n_models=s["n_models"], anchor=s["anchor"],
+                                     epochs=int(np.argmin(losses)) + 1, validation_size=0, calibration_size=0)
+        new._fit(as_series(data, self.target_, None, self.features_), 0, callbacks, calibrate=False)
+        if s.get("fell_back"):  # the backtested model was its anchor: so is the retrained one
+            new._fall_back_to_anchor()
+        new.calibration_scores_, new.spread_floor_ = self.calibration_scores_, self.spread_floor_
+        return new
+
+    def _fit(self, frame, validation, callbacks=None, calibrate=True):
         self.target_ = list(frame.attrs["target"])
         self.features_ = list(frame.attrs["features"])
         self.freq_ = frame.attrs.get("freq")
-        validation = self.validation_size if validation is None else validation
         season = season_length_for(self.freq_)
-        # A first split with the largest window "auto" may choose settles the piece sizes.
-        rough = split_series(frame, validation_size=validation, test_size=self.calibration_size,
-                             window=1, horizon=check_positive_int(self.horizon, "horizon"))
-        seasonal = all(seasonal_naive_wins(rough.train[t].to_numpy(), season, self.horizon) for t in self.target_)
-        spec = self._resolve(len(rough.train), season, seasonal)
-        train, val, cal = split_series(frame, validation_size=validation, test_size=self.calibration_size,
+        horizon = check_positive_int(self.horizon, "horizon")
+        n_val, n_cal = held_out_rows(len(frame), validation, self.calibration_size, horizon)
+        n_train = len(frame) - n_val - n_cal
+        def pick_anchor(window):  # the simple forecast that does best on the training rows
+            kinds = {best_anchor(frame[t].to_numpy()[:n_train], season, horizon, window) for t in self.target_}
+            return kinds.pop() if len(kinds) == 1 else "last"
+
+        spec = self._resolve(n_train, season, pick_anchor)
+        train, val, cal = split_series(frame, validation_size=n_val, test_size=n_cal,
                                        window=spec.window, horizon=spec.horizon)
         self.scaler_ = Scaler(self.scaler).fit(train[self.features_])
         self.indicator_columns_ = missing_columns(train[self.features_]).tolist()
@@ -222,6 +275,9 @@ class RNNForecaster(RecurrentEstimator):
         self._train(inputs, targets, train_starts, val_starts, callbacks,
                     anchor_targets=[self.features_.index(t) for t in self.target_])
 
+        self.tail_ = frame.iloc[-spec.window:][self.features_].copy()
+        if not calibrate:
+            return self
         if len(cal):
             first_row, end_row = n_fit, len(frame)
         elif val_starts.size:
@@ -233,7 +289,6 @@ class RNNForecaster(RecurrentEstimator):
                           "residuals and will be too narrow.", stacklevel=2)
             first_row, end_row = spec.window, n_train
         self._calibrate(frame, inputs, first_row, end_row)
-        self.tail_ = frame.iloc[-spec.window:][self.features_].copy()
         return self
 
     def _calibrate(self, frame, inputs, first_row: int, end_row: int):
@@ -286,7 +341,10 @@ class RNNForecaster(RecurrentEstimator):
             from forecastrnn._tf import tensorflow
 
             # A traced call with dropout on; eager calls would run the recurrence step by step.
-            sample = tensorflow().function(lambda x: self.model_(x, training=True), reduce_retracing=True)
+            def with_dropout(x):
+                return self.model_(x, training=True)
+
+            sample = tensorflow().function(with_dropout, reduce_retracing=True)
             draws = []
             for x in ds:
                 runs = np.stack([sample(x).numpy() for _ in range(self.mc_samples)])
