@@ -80,9 +80,9 @@ def data_options(func):
                      help="Units per layer; repeat or comma list to stack, e.g. 64,32 [default: from the data]."),
         click.option("--n-models", type=click.IntRange(min=1), default=None,
                      help="Ensemble size (median of networks from different seeds) [default: from the data]."),
-        click.option("--anchor", type=click.Choice(["auto", "last", "season", "season-mean", "none"]),
+        click.option("--anchor", type=click.Choice(["auto", "last", "mean", "season", "season-mean", "none"]),
                      default="auto", show_default=True,
-                     help="Simple forecast the network corrects: last value, seasonal naive, mean of the seasons, none."),
+                     help="Simple forecast the network corrects: last value, window mean, seasonal naive, mean of the seasons, none."),
         click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.1, show_default=True),
         click.option("--recurrent-dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0,
                      show_default=True),
@@ -152,6 +152,7 @@ def _chosen(rnn) -> str:
     """One line: the settings the fitted network used."""
     s = rnn.settings_
     anchor = {"season": f"seasonal naive (m={s['season_length']})", "last": "last value", None: "none",
+              "mean": "mean of the window",
               "season_mean": f"mean of the seasons in the window (m={s['season_length']})"}[s["anchor"]]
     line = (f"{rnn.name}: window={s['window']}, units={s['units']}, layers={rnn.layers}, "
             f"n_models={s['n_models']}, batch_size={s['batch_size']}, epochs={len(rnn.history_['loss'])} "

@@ -64,8 +64,9 @@ def network_settings(n_rows: int, horizon: int, season_length: int = 1, pick_anc
     ============  ==============================================================================
     window        ``max(2 * horizon, 3 * season)``; hourly at least 168 (a week); at most
                   ``n_rows // 5``, at least one season and one horizon
-    anchor        of the last value, seasonal naive and the seasons' mean, the simple
-                  forecast with the lowest error on the training rows (``best_anchor``)
+    anchor        of the last value, the window's mean, seasonal naive and the seasons'
+                  mean, the simple forecast with the lowest error on the training rows
+                  (``best_anchor``)
     units         32
     batch_size    32 below 1,000 training windows, 64 below 4,000, 128 below 10,000, else 256
     epochs        ``200,000 / windows`` clipped to [20, 200] (early stopping ends most runs)

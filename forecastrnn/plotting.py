@@ -59,12 +59,12 @@ def plot_forecast(history: pd.Series, backtest: pd.DataFrame | None = None,
                 ax.plot(window.time, window.y_pred, color=color, lw=1.2,
                         label=f"{model} (test forecasts)" if j == 0 else None)
                 if i == 0 and window.lower.notna().all():
-                    ax.fill_between(window.time, window.lower, window.upper, color=color, alpha=0.15,
+                    ax.fill_between(window.time, _finite(window.lower), _finite(window.upper), color=color, alpha=0.15,
                                     label=f"{model} interval" if j == 0 else None)
     if forecast is not None:
         ax.plot(forecast.index, forecast[name], color="tab:red", lw=1.8, label="future forecast")
         if f"{name}_lower" in forecast:
-            ax.fill_between(forecast.index, forecast[f"{name}_lower"], forecast[f"{name}_upper"],
+            ax.fill_between(forecast.index, _finite(forecast[f"{name}_lower"]), _finite(forecast[f"{name}_upper"]),
                             color="tab:red", alpha=0.2, label="future interval")
     # Keep the data in view even when an interval is very wide.
     low, high = float(np.nanmin(shown)), float(np.nanmax(shown))
@@ -93,3 +93,9 @@ def plot_training(history: dict, path=None):
     ax.legend()
     ax.grid(alpha=0.3)
     return _save(fig, path)
+
+
+def _finite(values):
+    """Infinite interval bounds (too few calibration scores for the level) are left unshaded."""
+    values = np.asarray(values, dtype="float64")
+    return np.where(np.isfinite(values), values, np.nan)

@@ -57,7 +57,7 @@ def test_last_value_anchor_starts_as_naive():
     np.testing.assert_allclose(model(x).numpy()[:, :, 0], [[7, 7, 7], [15, 15, 15]])
 
 
-@pytest.mark.parametrize("anchor", ["season", "season_mean"])
+@pytest.mark.parametrize("anchor", ["last", "mean", "season", "season_mean"])
 def test_anchor_equals_its_baseline_when_the_network_outputs_zero(anchor):
     from forecastrnn.baselines import _seasonal_naive
     from forecastrnn.data.season import anchor_forecast
@@ -72,7 +72,7 @@ def test_anchor_equals_its_baseline_when_the_network_outputs_zero(anchor):
         if layer.name == "forecast":  # trained weights set to zero again: only the anchor is left
             layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
     x = np.random.default_rng(0).normal(size=(4, 7, 2)).astype("float32")
-    expected = anchor_forecast(x[:, :, 0], 5, 3, anchor)
+    expected = anchor_forecast(x[:, :, 0], 5, 1 if anchor in ("last", "mean") else 3, anchor)
     np.testing.assert_allclose(model(x).numpy()[:, :, 0], expected, rtol=1e-5, atol=1e-6)
     if anchor == "season":  # the same as the seasonal-naive baseline
         np.testing.assert_allclose(expected, np.stack([_seasonal_naive(row[:, 0], [7], 5, 3)[0] for row in x]))
@@ -122,7 +122,7 @@ def test_max_pooling_excludes_padded_steps():
     np.testing.assert_allclose(MaskedMaxPooling()(outputs).numpy(), [[0.0, 0.0]])
 
 
-@pytest.mark.parametrize("anchor", ["last", "season", "season_mean"])
+@pytest.mark.parametrize("anchor", ["last", "mean", "season", "season_mean"])
 def test_anchored_model_is_level_free(anchor):
     keras.utils.set_random_seed(2)
     model = build_recurrent_model(input_shape=(6, 2), units=4, horizon=3, anchor_targets=[1],

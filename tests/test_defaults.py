@@ -41,6 +41,7 @@ def test_backtest_plan():
 def test_anchor_forecasts_exact_values():
     w = np.array([[1.0, 2, 3, 10, 20, 30]])  # two seasons of m = 3, level up by 9 + 18 + 27 / 3
     np.testing.assert_array_equal(anchor_forecast(w, 4, 3, "last"), [[30, 30, 30, 30]])
+    np.testing.assert_array_equal(anchor_forecast(w, 2, 3, "mean"), [[11, 11]])
     np.testing.assert_array_equal(anchor_forecast(w, 4, 3, "season"), [[10, 20, 30, 10]])
     # profile (1+10)/2, (2+20)/2, (3+30)/2 plus level 20 - 11 = 9
     np.testing.assert_allclose(anchor_forecast(w, 4, 3, "season_mean"), [[14.5, 20, 25.5, 14.5]])
@@ -53,4 +54,5 @@ def test_best_anchor_picks_the_simple_forecast_that_does_best_on_the_rows_given(
     assert best_anchor(shape + 0.05 * rng.standard_normal(360), 12, 12, 36) in ("season", "season_mean")
     assert best_anchor(shape + 2 * rng.standard_normal(360), 12, 12, 36) == "season_mean"  # noise averages out
     assert best_anchor(np.cumsum(rng.standard_normal(360)), 12, 12, 36) == "last"
-    assert best_anchor(shape, 1, 12, 36) == "last" and best_anchor(shape, 12, 12, 6) == "last"
+    assert best_anchor(rng.standard_normal(360), 1, 12, 36) == "mean"  # noise around a level
+    assert best_anchor(np.arange(100.0), 12, 12, 36) == "last"  # a trend: nothing lags less

@@ -54,14 +54,15 @@ def is_seasonal(y, m) -> bool:
     return bool(abs(r[m]) > limit)
 
 
-ANCHORS = ("last", "season", "season_mean")
+ANCHORS = ("last", "mean", "season", "season_mean")
 
 
 def anchor_forecast(windows, horizon: int, m: int, kind: str) -> np.ndarray:
     """The simple forecast a network corrects, from each window: shape ``(n, horizon)``.
 
     ``windows`` has shape ``(n, window)`` (the target's last ``window`` values before each
-    origin). ``"last"``: the last value. ``"season"``: seasonal naive, step ``h`` (0-based)
+    origin). ``"last"``: the last value. ``"mean"``: the window's mean (for a noisy level
+    without trend, as simple exponential smoothing with a small alpha). ``"season"``: seasonal naive, step ``h`` (0-based)
     repeats ``w[window - m + h % m]``. ``"season_mean"``: the mean of that position over the
     ``S = window // m`` seasons in the window, shifted by the level change (mean of the last
     season minus the mean of all ``S``), so a trend does not make it lag: less noisy than
@@ -72,6 +73,8 @@ def anchor_forecast(windows, horizon: int, m: int, kind: str) -> np.ndarray:
     steps = np.arange(horizon) % max(m, 1)
     if kind == "last":
         return np.repeat(w[:, -1:], horizon, axis=1)
+    if kind == "mean":
+        return np.repeat(w.mean(axis=1, keepdims=True), horizon, axis=1)
     if kind == "season":
         return w[:, size - m + steps]
     n_seasons = size // m
@@ -83,16 +86,16 @@ def anchor_forecast(windows, horizon: int, m: int, kind: str) -> np.ndarray:
 def best_anchor(y, m: int, horizon: int, window: int, max_origins: int = 2000) -> str:
     """The anchor with the lowest mean absolute error over origins of the training rows ``y``.
 
-    Candidates: ``"last"``; ``"season"`` when ``m > 1``, the window holds a season and ``y``
+    Candidates: ``"last"``, ``"mean"``; ``"season"`` when ``m > 1``, the window holds a season and ``y``
     three of them; ``"season_mean"`` when the window holds two seasons. Up to ``max_origins``
     evenly spaced origins, each reading the ``window`` rows before it (gaps interpolated).
     """
     x = interpolated(np.asarray(y, dtype="float64"))
-    kinds = ["last"]
+    kinds = ["last", "mean"]
     if m > 1 and window >= m and len(x) >= 3 * m:
         kinds += ["season"] + (["season_mean"] if window >= 2 * m else [])
     n_origins = len(x) - window - horizon + 1
-    if len(kinds) == 1 or n_origins < 1 or np.isnan(x).all():
+    if n_origins < 1 or np.isnan(x).all():
         return "last"
     origins = np.unique(np.linspace(window, window + n_origins - 1, min(n_origins, max_origins)).astype(int))
     windows = np.lib.stride_tricks.sliding_window_view(x, window)[origins - window]

@@ -19,7 +19,7 @@ from forecastrnn.defaults import AUTO, network_settings
 from forecastrnn.models.persistence import has_gpu
 
 LOSSES = ("mse", "mae", "huber")
-ANCHORS = ("auto", "last", "season", "season_mean", None)
+ANCHORS = ("auto", "last", "mean", "season", "season_mean", None)
 
 
 class RecurrentEstimator(BaseEstimator):
@@ -78,8 +78,8 @@ class RecurrentEstimator(BaseEstimator):
             raise ValueError(f"`learning_rate` must be a positive number. Received: learning_rate={self.learning_rate!r}")
         self.settings_ = network_settings(
             n_rows, check_positive_int(self.horizon, "horizon"), season_length, pick_anchor,
-            window=window if window is not None and self.window == AUTO else self.window, units=self.units, epochs=self.epochs, batch_size=self.batch_size,
-            n_models=self.n_models, anchor=self.anchor)
+            window=window if window is not None and self.window == AUTO else self.window, units=self.units,
+            epochs=self.epochs, batch_size=self.batch_size, n_models=self.n_models, anchor=self.anchor)
         return self._spec()
 
     def _spec(self) -> WindowSpec:

@@ -47,8 +47,9 @@ class BaselineAnchor(keras.layers.Layer):
     """Add a simple forecast read from the window: the network learns the *correction* to it.
 
     ``kind`` is one of :data:`forecastrnn.data.season.ANCHORS` and the forecast is exactly
-    :func:`forecastrnn.data.season.anchor_forecast`: the last value, seasonal naive, or the
-    level-adjusted mean of each season position over the seasons in the window. With a zero
+    :func:`forecastrnn.data.season.anchor_forecast`: the last value, the window's mean,
+    seasonal naive, or the level-adjusted mean of each season position over the seasons in
+    the window. With a zero
     output the network forecasts exactly like that baseline, and training has to improve on it.
 
     Inputs: ``[forecast (batch, horizon, n_targets), inputs (batch, window, n_features)]``.
@@ -63,6 +64,8 @@ class BaselineAnchor(keras.layers.Layer):
     def call(self, forecast, inputs):
         series = keras.ops.take(inputs, self.target_indices, axis=-1)  # (batch, window, n_targets)
         window, horizon, m = inputs.shape[1], forecast.shape[1], self.season_length
+        if self.kind == "mean":
+            return forecast + keras.ops.mean(series, axis=1, keepdims=True)
         if self.kind != "season_mean":
             return forecast + keras.ops.take(series, anchor_positions(window, horizon, m), axis=1)
         n_seasons = window // m
@@ -198,9 +201,9 @@ def build_recurrent_model(
         targets. The window is re-centred on its last step (:class:`CenterOnLastStep`), the
         output layer starts at zero, and a baseline forecast read from the window is added
         to the output (:class:`BaselineAnchor`), so the network learns corrections to it.
-    anchor : {"last", "season", "season_mean"}
+    anchor : {"last", "mean", "season", "season_mean"}
         The baseline (:func:`forecastrnn.data.season.anchor_forecast`): the last observed
-        value (naive), the value one season earlier (seasonal naive, needs
+        value (naive), the window's mean, the value one season earlier (seasonal naive, needs
         ``window >= season_length``) or the level-adjusted mean of the seasons in the window
         (needs two seasons).
     season_length : int
@@ -299,11 +302,11 @@ def build_recurrent_model(
                                kernel_initializer="zeros" if anchored else "glorot_uniform")(x)
         outputs = keras.layers.Reshape((int(horizon), int(n_targets)), name="steps")(x)
         if anchored:
-            m = 1 if anchor == "last" else int(season_length)
+            m = 1 if anchor in ("last", "mean") else int(season_length)
             if int(input_shape[0]) < (2 * m if anchor == "season_mean" else m):
                 raise ValueError(f"A {anchor!r} anchor needs window >= {'2 x ' if anchor == 'season_mean' else ''}"
                                  f"season_length. Received: window={input_shape[0]}, season_length={m}")
-            outputs = BaselineAnchor(anchor_targets, m, "last" if anchor == "last" else anchor,
+            outputs = BaselineAnchor(anchor_targets, m, anchor,
                                      name=f"{anchor}_anchor")(outputs, inputs)
     elif head == "binary":
         outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)

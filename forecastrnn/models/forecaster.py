@@ -138,16 +138,17 @@ class RNNForecaster(RecurrentEstimator):
     calibration_size : float or int
         Fraction or number of final rows that calibrate the intervals (see above); 0 falls
         back to the validation windows, with a warning that the guarantee is lost.
-    anchor : "auto", "last", "season", "season_mean" or None
+    anchor : "auto", "last", "mean", "season", "season_mean" or None
         The simple forecast the network corrects. ``"last"``: each window is read relative to
         its last step and the network forecasts changes from the last observed value (an
         untrained network equals naive; a level never seen in training does not throw it
         off). ``"season"``: the same, but the network forecasts corrections to the
         seasonal-naive forecast, so on seasonal data it starts from the strongest simple
-        forecast and learns only what improves on it. ``"season_mean"``: the mean of each
+        forecast and learns only what improves on it. ``"mean"``: the window's mean (a noisy
+        level without trend). ``"season_mean"``: the mean of each
         season position over the seasons in the window, shifted by the level change (less
         noisy where the seasonal shape is stable). None: a plain network. ``"auto"``: of
-        these three, the one with the lowest error on the training rows
+        these four, the one with the lowest error on the training rows
         (:func:`forecastrnn.data.season.best_anchor`). If training never beats the anchor on the
         validation windows, the fitted model is the anchor itself (``settings_["fell_back"]``).
     n_models : "auto" or int
