@@ -19,7 +19,8 @@ def main():
     if args.quick:
         frame = frame.iloc[-2000:]
     gru = frnn.RNNForecaster(cell="gru", units=32, dropout=0.1, window=96, horizon=24,
-                             epochs=1 if args.quick else args.epochs, random_state=0, verbose=2)
+                             epochs=1 if args.quick else args.epochs, n_models=1 if args.quick else "auto",
+                             random_state=0, verbose=2)
     summary = frnn.compare(frame, gru, target="OT", horizon=24, n_windows=2 if args.quick else 10,
                            progress=lambda name: print(f"backtesting {name} ..."))
     print(summary.round(4).to_string())

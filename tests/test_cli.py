@@ -42,6 +42,7 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
     result = run(["fit", csv, "--out", out, *FAST, "--baselines", "naive,seasonal-naive,arima"])
     assert result.exit_code == 0, result.output
     assert "time column 'timestamp'" in result.output and "target ['load']" in result.output
+    assert "1 input column(s)" in result.output  # the target only, unless --features says more
     assert "Epoch 1/2" in result.output and "backtesting arima" in result.output
     for name in ("metrics.json", "backtest.csv", "forecast.csv", "forecast.png", "training.png",
                  "model/model.keras", "model/forecaster.json"):
@@ -69,8 +70,9 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
     assert written.exit_code == 0 and target.is_file()
     assert run(["predict", out, "--output", target]).exit_code == 1  # exists, no --overwrite
 
-    compared = run(["backtest", csv, *FAST, "--model", "lstm", "--bidirectional", "--quiet"])
+    compared = run(["backtest", csv, *FAST, "--model", "lstm", "--bidirectional", "--features", "all"])
     assert compared.exit_code == 0, compared.output
+    assert "2 input column(s)" in compared.output
     assert "bilstm" in compared.output and "seasonal_naive" in compared.output
 
 

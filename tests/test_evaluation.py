@@ -38,7 +38,8 @@ def test_mase_of_a_flat_training_series_is_nan_with_a_warning():
 
 def test_flat_series_through_compare_gives_nan_mase_not_an_exception():
     flat = pd.DataFrame({"y": np.full(120, 7.0)}, index=pd.date_range("2021-01-01", periods=120, freq="D"))
-    rnn = RNNForecaster(units=2, window=14, horizon=7, epochs=1, verbose=0, jit_compile=False, random_state=0)
+    rnn = RNNForecaster(units=2, window=14, horizon=7, epochs=1, n_models=1, verbose=0, jit_compile=False,
+                        random_state=0)
     with pytest.warns(RuntimeWarning, match="MASE is undefined"):
         summary = compare(flat, rnn, baselines=("naive", "seasonal_naive", "naive2", "arima", "ets", "theta"),
                           horizon=7, n_windows=2)
@@ -77,7 +78,7 @@ def test_backtest_table_is_tidy_and_origins_shared():
 @pytest.mark.parametrize("model", [NaiveForecaster(), SeasonalNaiveForecaster(),
                                    ARIMAForecaster(order=(1, 0, 1)), ARIMAForecaster(), Naive2Forecaster(),
                                    ETSForecaster(), ThetaForecaster(),
-                                   pytest.param(RNNForecaster(units=4, window=12, horizon=3, epochs=1,
+                                   pytest.param(RNNForecaster(units=4, window=12, horizon=3, epochs=1, n_models=1,
                                                               verbose=0, jit_compile=False,
                                                               random_state=0), marks=pytest.mark.slow)])
 def test_no_forecast_sees_data_after_its_origin(model):
@@ -123,7 +124,7 @@ def test_summary_columns_ordering_and_skill():
 @pytest.mark.slow
 def test_compare_one_call():
     data = series(400)
-    rnn = RNNForecaster(units=8, window=24, horizon=6, epochs=3, verbose=0, jit_compile=False,
+    rnn = RNNForecaster(units=8, window=24, horizon=6, epochs=3, n_models=1, verbose=0, jit_compile=False,
                         random_state=0)
     summary, table = compare(data, rnn, baselines=("naive", "seasonal-naive", "arima"), horizon=6,
                              n_windows=4, return_backtest=True)
