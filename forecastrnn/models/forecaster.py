@@ -72,7 +72,7 @@ def conformal_quantile(scores, level: float) -> np.ndarray:
         needed = math.ceil(level / (1 - level) - 1e-9)
         warnings.warn(f"Only {int(n[short].min())} calibration score(s) for a {level:.0%} interval, which "
                       f"needs at least {needed}: its bound is infinite. Use more calibration rows "
-                      "(`calibration_size`) or a lower level.", RuntimeWarning, stacklevel=2)
+                      "(`calibration_size`) or a lower level.", RuntimeWarning, stacklevel=4)
     return np.where(short, np.inf, picked)
 
 
@@ -95,7 +95,7 @@ def held_out_rows(n_rows: int, validation, calibration, horizon: int) -> tuple[i
         if sizes[i] and n_rows - sum(sizes) < n_rows / 2:
             warnings.warn(f"{n_rows} rows are too few to set {sizes[i]} apart for {name}; none are "
                           f"(intervals are then calibrated on the "
-                          f"{'validation windows' if i else 'training residuals'}).", stacklevel=3)
+                          f"{'validation windows' if i else 'training residuals'}).", stacklevel=4)
             sizes[i] = 0
     return sizes[0], sizes[1]
 
@@ -283,11 +283,11 @@ class RNNForecaster(RecurrentEstimator):
             first_row, end_row = n_fit, len(frame)
         elif val_starts.size:
             warnings.warn("calibration_size=0: intervals are calibrated on the early-stopping windows, "
-                          "so their coverage is not guaranteed.", stacklevel=2)
+                          "so their coverage is not guaranteed.", stacklevel=3)
             first_row, end_row = n_train, n_fit
         else:
             warnings.warn("No validation or calibration rows: intervals are calibrated on training "
-                          "residuals and will be too narrow.", stacklevel=2)
+                          "residuals and will be too narrow.", stacklevel=3)
             first_row, end_row = spec.window, n_train
         self._calibrate(frame, inputs, first_row, end_row)
         return self
