@@ -89,8 +89,7 @@ def test_help_has_an_example(command):
 
 
 def test_help_and_datasets_do_not_import_tensorflow():
-    code = ("import sys; from click.testing import CliRunner; from forecastrnn import RNNForecaster
-from forecastrnn.cli import cli; "
+    code = ("import sys; from click.testing import CliRunner; from forecastrnn.cli import cli; "
             "r = CliRunner().invoke(cli, ['--help']); assert r.exit_code == 0; "
             "r = CliRunner().invoke(cli, ['datasets']); assert r.exit_code == 0; "
             "assert 'tensorflow' not in sys.modules")
