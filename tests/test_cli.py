@@ -59,7 +59,7 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
     n_rows = len(pd.read_csv(csv))
     assert RNNForecaster.load(out / "model").n_train_rows_ == n_rows
     assert json.loads((out / "run.json").read_text())["saved_model_trained_on"].startswith(f"all {n_rows} rows")
-    assert "gru: window=24, units=8" in result.output and "retraining gru on all" in result.output
+    assert "gru: window=24, units=[8]" in result.output and "retraining gru on all" in result.output
 
     printed = run(["predict", out, "--horizon", "3"])
     assert printed.exit_code == 0, printed.output
