@@ -123,9 +123,11 @@ def _plan(opts):
     target, features = _comma_list(opts["target"]) or None, _comma_list(opts["features"])
     # The network reads the target(s) only unless told: on ETTh1's validation windows the six
     # other columns made the GRU worse (MASE 0.506 against 0.446, BENCHMARKS.md).
+    if not features and target:  # one read: the named target(s) are the inputs
+        features = list(target)
     frame = read_series(opts["data"], target=target, time_col=opts["time_col"],
                         features=None if features in ([], ["all"]) else features)
-    if not features:
+    if not features:  # the target was detected: keep it alone
         read = frame.attrs
         frame = read_series(frame, target=read["target"], features=read["target"])
         frame.attrs.update({k: read[k] for k in ("source", "time_col", "n_gaps") if k in read})

@@ -10,9 +10,11 @@ import math
 
 AUTO = "auto"
 
-# By the number of training windows (benchmarks/bench_collection.py, README): small data gains
-# most from averaging several networks and costs little to train; from 10,000 windows one
-# network in big batches keeps the README's main command near 3 minutes on 2 CPU cores.
+# By the number of training windows. The thresholds were set by hand, before measuring:
+# small data gains most from averaging several networks and costs little to train; from
+# 10,000 windows one network in big batches keeps the training of the README's main command
+# under 3 minutes on 2 CPU cores. What they gained is measured in BENCHMARKS.md
+# (bench_collection.py --cli-args "--n-models k").
 ENSEMBLE_SIZES = ((2_000, 5), (5_000, 3), (10_000, 2), (math.inf, 1))
 BATCH_SIZES = ((1_000, 32), (4_000, 64), (10_000, 128), (math.inf, 256))
 
