@@ -31,7 +31,7 @@ BASELINES = ("naive", "seasonal_naive", "arima", "ets")
 def models(horizon, window, epochs, quick):
     # One network each, early stopping on the validation rows; no intervals are scored here,
     # so no rows are set apart for calibration.
-    rnn = dict(window=window, horizon=horizon, units=32, epochs=epochs, patience=3, n_models=1,
+    rnn = dict(window=window, horizon=horizon, units=32, epochs=epochs, patience=3, n_models=1, dropout=0.0,
                batch_size=64, validation_size=VAL if not quick else 0.25, calibration_size=0,
                random_state=0, verbose=0)
     return {

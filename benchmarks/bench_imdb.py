@@ -39,7 +39,7 @@ def main():
                         help="epsilon of adversarial training on the embeddings (0: plain)")
     parser.add_argument("--patience", type=int, default=3,
                         help="epochs without a better validation accuracy before stopping")
-    parser.add_argument("--validation-split", type=float, default=0.1)
+    parser.add_argument("--validation-size", type=float, default=0.1)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", default=None, help="also write the results here")
     args = parser.parse_args()
@@ -55,7 +55,7 @@ def main():
             cell=cell, units=args.units, bidirectional=bidirectional, embedding_dim=args.embedding_dim,
             pooling=args.pooling, dropout=args.dropout, adversarial=args.adversarial, num_words=10000,
             maxlen=500, epochs=1 if args.quick else args.epochs, batch_size=128, patience=args.patience,
-            validation_split=args.validation_split, random_state=0, verbose=2)
+            validation_size=args.validation_size, random_state=0, verbose=2)
         start = time.perf_counter()
         clf.fit(x, y)
         seconds = time.perf_counter() - start

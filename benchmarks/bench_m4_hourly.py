@@ -80,7 +80,7 @@ def fit_one(name, y):
 def gru(y, epochs, learning_rate):
     from forecastrnn import RNNForecaster
 
-    model = RNNForecaster(cell="gru", units=16, window=96, horizon=H, epochs=epochs, patience=5, n_models=1,
+    model = RNNForecaster(cell="gru", units=16, window=96, horizon=H, epochs=epochs, patience=5, n_models=1, dropout=0.0,
                           batch_size=32, learning_rate=learning_rate, jit_compile=False,
                           random_state=0, verbose=0)
     return model.fit(y).predict()["y"].to_numpy()
@@ -90,11 +90,12 @@ def global_gru(train, epochs, window, quick):
     from forecastrnn import GlobalRNNForecaster
 
     model = GlobalRNNForecaster(cell="gru", units=8 if quick else 64, window=window, horizon=H,
-                                loss="mae", epochs=epochs, patience=3, batch_size=256, n_models=1,
+                                loss="mae", epochs=epochs, patience=3, batch_size=256, n_models=1, dropout=0.0,
                                 validation_size=H, random_state=0, verbose=2)
     forecast = model.fit(list(train)).predict()
     print(f"  global GRU: {model.n_windows_} training windows, {len(model.history_['loss'])} epochs")
-    return [forecast[str(i)].to_numpy() for i in range(len(train))]
+    by_series = dict(tuple(forecast.groupby("unique_id", sort=False)["y"]))
+    return [by_series[str(i)].to_numpy() for i in range(len(train))]
 
 
 def main():

@@ -28,7 +28,7 @@ def run_variant(variant, window, rows, epochs):
     horizon = 24
     if variant == "forecastrnn":
         RNNForecaster(units=16, window=window, horizon=horizon, epochs=epochs, jit_compile=False,
-                      batch_size=64, n_models=1,
+                      batch_size=64, n_models=1, dropout=0.0,
                       random_state=0, verbose=0).fit(frame, target="OT")
         window_bytes = 0
     else:

@@ -36,7 +36,7 @@ def reference(values, target, window, horizon, cell, epochs, batch_size):
 
 def ours(frame, window, horizon, cell, epochs, batch_size):
     model = RNNForecaster(cell=cell, units=32, window=window, horizon=horizon, batch_size=batch_size,
-                          epochs=epochs, patience=epochs, validation_size=0, calibration_size=0, anchor=None, n_models=1,
+                          epochs=epochs, patience=epochs, validation_size=0, calibration_size=0, anchor=None, n_models=1, dropout=0.0,
                           random_state=0, verbose=0)
     timer = epoch_timer()
     import warnings

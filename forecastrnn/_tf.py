@@ -9,3 +9,8 @@ def tensorflow():
     import tensorflow as tf
 
     return tf
+
+
+def has_gpu() -> bool:
+    """Whether TensorFlow sees a GPU (imports TensorFlow)."""
+    return bool(tensorflow().config.list_physical_devices("GPU"))

@@ -224,7 +224,7 @@ def fit(out, overwrite, refit, **opts):
 
     Example: forecastrnn fit datasets/ETTh1.csv --target OT --model lstm --epochs 10
     """
-    from forecastrnn.models.persistence import atomic_write_dir
+    from forecastrnn.persistence import atomic_write_dir
 
     if not os.path.isfile(opts["data"]):
         raise FileNotFoundError(f"Data file not found. Expected an existing CSV file. Received: {opts['data']!r}")

@@ -142,6 +142,21 @@ def _as_named(models) -> dict:
     return named
 
 
+def check_capabilities(name, model, n_train: int, level) -> None:
+    """What ``backtest`` asks of a model, read from its capability attributes
+    (``forecastrnn.base``), with one clear error before any model is trained."""
+    if not callable(getattr(model, "forecast_origins", None)):
+        raise ValueError(f"Model {name!r} cannot forecast from past origins (no forecast_origins), so "
+                         f"the backtest cannot score it. Received: {type(model).__name__}")
+    if level is not None and not getattr(model, "supports_intervals", True):
+        raise ValueError(f"Model {name!r} forecasts points only (supports_intervals=False). "
+                         f"Received: level={level}; pass level=None")
+    need = getattr(model, "min_history", 1)
+    if n_train < need:
+        raise ValueError(f"Model {name!r} needs at least {need} training rows (min_history). "
+                         f"Received: {n_train} rows before the first origin")
+
+
 def _run_model(model, frame, origins, horizon, level, refit, fit_kwargs):
     """Fit (a clone of) one model and forecast from every origin; arrays (n, h, T)."""
     every = len(origins) if not refit else (1 if refit is True else check_positive_int(refit, "refit"))
@@ -163,6 +178,7 @@ def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=Fa
     models : forecaster, list of forecasters or dict name -> forecaster
         Unfitted models with ``fit(data)`` and ``forecast_origins(...)``: ``RNNForecaster``
         and the baselines. Each is cloned and fitted on the rows before the first origin.
+        Their capability attributes are checked first (:func:`check_capabilities`).
     data : CSV path, DataFrame, Series or array
     horizon : int
         Steps forecast from every origin.
@@ -194,6 +210,8 @@ def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=Fa
     step = horizon if step is None else step
     origins = origins_for(len(frame), horizon, n_windows, step)
     named = _as_named(models)
+    for name, model in named.items():
+        check_capabilities(name, model, int(origins[0]), level)
     fit_kwargs = {"target": targets}
 
     def run(name, model):

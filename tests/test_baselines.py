@@ -2,7 +2,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from contract import check_forecaster_contract
 from forecastrnn.baselines import (ARIMAForecaster, DriftForecaster, NaiveForecaster,
                                    SeasonalNaiveForecaster, _naive, _seasonal_naive,
                                    season_length_for)
@@ -53,13 +52,6 @@ def test_naive_interval_widens_like_a_random_walk():
 def test_season_length_from_frequency(freq, m):
     assert season_length_for(freq) == m
 
-
-@pytest.mark.parametrize("make", [lambda: NaiveForecaster(horizon=5),
-                                  lambda: SeasonalNaiveForecaster(horizon=5),
-                                  lambda: DriftForecaster(horizon=5),
-                                  lambda: ARIMAForecaster(order=(1, 0, 0), horizon=5)])
-def test_contract(make):
-    check_forecaster_contract(make, ar1(200), horizon=5)
 
 
 def test_arima_recovers_ar1_coefficient_and_covers():

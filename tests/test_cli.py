@@ -45,7 +45,7 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
     assert "1 input column(s)" in result.output  # the target only, unless --features says more
     assert "Epoch 1/2" in result.output and "backtesting arima" in result.output
     for name in ("metrics.json", "backtest.csv", "forecast.csv", "forecast.png", "training.png",
-                 "model/model.keras", "model/forecaster.json"):
+                 "model/model.keras", "model/state.json"):
         assert (out / name).is_file(), name
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics) == {"gru", "naive", "seasonal_naive", "arima"}
@@ -137,7 +137,7 @@ def test_existing_run_directory_is_untouched(tmp_path, csv):
 def test_corrupt_run_directory_for_predict(tmp_path):
     run_dir = tmp_path / "run"
     (run_dir / "model").mkdir(parents=True)
-    (run_dir / "model" / "forecaster.json").write_text("{}")
+    (run_dir / "model" / "state.json").write_text("{}")
     (run_dir / "model" / "model.keras").write_text("not a zip")
     result = run(["predict", run_dir])
     assert result.exit_code == 1 and "Error: " in result.output and "Traceback" not in result.output

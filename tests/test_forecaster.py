@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from contract import check_forecaster_contract
 from forecastrnn import RNNForecaster
 from forecastrnn.models.forecaster import conformal_quantile
 
@@ -28,9 +27,6 @@ def heldout_mae(model, frame, origins):
     return np.abs(actual - point[..., 0]).mean(), naive
 
 
-def test_contract():
-    check_forecaster_contract(lambda: RNNForecaster(**{**FAST, "epochs": 1}), sine(300), horizon=6)
-
 
 @pytest.mark.parametrize("cell", ["gru", "lstm"])
 def test_learns_to_beat_the_last_value(cell):
@@ -51,9 +47,10 @@ def test_variants_train(kwargs):
 
 def test_scaler_is_fitted_on_training_rows_only():
     data = sine(400) + np.linspace(0, 10, 400)[:, None]  # a trend makes the leak visible
-    model = RNNForecaster(**{**FAST, "epochs": 1}).fit(data, validation=0.15)
+    model = RNNForecaster(**{**FAST, "epochs": 1, "validation_size": 0.15}).fit(data)
     assert model.n_train_rows_ == 300  # 400 - 60 validation - 40 calibration rows
-    np.testing.assert_allclose(model.scaler_.state_["mean_"], [data["y"].iloc[:300].mean()])
+    scale, offset = model.scaler_.coefficients()
+    np.testing.assert_allclose(-offset / scale, [data["y"].iloc[:300].mean()])
 
 
 def test_conformal_quantile_small_n_exact_values():
@@ -171,9 +168,9 @@ def test_save_load_round_trip_and_refusals(tmp_path):
     model = RNNForecaster(**{**FAST, "epochs": 1, "dropout": 0.1}).fit(data)
     path = tmp_path / "model"
     model.save(path)
-    assert sorted(p.name for p in path.iterdir()) == ["forecaster.json", "model.keras"]
-    state = json.loads((path / "forecaster.json").read_text())
-    assert state["params"]["cell"] == "gru" and state["target"] == ["y"]
+    assert sorted(p.name for p in path.iterdir()) == ["model.keras", "state.json"]
+    state = json.loads((path / "state.json").read_text())
+    assert state["params"]["cell"] == "gru" and state["state"]["target"] == ["y"]
     loaded = RNNForecaster.load(path)
     pd.testing.assert_frame_equal(loaded.predict(level=0.9), model.predict(level=0.9))
     pd.testing.assert_frame_equal(loaded.predict(data.iloc[:100]), model.predict(data.iloc[:100]))
@@ -182,11 +179,19 @@ def test_save_load_round_trip_and_refusals(tmp_path):
     model.save(path, overwrite=True)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left
 
-    (path / "forecaster.json").write_text("{not json")
-    with pytest.raises(ValueError, match="Corrupt forecaster.json"):
+    document = json.loads((path / "state.json").read_text())
+    (path / "state.json").write_text(json.dumps({**document, "format_version": 2}))
+    with pytest.raises(ValueError, match="has format_version 2; this forecastrnn reads 3"):
         RNNForecaster.load(path)
-    (path / "forecaster.json").unlink()
-    with pytest.raises(ValueError, match=r"Incomplete model directory.*\['forecaster.json'\] missing"):
+    del document["state"]["tail"]
+    (path / "state.json").write_text(json.dumps(document))
+    with pytest.raises(ValueError, match="Corrupt model state.*KeyError: 'tail'"):
+        RNNForecaster.load(path)
+    (path / "state.json").write_text("{not json")
+    with pytest.raises(ValueError, match="Corrupt state.json"):
+        RNNForecaster.load(path)
+    (path / "state.json").unlink()
+    with pytest.raises(ValueError, match=r"Incomplete model directory.*\['state.json'\] missing"):
         RNNForecaster.load(path)
     with pytest.raises(ValueError, match="not a directory"):
         RNNForecaster.load(tmp_path / "nothing")

@@ -48,7 +48,8 @@ def test_stacked_windows_stay_inside_their_series_and_scalers_see_training_rows_
         mine_val = val[series_of[val] == k] - bounds[k]
         assert mine_train.max() + spec.span == n_train  # training targets end before validation rows
         assert mine_val.min() + spec.window == n_train and mine_val.max() + spec.span == len(values)
-        np.testing.assert_allclose(scalers[name].state_["mean_"], [values[:n_train].mean()])
+        scale, offset = scalers[name].coefficients()
+        np.testing.assert_allclose(-offset / scale, [values[:n_train].mean()])
     assert scaled.shape == (240, 1)
 
 
@@ -64,11 +65,12 @@ def test_one_network_beats_naive_on_all_series_and_round_trips(tmp_path):
     model = GlobalRNNForecaster(**{**FAST, "epochs": 8, "learning_rate": 0.005}).fit(history)
     assert model.n_windows_ == 4 * (405 - 30 + 1)  # validation_size=0.1 of 450 rows
     forecast = model.predict()
-    assert forecast.shape == (6, 4) and list(forecast.columns) == list(data)
-    assert forecast.index.tolist() == [1, 2, 3, 4, 5, 6] and forecast.index.name == "step"
+    assert forecast.shape == (24, 3) and forecast.unique_id.unique().tolist() == list(data)
+    assert forecast.ds.tolist() == list(range(450, 456)) * 4  # positions after each series' end
     for name, values in data.items():
         actual = values[450:456]
-        mae, naive = np.abs(forecast[name] - actual).mean(), np.abs(values[449] - actual).mean()
+        mine = forecast.loc[forecast.unique_id == name, "y"].to_numpy()
+        mae, naive = np.abs(mine - actual).mean(), np.abs(values[449] - actual).mean()
         assert mae < 0.8 * naive, (name, mae, naive)
 
     path = model.save(tmp_path / "global")
@@ -86,9 +88,9 @@ def test_new_series_are_scaled_on_their_own_history_and_runs_repeat():
     again = GlobalRNNForecaster(**FAST).fit(data)
     pd.testing.assert_frame_equal(model.predict(), again.predict())
     y = np.sin(np.arange(200) / 3.0)
-    small, large = model.predict({"new": y})["new"], model.predict({"new": 1000 * y + 5})["new"]
+    small, large = model.predict({"new": y})["y"], model.predict({"new": 1000 * y + 5})["y"]
     np.testing.assert_allclose(large, 1000 * small + 5, rtol=1e-4)
-    assert model.predict(horizon=2).shape == (2, 2)
+    assert model.predict(horizon=2).shape == (4, 3)
     with pytest.raises(ValueError, match="at most the trained horizon"):
         model.predict(horizon=7)
     with pytest.raises(ValueError, match="at least window=24"):

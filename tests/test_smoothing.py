@@ -2,7 +2,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from contract import check_forecaster_contract
 from forecastrnn.baselines import ETSForecaster, Naive2Forecaster, ThetaForecaster
 from forecastrnn.baselines.simple import _naive2, is_seasonal
 from forecastrnn.baselines.smoothing import ets_candidates, parse_ets
@@ -18,11 +17,6 @@ def seasonal_series(n=144, seed=0, trend=0.5):
     rng = np.random.default_rng(seed)
     return monthly(100 + trend * t + 10 * np.sin(2 * np.pi * t / 12) + rng.standard_normal(n))
 
-
-@pytest.mark.parametrize("make", [lambda: ETSForecaster(horizon=5), lambda: ThetaForecaster(horizon=5),
-                                  lambda: Naive2Forecaster(horizon=5)])
-def test_contract(make):
-    check_forecaster_contract(make, seasonal_series(), horizon=5)
 
 
 def test_ets_codes_and_candidates():

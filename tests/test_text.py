@@ -83,7 +83,8 @@ def test_classifier_learns_a_separable_task(cell, bidirectional, adversarial):
     x_test, y_test = separable(200, seed=1)
     scores = clf.evaluate(x_test, y_test)
     assert scores["accuracy"] > 0.9, scores
-    assert clf.predict(x_test[:3]).tolist() == (clf.predict_proba(x_test[:3]) >= 0.5).astype(int).tolist()
+    labels = clf.predict(x_test)
+    assert labels.dtype == np.int64 and (labels == y_test).mean() > 0.9
     # predictions come back in input order although batches are grouped by review length,
     # and equal those of the full-width padded reviews (padding is masked)
     full = clf.model_.predict(x_test, verbose=0)[:, 0]
@@ -110,8 +111,8 @@ def test_predict_text_save_and_load(imdb_tree, tmp_path):
     proba = clf.predict_text(texts)
     assert proba.shape == (2,) and ((proba > 0) & (proba < 1)).all()
     clf.save(tmp_path / "clf")
-    state = json.loads((tmp_path / "clf" / "classifier.json").read_text())
-    assert state["params"]["num_words"] == 30 and "great" in state["word_index"]
+    state = json.loads((tmp_path / "clf" / "state.json").read_text())
+    assert state["params"]["num_words"] == 30 and "great" in state["state"]["word_index"]
     loaded = SentimentClassifier.load(tmp_path / "clf")
     np.testing.assert_allclose(loaded.predict_text(texts), proba, rtol=1e-6)
     with pytest.raises(FileExistsError):

@@ -41,13 +41,12 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import check_is_fitted
 
+from forecastrnn.base import future_index
 from forecastrnn.baselines.base import _Baseline, interpolated
 from forecastrnn.baselines.order_search import (MAX_SEASON, Order, difference, fit_css, lag_polynomials,
                                                 ndiffs, nsdiffs, stepwise_search)
 from forecastrnn.data.windows import check_positive_int
-from forecastrnn.models.forecaster import future_index
 
 
 def arima_label(info: dict) -> str:
@@ -186,7 +185,8 @@ class ARIMAForecaster(_Baseline):
         ``MAX_SEASON`` (24) are modelled by Fourier terms.
     exog : list of str, optional
         Columns of the data used as exogenous regressors (their values must be known for the
-        forecast period: in backtests they are read from the data).
+        forecast period: in backtests they are read from the data). ``fit(data,
+        features=[...])`` names them too (``supports_covariates``).
     fourier_terms : int
         Sine/cosine pairs per Fourier-modelled season.
     fourier_seasons : list of int, optional
@@ -209,6 +209,8 @@ class ARIMAForecaster(_Baseline):
 
     Attributes
     ----------
+    exog_ : list of str
+        The regressors used (``exog`` or the ``features`` given to ``fit``).
     fit_info_ : dict
         Per target: ``order``, ``seasonal_order``, ``constant``, ``aicc``, ``candidates``
         (models tried), ``failed_fits`` (fits that failed), ``method`` (final estimation),
@@ -216,6 +218,7 @@ class ARIMAForecaster(_Baseline):
     """
 
     name = "arima"
+    supports_covariates = True
 
     def __init__(self, order=None, seasonal_order=None, season_length=None, exog=None,
                  fourier_terms=3, fourier_seasons=None, max_p=5, max_q=5, max_P=2, max_Q=2,
@@ -235,8 +238,19 @@ class ARIMAForecaster(_Baseline):
         self.max_fit_rows = max_fit_rows
         self.horizon = horizon
 
+    def _min_history(self):
+        return 2
+
+    def _set_inputs(self, features, frame):
+        given = [features] if isinstance(features, str) else list(features or [])
+        given = [c for c in given if c not in frame.attrs["target"]]
+        if self.exog and given and list(self.exog) != given:
+            raise ValueError(f"`features` must match `exog` when both are given. Received: "
+                             f"features={given}, exog={list(self.exog)}")
+        self.exog_ = list(self.exog or given)
+
     def _columns(self):
-        return self.target_ + [c for c in (self.exog or []) if c not in self.target_]
+        return self.target_ + [c for c in self.exog_ if c not in self.target_]
 
     # Exogenous design: user columns, then Fourier terms.
     def _fourier_seasons(self) -> list:
@@ -260,12 +274,12 @@ class ARIMAForecaster(_Baseline):
 
     def _design(self, frame, seasons, index=None):
         parts = []
-        if self.exog:
+        if self.exog_:
             if frame is None:
-                raise ValueError(f"ARIMA with `exog` needs future values of {list(self.exog)} "
+                raise ValueError(f"ARIMA with `exog` needs future values of {self.exog_} "
                                  "for steps after the data. Received: none (forecast from "
                                  "origins inside the data instead)")
-            parts.append(frame[list(self.exog)].to_numpy(dtype="float64"))
+            parts.append(frame[self.exog_].to_numpy(dtype="float64"))
         positions = None
         for m in seasons:
             if positions is None:
@@ -393,5 +407,27 @@ class ARIMAForecaster(_Baseline):
 
     def summary(self):
         """statsmodels summary of the first target's model."""
-        check_is_fitted(self, "states_")
+        self._check_fitted()
         return self.states_[0]["results"].summary()
+
+    # The filtered statsmodels results are saved as the model's specification and parameters;
+    # load runs them over the saved training rows once (no re-estimation).
+    def _state_to_json(self, state):
+        results = state["results"]
+        model = results.model
+        return {"order": list(model.order), "seasonal_order": list(model.seasonal_order),
+                "constant": model.k_trend > 0, "fourier": list(state["fourier"]),
+                "params": dict(zip(model.param_names, np.asarray(results.params).tolist()))}
+
+    def _set_state(self, state):
+        self.exog_ = list(self.exog or [c for c in state["history"]["columns"] if c not in state["target"]])
+        super()._set_state(state)
+
+    def _state_from_json(self, state, y, frame):
+        seasons = [int(m) for m in state["fourier"]]
+        results = fit_sarimax(y, self._design(frame, seasons), tuple(state["order"]),
+                              tuple(state["seasonal_order"]), bool(state["constant"]),
+                              start=state["params"], method="css")
+        if results is None:
+            raise ValueError("the saved ARIMA parameters could not be run over the saved rows")
+        return {"results": results, "fourier": seasons}

@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted
 
+from forecastrnn.base import Forecaster, check_level, forecast_frame, future_index
 from forecastrnn.data.io import as_series, read_series
 from forecastrnn.data.season import filled, interpolated, season_length_for  # noqa: F401 (re-exported)
 from forecastrnn.data.windows import check_positive_int
-from forecastrnn.models.forecaster import check_level, forecast_frame, future_index
+from forecastrnn.persistence import frame_from_json, frame_to_json
 
 def each_origin(y, origins, horizon, level, forecast):
     """Stack ``forecast(history, horizon, level) -> (point, lower, upper)`` over origins, the
@@ -43,10 +43,22 @@ def each_origin(y, origins, horizon, level, forecast):
             np.array([p[2] for p in parts], dtype="float64").reshape(point.shape))
 
 
-class _Baseline(BaseEstimator):
-    """Shared fit/predict plumbing: read data, forecast each target from given origins."""
+class _Baseline(Forecaster, BaseEstimator):
+    """Shared fit/predict plumbing: read data, forecast each target from given origins.
 
-    def fit(self, data, target=None, time_col=None):
+    Saved (``save``/``load``) as JSON: the training rows, what each fit chose and its
+    parameters; nothing is re-estimated on load.
+    """
+
+    _fitted_attr = "states_"
+
+    @property
+    def min_history(self) -> int:
+        """Observed rows ``fit`` needs: one more than a forecast reads (``season_length``
+        when given or fitted; a season taken from the data's frequency counts once fitted)."""
+        return self._min_history() + 1
+
+    def fit(self, data, target=None, features=None, time_col=None, callbacks=None):
         """Learn from ``data`` (CSV path, DataFrame, Series or array); returns ``self``.
 
         Parameters
@@ -55,9 +67,16 @@ class _Baseline(BaseEstimator):
         target : str or list of str, optional
             Column(s) to forecast, each with its own fitted model. Default: the last numeric
             column.
+        features : list of str, optional
+            Input columns besides the target: only models with ``supports_covariates``
+            (ARIMA, as exogenous regressors) accept them.
         time_col : str, optional
+        callbacks : None
+            Accepted for the common signature (there is no training loop).
         """
+        self._check_features(features, target)
         frame = as_series(data, target=target, time_col=time_col)
+        self._set_inputs(features, frame)
         self.target_ = list(frame.attrs["target"])
         self.freq_ = frame.attrs.get("freq")
         self.season_length_ = self._season(frame)
@@ -76,7 +95,7 @@ class _Baseline(BaseEstimator):
 
     def describe(self) -> str:
         """One line saying what was fitted for each target, with failed fits and fit time."""
-        check_is_fitted(self, "states_")
+        self._check_fitted()
         parts = []
         for t, info in self.fit_info_.items():
             failed = f", {info['failed_fits']} failed fit(s)" if info.get("failed_fits") else ""
@@ -85,6 +104,9 @@ class _Baseline(BaseEstimator):
 
     def _label(self, info) -> str:
         return type(self).__name__
+
+    def _set_inputs(self, features, frame):
+        """Hook for models that read columns besides the target (ARIMA's regressors)."""
 
     def _columns(self) -> list:
         """Columns a forecast reads: the targets (ARIMA adds its exogenous regressors)."""
@@ -104,7 +126,12 @@ class _Baseline(BaseEstimator):
         return {"sigma": float(np.sqrt(np.nanmean(errors ** 2))), "n": len(y)}
 
     def _min_history(self) -> int:
+        """Rows a forecast reads before its origin."""
         return 1
+
+    def _season_known(self) -> int:
+        m = getattr(self, "season_length_", None) or getattr(self, "season_length", None)
+        return 1 if m is None else int(m)
 
     def _scale(self, state, horizon) -> np.ndarray:
         return np.sqrt(np.arange(1, horizon + 1))
@@ -125,7 +152,7 @@ class _Baseline(BaseEstimator):
         ``lower``, ``upper`` arrays of shape ``(n_origins, horizon, n_targets)`` (the last two
         None without ``level``).
         """
-        check_is_fitted(self, "states_")
+        self._check_fitted()
         check_level(level)
         horizon = self.horizon if horizon is None else check_positive_int(horizon, "horizon")
         frame = self._read_history(data)
@@ -154,10 +181,31 @@ class _Baseline(BaseEstimator):
         Returns a DataFrame indexed by the future timestamps with one column per target and,
         with ``level``, ``<target>_lower`` / ``<target>_upper``.
         """
-        check_is_fitted(self, "states_")
+        self._check_fitted()
         horizon = self.horizon if horizon is None else check_positive_int(horizon, "horizon")
         frame = self._read_history(data)
         point, lower, upper = self.forecast_origins(frame, [len(frame)], horizon, level)
         return forecast_frame(self.target_, future_index(frame.index[-1], self.freq_, horizon),
                               point[0], None if lower is None else lower[0],
                               None if upper is None else upper[0])
+
+    # -------------------------------------------------------------- save / load
+    def _get_state(self) -> dict:
+        return {"target": self.target_, "freq": self.freq_, "season_length": self.season_length_,
+                "history": frame_to_json(self.history_), "fit_info": self.fit_info_,
+                "states": [self._state_to_json(state) for state in self.states_]}
+
+    def _set_state(self, state: dict) -> None:
+        self.target_, self.freq_ = list(state["target"]), state["freq"]
+        self.season_length_ = int(state["season_length"])
+        self.history_ = frame_from_json(state["history"], self.freq_)
+        self.fit_info_ = dict(state["fit_info"])
+        self.states_ = [self._state_from_json(s, self.history_[t].to_numpy(), self.history_)
+                        for s, t in zip(state["states"], self.target_)]
+
+    def _state_to_json(self, state: dict) -> dict:
+        """A fitted per-target state as JSON (the default states are plain numbers)."""
+        return dict(state)
+
+    def _state_from_json(self, state: dict, y, frame) -> dict:
+        return dict(state)

@@ -100,7 +100,7 @@ class SeasonalNaiveForecaster(_Baseline):
         self.horizon = horizon
 
     def _min_history(self):
-        return self.season_length_
+        return self._season_known()
 
     def _point(self, y, origins, horizon):
         return _seasonal_naive(y, origins, horizon, self.season_length_)

@@ -110,6 +110,9 @@ class ETSForecaster(_Baseline):
         self.season_length = season_length
         self.horizon = horizon
 
+    def _min_history(self):
+        return 2
+
     def _fit_target(self, y, frame):
         x = interpolated(y)
         if np.isnan(x).all() or len(x) < 3:
@@ -127,17 +130,19 @@ class ETSForecaster(_Baseline):
         best = min(scores, key=scores.get)
         info = {"model": best, "aicc": float(scores[best]), "candidates": len(codes),
                 "failed_fits": len(codes) - len(scores)}
-        return {"results": fits[best], "code": best, "info": info}
+        results = fits[best]
+        return {"code": best, "params": np.asarray(results.params, dtype="float64").tolist(),
+                "names": list(results.model.param_names), "info": info}
 
     def _label(self, info):
         return f"ETS({info['model']})" + (f" of {info['candidates']} by AICc" if info["candidates"] > 1 else "")
 
     def _forecast_target(self, state, y, frame, origins, horizon, level):
-        results, code = state["results"], state["code"]
+        code = state["code"]
 
         def forecast(history, horizon, level):
             model = _ets_model(history, code, self.season_length_)
-            run = model.smooth(_aligned(np.asarray(results.params), results, model))
+            run = model.smooth(_aligned(state["params"], state["names"], model))
             if level is None:
                 return np.asarray(run.forecast(horizon)), None, None
             pred = run.get_prediction(start=len(history), end=len(history) + horizon - 1)
@@ -147,11 +152,11 @@ class ETSForecaster(_Baseline):
         return each_origin(y, origins, horizon, level, forecast)
 
 
-def _aligned(params, results, model):
-    """The fitted parameters, keeping the fitted initial states for a model on a different
-    span of the same series (whose heuristic start would otherwise be re-estimated)."""
-    names = list(results.model.param_names)
-    return np.array([params[names.index(n)] for n in model.param_names])
+def _aligned(params, names, model):
+    """The fitted parameters (named ``names``) in ``model``'s order, keeping the fitted initial
+    states for a model on a different span of the same series (whose heuristic start would
+    otherwise be re-estimated)."""
+    return np.array([params[list(names).index(n)] for n in model.param_names], dtype="float64")
 
 
 def theta_variance(results, horizon) -> np.ndarray:
@@ -198,8 +203,9 @@ class ThetaForecaster(_Baseline):
     def _fit_target(self, y, frame):
         if not (isinstance(self.theta, (int, float)) and self.theta >= 1):
             raise ValueError(f"`theta` must be a number >= 1. Received: theta={self.theta!r}")
-        if np.count_nonzero(~np.isnan(y)) < 3:
-            raise ValueError(f"ThetaForecaster needs at least 3 observed rows. Received: {len(y)} rows")
+        if np.count_nonzero(~np.isnan(y)) < self.min_history:
+            raise ValueError(f"ThetaForecaster needs at least {self.min_history} observed rows. "
+                             f"Received: {np.count_nonzero(~np.isnan(y))}")
         # Fitted again from every origin; this fit only reports what the full history gives.
         x = interpolated(y)
         return {"info": {"seasonal": bool(np.ptp(x) > 0 and self._fit(x).model._has_seasonality)}}

@@ -63,12 +63,9 @@ class Scaler:
                              f"Received: only NaN in {[columns[i] for i in np.flatnonzero(all_nan)]}")
         self.columns_ = columns
         if self.method == "none":
-            self.state_ = {}
             self.scale_, self.offset_ = np.ones(len(columns)), np.zeros(len(columns))
             return self
         estimator = SCALERS[self.method]().fit(values)
-        self.state_ = {k: _jsonable(v) for k, v in vars(estimator).items()
-                       if k.endswith("_") and k != "feature_names_in_"}
         zeros = estimator.transform(np.zeros((1, len(columns))))[0]
         ones = estimator.transform(np.ones((1, len(columns))))[0]
         self.scale_, self.offset_ = ones - zeros, zeros
@@ -107,10 +104,10 @@ class Scaler:
         return (values - offset) / scale
 
     def to_dict(self) -> dict:
-        """JSON-ready state: method, columns, coefficients and the scikit-learn statistics."""
+        """JSON-ready state: method, columns and coefficients."""
         self.coefficients(None)
         return {"method": self.method, "columns": self.columns_, "scale": self.scale_.tolist(),
-                "offset": self.offset_.tolist(), "sklearn_state": self.state_}
+                "offset": self.offset_.tolist()}
 
     @classmethod
     def from_dict(cls, state: dict) -> "Scaler":
@@ -119,7 +116,6 @@ class Scaler:
             scaler.columns_ = list(state["columns"])
             scaler.scale_ = np.asarray(state["scale"], dtype="float64")
             scaler.offset_ = np.asarray(state["offset"], dtype="float64")
-            scaler.state_ = dict(state.get("sklearn_state", {}))
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"Invalid scaler state: expected keys method, columns, scale, offset. "
                              f"Received: {exc!r}") from None
@@ -150,11 +146,3 @@ def _values(data):
     values = np.asarray(data, dtype="float64")
     names = [f"x{i}" for i in range(values.shape[-1])] if values.ndim >= 1 else []
     return values, names
-
-
-def _jsonable(value):
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value

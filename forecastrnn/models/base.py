@@ -14,18 +14,21 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from forecastrnn._tf import has_gpu
+from forecastrnn.base import Forecaster
 from forecastrnn.data.windows import WindowSpec, check_positive_int, make_dataset
 from forecastrnn.defaults import AUTO, network_settings
-from forecastrnn.models.persistence import has_gpu
 
 LOSSES = ("mse", "mae", "huber")
 ANCHORS = ("auto", "last", "mean", "season", "season_mean", None)
 
 
-class RecurrentEstimator(BaseEstimator):
+class RecurrentEstimator(Forecaster, BaseEstimator):
     """Base of the recurrent forecasters: stores the parameters, seeds and trains the network."""
 
-    def __init__(self, cell="gru", units="auto", layers=1, bidirectional=False, dropout=0.0,
+    supports_covariates = True
+
+    def __init__(self, cell="gru", units="auto", layers=1, bidirectional=False, dropout=0.1,
                  recurrent_dropout=0.0, window="auto", horizon=24, stride=1, scaler="standard",
                  epochs="auto", batch_size="auto", learning_rate=1e-3, patience=5, loss="mse",
                  validation_size=0.1, calibration_size=0.1, anchor="auto", n_models="auto",
@@ -55,6 +58,13 @@ class RecurrentEstimator(BaseEstimator):
         self.verbose = verbose
 
     # ------------------------------------------------------------------ helpers
+    @property
+    def min_history(self) -> int:
+        """Rows of one training window: ``window + horizon`` (``"auto"`` windows are at least
+        ``max(horizon, 2)`` long). More rows give the network more windows to learn from."""
+        window = self.window if self.window != AUTO else max(self.horizon, 2)
+        return int(window) + int(self.horizon)
+
     @property
     def name(self) -> str:
         """Short model name used in tables: ``gru``, ``bilstm`` ..."""

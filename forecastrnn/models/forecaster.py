@@ -33,9 +33,8 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
-from sklearn.utils.validation import check_is_fitted
 
+from forecastrnn.base import check_level, forecast_frame, future_index
 from forecastrnn.data.io import as_series, read_series
 from forecastrnn.data.masking import add_missing_indicators, missing_columns
 from forecastrnn.data.scaling import Scaler
@@ -43,17 +42,7 @@ from forecastrnn.data.season import best_anchor, season_length_for
 from forecastrnn.data.split import _n_rows, split_series
 from forecastrnn.data.windows import check_positive_int, make_dataset
 from forecastrnn.models.base import RecurrentEstimator
-from forecastrnn.models.persistence import (MODEL_FILE, atomic_write_dir, load_keras_model, read_state,
-                                            versions, write_json)
-
-STATE_FILE = "forecaster.json"
-
-
-def future_index(last, freq, periods: int) -> pd.Index:
-    """The ``periods`` timestamps (or integer positions) after ``last``."""
-    if freq is None:
-        return pd.RangeIndex(int(last) + 1, int(last) + 1 + periods)
-    return pd.date_range(pd.Timestamp(last), periods=periods + 1, freq=freq)[1:]
+from forecastrnn.persistence import array_from_json, array_to_json, frame_from_json, frame_to_json
 
 
 def conformal_quantile(scores, level: float) -> np.ndarray:
@@ -74,11 +63,6 @@ def conformal_quantile(scores, level: float) -> np.ndarray:
                       f"needs at least {needed}: its bound is infinite. Use more calibration rows "
                       "(`calibration_size`) or a lower level.", RuntimeWarning, stacklevel=4)
     return np.where(short, np.inf, picked)
-
-
-def check_level(level):
-    if level is not None and not (isinstance(level, float) and 0 < level < 1):
-        raise ValueError(f"`level` must be a float in (0, 1), e.g. 0.9. Received: level={level!r}")
 
 
 def held_out_rows(n_rows: int, validation, calibration, horizon: int) -> tuple[int, int]:
@@ -160,10 +144,11 @@ class RNNForecaster(RecurrentEstimator):
         XLA compilation for training (it replaces the cuDNN kernel); "auto" uses it on CPU,
         where it measured faster, and cuDNN on GPU.
     random_state : int or None
-        Seeds weights, shuffling and dropout (through ``keras.utils.set_random_seed``, which
-        also reseeds Python's and NumPy's global generators); with an int, forecasts on CPU
-        are identical across runs. On GPU, TensorFlow op determinism is switched on
-        (process-wide).
+        Seeds weights, shuffling and dropout through ``keras.utils.set_random_seed``, which
+        also reseeds Python's ``random`` and NumPy's global generator (a side effect on the
+        calling program). With an int, forecasts on CPU are identical across runs. On a GPU,
+        ``fit`` also calls ``tf.config.experimental.enable_op_determinism()``: process-wide,
+        it cannot be undone and it slows some GPU kernels; on CPU it is not called.
     verbose : "auto", 0, 1 or 2
         Keras progress output during ``fit``.
 
@@ -201,16 +186,15 @@ class RNNForecaster(RecurrentEstimator):
         return inputs, scaled[:, idx]
 
     # ---------------------------------------------------------------------- fit
-    def fit(self, data, target=None, features=None, validation=None, time_col=None, callbacks=None):
+    def fit(self, data, target=None, features=None, time_col=None, callbacks=None):
         """Train on ``data``; its final rows validate the training and calibrate the intervals.
 
         Parameters
         ----------
         data : CSV path, DataFrame, Series or array
             Read through :func:`forecastrnn.read_series`.
-        target, features, time_col : see :func:`forecastrnn.read_series`.
-        validation : float or int, optional
-            Overrides ``validation_size`` for this fit.
+        target, features, time_col : see :func:`forecastrnn.read_series`
+            ``features``: the input columns of the network (default: every numeric column).
         callbacks : list of keras.callbacks.Callback, optional
             Extra callbacks for Keras ``fit`` (early stopping is always added).
 
@@ -218,8 +202,7 @@ class RNNForecaster(RecurrentEstimator):
         -------
         self
         """
-        return self._fit(as_series(data, target, time_col, features),
-                         self.validation_size if validation is None else validation, callbacks)
+        return self._fit(as_series(data, target, time_col, features), callbacks)
 
     def refit(self, data, callbacks=None) -> "RNNForecaster":
         """A copy retrained on *all* rows of ``data``, keeping this fit's intervals.
@@ -235,25 +218,25 @@ class RNNForecaster(RecurrentEstimator):
         RNNForecaster
             A new fitted forecaster (``self`` is unchanged).
         """
-        check_is_fitted(self, "model_")
+        self._check_fitted()
         s = self.settings_
         losses = self.history_.get("val_loss") or self.history_["loss"]
         new = clone(self).set_params(window=s["window"], units=s["units"], batch_size=s["batch_size"],
                                      n_models=s["n_models"], anchor=s["anchor"],
                                      epochs=int(np.argmin(losses)) + 1, validation_size=0, calibration_size=0)
-        new._fit(as_series(data, self.target_, None, self.features_), 0, callbacks, calibrate=False)
+        new._fit(as_series(data, self.target_, None, self.features_), callbacks, calibrate=False)
         if s.get("fell_back"):  # the backtested model was its anchor: so is the retrained one
             new._fall_back_to_anchor()
         new.calibration_scores_, new.spread_floor_ = self.calibration_scores_, self.spread_floor_
         return new
 
-    def _fit(self, frame, validation, callbacks=None, calibrate=True):
+    def _fit(self, frame, callbacks=None, calibrate=True):
         self.target_ = list(frame.attrs["target"])
         self.features_ = list(frame.attrs["features"])
         self.freq_ = frame.attrs.get("freq")
         season = season_length_for(self.freq_)
         horizon = check_positive_int(self.horizon, "horizon")
-        n_val, n_cal = held_out_rows(len(frame), validation, self.calibration_size, horizon)
+        n_val, n_cal = held_out_rows(len(frame), self.validation_size, self.calibration_size, horizon)
         n_train = len(frame) - n_val - n_cal
         def pick_anchor(window):  # the simple forecast that does best on the training rows
             kinds = {best_anchor(frame[t].to_numpy()[:n_train], season, horizon, window) for t in self.target_}
@@ -375,7 +358,7 @@ class RNNForecaster(RecurrentEstimator):
         point : numpy.ndarray (n_origins, horizon, n_targets)
         lower, upper : numpy.ndarray of the same shape, or None without ``level``
         """
-        check_is_fitted(self, "model_")
+        self._check_fitted()
         return self._forecast_origins(self._align(data), origins, self._horizon(horizon), level)
 
     def _forecast_origins(self, frame, origins, horizon, level):
@@ -424,8 +407,7 @@ class RNNForecaster(RecurrentEstimator):
             Shape ``(horizon, n_targets)`` (plus 2 interval columns per target), indexed by
             the future timestamps.
         """
-        if not hasattr(self, "model_"):
-            raise NotFittedError("This RNNForecaster is not fitted yet. Call 'fit' first.")
+        self._check_fitted()
         horizon = self._horizon(horizon)
         frame = self._align(self.tail_ if data is None else data)
         point, lower, upper = self._forecast_origins(frame, [len(frame)], horizon, level)
@@ -439,75 +421,31 @@ class RNNForecaster(RecurrentEstimator):
         ``predict()`` with no data then forecasts the steps after ``data`` (saved along with
         the model). Returns ``self``.
         """
-        check_is_fitted(self, "model_")
+        self._check_fitted()
         frame = self._align(data)
         self.tail_ = frame.iloc[-self.window_:][self.features_].copy()
         return self
 
-    def predict_interval(self, data=None, horizon=None, level=0.9) -> pd.DataFrame:
-        """Same as ``predict(..., level=level)``."""
-        return self.predict(data, horizon=horizon, level=level)
-
     # -------------------------------------------------------------- save / load
-    def save(self, path, overwrite=False) -> str:
-        """Write ``path/model.keras`` and ``path/forecaster.json`` atomically. No pickle.
+    _format_version = 3
 
-        Raises
-        ------
-        FileExistsError
-            If ``path`` exists and ``overwrite`` is False.
-        """
-        check_is_fitted(self, "model_")
-        state = {
-            "format": "forecastrnn.RNNForecaster", "format_version": 2,
-            "params": self.get_params(), "settings": self.settings_,
-            "target": self.target_, "features": self.features_, "freq": self.freq_,
-            "indicator_columns": self.indicator_columns_, "n_train_rows": self.n_train_rows_,
-            "scaler": self.scaler_.to_dict(), "history": self.history_,
-            "calibration_scores": np.where(np.isnan(self.calibration_scores_), None,
-                                           self.calibration_scores_).tolist(),
-            "spread_floor": None if self.spread_floor_ is None else self.spread_floor_.tolist(),
-            "tail": {"index": [str(i) for i in self.tail_.index], "values": self.tail_.to_numpy().tolist()},
-            "versions": versions(),
-        }
-        return atomic_write_dir(path, overwrite, lambda tmp: (
-            self.model_.save(os.path.join(tmp, MODEL_FILE)),
-            write_json(os.path.join(tmp, STATE_FILE), state)))
+    def _get_state(self) -> dict:
+        return {"settings": self.settings_, "target": self.target_, "features": self.features_,
+                "freq": self.freq_, "indicator_columns": self.indicator_columns_,
+                "n_train_rows": self.n_train_rows_, "scaler": self.scaler_.to_dict(), "history": self.history_,
+                "calibration_scores": array_to_json(self.calibration_scores_),
+                "spread_floor": None if self.spread_floor_ is None else array_to_json(self.spread_floor_),
+                "tail": frame_to_json(self.tail_)}
 
-    @classmethod
-    def load(cls, path) -> "RNNForecaster":
-        """Restore a forecaster written by :meth:`save` (Keras ``safe_mode`` on)."""
-        state = read_state(path, STATE_FILE, "forecastrnn.RNNForecaster")
-        try:
-            self = cls(**state["params"])
-            self.settings_ = dict(state["settings"])
-            self.target_, self.features_ = list(state["target"]), list(state["features"])
-            self.freq_ = state["freq"]
-            self.indicator_columns_ = list(state["indicator_columns"])
-            self.n_train_rows_ = int(state["n_train_rows"])
-            self.scaler_ = Scaler.from_dict(state["scaler"])
-            self.history_ = state["history"]
-            self.calibration_scores_ = np.asarray(
-                [[[np.nan if v is None else v for v in step] for step in row] for row in state["calibration_scores"]],
-                dtype="float64")
-            floor = state["spread_floor"]
-            self.spread_floor_ = None if floor is None else np.asarray(floor, dtype="float64")
-            tail = state["tail"]
-            index = (pd.DatetimeIndex(tail["index"], freq=self.freq_) if self.freq_
-                     else pd.RangeIndex(int(tail["index"][0]), int(tail["index"][0]) + len(tail["index"])))
-            self.tail_ = pd.DataFrame(tail["values"], index=index, columns=self.features_, dtype="float64")
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"Corrupt forecaster state in {os.path.join(path, STATE_FILE)!r}: "
-                             f"expected the fields written by RNNForecaster.save. Received error: {exc}") from None
-        self.model_ = load_keras_model(os.path.join(path, MODEL_FILE))
-        return self
-
-
-def forecast_frame(targets, index, point, lower=None, upper=None) -> pd.DataFrame:
-    """Forecast table: one column per target, plus ``_lower``/``_upper`` when given."""
-    frame = pd.DataFrame(np.asarray(point), index=index, columns=list(targets))
-    if lower is not None:
-        for j, name in enumerate(targets):
-            frame[f"{name}_lower"] = lower[:, j]
-            frame[f"{name}_upper"] = upper[:, j]
-    return frame
+    def _set_state(self, state: dict) -> None:
+        self.settings_ = dict(state["settings"])
+        self.target_, self.features_ = list(state["target"]), list(state["features"])
+        self.freq_ = state["freq"]
+        self.indicator_columns_ = list(state["indicator_columns"])
+        self.n_train_rows_ = int(state["n_train_rows"])
+        self.scaler_ = Scaler.from_dict(state["scaler"])
+        self.history_ = state["history"]
+        self.calibration_scores_ = array_from_json(state["calibration_scores"])
+        floor = state["spread_floor"]
+        self.spread_floor_ = None if floor is None else array_from_json(floor)
+        self.tail_ = frame_from_json(state["tail"], self.freq_)

@@ -13,27 +13,26 @@ model learns one set of weights from the windows of all of them:
 * the last ``validation_size`` rows of every series give the validation windows for early
   stopping (chronological inside each series, as always).
 
-It forecasts points only; use ``RNNForecaster`` for one series with intervals.
+It forecasts points only (``supports_intervals = False``); use ``RNNForecaster`` for one
+series with intervals. Forecasts come in long format: ``unique_id``, ``ds`` (the future
+timestamps when the series had a ``DatetimeIndex``, else the integer positions after each
+series' end) and ``y``.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import check_is_fitted
 
+from forecastrnn.base import check_level, future_index
 from forecastrnn.data.scaling import Scaler
 from forecastrnn.data.split import split_series
 from forecastrnn.data.windows import make_dataset
 from forecastrnn.defaults import default_window
 from forecastrnn.models.base import RecurrentEstimator
-from forecastrnn.models.persistence import (MODEL_FILE, atomic_write_dir, load_keras_model, read_state,
-                                            versions, write_json)
-
-STATE_FILE = "global_forecaster.json"
+from forecastrnn.persistence import frame_from_json, frame_to_json
 
 
 def named_series(series) -> dict:
@@ -71,6 +70,28 @@ def named_series(series) -> dict:
 def _trim_nan(values: np.ndarray) -> np.ndarray:
     valid = np.flatnonzero(~np.isnan(values))
     return values[valid[0]:valid[-1] + 1] if valid.size else values
+
+
+def series_ends(series) -> tuple[dict, str | None]:
+    """The label of each series' last value, and the shared frequency (None without timestamps).
+
+    Labels are timestamps for a wide DataFrame or pandas Series with a ``DatetimeIndex``,
+    else the position of the last value (``len - 1``).
+    """
+    def freq_of(index):
+        if not isinstance(index, pd.DatetimeIndex):
+            return None
+        return index.freqstr or (pd.infer_freq(index) if len(index) >= 3 else None)
+
+    if isinstance(series, pd.DataFrame):
+        freq = freq_of(series.index)
+        ends = {str(c): (series[c].last_valid_index() if freq else len(_trim_nan(series[c].to_numpy(dtype="float64"))) - 1)
+                for c in series.columns}
+        return ends, freq
+    items = dict(series) if isinstance(series, Mapping) else dict(enumerate(series))
+    freqs = {freq_of(v.index) if isinstance(v, pd.Series) else None for v in items.values()}
+    freq = freqs.pop() if len(freqs) == 1 else None
+    return {str(k): (v.index[-1] if freq else len(v) - 1) for k, v in items.items()}, freq
 
 
 def stack_series(items: dict, spec, validation_size, scaler: str = "standard"):
@@ -112,18 +133,20 @@ def stack_series(items: dict, spec, validation_size, scaler: str = "standard"):
 class GlobalRNNForecaster(RecurrentEstimator):
     """One recurrent network for many univariate series (a *global* model).
 
-    Takes the same parameters as :class:`~forecastrnn.RNNForecaster` (``mc_samples`` is
-    unused: forecasts are points). ``validation_size`` applies to every series.
+    Takes the same parameters as :class:`~forecastrnn.RNNForecaster` (``mc_samples`` and
+    ``calibration_size`` are unused: forecasts are points). ``validation_size`` applies to
+    every series.
 
     Attributes
     ----------
     model_ : keras.Model
-    names_ : list of str
-        The training series, in order.
     scalers_ : dict of Scaler
         One per training series, fitted on its training rows.
     tails_ : dict of numpy.ndarray
         The last ``window`` values of every training series: the default forecast origins.
+    ends_ : dict
+        The timestamp (or position) of every training series' last value.
+    freq_ : str or None
     history_ : dict of per-epoch losses
     n_windows_ : int
         Training windows per epoch over all series.
@@ -132,55 +155,90 @@ class GlobalRNNForecaster(RecurrentEstimator):
     --------
     >>> model = GlobalRNNForecaster(window=96, horizon=48, epochs=10)  # doctest: +SKIP
     >>> model.fit({"a": series_a, "b": series_b}).predict().shape  # doctest: +SKIP
-    (48, 2)
+    (96, 3)
     """
 
-    def fit(self, series, callbacks=None) -> "GlobalRNNForecaster":
-        """Train one network on the windows of all ``series``.
+    supports_intervals = False
+    supports_panels = True
+    supports_covariates = False
+    _format_version = 2
+
+    def fit(self, data, target=None, features=None, time_col=None, callbacks=None) -> "GlobalRNNForecaster":
+        """Train one network on the windows of all series in ``data``.
 
         Parameters
         ----------
-        series : dict or list of 1-D arrays / pandas Series, or a wide DataFrame
+        data : dict or list of 1-D arrays / pandas Series, or a wide DataFrame
             The training series (see :func:`named_series`).
+        target : list of str, optional
+            For a wide DataFrame: the columns (series) to train on (default: all).
+        features, time_col : None
+            Accepted for the common signature; the global model reads only its series
+            (``supports_covariates = False``) from their index.
         callbacks : list of keras.callbacks.Callback, optional
 
         Returns
         -------
         self
         """
-        items = named_series(series)
+        data = self._select(data, target, features, time_col)
+        items = named_series(data)
+        self.ends_, self.freq_ = series_ends(data)
         lengths = [len(v) for v in items.values()]
         # "auto": the look-back from the median series, the rest from all rows together (no
         # frequency is known here, so no season).
         spec = self._resolve(sum(lengths), window=default_window(int(np.median(lengths)), self.horizon))
         scaled, train_starts, val_starts, self.scalers_ = stack_series(
             items, spec, self.validation_size, self.scaler)
-        self.names_ = list(items)
         self.n_windows_ = int(train_starts.size)
         self._train(scaled, scaled, train_starts, val_starts, callbacks, anchor_targets=[0])
         self.tails_ = {name: values[-spec.window:].copy() for name, values in items.items()}
         return self
 
-    def predict(self, series=None, horizon=None) -> pd.DataFrame:
+    def _select(self, data, target, features, time_col):
+        if features is not None or time_col is not None:
+            raise ValueError("GlobalRNNForecaster reads only its series, indexed by time "
+                             "(supports_covariates=False). Received: "
+                             f"features={features!r}, time_col={time_col!r}")
+        if target is None:
+            return data
+        if not isinstance(data, pd.DataFrame):
+            raise ValueError("`target` selects columns of a wide DataFrame. Received: target="
+                             f"{target!r} with {type(data).__name__} data")
+        columns = [target] if isinstance(target, str) else list(target)
+        missing = [c for c in columns if c not in data.columns]
+        if missing:
+            raise ValueError(f"`target` must name columns of the data. Received: {missing}")
+        return data[columns]
+
+    def predict(self, data=None, horizon=None, level=None) -> pd.DataFrame:
         """Forecast the ``horizon`` steps after the end of each series.
 
         Parameters
         ----------
-        series : same forms as in :meth:`fit`, optional
+        data : same forms as in :meth:`fit`, optional
             Histories to forecast from (their last ``window`` values are read). Default: the
             training series. A series trained on is scaled with its training scaler; a new one
             with a scaler fitted on its own history.
         horizon : int, optional
             Steps to return, at most the trained ``horizon``.
+        level : None
+            Intervals are not available (``supports_intervals = False``).
 
         Returns
         -------
         pandas.DataFrame
-            One column per series, one row per step ahead (index ``1 .. horizon``, "step").
+            Long format, ``n_series * horizon`` rows: ``unique_id``, ``ds`` (future
+            timestamps, or positions after each series' end), ``y``.
         """
-        check_is_fitted(self, "model_")
+        self._check_fitted()
+        check_level(level)
+        if level is not None:
+            raise ValueError("GlobalRNNForecaster forecasts points only (supports_intervals=False). "
+                             f"Received: level={level}")
         horizon = self._horizon(horizon)
-        items = self.tails_ if series is None else named_series(series)
+        items = self.tails_ if data is None else named_series(data)
+        ends, freq = (self.ends_, self.freq_) if data is None else series_ends(data)
         windows, scalers = [], []
         for name, values in items.items():
             if len(values) < self.window_:
@@ -195,36 +253,22 @@ class GlobalRNNForecaster(RecurrentEstimator):
         ds = make_dataset(np.concatenate(windows), None, spec, starts,
                           batch_size=max(256, self.settings_["batch_size"]))
         point = np.median(self.model_.predict(ds, verbose=0), axis=1)[:, :horizon, 0]  # median of members
-        columns = {name: scaler.inverse_transform(row[:, None])[:, 0]
-                   for name, scaler, row in zip(items, scalers, point)}
-        return pd.DataFrame(columns, index=pd.RangeIndex(1, horizon + 1, name="step"))
+        parts = [pd.DataFrame({"unique_id": name, "ds": future_index(ends[name], freq, horizon),
+                               "y": scaler.inverse_transform(row[:, None])[:, 0]})
+                 for name, scaler, row in zip(items, scalers, point)]
+        return pd.concat(parts, ignore_index=True)
 
-    def save(self, path, overwrite=False) -> str:
-        """Write ``path/model.keras`` and ``path/global_forecaster.json`` atomically. No pickle."""
-        check_is_fitted(self, "model_")
-        state = {"format": "forecastrnn.GlobalRNNForecaster", "format_version": 1,
-                 "params": self.get_params(), "settings": self.settings_, "names": self.names_, "n_windows": self.n_windows_,
-                 "scalers": {k: s.to_dict() for k, s in self.scalers_.items()},
-                 "tails": {k: v.tolist() for k, v in self.tails_.items()},
-                 "history": self.history_, "versions": versions()}
-        return atomic_write_dir(path, overwrite, lambda tmp: (
-            self.model_.save(os.path.join(tmp, MODEL_FILE)),
-            write_json(os.path.join(tmp, STATE_FILE), state)))
+    def _get_state(self) -> dict:
+        return {"settings": self.settings_, "n_windows": self.n_windows_, "freq": self.freq_,
+                "ends": {k: str(v) for k, v in self.ends_.items()},
+                "scalers": {k: s.to_dict() for k, s in self.scalers_.items()},
+                "tails": frame_to_json(pd.DataFrame(self.tails_)), "history": self.history_}
 
-    @classmethod
-    def load(cls, path) -> "GlobalRNNForecaster":
-        """Restore a model written by :meth:`save` (Keras ``safe_mode`` on)."""
-        state = read_state(path, STATE_FILE, "forecastrnn.GlobalRNNForecaster")
-        try:
-            self = cls(**state["params"])
-            self.settings_ = dict(state["settings"])
-            self.names_, self.n_windows_ = list(state["names"]), int(state["n_windows"])
-            self.scalers_ = {k: Scaler.from_dict(v) for k, v in state["scalers"].items()}
-            self.tails_ = {k: np.asarray(v, dtype="float64") for k, v in state["tails"].items()}
-            self.history_ = state["history"]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"Corrupt model state in {os.path.join(path, STATE_FILE)!r}: expected the "
-                             f"fields written by GlobalRNNForecaster.save. Received error: {exc}") from None
-        self.model_ = load_keras_model(os.path.join(path, MODEL_FILE))
-        return self
-
+    def _set_state(self, state: dict) -> None:
+        self.settings_ = dict(state["settings"])
+        self.n_windows_, self.freq_ = int(state["n_windows"]), state["freq"]
+        self.ends_ = {k: pd.Timestamp(v) if self.freq_ else int(v) for k, v in state["ends"].items()}
+        self.scalers_ = {k: Scaler.from_dict(v) for k, v in state["scalers"].items()}
+        tails = frame_from_json(state["tails"])
+        self.tails_ = {k: tails[k].to_numpy() for k in tails.columns}
+        self.history_ = state["history"]

@@ -16,17 +16,13 @@ import os
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import NotFittedError
 
 from forecastrnn.data.masking import length_batches, pad_sequences
 from forecastrnn.data.windows import check_positive_int
-from forecastrnn.models.persistence import (MODEL_FILE, atomic_write_dir, load_keras_model, read_state,
-                                            versions, write_json)
-
-STATE_FILE = "classifier.json"
+from forecastrnn.persistence import Persistent
 
 
-class SentimentClassifier(BaseEstimator):
+class SentimentClassifier(Persistent, BaseEstimator):
     """Recurrent binary classifier of padded token id sequences.
 
     Parameters
@@ -44,7 +40,7 @@ class SentimentClassifier(BaseEstimator):
         Size ``epsilon`` of the adversarial push on the embedded reviews during training
         (:class:`~forecastrnn.models.adversarial.AdversarialEmbeddingTrainer`), after a first
         plain epoch (so ``epochs=1`` trains plainly); 0 trains plainly. 0.3 (with
-        ``epochs=10, patience=3, validation_split=0.1``) takes an LSTM from 86.8 % to 89.5 %
+        ``epochs=10, patience=3, validation_size=0.1``) takes an LSTM from 86.8 % to 89.5 %
         test accuracy on IMDB, each adversarial epoch taking about twice as long
         (benchmarks/BENCHMARKS.md). It does not suit ``cell="simplernn"`` (84 % -> 77 %).
     num_words : int
@@ -53,8 +49,9 @@ class SentimentClassifier(BaseEstimator):
         Length that ``predict_text`` pads/truncates raw reviews to.
     epochs, batch_size, learning_rate, patience : training settings (Adam, EarlyStopping on the
         validation accuracy with the best weights restored).
-    validation_split : float
-        Share of the training reviews held out (after a seeded shuffle) for early stopping.
+    validation_size : float
+        Share of the training reviews held out (after a seeded shuffle) for early stopping
+        (the forecasters' name for the same idea; there the rows are the last ones in time).
     random_state : int or None
     verbose : "auto", 0, 1 or 2
 
@@ -75,7 +72,7 @@ class SentimentClassifier(BaseEstimator):
 
     def __init__(self, cell="lstm", units=32, bidirectional=False, embedding_dim=32, pooling="last",
                  dropout=0.0, recurrent_dropout=0.0, adversarial=0.0, num_words=10000, maxlen=500,
-                 epochs=3, batch_size=64, learning_rate=1e-3, patience=2, validation_split=0.2,
+                 epochs=3, batch_size=64, learning_rate=1e-3, patience=2, validation_size=0.2,
                  random_state=None, verbose="auto"):
         self.cell = cell
         self.units = units
@@ -91,7 +88,7 @@ class SentimentClassifier(BaseEstimator):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.patience = patience
-        self.validation_split = validation_split
+        self.validation_size = validation_size
         self.random_state = random_state
         self.verbose = verbose
 
@@ -136,7 +133,7 @@ class SentimentClassifier(BaseEstimator):
         if self.random_state is not None:
             keras.utils.set_random_seed(int(self.random_state))
         order = np.random.default_rng(self.random_state).permutation(len(ids))
-        n_val = int(round(len(ids) * self.validation_split))
+        n_val = int(round(len(ids) * self.validation_size))
         val, train = order[:n_val], order[n_val:]
         self.model_ = build_recurrent_model(
             vocab_size=self.num_words, cell=self.cell, units=self.units,
@@ -169,10 +166,6 @@ class SentimentClassifier(BaseEstimator):
             index = load_word_index(word_index) if isinstance(word_index, (str, os.PathLike)) else word_index
             self.word_index_ = {w: int(r) for w, r in index.items() if int(r) + INDEX_FROM < self.num_words}
         return self
-
-    def _check_fitted(self):
-        if not hasattr(self, "model_"):
-            raise NotFittedError(f"This {type(self).__name__} is not fitted yet. Call 'fit' first.")
 
     def predict_proba(self, x) -> np.ndarray:
         """Probability of a positive review for each sequence; shape (n,)."""
@@ -209,29 +202,14 @@ class SentimentClassifier(BaseEstimator):
                                maxlen=self.maxlen, padding="post")
         return self.predict_proba(ids)
 
-    def save(self, path, overwrite=False) -> str:
-        """Write ``path/model.keras`` and ``path/classifier.json`` atomically (no pickle)."""
-        self._check_fitted()
-        state = {"format": "forecastrnn.SentimentClassifier", "format_version": 1,
-                 "params": self.get_params(), "history": self.history_,
-                 "word_index": self.word_index_, "versions": versions()}
-        return atomic_write_dir(path, overwrite, lambda tmp: (
-            self.model_.save(os.path.join(tmp, MODEL_FILE)),
-            write_json(os.path.join(tmp, STATE_FILE), state)))
+    _format_version = 2
 
-    @classmethod
-    def load(cls, path) -> "SentimentClassifier":
-        """Restore a classifier written by :meth:`save` (Keras ``safe_mode`` on)."""
-        state = read_state(path, STATE_FILE, "forecastrnn.SentimentClassifier")
-        try:
-            self = cls(**state["params"])
-            self.history_ = state["history"]
-            self.word_index_ = state["word_index"]
-        except (KeyError, TypeError) as exc:
-            raise ValueError(f"Corrupt classifier state in {path!r}: expected the fields written by "
-                             f"SentimentClassifier.save. Received error: {exc}") from None
-        self.model_ = load_keras_model(os.path.join(path, MODEL_FILE))
-        return self
+    def _get_state(self) -> dict:
+        return {"history": self.history_, "word_index": self.word_index_}
+
+    def _set_state(self, state: dict) -> None:
+        self.history_ = dict(state["history"])
+        self.word_index_ = None if state["word_index"] is None else dict(state["word_index"])
 
 
 def _dataset(ids, labels, batch_size, rng=None):

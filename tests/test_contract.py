@@ -1,0 +1,134 @@
+"""The contract every estimator keeps, applied to each of them.
+
+Forecasters: clone, an unfitted model says so, ``fit`` returns ``self``, ``predict()`` is the
+forecast from the last origin (``forecast_origins``), ``predict(level=...)`` equals
+``predict_interval``, capabilities are declared and ``min_history`` holds, save/load gives
+the same forecasts, and for the networks another seed gives another forecast.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from forecastrnn import (ARIMAForecaster, DriftForecaster, ETSForecaster, GlobalRNNForecaster, Naive2Forecaster,
+                         NaiveForecaster, RNNForecaster, SeasonalNaiveForecaster, SentimentClassifier,
+                         ThetaForecaster)
+
+H = 6
+NET = dict(units=4, window=24, horizon=H, epochs=1, batch_size=64, verbose=0, jit_compile=False, mc_samples=4,
+           n_models=1, random_state=0)
+
+
+def series(n=240, seed=0):
+    """Hourly daily cycle with noise and a slow trend: every model has something to fit."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    y = 20 + 0.01 * t + 3 * np.sin(2 * np.pi * t / 24) + 0.3 * rng.standard_normal(n)
+    return pd.DataFrame({"y": y}, index=pd.date_range("2024-03-01", periods=n, freq="h"))
+
+
+FORECASTERS = {
+    "naive": lambda **kw: NaiveForecaster(horizon=H),
+    "seasonal_naive": lambda **kw: SeasonalNaiveForecaster(horizon=H),
+    "drift": lambda **kw: DriftForecaster(horizon=H),
+    "naive2": lambda **kw: Naive2Forecaster(horizon=H),
+    "arima": lambda **kw: ARIMAForecaster(horizon=H),
+    "ets": lambda **kw: ETSForecaster(horizon=H),
+    "theta": lambda **kw: ThetaForecaster(horizon=H),
+    "rnn": lambda **kw: RNNForecaster(**{**NET, **kw}),
+}
+NETWORKS = {"rnn"}
+
+
+def _same(a, b):
+    pd.testing.assert_frame_equal(a, b, check_freq=False, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", list(FORECASTERS))
+def test_forecaster_contract(name, tmp_path):
+    make, data = FORECASTERS[name], series()
+    model = make()
+    twin = clone(model)
+    assert twin.get_params() == model.get_params() and twin is not model
+    for attr in ("supports_intervals", "supports_panels", "supports_covariates"):
+        assert isinstance(getattr(model, attr), bool), attr
+    assert isinstance(model.min_history, int) and model.min_history >= 1
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        model.predict()
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        model.save(tmp_path / "unfitted")
+    with pytest.raises(ValueError):  # one row fewer than it declares
+        make().fit(data.iloc[:model.min_history - 1])
+
+    assert model.fit(data) is model
+    forecast = model.predict()
+    expected_index = pd.date_range(data.index[-1], periods=H + 1, freq="h")[1:]
+    pd.testing.assert_index_equal(forecast.index, expected_index, check_names=False)
+    assert list(forecast.columns) == ["y"] and np.isfinite(forecast.to_numpy()).all()
+    point, _, _ = model.forecast_origins(data, [len(data)])
+    np.testing.assert_allclose(forecast["y"], point[0, :, 0], rtol=1e-6)
+
+    interval = model.predict(level=0.8)
+    _same(interval, model.predict_interval(level=0.8))
+    assert list(interval.columns) == ["y", "y_lower", "y_upper"]
+    np.testing.assert_allclose(interval["y"], forecast["y"], rtol=1e-6)
+    assert (interval["y_lower"] <= interval["y"]).all() and (interval["y"] <= interval["y_upper"]).all()
+    assert (interval["y_upper"] > interval["y_lower"]).any()
+
+    path = model.save(tmp_path / name)
+    loaded = type(model).load(path)
+    assert loaded.get_params() == model.get_params()
+    _same(loaded.predict(level=0.8), interval)
+    _same(loaded.predict(data.iloc[:-10]), model.predict(data.iloc[:-10]))
+    with pytest.raises(FileExistsError):
+        model.save(path)
+
+    if name in NETWORKS:
+        other = make(random_state=1).fit(data).predict()
+        assert not np.allclose(other["y"], forecast["y"])
+
+
+def test_global_forecaster_contract(tmp_path):
+    data = series(300)
+    panel = {"a": data["y"], "b": 3 * data["y"].iloc[40:] + 7}
+    model = GlobalRNNForecaster(**NET)
+    assert clone(model).get_params() == model.get_params()
+    assert model.supports_panels and not model.supports_intervals and not model.supports_covariates
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        model.predict()
+    assert model.fit(panel) is model
+    forecast = model.predict()
+    assert list(forecast.columns) == ["unique_id", "ds", "y"] and len(forecast) == 2 * H
+    future = pd.date_range(data.index[-1], periods=H + 1, freq="h")[1:]
+    for key in ("a", "b"):
+        ds = pd.DatetimeIndex(forecast.loc[forecast.unique_id == key, "ds"])
+        assert ds.tolist() == future.tolist()
+    _same(model.predict(panel), forecast)  # the default origin is the end of the training series
+    with pytest.raises(ValueError, match="supports_intervals=False"):
+        model.predict(level=0.8)
+    with pytest.raises(ValueError, match="supports_covariates=False"):
+        GlobalRNNForecaster(**NET).fit(panel, features=["x"])
+    path = model.save(tmp_path / "global")
+    _same(GlobalRNNForecaster.load(path).predict(), forecast)
+    other = GlobalRNNForecaster(**{**NET, "random_state": 1}).fit(panel).predict()
+    assert not np.allclose(other["y"], forecast["y"])
+
+
+def test_sentiment_classifier_contract(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.integers(1, 50, size=(40, 12)).astype("int32")
+    x[:, 8:] = 0  # post-padding
+    y = (x[:, 0] > 25).astype("int64")
+    params = dict(units=4, embedding_dim=4, num_words=50, epochs=1, batch_size=16, verbose=0)
+    model = SentimentClassifier(**params, random_state=0)
+    assert clone(model).get_params() == model.get_params()
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        model.predict(x)
+    assert model.fit(x, y) is model
+    proba = model.predict_proba(x)
+    loaded = SentimentClassifier.load(model.save(tmp_path / "clf"))
+    np.testing.assert_allclose(loaded.predict_proba(x), proba, rtol=1e-6)
+    other = SentimentClassifier(**params, random_state=1).fit(x, y).predict_proba(x)
+    assert not np.allclose(other, proba)
