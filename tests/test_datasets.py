@@ -46,6 +46,16 @@ def test_import_does_not_load_tensorflow():
 
 
 def test_public_names():
-    assert set(forecastrnn.__all__) <= set(dir(forecastrnn)) | {"__version__"}
-    with pytest.raises(AttributeError):
+    from forecastrnn import _EXPORTS
+    from forecastrnn.baselines import BASELINES
+
+    for name, module in _EXPORTS.items():  # each name resolves to the object its module defines
+        obj = getattr(forecastrnn, name)
+        assert obj.__module__.startswith(module), (name, obj.__module__)
+        assert obj.__doc__, f"{name} has no docstring"
+    # every estimator a user can pick is public
+    estimators = {cls.__name__ for cls in BASELINES.values()} | {"RNNForecaster", "GlobalRNNForecaster",
+                                                                 "SentimentClassifier"}
+    assert estimators <= set(forecastrnn.__all__)
+    with pytest.raises(AttributeError, match="has no attribute 'not_a_name'"):
         forecastrnn.not_a_name

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecastrnn import RNNForecaster
+from forecastrnn import GlobalRNNForecaster, RNNForecaster
 from forecastrnn.baselines import (ARIMAForecaster, ETSForecaster, Naive2Forecaster, NaiveForecaster,
                                    SeasonalNaiveForecaster, ThetaForecaster)
 from forecastrnn.evaluation import (backtest, compare, coverage, interval_width, mae, mape, mase,
@@ -129,8 +129,26 @@ def test_compare_one_call():
     summary, table = compare(data, rnn, baselines=("naive", "seasonal-naive", "arima"), horizon=6,
                              n_windows=4, return_backtest=True)
     assert set(summary.index) == {"gru", "naive", "seasonal_naive", "arima"}
-    assert summary["mase"].is_monotonic_increasing
     assert np.isfinite(summary[["mae", "rmse", "smape", "mase", "coverage"]].to_numpy()).all()
-    assert set(table.model) == set(summary.index)
+    # The naive row, recomputed from the data alone: the last value before each origin
+    y = data["y"].to_numpy()
+    origins = origins_for(len(y), 6, 4, 6)
+    errors = np.abs(y[origins[:, None] + np.arange(6)] - y[origins - 1][:, None])
+    np.testing.assert_allclose(summary.loc["naive", "mae"], errors.mean())
+    train = y[:origins[0]]
+    np.testing.assert_allclose(summary.loc["naive", "mase"], errors.mean() / np.abs(train[24:] - train[:-24]).mean())
+    # every model was scored on the same rows
+    rows = table.groupby("model")["time"].apply(lambda t: tuple(sorted(t)))
+    assert rows.nunique() == 1 and len(rows.iloc[0]) == 4 * 6
+    with pytest.raises(ValueError, match="forecasts points only"):
+        compare(data, {"g": GlobalRNNForecaster(horizon=6)}, horizon=6, n_windows=2)
     with pytest.raises(ValueError, match="Baselines must be among"):
         compare(data, rnn, baselines=("prophet",), horizon=6, n_windows=2)
+
+
+def test_backtest_checks_capabilities_before_training():
+    data = series()
+    with pytest.raises(ValueError, match=r"Model 'gru' needs at least 60 training rows \(min_history\)"):
+        backtest(RNNForecaster(window=48, horizon=12), data.iloc[:80], horizon=12, n_windows=2)
+    with pytest.raises(ValueError, match="cannot forecast from past origins"):
+        backtest({"g": GlobalRNNForecaster(horizon=6)}, data, horizon=6, n_windows=2, level=None)

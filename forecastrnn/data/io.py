@@ -225,9 +225,13 @@ def read_series(source, target=None, time_col=None, features=None, freq=None) ->
 
     Examples
     --------
-    >>> frame = read_series("datasets/airline_passengers.csv")  # doctest: +SKIP
-    >>> frame.attrs["time_col"], frame.attrs["freq"], frame.attrs["target"]  # doctest: +SKIP
-    ('month', 'MS', ['passengers'])
+    >>> import pandas as pd
+    >>> frame = read_series(pd.DataFrame({"month": ["1949-01", "1949-02", "1949-03", "1949-05"],
+    ...                                   "passengers": [112, 118, 132, 121]}))
+    >>> frame.attrs["time_col"], frame.attrs["freq"], frame.attrs["target"], frame.attrs["n_gaps"]
+    ('month', 'MS', ['passengers'], 1)
+    >>> frame["passengers"].tolist()  # the missing April is a NaN row
+    [112.0, 118.0, 132.0, nan, 121.0]
     """
     frame, name = _to_frame(source)
     if frame.shape[1] == 0:

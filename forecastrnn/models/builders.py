@@ -25,9 +25,8 @@ tensorflow()
 import keras  # noqa: E402  (after the quiet TensorFlow import)
 
 CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM, "simplernn": keras.layers.SimpleRNN}
-HEADS = ("regression", "binary", "multiclass")
+HEADS = ("regression", "binary")
 POOLINGS = ("last", "mean", "max")
-MERGE_MODES = ("concat", "sum", "mul", "ave")
 
 
 def anchor_positions(window: int, horizon: int, season_length: int = 1) -> list[int]:
@@ -140,17 +139,13 @@ def build_recurrent_model(
     cell="gru",
     units=32,
     bidirectional=False,
-    merge_mode="concat",
     pooling="last",
     dropout=0.0,
     recurrent_dropout=0.0,
-    masking=False,
-    mask_value=0.0,
     embedding_dim=32,
     head="regression",
     horizon=1,
     n_targets=1,
-    n_classes=2,
     anchor_targets=None,
     anchor="last",
     season_length=1,
@@ -174,9 +169,8 @@ def build_recurrent_model(
         Units of each recurrent layer; a list stacks layers (all but the last return
         sequences).
     bidirectional : bool
-        Wrap every recurrent layer in ``keras.layers.Bidirectional``.
-    merge_mode : {"concat", "sum", "mul", "ave"}
-        How the two directions are combined.
+        Wrap every recurrent layer in ``keras.layers.Bidirectional`` (the two directions'
+        outputs are concatenated).
     pooling : {"last", "mean", "max"}
         What the head reads: the last layer's final state, or the mask-aware mean or maximum
         of its outputs over all real steps (helps long sequences such as reviews: every
@@ -184,18 +178,12 @@ def build_recurrent_model(
     dropout, recurrent_dropout : float in [0, 1)
         Dropout on each recurrent layer's inputs and on its recurrent state.
         ``recurrent_dropout > 0`` turns off the cuDNN kernel.
-    masking : bool
-        Numeric input only: add ``Masking(mask_value)`` so steps whose features all equal
-        ``mask_value`` (padding) are skipped.
-    mask_value : float
     embedding_dim : int
-    head : {"regression", "binary", "multiclass"}
+    head : {"regression", "binary"}
         ``regression``: ``horizon * n_targets`` linear outputs reshaped to
-        ``(horizon, n_targets)``; ``binary``: one sigmoid unit; ``multiclass``:
-        ``n_classes`` softmax units.
+        ``(horizon, n_targets)``; ``binary``: one sigmoid unit.
     horizon, n_targets : int
         Regression output shape.
-    n_classes : int
     anchor_targets : list of int, optional
         Regression on numeric input only: indices of the input features that hold the
         targets. The window is re-centred on its last step (:class:`CenterOnLastStep`), the
@@ -219,7 +207,7 @@ def build_recurrent_model(
     -------
     keras.Model
         Uncompiled. Output shape ``(batch, horizon, n_targets)`` for regression,
-        ``(batch, 1)`` for binary, ``(batch, n_classes)`` for multiclass.
+        ``(batch, 1)`` for binary.
 
     Raises
     ------
@@ -240,9 +228,6 @@ def build_recurrent_model(
         raise ValueError(f"`cell` must be one of {list(CELLS)}. Received: cell={cell!r}")
     if head not in HEADS:
         raise ValueError(f"`head` must be one of {list(HEADS)}. Received: head={head!r}")
-    if merge_mode not in MERGE_MODES:
-        raise ValueError(f"`merge_mode` must be one of {list(MERGE_MODES)}. "
-                         f"Received: merge_mode={merge_mode!r}")
     if anchor not in ANCHORS:
         raise ValueError(f"`anchor` must be one of {list(ANCHORS)}. Received: anchor={anchor!r}")
     if pooling not in POOLINGS:
@@ -253,8 +238,6 @@ def build_recurrent_model(
     for arg, value in (("horizon", horizon), ("n_targets", n_targets), ("embedding_dim", embedding_dim)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
             raise ValueError(f"`{arg}` must be a positive integer. Received: {arg}={value!r}")
-    if head == "multiclass" and (not isinstance(n_classes, numbers.Integral) or n_classes < 2):
-        raise ValueError(f"`n_classes` must be an integer >= 2. Received: n_classes={n_classes!r}")
 
     if vocab_size is not None:
         if isinstance(vocab_size, bool) or not isinstance(vocab_size, numbers.Integral) or vocab_size < 2:
@@ -267,12 +250,8 @@ def build_recurrent_model(
         if len(shape) != 2 or any(not isinstance(s, numbers.Integral) or s <= 0 for s in shape):
             raise ValueError("`input_shape` must be (window, n_features) with positive integers. "
                              f"Received: input_shape={input_shape!r}")
-        inputs = keras.Input(shape=shape, name="window")
-        x = keras.layers.Masking(mask_value=mask_value, name="masking")(inputs) if masking else inputs
+        inputs = x = keras.Input(shape=shape, name="window")
         if anchor_targets is not None:
-            if masking:
-                raise ValueError("`anchor_targets` re-centres the inputs, which breaks `masking`. "
-                                 "Received: masking=True with anchor_targets")
             x = CenterOnLastStep(name="center_on_last_step")(x)
 
     layer_cls = CELLS[cell]
@@ -282,7 +261,7 @@ def build_recurrent_model(
                           return_sequences=i < len(layer_units) - 1 or pooling != "last", seed=seed,
                           name=f"{cell}_{i}", **extra)
         if bidirectional:
-            layer = keras.layers.Bidirectional(layer, merge_mode=merge_mode, name=f"bi{cell}_{i}")
+            layer = keras.layers.Bidirectional(layer, name=f"bi{cell}_{i}")
         x = layer(x)
     if pooling == "mean":
         x = keras.layers.GlobalAveragePooling1D(name="mean_over_steps")(x)
@@ -308,8 +287,6 @@ def build_recurrent_model(
                                  f"season_length. Received: window={input_shape[0]}, season_length={m}")
             outputs = BaselineAnchor(anchor_targets, m, anchor,
                                      name=f"{anchor}_anchor")(outputs, inputs)
-    elif head == "binary":
-        outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
     else:
-        outputs = keras.layers.Dense(int(n_classes), activation="softmax", name="probabilities")(x)
+        outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
     return keras.Model(inputs, outputs, name=name or f"{'bi' if bidirectional else ''}{cell}")
