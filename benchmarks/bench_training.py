@@ -4,8 +4,10 @@ Both train the same architecture (one recurrent layer of 32 units, a dense head 
 ``horizon`` outputs) on ETTh1 (7 features, window 168, horizon 24, the first 12 months),
 with the same batch size and number of epochs. The reference materialises every window in
 numpy and calls ``model.fit`` with Keras' default compile; forecastrnn gathers windows lazily
-and compiles with XLA on CPU. The two alternate, and training samples per second are taken
-from the epoch times after the first (which includes tracing and compilation).
+and compiles with XLA on CPU. A third run, forecastrnn with ``jit_compile=False``, splits the
+gain into the pipeline's part and XLA's part. The runs alternate, and training samples per
+second are taken from the epoch times after the first (which includes tracing and
+compilation).
 
     python benchmarks/bench_training.py [--quick] [--epochs 3] [--repeats 2]
 """
@@ -34,8 +36,9 @@ def reference(values, target, window, horizon, cell, epochs, batch_size):
     return len(x), timer.seconds
 
 
-def ours(frame, window, horizon, cell, epochs, batch_size):
+def ours(frame, window, horizon, cell, epochs, batch_size, jit_compile="auto"):
     model = RNNForecaster(cell=cell, units=32, window=window, horizon=horizon, batch_size=batch_size,
+                          jit_compile=jit_compile,
                           epochs=epochs, patience=epochs, validation_size=0, calibration_size=0, anchor=None, n_models=1, dropout=0.0,
                           random_state=0, verbose=0)
     timer = epoch_timer()
@@ -62,17 +65,20 @@ def main():
     rates = {}
     for _ in range(1 if args.quick else args.repeats):
         for cell in args.cells.split(","):
-            for name in ("reference", "forecastrnn"):
+            for name in ("reference", "forecastrnn", "no_xla"):
                 if name == "reference":
                     n, seconds = reference(scaled, scaled[:, -1], window, horizon, cell, epochs, 64)
                 else:
-                    n, seconds = ours(frame, window, horizon, cell, epochs, 64)
+                    n, seconds = ours(frame, window, horizon, cell, epochs, 64,
+                                      jit_compile=False if name == "no_xla" else "auto")
                 rates.setdefault((cell, name), []).append(n / np.median(seconds[1:]))
     print(f"\nETTh1 rows={rows}, window={window}, horizon={horizon}, batch 64, epochs {epochs}; "
           "samples/s (median over repeats of the median epoch after the first):")
     for cell in args.cells.split(","):
-        ref, our = np.median(rates[(cell, "reference")]), np.median(rates[(cell, "forecastrnn")])
-        print(f"{cell:5s} reference {ref:8.0f}   forecastrnn {our:8.0f}   ratio {our / ref:.2f}x")
+        ref, our, plain = (np.median(rates[(cell, name)]) for name in ("reference", "forecastrnn", "no_xla"))
+        print(f"{cell:5s} reference {ref:8.0f}   forecastrnn {our:8.0f} ({our / ref:.2f}x)   "
+              f"forecastrnn without XLA {plain:8.0f} (pipeline alone {plain / ref:.2f}x, XLA alone "
+              f"{our / plain:.2f}x)")
 
 
 if __name__ == "__main__":

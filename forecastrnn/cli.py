@@ -78,7 +78,7 @@ def data_options(func):
                      help="Past steps the network reads [default: from the data, see README]."),
         click.option("--model", "cell", type=click.Choice(MODELS), default="gru", show_default=True),
         click.option("--bidirectional", is_flag=True, help="Bidirectional recurrent layers."),
-        click.option("--units", multiple=True, callback=_positive_ints,
+        click.option("--units", multiple=True, default=(), callback=_positive_ints,
                      help="Units per layer; repeat or comma list to stack, e.g. 64,32 [default: from the data]."),
         click.option("--n-models", type=click.IntRange(min=1), default=None,
                      help="Ensemble size (median of networks from different seeds) [default: from the data]."),

@@ -145,9 +145,6 @@ def _as_named(models) -> dict:
 def check_capabilities(name, model, n_train: int, level) -> None:
     """What ``backtest`` asks of a model, read from its capability attributes
     (``forecastrnn.base``), with one clear error before any model is trained."""
-    if not callable(getattr(model, "forecast_origins", None)):
-        raise ValueError(f"Model {name!r} cannot forecast from past origins (no forecast_origins), so "
-                         f"the backtest cannot score it. Received: {type(model).__name__}")
     if level is not None and not getattr(model, "supports_intervals", True):
         raise ValueError(f"Model {name!r} forecasts points only (supports_intervals=False). "
                          f"Received: level={level}; pass level=None")
@@ -155,6 +152,9 @@ def check_capabilities(name, model, n_train: int, level) -> None:
     if n_train < need:
         raise ValueError(f"Model {name!r} needs at least {need} training rows (min_history). "
                          f"Received: {n_train} rows before the first origin")
+    if not callable(getattr(model, "forecast_origins", None)):
+        raise ValueError(f"Model {name!r} cannot forecast from past origins (no forecast_origins), so "
+                         f"the backtest cannot score it. Received: {type(model).__name__}")
 
 
 def _run_model(model, frame, origins, horizon, level, refit, fit_kwargs):

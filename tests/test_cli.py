@@ -106,7 +106,7 @@ def bad_inputs(tmp_path, csv):
         (["fit", empty], 1, "The CSV file is empty"),
         (["fit", text], 1, "non-numeric column"),
         (["fit", csv, "--target", "nope"], 1, "Received: 'nope'"),
-        (["fit", csv, "--window", "400"], 1, "Too little data"),
+        (["fit", csv, "--window", "400"], 1, "needs at least 424 training rows (min_history)"),
         (["fit", csv, "--dropout", "1.5"], 2, "Invalid value for '--dropout'"),
         (["fit", csv, "--units", "0"], 2, "expected positive integers"),
         (["fit", csv, "--baselines", "prophet"], 2, "Received: prophet"),
@@ -179,3 +179,26 @@ def test_flat_series_gives_clean_output_and_every_baseline_row(tmp_path):
     for name in ("gru", "naive", "seasonal_naive", "naive2", "arima", "ets", "theta"):
         assert rows[name][4] == "NaN", rows[name]  # the mase column
     assert "arima: y: ARIMA(0,0,0) with mean" in done.stdout
+
+
+def test_cli_defaults_are_the_api_defaults():
+    """One name and one default per idea: an option left out means the constructor's default
+    ("from the data" options are None on the CLI and "auto" in the API)."""
+    import inspect
+
+    import click
+
+    from forecastrnn.cli import fit
+
+    api = inspect.signature(RNNForecaster).parameters
+    ctx = click.Context(fit)
+    options = {p.name: p.get_default(ctx) for p in fit.params}
+    shared = ["cell", "bidirectional", "units", "dropout", "recurrent_dropout", "window", "epochs",
+              "batch_size", "n_models", "anchor", "patience"]
+    for name in shared:
+        cli_default = options[name]
+        cli_default = "auto" if cli_default in (None, ()) else cli_default
+        assert cli_default == api[name].default, (name, cli_default, api[name].default)
+    # the deliberate differences, documented in the README's table
+    assert options["seed"] == 0 and api["random_state"].default is None
+    assert options["horizon"] is None and api["horizon"].default == 24
