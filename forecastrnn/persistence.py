@@ -76,8 +76,13 @@ def frame_to_json(frame: pd.DataFrame) -> dict:
 
 def frame_from_json(state: dict, freq=None) -> pd.DataFrame:
     """Inverse of :func:`frame_to_json`; ``freq`` None means an integer (position) index."""
-    index = (pd.DatetimeIndex(state["index"], freq=freq) if freq
-             else pd.Index([int(i) for i in state["index"]]))
+    if freq:
+        index = pd.DatetimeIndex(state["index"], freq=freq)
+    else:  # positions: consecutive ones come back as the RangeIndex they were
+        positions = [int(i) for i in state["index"]]
+        start = positions[0] if positions else 0
+        consecutive = positions == list(range(start, start + len(positions)))
+        index = pd.RangeIndex(start, start + len(positions)) if consecutive else pd.Index(positions)
     values = array_from_json(state["values"]).reshape(len(index), len(state["columns"]))
     return pd.DataFrame(values, index=index, columns=list(state["columns"]))
 
