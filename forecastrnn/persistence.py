@@ -139,28 +139,13 @@ def read_state(path, expected_format: str, format_version: int, with_model: bool
     return state
 
 
-def load_keras_model(file: str):
-    """``keras.models.load_model`` with safe_mode, turning a broken file into a ValueError."""
-    from forecastrnn._tf import tensorflow
-
-    tensorflow()
-    import keras
-
-    import forecastrnn.models.builders  # noqa: F401  (registers the custom layers)
-
-    try:
-        return keras.models.load_model(file, compile=False, safe_mode=True)
-    except Exception as exc:  # Keras raises many types for a damaged archive
-        raise ValueError(f"Could not load the Keras model {file!r}: expected a valid .keras file. "
-                         f"Received error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
-
-
 class Persistent:
     """``save``/``load`` and the fitted check, the same for every estimator.
 
     A subclass names the attribute that ``fit`` sets last (``_fitted_attr``), returns its
     fitted state as JSON-ready data from ``_get_state()`` and restores it in
-    ``_set_state(state)``; a fitted ``model_`` (Keras) is saved beside it.
+    ``_set_state(state)``; a fitted ``model_`` (Keras) is saved beside it and read back by the
+    class's ``_load_network(file)`` (``forecastrnn.models``, so this module stays below them).
     """
 
     _fitted_attr = "model_"
@@ -179,6 +164,10 @@ class Persistent:
         raise NotImplementedError
 
     def _set_state(self, state: dict) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _load_network(file: str):
         raise NotImplementedError
 
     def save(self, path, overwrite=False) -> str:
@@ -210,5 +199,5 @@ class Persistent:
                              f"the fields written by {cls.__name__}.save. Received error: "
                              f"{type(exc).__name__}: {exc}") from None
         if cls._has_network():
-            self.model_ = load_keras_model(os.path.join(os.fspath(path), MODEL_FILE))
+            self.model_ = self._load_network(os.path.join(os.fspath(path), MODEL_FILE))
         return self

@@ -92,6 +92,12 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
             epochs=self.epochs, batch_size=self.batch_size, n_models=self.n_models, anchor=self.anchor)
         return self._spec()
 
+    @staticmethod
+    def _load_network(file):
+        from forecastrnn.models.builders import load_network
+
+        return load_network(file)
+
     def _spec(self) -> WindowSpec:
         return WindowSpec(self.settings_["window"], self.horizon, self.stride)
 
@@ -182,8 +188,11 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                             jit_compile=jit)
         batch = self.settings_["batch_size"]
 
-        def with_members(ds):  # targets (b, h, T) -> (b, 1, h, T), broadcast over the members
-            return ds.map(lambda x, y: (x, tf.expand_dims(y, 1)))
+        def one_member_axis(x, y):  # targets (b, h, T) -> (b, 1, h, T), broadcast over the members
+            return x, tf.expand_dims(y, 1)
+
+        def with_members(ds):  # a named function: autograph cannot read a lambda's source
+            return ds.map(one_member_axis)
 
         train_ds = with_members(make_dataset(inputs, targets, spec, train_starts, batch, shuffle=True,
                                              seed=self.random_state))

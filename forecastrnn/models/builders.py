@@ -290,3 +290,13 @@ def build_recurrent_model(
     else:
         outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
     return keras.Model(inputs, outputs, name=name or f"{'bi' if bidirectional else ''}{cell}")
+
+
+def load_network(file: str):
+    """``keras.models.load_model`` with safe_mode (the custom layers above are registered),
+    turning a broken file into a ValueError."""
+    try:
+        return keras.models.load_model(file, compile=False, safe_mode=True)
+    except Exception as exc:  # Keras raises many types for a damaged archive
+        raise ValueError(f"Could not load the Keras model {file!r}: expected a valid .keras file. "
+                         f"Received error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None

@@ -204,6 +204,12 @@ class SentimentClassifier(Persistent, BaseEstimator):
 
     _format_version = 2
 
+    @staticmethod
+    def _load_network(file):
+        from forecastrnn.models.builders import load_network
+
+        return load_network(file)
+
     def _get_state(self) -> dict:
         return {"history": self.history_, "word_index": self.word_index_}
 
