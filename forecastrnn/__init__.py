@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS = {
     "read_series": "forecastrnn.data.io",
+    "read_panel": "forecastrnn.data.panel",
     "split_series": "forecastrnn.data.split",
     "Scaler": "forecastrnn.data.scaling",
     "WindowSpec": "forecastrnn.data.windows",

@@ -3,12 +3,14 @@
 from forecastrnn.data.io import describe, infer_frequency, read_series
 from forecastrnn.data.masking import (add_missing_indicators, length_batches, missing_columns,
                                       pad_sequences, sequence_mask)
+from forecastrnn.data.panel import panel_series, read_panel
 from forecastrnn.data.scaling import Scaler
 from forecastrnn.data.split import Split, split_series
 from forecastrnn.data.windows import WindowSpec, make_dataset, sliding_windows
 
 __all__ = [
     "Scaler", "Split", "WindowSpec", "add_missing_indicators", "describe", "infer_frequency",
-    "length_batches", "make_dataset", "missing_columns", "pad_sequences", "read_series",
+    "length_batches", "make_dataset", "missing_columns", "pad_sequences", "panel_series", "read_panel",
+    "read_series",
     "sequence_mask", "sliding_windows", "split_series",
 ]

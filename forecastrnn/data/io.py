@@ -261,7 +261,15 @@ def read_series(source, target=None, time_col=None, features=None, freq=None) ->
         index = _parse_times(frame[detected], detected)
         frame = frame.drop(columns=[detected])
     frame.index = index
-    _check_increasing(index)
+    try:
+        _check_increasing(index)
+    except ValueError as exc:
+        ids = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
+               and frame[c].nunique() < len(frame)]
+        if not ids:
+            raise
+        raise ValueError(f"{exc}. The data looks like several series in long format (column {ids[0]!r} "
+                         f"repeats): read it with forecastrnn.read_panel(..., id_col={ids[0]!r})") from None
 
     # Columns.
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])

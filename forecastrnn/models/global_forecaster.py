@@ -21,12 +21,14 @@ series' end) and ``y``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from forecastrnn.base import check_level, future_index
+from forecastrnn.data.panel import ID_COL, TARGET, freq_step, panel_series, read_panel
 from forecastrnn.data.scaling import Scaler
 from forecastrnn.data.split import split_series
 from forecastrnn.data.windows import make_dataset
@@ -163,25 +165,30 @@ class GlobalRNNForecaster(RecurrentEstimator):
     supports_covariates = False
     _format_version = 2
 
-    def fit(self, data, target=None, features=None, time_col=None, callbacks=None) -> "GlobalRNNForecaster":
+    def fit(self, data, target=None, features=None, time_col=None, callbacks=None,
+            id_col=None) -> "GlobalRNNForecaster":
         """Train one network on the windows of all series in ``data``.
 
         Parameters
         ----------
-        data : dict or list of 1-D arrays / pandas Series, or a wide DataFrame
-            The training series (see :func:`named_series`).
-        target : list of str, optional
-            For a wide DataFrame: the columns (series) to train on (default: all).
-        features, time_col : None
-            Accepted for the common signature; the global model reads only its series
-            (``supports_covariates = False``) from their index.
+        data : long-format DataFrame or CSV path, dict or list of series, or a wide DataFrame
+            Long format (one row per series and time; :func:`forecastrnn.read_panel`) when it
+            is a path, has an ``id_col`` / ``unique_id`` column, or ``id_col`` is given; else
+            the forms of :func:`named_series`.
+        target : str, optional
+            Long format: the value column (default ``y``, else the last numeric column). Wide
+            DataFrame: the columns (series) to train on (default: all).
+        features : None
+            The global model reads only its series (``supports_covariates = False``).
+        time_col, id_col : str, optional
+            Long format: the time and series-id columns (default: detected, ``unique_id``).
         callbacks : list of keras.callbacks.Callback, optional
 
         Returns
         -------
         self
         """
-        data = self._select(data, target, features, time_col)
+        data = self._series(data, target, features, time_col, id_col, fitting=True)
         items = named_series(data)
         self.ends_, self.freq_ = series_ends(data)
         lengths = [len(v) for v in items.values()]
@@ -195,11 +202,27 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self.tails_ = {name: values[-spec.window:].copy() for name, values in items.items()}
         return self
 
-    def _select(self, data, target, features, time_col):
-        if features is not None or time_col is not None:
-            raise ValueError("GlobalRNNForecaster reads only its series, indexed by time "
-                             "(supports_covariates=False). Received: "
-                             f"features={features!r}, time_col={time_col!r}")
+    def _series(self, data, target, features, time_col, id_col, fitting=False):
+        """The series of ``data`` as :func:`named_series` reads them; sets the output column
+        names (``columns_``) when ``fitting``."""
+        if features is not None:
+            raise ValueError("GlobalRNNForecaster reads only its series (supports_covariates=False). "
+                             f"Received: features={features!r}")
+        if id_col is not None or isinstance(data, (str, os.PathLike)) or (
+                isinstance(data, pd.DataFrame) and ID_COL in data.columns):
+            panel = read_panel(data, id_col=id_col, time_col=time_col, target=target)
+            if len(panel.attrs["target"]) != 1:
+                raise ValueError("GlobalRNNForecaster forecasts one value column. Received: "
+                                 f"target={panel.attrs['target']}")
+            value = panel.attrs["target"][0]
+            if fitting:
+                self.columns_ = [panel.attrs["id_col"], panel.attrs["time_col"] or "ds", value]
+            return panel_series(panel, value)
+        if time_col is not None:
+            raise ValueError("`time_col` applies to long-format data (with an id column). "
+                             f"Received: time_col={time_col!r} with {type(data).__name__} data")
+        if fitting:
+            self.columns_ = [ID_COL, "ds", TARGET]
         if target is None:
             return data
         if not isinstance(data, pd.DataFrame):
@@ -217,8 +240,9 @@ class GlobalRNNForecaster(RecurrentEstimator):
         Parameters
         ----------
         data : same forms as in :meth:`fit`, optional
-            Histories to forecast from (their last ``window`` values are read). Default: the
-            training series. A series trained on is scaled with its training scaler; a new one
+            Histories to forecast from (their last ``window`` values are read), in the
+            training data's columns when long. Default: where :meth:`update` or ``fit`` left
+            each series. A series trained on is scaled with its training scaler; a new one
             with a scaler fitted on its own history.
         horizon : int, optional
             Steps to return, at most the trained ``horizon``.
@@ -228,8 +252,9 @@ class GlobalRNNForecaster(RecurrentEstimator):
         Returns
         -------
         pandas.DataFrame
-            Long format, ``n_series * horizon`` rows: ``unique_id``, ``ds`` (future
-            timestamps, or positions after each series' end), ``y``.
+            Long format, ``n_series * horizon`` rows; columns: the series id, the time
+            (future timestamps, or positions after each series' end) and the forecast, named
+            as in the training data (default ``unique_id``, ``ds``, ``y``).
         """
         self._check_fitted()
         check_level(level)
@@ -237,8 +262,10 @@ class GlobalRNNForecaster(RecurrentEstimator):
             raise ValueError("GlobalRNNForecaster forecasts points only (supports_intervals=False). "
                              f"Received: level={level}")
         horizon = self._horizon(horizon)
-        items = self.tails_ if data is None else named_series(data)
-        ends, freq = (self.ends_, self.freq_) if data is None else series_ends(data)
+        if data is None:
+            items, ends, freq = self.tails_, self.ends_, self.freq_
+        else:
+            items, ends, freq = self._histories(data)
         windows, scalers = [], []
         for name, values in items.items():
             if len(values) < self.window_:
@@ -253,13 +280,42 @@ class GlobalRNNForecaster(RecurrentEstimator):
         ds = make_dataset(np.concatenate(windows), None, spec, starts,
                           batch_size=max(256, self.settings_["batch_size"]))
         point = np.median(self.model_.predict(ds, verbose=0), axis=1)[:, :horizon, 0]  # median of members
-        parts = [pd.DataFrame({"unique_id": name, "ds": future_index(ends[name], freq, horizon),
-                               "y": scaler.inverse_transform(row[:, None])[:, 0]})
+        id_name, time_name, value_name = self.columns_
+        parts = [pd.DataFrame({id_name: name, time_name: future_index(ends[name], freq, horizon),
+                               value_name: scaler.inverse_transform(row[:, None])[:, 0]})
                  for name, scaler, row in zip(items, scalers, point)]
         return pd.concat(parts, ignore_index=True)
 
+    def _histories(self, data):
+        """``(values, ends, freq)`` of new histories; long data is read with the training
+        data's id and value columns."""
+        id_name, _, value_name = self.columns_
+        long = isinstance(data, (str, os.PathLike)) or (isinstance(data, pd.DataFrame) and id_name in data.columns)
+        series = self._series(data, value_name, None, None, id_name) if long else self._series(data, None, None, None, None)
+        ends, freq = series_ends(series)
+        if self.freq_ is not None and freq is not None and freq_step(freq) != freq_step(self.freq_):
+            raise ValueError(f"The series must have the training frequency {self.freq_!r}. "
+                             f"Received: frequency {freq!r}")
+        return named_series(series), ends, None if freq is None else self.freq_
+
+    def update(self, data) -> "GlobalRNNForecaster":
+        """Make the end of each series in ``data`` its default forecast origin (no retraining).
+
+        ``data`` takes the forms of :meth:`predict`; series not in it keep their origin, new
+        ones are added (scaled on their own history when forecast). Returns ``self``.
+        """
+        self._check_fitted()
+        items, ends, _ = self._histories(data)
+        for name, values in items.items():
+            if len(values) < self.window_:
+                raise ValueError(f"Series {name!r} must have at least window={self.window_} values. "
+                                 f"Received: {len(values)}")
+            self.tails_[name] = values[-self.window_:].copy()
+            self.ends_[name] = ends[name]
+        return self
+
     def _get_state(self) -> dict:
-        return {"settings": self.settings_, "n_windows": self.n_windows_, "freq": self.freq_,
+        return {"settings": self.settings_, "n_windows": self.n_windows_, "freq": self.freq_, "columns": self.columns_,
                 "ends": {k: str(v) for k, v in self.ends_.items()},
                 "scalers": {k: s.to_dict() for k, s in self.scalers_.items()},
                 "tails": frame_to_json(pd.DataFrame(self.tails_)), "history": self.history_}
@@ -267,6 +323,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
     def _set_state(self, state: dict) -> None:
         self.settings_ = dict(state["settings"])
         self.n_windows_, self.freq_ = int(state["n_windows"]), state["freq"]
+        self.columns_ = [str(c) for c in state["columns"]]
         self.ends_ = {k: pd.Timestamp(v) if self.freq_ else int(v) for k, v in state["ends"].items()}
         self.scalers_ = {k: Scaler.from_dict(v) for k, v in state["scalers"].items()}
         tails = frame_from_json(state["tails"])

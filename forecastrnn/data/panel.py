@@ -1,0 +1,159 @@
+"""Panels: many series of one frequency in long format, one row per (series, time).
+
+The convention of statsforecast/neuralforecast works with no options: an id column
+``unique_id``, a time column ``ds`` and the target ``y``; other names are given with
+``id_col``, ``time_col`` and ``target``. Every series is validated exactly as
+:func:`~forecastrnn.data.io.read_series` validates one (parsed timestamps, no duplicates, no
+decreasing steps, gaps inserted as NaN rows), and an error names the series it is about. All
+series must share one frequency; their starts and ends may differ.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from forecastrnn.data.io import _detect_time_column, _to_frame, read_series
+
+ID_COL = "unique_id"
+TARGET = "y"
+
+
+def read_panel(source, id_col=None, time_col=None, target=None, features=None, freq=None) -> pd.DataFrame:
+    """Read long-format data (CSV path or DataFrame) into a validated panel.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or pandas.DataFrame
+        One row per series and time step.
+    id_col : str, optional
+        Column naming the series. Default: ``unique_id``.
+    time_col : str, optional
+        Default: detected as in ``read_series`` (``ds``, ``date``, ``timestamp`` ...).
+    target : str or list of str, optional
+        Default: ``y`` when there is such a column, else the last numeric column.
+    features : list of str, optional
+        Input columns (default: every numeric column), as in ``read_series``.
+    freq : str, optional
+        Frequency alias; default: inferred from the series, which must agree.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id_col``, the time column (if any), then the input columns; series in the
+        order they first appear, each on its regular grid (gaps as NaN rows). ``attrs``:
+        ``id_col``, ``time_col``, ``target``, ``features``, ``freq``, ``n_series``, ``n_gaps``,
+        ``source``.
+
+    Raises
+    ------
+    ValueError
+        No id column, missing ids, mixed frequencies, or any ``read_series`` error, prefixed
+        with ``Series '<id>':``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> long = pd.DataFrame({"unique_id": ["a", "a", "a", "b", "b", "b"],
+    ...                      "ds": ["2024-01-01", "2024-01-02", "2024-01-04"] + ["2024-01-02", "2024-01-03", "2024-01-04"],
+    ...                      "y": [1.0, 2.0, 4.0, 10.0, 11.0, 12.0]})
+    >>> panel = read_panel(long)
+    >>> panel.attrs["n_series"], panel.attrs["freq"], panel.attrs["n_gaps"]
+    (2, 'D', 1)
+    >>> panel[panel.unique_id == "a"].y.tolist()
+    [1.0, 2.0, nan, 4.0]
+    """
+    raw, name = _to_frame(source)
+    raw.columns = [str(c).strip() for c in raw.columns]
+    id_col = ID_COL if id_col is None else str(id_col)
+    if id_col not in raw.columns:
+        raise ValueError(f"A panel needs a column naming the series: expected {id_col!r} "
+                         f"(`id_col`, CLI --id-col). Received: columns {list(raw.columns)}")
+    missing = raw[id_col].isna().to_numpy()
+    if missing.any():
+        raise ValueError(f"Every row needs a series id in {id_col!r}. Received: a missing id at row "
+                         f"{int(missing.argmax())}")
+    if target is None and TARGET in raw.columns:
+        target = TARGET
+    groups = {key: group.drop(columns=[id_col]).reset_index(drop=True)
+              for key, group in raw.groupby(id_col, sort=False)}
+
+    def read(key, group, step):
+        try:
+            return read_series(group, target=target, time_col=time_col, features=features, freq=step)
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"Series {key!r}: {exc}") from None
+
+    frames, short = {}, []
+    for key, group in groups.items():
+        if freq is None and len(group) < 3:  # too short to infer: read on the others' grid
+            short.append(key)
+        else:
+            frames[key] = read(key, group, freq)
+    freqs = {key: f.attrs["freq"] for key, f in frames.items() if f.attrs["freq"] is not None}
+    seen = {}  # one series per distinct frequency ("24h" and "D" are the same step)
+    for key, f in freqs.items():
+        seen.setdefault(freq_step(f), (f, key))
+    if len(seen) > 1:
+        (f1, k1), (f2, k2) = list(seen.values())[:2]
+        raise ValueError(f"All series of a panel must share one frequency. Received: {f1!r} for series "
+                         f"{k1!r} and {f2!r} for series {k2!r}")
+    # The name pandas gives a gap-free series ("D", not the "24h" read from a gapped one).
+    named = [f for key, f in freqs.items() if frames[key].attrs["n_gaps"] == 0] or list(freqs.values())
+    common = freq or (named[0] if named else None)
+    if short and common is None and any(_has_times(groups[k], time_col) for k in short):
+        raise ValueError(f"Series {short[0]!r}: at least 3 timestamps are needed to infer a frequency, "
+                         "and no other series gives one. Received: "
+                         f"{len(groups[short[0]])} row(s); pass `freq`")
+    for key in short:
+        frames[key] = read(key, groups[key], common)
+    frames = {key: frames[key] for key in groups}  # first-appearance order
+
+    first = next(iter(frames.values()))
+    columns = list(first.columns)
+    for key, frame in frames.items():
+        if list(frame.columns) != columns:
+            raise ValueError(f"Series {key!r}: every series must have the same columns. Received: "
+                             f"{list(frame.columns)} against {columns}")
+    time_name = first.attrs["time_col"]
+    parts = []
+    for key, frame in frames.items():
+        part = frame.reset_index(drop=time_name is None)
+        if time_name is not None:
+            part = part.rename(columns={part.columns[0]: time_name})
+        part.insert(0, id_col, key)
+        parts.append(part)
+    panel = pd.concat(parts, ignore_index=True)
+    panel.attrs.update(id_col=id_col, time_col=time_name, target=list(first.attrs["target"]),
+                       features=columns, freq=common, n_series=len(frames),
+                       n_gaps=int(sum(f.attrs["n_gaps"] for f in frames.values())), source=name)
+    return panel
+
+
+def freq_step(freq: str):
+    """A comparable key of a frequency: its fixed length, or its name for calendar steps."""
+    offset = pd.tseries.frequencies.to_offset(freq)
+    try:
+        return pd.Timedelta(offset)
+    except (ValueError, TypeError):
+        return offset.freqstr
+
+
+def _has_times(group: pd.DataFrame, time_col) -> bool:
+    return time_col is not None or _detect_time_column(group) is not None
+
+
+def panel_series(panel: pd.DataFrame, column: str) -> dict:
+    """``{id: pandas.Series}`` of one column of a panel, each indexed by its time (or position)."""
+    id_col, time_col = panel.attrs["id_col"], panel.attrs["time_col"]
+    out = {}
+    for key, group in panel.groupby(id_col, sort=False):
+        values = group[column].to_numpy(dtype="float64")
+        if time_col is None:
+            out[str(key)] = pd.Series(values)
+        else:
+            index = pd.DatetimeIndex(group[time_col], freq=panel.attrs["freq"])
+            out[str(key)] = pd.Series(values, index=index)
+    return out
+
+
+__all__ = ["ID_COL", "TARGET", "freq_step", "panel_series", "read_panel"]

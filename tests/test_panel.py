@@ -1,0 +1,94 @@
+"""Long-format panels: reading, validation with errors naming the series, and the global model on them."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecastrnn import GlobalRNNForecaster, read_panel, read_series
+from forecastrnn.data import panel_series
+
+
+def long_panel(n=200, ids=("s1", "s2", "s3"), freq="h"):
+    rng = np.random.default_rng(0)
+    parts = []
+    for k, key in enumerate(ids):
+        start = pd.Timestamp("2024-01-01") + pd.Timedelta(hours=5 * k)  # ragged starts
+        t = np.arange(n - 7 * k)
+        parts.append(pd.DataFrame({"unique_id": key, "ds": pd.date_range(start, periods=len(t), freq=freq),
+                                   "y": (k + 1) * 10 + np.sin(2 * np.pi * t / 24) + 0.1 * rng.standard_normal(len(t))}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_read_panel_validates_every_series_and_keeps_ids_and_times(tmp_path):
+    data = long_panel()
+    shuffled_ids = pd.concat([data[data.unique_id == "s2"], data[data.unique_id == "s1"], data[data.unique_id == "s3"]])
+    path = tmp_path / "panel.csv"
+    shuffled_ids.drop(index=[5, 6]).to_csv(path, index=False)  # two hours missing in s1
+    panel = read_panel(path)
+    assert panel.attrs["n_series"] == 3 and panel.attrs["freq"] == "h" and panel.attrs["n_gaps"] == 2
+    assert panel.unique_id.unique().tolist() == ["s2", "s1", "s3"]  # order of first appearance
+    s1 = panel[panel.unique_id == "s1"]
+    assert s1.y.isna().sum() == 2 and len(s1) == 200
+    assert pd.Timestamp(s1.ds.iloc[0]) == pd.Timestamp("2024-01-01")
+    series = panel_series(panel, "y")
+    assert list(series) == ["s2", "s1", "s3"] and series["s3"].index[0] == pd.Timestamp("2024-01-01 10:00")
+    assert series["s3"].index.freqstr == "h"
+    # other names through the options
+    renamed = data.rename(columns={"unique_id": "store", "ds": "date", "y": "sales"})
+    other = read_panel(renamed, id_col="store", target="sales")
+    assert other.attrs["target"] == ["sales"] and other.attrs["time_col"] == "date"
+
+
+def test_bad_panels_give_one_error_naming_the_series():
+    data = long_panel()
+    with pytest.raises(ValueError, match=r"expected 'unique_id' \(`id_col`, CLI --id-col\)"):
+        read_panel(data.drop(columns="unique_id"))
+    duplicated = pd.concat([data, data[(data.unique_id == "s2")].iloc[[3]]]).sort_values(["unique_id", "ds"])
+    with pytest.raises(ValueError, match=r"Series 's2': Timestamps must be unique"):
+        read_panel(duplicated)
+    daily = long_panel(ids=("d1",), freq="D")
+    with pytest.raises(ValueError, match=r"one frequency. Received: 'h' for series 's1' and 'D' for series 'd1'"):
+        read_panel(pd.concat([data, daily]))
+    missing_id = data.copy()
+    missing_id.loc[7, "unique_id"] = None
+    with pytest.raises(ValueError, match="missing id at row 7"):
+        read_panel(missing_id)
+    tiny = pd.DataFrame({"unique_id": ["x", "x"], "ds": ["2024-01-01", "2024-01-02"], "y": [1.0, 2.0]})
+    with pytest.raises(ValueError, match=r"Series 'x': at least 3 timestamps"):
+        read_panel(tiny)
+    short = read_panel(pd.concat([data, tiny.assign(ds=["2024-01-01 00:00", "2024-01-01 01:00"])]))
+    assert short.attrs["n_series"] == 4  # a short series is read on the others' grid
+
+
+def test_long_format_given_to_the_single_series_reader_says_what_to_do():
+    with pytest.raises(ValueError, match=r"long format \(column 'unique_id' repeats\): read it with "
+                                         r"forecastrnn.read_panel\(..., id_col='unique_id'\)"):
+        read_series(long_panel())
+
+
+@pytest.mark.slow
+def test_global_model_on_long_data_equals_the_dict_path_and_keeps_timestamps(tmp_path):
+    data = long_panel()
+    params = dict(units=4, window=24, horizon=6, epochs=2, n_models=1, verbose=0, jit_compile=False,
+                  random_state=0)
+    model = GlobalRNNForecaster(**params).fit(data.rename(columns={"y": "load"}), target="load")
+    as_dict = {key: g.set_index(pd.DatetimeIndex(g.ds, freq="h"))["y"] for key, g in data.groupby("unique_id")}
+    forecast = model.predict()
+    reference = GlobalRNNForecaster(**params).fit(as_dict).predict()
+    assert list(forecast.columns) == ["unique_id", "ds", "load"]
+    np.testing.assert_allclose(forecast["load"], reference["y"], rtol=1e-6)
+    for key, group in data.groupby("unique_id"):
+        future = pd.date_range(group.ds.iloc[-1], periods=7, freq="h")[1:]
+        assert forecast.loc[forecast.unique_id == key, "ds"].tolist() == future.tolist()
+    # a series never seen, and update moving the origins forward
+    new = long_panel(ids=("fresh",)).rename(columns={"y": "load"})
+    assert model.predict(new).unique_id.unique().tolist() == ["fresh"]
+    later = data[data.unique_id == "s1"].iloc[:-24].rename(columns={"y": "load"})
+    model.update(later)
+    moved = model.predict()
+    first = moved[moved.unique_id == "s1"].ds.iloc[0]
+    assert first == later.ds.iloc[-1] + pd.Timedelta(hours=1)
+    loaded = GlobalRNNForecaster.load(model.save(tmp_path / "g"))
+    pd.testing.assert_frame_equal(loaded.predict(), moved)
+    with pytest.raises(ValueError, match="training frequency"):
+        model.predict(long_panel(ids=("d",), freq="D").rename(columns={"y": "load"}))
