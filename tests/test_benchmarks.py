@@ -31,7 +31,7 @@ def test_jit():
 
 
 def test_training():
-    assert "XLA alone" in run("bench_training.py")
+    assert "XLA alone" in run("bench_training.py", "--cells", "gru")
 
 
 def test_memory():
@@ -67,7 +67,7 @@ def test_m4_hourly(tmp_path):
 
 
 def test_imdb(imdb_tree):
-    assert "test accuracy" in run("bench_imdb.py", "--data", imdb_tree["archive"])
+    assert "test accuracy" in run("bench_imdb.py", "--data", imdb_tree["archive"], "--models", "lstm,bilstm")
 
 
 def test_text_batching(imdb_tree):
@@ -98,6 +98,6 @@ def test_collection(tmp_path):
         tmp_path / "m4" / "Hourly-train.csv", index=False)
     pd.DataFrame({"V1": ["H1"], **{f"V{i}": [float(i)] for i in range(2, 10)}}).to_csv(
         tmp_path / "m4" / "Hourly-test.csv", index=False)
-    out = run("bench_collection.py", "--data", tmp_path)
+    out = run("bench_collection.py", "--data", tmp_path, "--cli-args=--baselines naive,seasonal-naive,theta")
     assert "monthly-a" in out and "monthly-writing-paper-sales" in out and "ETTh1-OT" in out
     assert "Mean MASE rank" in out and "Mean 90 % interval coverage of gru" in out

@@ -14,9 +14,10 @@ model learns one set of weights from the windows of all of them:
   stopping (chronological inside each series, as always).
 
 It forecasts points only (``supports_intervals = False``); use ``RNNForecaster`` for one
-series with intervals. Forecasts come in long format: ``unique_id``, ``ds`` (the future
-timestamps when the series had a ``DatetimeIndex``, else the integer positions after each
-series' end) and ``y``.
+series with intervals. Data comes in long format (:func:`forecastrnn.read_panel`) or as a
+dict/list of series or a wide DataFrame; forecasts come in long format, in the training
+data's column names (default ``unique_id``, ``ds``, ``y``), with the future timestamps when the
+series had timestamps, else the integer positions after each series' end.
 """
 
 from __future__ import annotations
