@@ -30,6 +30,8 @@ _EXPORTS = {
     "load_imdb": "forecastrnn.datasets",
     "backtest": "forecastrnn.evaluation",
     "compare": "forecastrnn.evaluation",
+    "backtest_panel": "forecastrnn.panel_evaluation",
+    "summarize_panel": "forecastrnn.panel_evaluation",
 }
 
 __all__ = ["__version__", *_EXPORTS]

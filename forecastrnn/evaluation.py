@@ -235,27 +235,34 @@ def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=Fa
     results.update({k: run(k, m) for k, m in named.items() if k not in results})
 
     y = frame[targets].to_numpy()
-    steps = np.arange(horizon)
-    actual = y[origins[:, None] + steps[None, :]]  # (n_windows, horizon, n_targets)
-    index = frame.index
-    rows = []
-    for name in named:
-        (point, lower, upper), _ = results[name]
-        for j, t in enumerate(targets):
-            rows.append(pd.DataFrame({
-                "model": name, "target": t,
-                "origin": np.repeat(index[origins - 1], horizon),
-                "time": index[(origins[:, None] + steps[None, :]).ravel()],
-                "step": np.tile(steps + 1, len(origins)),
-                "y_true": actual[..., j].ravel(), "y_pred": point[..., j].ravel(),
-                "lower": np.nan if lower is None else lower[..., j].ravel(),
-                "upper": np.nan if upper is None else upper[..., j].ravel(),
-            }))
-    table = pd.concat(rows, ignore_index=True)
+    actual = y[origins[:, None] + np.arange(horizon)[None, :]]  # (n_windows, horizon, n_targets)
+    table = pd.concat([tidy_rows(name, targets, frame.index, origins, horizon, actual, *results[name][0])
+                       for name in named], ignore_index=True)
     table.attrs.update(first_origin=int(origins[0]), season_length=_season(frame), targets=targets)
     if return_models:
         return table, {k: results[k][1] for k in named}
     return table
+
+
+def tidy_rows(name, targets, index, origins, horizon, actual, point, lower=None, upper=None) -> pd.DataFrame:
+    """One model's forecasts as backtest rows: one per origin, step and target.
+
+    ``actual``, ``point``, ``lower``, ``upper``: arrays ``(n_origins, horizon, n_targets)``
+    (the last two may be None); ``index``: the series' time index.
+    """
+    steps = np.arange(horizon)
+    parts = []
+    for j, t in enumerate(targets):
+        parts.append(pd.DataFrame({
+            "model": name, "target": t,
+            "origin": np.repeat(index[origins - 1], horizon),
+            "time": index[(origins[:, None] + steps[None, :]).ravel()],
+            "step": np.tile(steps + 1, len(origins)),
+            "y_true": actual[..., j].ravel(), "y_pred": point[..., j].ravel(),
+            "lower": np.nan if lower is None else lower[..., j].ravel(),
+            "upper": np.nan if upper is None else upper[..., j].ravel(),
+        }))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _season(frame) -> int:

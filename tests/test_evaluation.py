@@ -150,5 +150,7 @@ def test_backtest_checks_capabilities_before_training():
     data = series()
     with pytest.raises(ValueError, match=r"Model 'gru' needs at least 60 training rows \(min_history\)"):
         backtest(RNNForecaster(window=48, horizon=12), data.iloc[:80], horizon=12, n_windows=2)
+    from forecastrnn import SentimentClassifier
+
     with pytest.raises(ValueError, match="cannot forecast from past origins"):
-        backtest({"g": GlobalRNNForecaster(horizon=6)}, data, horizon=6, n_windows=2, level=None)
+        backtest({"clf": SentimentClassifier()}, data, horizon=6, n_windows=2, level=None)

@@ -133,6 +133,13 @@ def stack_series(items: dict, spec, validation_size, scaler: str = "standard"):
     return np.concatenate(chunks), np.concatenate(train_starts), np.concatenate(val_starts), scalers
 
 
+def _points_only(level):
+    check_level(level)
+    if level is not None:
+        raise ValueError("GlobalRNNForecaster forecasts points only (supports_intervals=False). "
+                         f"Received: level={level}")
+
+
 class GlobalRNNForecaster(RecurrentEstimator):
     """One recurrent network for many univariate series (a *global* model).
 
@@ -258,39 +265,76 @@ class GlobalRNNForecaster(RecurrentEstimator):
             as in the training data (default ``unique_id``, ``ds``, ``y``).
         """
         self._check_fitted()
-        check_level(level)
-        if level is not None:
-            raise ValueError("GlobalRNNForecaster forecasts points only (supports_intervals=False). "
-                             f"Received: level={level}")
+        _points_only(level)
         horizon = self._horizon(horizon)
         if data is None:
             items, ends, freq = self.tails_, self.ends_, self.freq_
         else:
             items, ends, freq = self._histories(data)
-        windows, scalers = [], []
-        for name, values in items.items():
-            if len(values) < self.window_:
-                raise ValueError(f"Series {name!r} must have at least window={self.window_} values. "
-                                 f"Received: {len(values)}")
+        point = self._forecast({name: (values, [len(values)]) for name, values in items.items()})
+        id_name, time_name, value_name = self.columns_
+        parts = [pd.DataFrame({id_name: name, time_name: future_index(ends[name], freq, horizon),
+                               value_name: point[name][0, :horizon]}) for name in items]
+        return pd.concat(parts, ignore_index=True)
+
+    def _forecast(self, requests: dict) -> dict:
+        """``{name: (values, origins)}`` -> ``{name: (n_origins, horizon)}`` forecasts in original
+        units; the forecast from origin ``o`` reads ``values[o - window:o]`` only."""
+        windows, owners = [], []
+        for name, (values, origins) in requests.items():
+            origins = np.asarray(origins, dtype="int64")
+            if origins.size and (origins.min() < self.window_ or origins.max() > len(values)):
+                raise ValueError(f"Series {name!r}: origins must lie in [window={self.window_}, {len(values)}] "
+                                 f"(at least window={self.window_} values before each). Received: "
+                                 f"{origins.min()}..{origins.max()}")
             scaler = (self.scalers_[name] if name in self.scalers_
                       else Scaler(self.scaler).fit(pd.DataFrame({"y": values})))
-            windows.append(scaler.transform(values[-self.window_:, None]))
-            scalers.append(scaler)
+            scaled = scaler.transform(np.asarray(values, dtype="float64")[:, None])
+            windows += [scaled[o - self.window_:o] for o in origins]
+            owners.append((name, scaler, len(origins)))
         spec = self._spec()
         starts = np.arange(len(windows), dtype="int64") * spec.window
         ds = make_dataset(np.concatenate(windows), None, spec, starts,
                           batch_size=max(256, self.settings_["batch_size"]))
-        point = np.median(self.model_.predict(ds, verbose=0), axis=1)[:, :horizon, 0]  # median of members
-        id_name, time_name, value_name = self.columns_
-        parts = [pd.DataFrame({id_name: name, time_name: future_index(ends[name], freq, horizon),
-                               value_name: scaler.inverse_transform(row[:, None])[:, 0]})
-                 for name, scaler, row in zip(items, scalers, point)]
-        return pd.concat(parts, ignore_index=True)
+        point = np.median(self.model_.predict(ds, verbose=0), axis=1)[..., 0]  # median of members
+        out, first = {}, 0
+        for name, scaler, n in owners:
+            out[name] = scaler.inverse_transform(point[first:first + n].reshape(-1, 1)).reshape(n, -1)
+            first += n
+        return out
+
+    def forecast_origins(self, data, origins, horizon=None, level=None):
+        """Forecast ``horizon`` steps from several origins of each series in ``data``.
+
+        Parameters
+        ----------
+        data : same forms as in :meth:`predict`
+            One history per series (a one-column frame is one series: the backtest's form).
+        origins : sequence of int
+            Row positions within every series: the forecast from origin ``o`` reads rows
+            ``[o - window, o)`` of that series only.
+        horizon : int, optional
+        level : None
+            Points only (``supports_intervals = False``).
+
+        Returns
+        -------
+        point : numpy.ndarray (n_origins, horizon, n_series)
+        lower, upper : None
+        """
+        self._check_fitted()
+        _points_only(level)
+        horizon = self._horizon(horizon)
+        items, _, _ = self._histories(data)
+        point = self._forecast({name: (values, origins) for name, values in items.items()})
+        return np.stack([point[name][:, :horizon] for name in items], axis=-1), None, None
 
     def _histories(self, data):
         """``(values, ends, freq)`` of new histories; long data is read with the training
         data's id and value columns."""
         id_name, _, value_name = self.columns_
+        if isinstance(data, pd.DataFrame) and data.attrs.get("target") and id_name not in data.columns:
+            data = data[data.attrs["target"]]  # a read_series frame (the backtest's): its target only
         long = isinstance(data, (str, os.PathLike)) or (isinstance(data, pd.DataFrame) and id_name in data.columns)
         series = self._series(data, value_name, None, None, id_name) if long else self._series(data, None, None, None, None)
         ends, freq = series_ends(series)

@@ -1,0 +1,126 @@
+"""Panel backtests: every series and every model forecast from the same origins.
+
+Origins are placed over the end of *each* series as in :func:`forecastrnn.evaluation.backtest`
+(the last ``horizon + step * (n_windows - 1)`` rows of every series are its test span), so
+ragged series are fine. Models that fit one series (the baselines, ``RNNForecaster``) are
+backtested series by series, exactly as ``backtest`` does for one series, in parallel
+processes (joblib); a panel model (``supports_panels``, ``GlobalRNNForecaster``) is fitted once
+on every series cut at its first origin and forecasts every series from the same origins.
+
+The summary has one row per model: mean sMAPE and mean MASE over series (M4's aggregates),
+OWA against ``naive2`` when it was run (``0.5 (sMAPE / sMAPE_naive2 + MASE / MASE_naive2)``),
+and the share of series on which the model's MASE beats seasonal naive's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+from forecastrnn.data.panel import panel_series, read_panel
+from forecastrnn.data.season import season_length_for
+from forecastrnn.evaluation import (_as_named, backtest, mae, mase_scale, origins_for, scaled_error, smape,
+                                    tidy_rows)
+
+
+def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, time_col=None, target=None,
+                   n_jobs=1, progress=None) -> pd.DataFrame:
+    """Rolling-origin evaluation of several models on every series of a panel.
+
+    Parameters
+    ----------
+    models : forecaster, list or dict name -> forecaster
+    data : long-format DataFrame or CSV path (:func:`forecastrnn.read_panel`)
+    horizon, n_windows, step : see :func:`forecastrnn.evaluation.backtest`
+    id_col, time_col, target : see :func:`forecastrnn.read_panel` (one target)
+    n_jobs : int
+        Processes for the series-by-series models.
+    progress : callable, optional
+        ``progress(message)`` before each model (and group of series-by-series models).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``backtest`` (point forecasts only) with the series id first.
+        ``attrs``: ``id_col``, ``season_length``, and per series ``train_rows`` (before its
+        first origin) and ``mase_scales`` (their in-sample seasonal naive MAE).
+    """
+    panel = read_panel(data, id_col=id_col, time_col=time_col, target=target)
+    if len(panel.attrs["target"]) != 1:
+        raise ValueError(f"A panel backtest scores one target. Received: target={panel.attrs['target']}")
+    value, id_name = panel.attrs["target"][0], panel.attrs["id_col"]
+    series = panel_series(panel, value)
+    step = horizon if step is None else step
+    origins = {}
+    for key, s in series.items():
+        try:
+            origins[key] = origins_for(len(s), horizon, n_windows, step)
+        except ValueError as exc:
+            raise ValueError(f"Series {key!r}: {exc}") from None
+    named = _as_named(models)
+    panel_models = {k: m for k, m in named.items() if getattr(m, "supports_panels", False)}
+    local = {k: m for k, m in named.items() if k not in panel_models}
+    tables = []
+    if local:
+        if progress is not None:
+            progress(f"{', '.join(local)}: series by series (n_jobs={n_jobs})")
+        from joblib import Parallel, delayed
+
+        parts = Parallel(n_jobs=n_jobs)(delayed(_one_series)(local, key, s.to_frame(value), horizon, n_windows, step)
+                                        for key, s in series.items())
+        tables += [t.assign(**{id_name: key}) for key, t in zip(series, parts)]
+    for name, model in panel_models.items():
+        if progress is not None:
+            progress(f"{name}: one model for all {len(series)} series")
+        fitted = clone(model).fit({key: s.iloc[:origins[key][0]] for key, s in series.items()})
+        for key, s in series.items():
+            point, _, _ = fitted.forecast_origins({key: s}, origins[key], horizon)
+            actual = s.to_numpy()[origins[key][:, None] + np.arange(horizon)][..., None]
+            rows = tidy_rows(name, [value], s.index, origins[key], horizon, actual, point)
+            tables.append(rows.assign(**{id_name: key}))
+    table = pd.concat(tables, ignore_index=True)
+    table = table[[id_name] + [c for c in table.columns if c != id_name]]
+    m = season_length_for(panel.attrs["freq"])
+    table.attrs.update(id_col=id_name, season_length=m,
+                       train_rows={key: int(o[0]) for key, o in origins.items()},
+                       mase_scales={key: mase_scale(series[key].to_numpy()[:int(o[0])], m)
+                                    for key, o in origins.items()})
+    return table
+
+
+def _one_series(models, key, frame, horizon, n_windows, step):
+    try:
+        return backtest({k: clone(m) for k, m in models.items()}, frame, horizon, n_windows, step, level=None)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(f"Series {key!r}: {exc}") from None
+
+
+def summarize_panel(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-series metrics and their aggregate over series, from :func:`backtest_panel`.
+
+    Returns
+    -------
+    summary : pandas.DataFrame
+        Index ``model`` (sorted by mean MASE); columns ``smape``, ``mase`` (means over series),
+        ``owa`` (against ``naive2``, NaN without it), ``beats_seasonal_naive_%`` (share of
+        series with a lower MASE than seasonal naive, NaN without it), ``n_series``.
+    by_series : pandas.DataFrame
+        One row per series and model: ``smape``, ``mase``.
+    """
+    id_name, scales = table.attrs["id_col"], table.attrs["mase_scales"]
+    rows = []
+    for (key, name), part in table.groupby([id_name, "model"], sort=False):
+        rows.append({id_name: key, "model": name, "smape": smape(part.y_true, part.y_pred),
+                     "mase": scaled_error(mae(part.y_true, part.y_pred), scales[key])})
+    by_series = pd.DataFrame(rows)
+    summary = by_series.groupby("model", sort=False)[["smape", "mase"]].mean()
+    summary["owa"] = (0.5 * (summary.smape / summary.loc["naive2", "smape"] + summary.mase / summary.loc["naive2", "mase"])
+                      if "naive2" in summary.index else np.nan)
+    if "seasonal_naive" in summary.index:
+        wide = by_series.pivot(index=id_name, columns="model", values="mase")
+        summary["beats_seasonal_naive_%"] = 100 * wide.lt(wide["seasonal_naive"], axis=0).mean()
+    else:
+        summary["beats_seasonal_naive_%"] = np.nan
+    summary["n_series"] = by_series.groupby("model", sort=False)[id_name].nunique()
+    return summary.sort_values("mase"), by_series

@@ -1,0 +1,70 @@
+"""Panel backtests: the same origins for every series and model, aggregates as M4 computes them."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecastrnn import GlobalRNNForecaster
+from forecastrnn.baselines import Naive2Forecaster, NaiveForecaster, SeasonalNaiveForecaster
+from forecastrnn.evaluation import backtest
+from forecastrnn.panel_evaluation import backtest_panel, summarize_panel
+
+
+def panel(n=150, ids=("a", "b", "c")):
+    rng = np.random.default_rng(1)
+    parts = []
+    for k, key in enumerate(ids):
+        t = np.arange(n + 10 * k)  # ragged lengths, one end time
+        ds = pd.date_range(end="2024-03-01", periods=len(t), freq="h")
+        parts.append(pd.DataFrame({"unique_id": key, "ds": ds,
+                                   "y": 50 + 5 * k + 3 * np.sin(2 * np.pi * t / 24) + rng.standard_normal(len(t))}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_panel_backtest_of_baselines_equals_their_series_one_by_one_and_aggregates():
+    data = panel()
+    models = [NaiveForecaster(), SeasonalNaiveForecaster(), Naive2Forecaster()]
+    table = backtest_panel(models, data, horizon=6, n_windows=2, n_jobs=2)
+    for key, group in data.groupby("unique_id"):
+        alone = backtest(models, group.drop(columns="unique_id"), horizon=6, n_windows=2, level=None)
+        mine = table[table.unique_id == key].drop(columns="unique_id").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone, check_dtype=False)
+    # every model is scored on the same rows of every series
+    rows = table.groupby("model")[["unique_id", "time"]].apply(lambda p: tuple(map(tuple, p.to_numpy())))
+    assert rows.nunique() == 1
+    summary, by_series = summarize_panel(table)
+    assert summary.loc["naive2", "owa"] == pytest.approx(1.0)
+    assert summary.loc["seasonal_naive", "beats_seasonal_naive_%"] == 0
+    assert (summary.n_series == 3).all() and len(by_series) == 9
+    # MASE of naive on series 'a', by hand
+    y = data[data.unique_id == "a"].y.to_numpy()
+    origins = np.array([len(y) - 12, len(y) - 6])
+    errors = np.abs(y[origins[:, None] + np.arange(6)] - y[origins - 1][:, None])
+    train = y[:origins[0]]
+    expected = errors.mean() / np.abs(train[24:] - train[:-24]).mean()
+    got = by_series[(by_series.unique_id == "a") & (by_series.model == "naive")].mase.iloc[0]
+    assert got == pytest.approx(expected)
+
+
+def test_bad_panel_backtests_name_the_series():
+    data = panel()
+    short = pd.concat([data, panel(n=8, ids=("tiny",))])
+    with pytest.raises(ValueError, match="Series 'tiny': The backtest needs"):
+        backtest_panel([NaiveForecaster()], short, horizon=6, n_windows=2)
+
+
+@pytest.mark.slow
+def test_global_model_in_a_panel_backtest_never_sees_past_its_origins():
+    data = panel()
+    model = GlobalRNNForecaster(units=4, window=24, horizon=6, epochs=1, n_models=1, verbose=0, jit_compile=False,
+                                random_state=0)
+    table = backtest_panel({"global": model, "naive": NaiveForecaster()}, data, horizon=6, n_windows=2)
+    assert set(table.model) == {"global", "naive"} and table.y_pred.notna().all()
+    # the test rows of every series changed: forecasts stay the same
+    changed = data.copy()
+    last = changed.groupby("unique_id").cumcount(ascending=False) < 6
+    changed.loc[last, "y"] += 100.0
+    again = backtest_panel({"global": model}, changed, horizon=6, n_windows=2)
+    first_origin = table[(table.model == "global")].groupby("unique_id").head(6)
+    np.testing.assert_allclose(again.groupby("unique_id").head(6).y_pred.to_numpy(),
+                               first_origin.y_pred.to_numpy(), rtol=1e-5)
