@@ -33,6 +33,12 @@ def test_read_panel_validates_every_series_and_keeps_ids_and_times(tmp_path):
     series = panel_series(panel, "y")
     assert list(series) == ["s2", "s1", "s3"] and series["s3"].index[0] == pd.Timestamp("2024-01-01 10:00")
     assert series["s3"].index.freqstr == "h"
+    # Parquet reads the same
+    data.to_parquet(tmp_path / "panel.parquet")
+    pd.testing.assert_frame_equal(read_panel(tmp_path / "panel.parquet"), read_panel(data))
+    (tmp_path / "broken.parquet").write_text("not parquet")
+    with pytest.raises(ValueError, match="Could not read .*broken.parquet' as Parquet"):
+        read_panel(tmp_path / "broken.parquet")
     # other names through the options
     renamed = data.rename(columns={"unique_id": "store", "ds": "date", "y": "sales"})
     other = read_panel(renamed, id_col="store", target="sales")

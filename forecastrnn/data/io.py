@@ -35,6 +35,8 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
             raise ValueError(f"Data file not found. Expected an existing CSV file. Received: {path!r}")
         if os.path.isdir(path):
             raise ValueError(f"Expected a CSV file, not a directory. Received: {path!r}")
+        if path.lower().endswith((".parquet", ".pq")):
+            return _read_parquet(path), os.path.basename(path)
         try:
             frame = pd.read_csv(path, skipinitialspace=True)
         except pd.errors.EmptyDataError:
@@ -57,6 +59,19 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
     raise TypeError(
         "`source` must be a CSV path, pandas DataFrame/Series or numpy array. "
         f"Received: {type(source).__name__}")
+
+
+def _read_parquet(path: str) -> pd.DataFrame:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise ValueError(f"Reading Parquet needs pyarrow. Received: {path!r}; install it with "
+                         "pip install 'forecastrnn[parquet]'") from None
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"Could not read {path!r} as Parquet: {detail}") from None
 
 
 def _parse_times(values: pd.Series, name: str) -> pd.DatetimeIndex:

@@ -19,12 +19,13 @@ TARGET = "y"
 
 
 def read_panel(source, id_col=None, time_col=None, target=None, features=None, freq=None) -> pd.DataFrame:
-    """Read long-format data (CSV path or DataFrame) into a validated panel.
+    """Read long-format data (CSV or Parquet path, or a DataFrame) into a validated panel.
 
     Parameters
     ----------
     source : str, os.PathLike or pandas.DataFrame
-        One row per series and time step.
+        One row per series and time step. ``.parquet`` / ``.pq`` files need pyarrow
+        (``pip install 'forecastrnn[parquet]'``).
     id_col : str, optional
         Column naming the series. Default: ``unique_id``.
     time_col : str, optional
