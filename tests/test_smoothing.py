@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecastrnn.baselines import ETSForecaster, Naive2Forecaster, ThetaForecaster
+from forecastrnn.baselines import ETSForecaster, ThetaForecaster
 from forecastrnn.baselines.simple import _naive2, is_seasonal
 from forecastrnn.baselines.smoothing import ets_candidates, parse_ets
 

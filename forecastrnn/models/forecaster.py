@@ -27,7 +27,6 @@ deterministic (dropout-off) forecasts.
 from __future__ import annotations
 
 import math
-import os
 import warnings
 
 import numpy as np
