@@ -20,8 +20,8 @@ from sklearn.base import clone
 
 from forecastrnn.data.panel import panel_series, read_panel
 from forecastrnn.data.season import season_length_for
-from forecastrnn.evaluation import (_as_named, backtest, mae, mase_scale, origins_for, scaled_error, smape,
-                                    tidy_rows)
+from forecastrnn.evaluation import (_as_named, backtest, check_capabilities, mae, mase_scale, origins_for,
+                                    scaled_error, smape, tidy_rows)
 
 
 def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, time_col=None, target=None,
@@ -71,6 +71,7 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
                                         for key, s in series.items())
         tables += [t.assign(**{id_name: key}) for key, t in zip(series, parts)]
     for name, model in panel_models.items():
+        check_capabilities(name, model, min(int(o[0]) for o in origins.values()), None)
         if progress is not None:
             progress(f"{name}: one model for all {len(series)} series")
         fitted = clone(model).fit({key: s.iloc[:origins[key][0]] for key, s in series.items()})
@@ -91,7 +92,7 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
 
 def _one_series(models, key, frame, horizon, n_windows, step):
     try:
-        return backtest({k: clone(m) for k, m in models.items()}, frame, horizon, n_windows, step, level=None)
+        return backtest(models, frame, horizon, n_windows, step, level=None)  # clones each model
     except (ValueError, TypeError) as exc:
         raise type(exc)(f"Series {key!r}: {exc}") from None
 
