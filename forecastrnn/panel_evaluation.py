@@ -25,15 +25,20 @@ from forecastrnn.evaluation import (_as_named, backtest, check_capabilities, mae
 
 
 def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, time_col=None, target=None,
-                   n_jobs=1, progress=None) -> pd.DataFrame:
+                   features=None, known_future=None, level=None, n_jobs=1, progress=None) -> pd.DataFrame:
     """Rolling-origin evaluation of several models on every series of a panel.
 
     Parameters
     ----------
     models : forecaster, list or dict name -> forecaster
-    data : long-format DataFrame or CSV path (:func:`forecastrnn.read_panel`)
+    data : long-format DataFrame, CSV or Parquet path (:func:`forecastrnn.read_panel`)
     horizon, n_windows, step : see :func:`forecastrnn.evaluation.backtest`
     id_col, time_col, target : see :func:`forecastrnn.read_panel` (one target)
+    features, known_future : list of str, optional
+        Covariates of the panel models (see ``GlobalRNNForecaster.fit``); the series-by-series
+        models read the target only.
+    level : float, optional
+        Interval level (every model must support intervals).
     n_jobs : int
         Processes for the series-by-series models.
     progress : callable, optional
@@ -42,11 +47,12 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
     Returns
     -------
     pandas.DataFrame
-        The columns of ``backtest`` (point forecasts only) with the series id first.
+        The columns of ``backtest`` with the series id first.
         ``attrs``: ``id_col``, ``season_length``, and per series ``train_rows`` (before its
         first origin) and ``mase_scales`` (their in-sample seasonal naive MAE).
     """
-    panel = read_panel(data, id_col=id_col, time_col=time_col, target=target)
+    covariates = list(features or []) + list(known_future or [])
+    panel = read_panel(data, id_col=id_col, time_col=time_col, target=target, features=covariates or None)
     if len(panel.attrs["target"]) != 1:
         raise ValueError(f"A panel backtest scores one target. Received: target={panel.attrs['target']}")
     value, id_name = panel.attrs["target"][0], panel.attrs["id_col"]
@@ -61,24 +67,33 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
     named = _as_named(models)
     panel_models = {k: m for k, m in named.items() if getattr(m, "supports_panels", False)}
     local = {k: m for k, m in named.items() if k not in panel_models}
+    for name, model in named.items():
+        check_capabilities(name, model, min(int(o[0]) for o in origins.values()), level)
     tables = []
     if local:
         if progress is not None:
             progress(f"{', '.join(local)}: series by series (n_jobs={n_jobs})")
         from joblib import Parallel, delayed
 
-        parts = Parallel(n_jobs=n_jobs)(delayed(_one_series)(local, key, s.to_frame(value), horizon, n_windows, step)
+        parts = Parallel(n_jobs=n_jobs)(delayed(_one_series)(local, key, s.to_frame(value), horizon, n_windows,
+                                                             step, level)
                                         for key, s in series.items())
         tables += [t.assign(**{id_name: key}) for key, t in zip(series, parts)]
+    if panel_models:
+        ids = panel[id_name].astype(str)
+        position = panel.groupby(id_name, sort=False).cumcount().to_numpy()
+        first = ids.map({key: int(o[0]) for key, o in origins.items()}).to_numpy()
+        columns = dict(id_col=id_name, time_col=panel.attrs["time_col"], target=value,
+                       features=features, known_future=known_future)
     for name, model in panel_models.items():
-        check_capabilities(name, model, min(int(o[0]) for o in origins.values()), None)
         if progress is not None:
             progress(f"{name}: one model for all {len(series)} series")
-        fitted = clone(model).fit({key: s.iloc[:origins[key][0]] for key, s in series.items()})
-        for key, s in series.items():
-            point, _, _ = fitted.forecast_origins({key: s}, origins[key], horizon)
+        fitted = clone(model).fit(panel[position < first], **columns)
+        point, lower, upper = fitted.forecast_origins(panel, origins, horizon, level)
+        for j, (key, s) in enumerate(series.items()):
             actual = s.to_numpy()[origins[key][:, None] + np.arange(horizon)][..., None]
-            rows = tidy_rows(name, [value], s.index, origins[key], horizon, actual, point)
+            bounds = (None, None) if lower is None else (lower[..., j:j + 1], upper[..., j:j + 1])
+            rows = tidy_rows(name, [value], s.index, origins[key], horizon, actual, point[..., j:j + 1], *bounds)
             tables.append(rows.assign(**{id_name: key}))
     table = pd.concat(tables, ignore_index=True)
     table = table[[id_name] + [c for c in table.columns if c != id_name]]
@@ -90,9 +105,9 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
     return table
 
 
-def _one_series(models, key, frame, horizon, n_windows, step):
+def _one_series(models, key, frame, horizon, n_windows, step, level):
     try:
-        return backtest(models, frame, horizon, n_windows, step, level=None)  # clones each model
+        return backtest(models, frame, horizon, n_windows, step, level=level)  # clones each model
     except (ValueError, TypeError) as exc:
         raise type(exc)(f"Series {key!r}: {exc}") from None
 

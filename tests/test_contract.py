@@ -95,7 +95,7 @@ def test_global_forecaster_contract(tmp_path):
     panel = {"a": data["y"], "b": 3 * data["y"].iloc[40:] + 7}
     model = GlobalRNNForecaster(**NET)
     assert clone(model).get_params() == model.get_params()
-    assert model.supports_panels and not model.supports_intervals and not model.supports_covariates
+    assert model.supports_panels and model.supports_intervals and model.supports_covariates
     with pytest.raises(NotFittedError, match="not fitted yet"):
         model.predict()
     assert model.fit(panel) is model
@@ -106,12 +106,14 @@ def test_global_forecaster_contract(tmp_path):
         ds = pd.DatetimeIndex(forecast.loc[forecast.unique_id == key, "ds"])
         assert ds.tolist() == future.tolist()
     _same(model.predict(panel), forecast)  # the default origin is the end of the training series
-    with pytest.raises(ValueError, match="supports_intervals=False"):
-        model.predict(level=0.8)
-    with pytest.raises(ValueError, match="supports_covariates=False"):
+    bounds = model.predict(level=0.8)
+    _same(bounds[["unique_id", "ds", "y"]], forecast)
+    assert (bounds.y_lower < bounds.y).all() and (bounds.y < bounds.y_upper).all()
+    _same(model.predict_interval(level=0.8), bounds)
+    with pytest.raises(ValueError, match="need long-format data"):
         GlobalRNNForecaster(**NET).fit(panel, features=["x"])
     path = model.save(tmp_path / "global")
-    _same(GlobalRNNForecaster.load(path).predict(), forecast)
+    _same(GlobalRNNForecaster.load(path).predict(level=0.8), bounds)
     other = GlobalRNNForecaster(**{**NET, "random_state": 1}).fit(panel).predict()
     assert not np.allclose(other["y"], forecast["y"])
 

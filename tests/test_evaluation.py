@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecastrnn import GlobalRNNForecaster, RNNForecaster
+from forecastrnn import RNNForecaster
 from forecastrnn.baselines import (ARIMAForecaster, ETSForecaster, Naive2Forecaster, NaiveForecaster,
                                    SeasonalNaiveForecaster, ThetaForecaster)
 from forecastrnn.evaluation import (backtest, compare, coverage, interval_width, mae, mape, mase,
@@ -141,9 +141,13 @@ def test_compare_one_call():
     rows = table.groupby("model")["time"].apply(lambda t: tuple(sorted(t)))
     assert rows.nunique() == 1 and len(rows.iloc[0]) == 4 * 6
     with pytest.raises(ValueError, match="forecasts points only"):
-        compare(data, {"g": GlobalRNNForecaster(horizon=6)}, horizon=6, n_windows=2)
+        compare(data, {"p": PointsOnly(horizon=6)}, horizon=6, n_windows=2)
     with pytest.raises(ValueError, match="Baselines must be among"):
         compare(data, rnn, baselines=("prophet",), horizon=6, n_windows=2)
+
+
+class PointsOnly(NaiveForecaster):
+    supports_intervals = False
 
 
 def test_backtest_checks_capabilities_before_training():

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from forecastrnn import GlobalRNNForecaster, WindowSpec
-from forecastrnn.models.global_forecaster import named_series, stack_series
+from forecastrnn.models.global_forecaster import named_series, window_starts
 
 FAST = dict(units=8, window=24, horizon=6, epochs=3, batch_size=64, verbose=0, jit_compile=False,
             n_models=1, random_state=0)
@@ -22,8 +22,12 @@ def test_named_series_forms_and_errors():
     items = named_series(wide)
     assert list(items) == ["a", "b"] and items["a"].tolist() == [1, 2, 3] and items["b"].tolist() == [1, 2]
     assert list(named_series([[1, 2], pd.Series([3.0, 4.0])])) == ["0", "1"]
-    with pytest.raises(ValueError, match="'x' has 1 missing value"):
-        named_series({"x": [1.0, np.nan, 2.0]})
+    inside = named_series({"x": [1.0, np.nan, 2.0]})["x"]  # kept: the model fills and flags it
+    assert np.isnan(inside[1]) and len(inside) == 3
+    with pytest.raises(ValueError, match="two series named '1'"):
+        named_series({1: [1.0, 2.0], "1": [3.0, 4.0]})
+    with pytest.raises(ValueError, match="'x' has no values"):
+        named_series({"x": [np.nan, np.nan]})
     with pytest.raises(ValueError, match="must be 1-D"):
         named_series({"x": np.ones((3, 2))})
     with pytest.raises(ValueError, match="must be numeric"):
@@ -34,28 +38,26 @@ def test_named_series_forms_and_errors():
         named_series(5)
 
 
-def test_stacked_windows_stay_inside_their_series_and_scalers_see_training_rows_only():
-    items = {"a": np.arange(100.0), "b": np.arange(60.0) * 7, "c": np.arange(80.0) - 5}
+def test_stacked_windows_stay_inside_their_series_and_skip_missing_targets():
     spec = WindowSpec(10, 5)
-    scaled, train, val, scalers = stack_series(items, spec, 0.25, "standard")
-    bounds = np.cumsum([0] + [len(v) for v in items.values()])
-    series_of = np.searchsorted(bounds, np.arange(bounds[-1]), side="right") - 1
-    for starts in (train, val):
-        assert (series_of[starts] == series_of[starts + spec.span - 1]).all()
-    for k, (name, values) in enumerate(items.items()):
-        n_train = len(values) - round(0.25 * len(values))
-        mine_train = train[series_of[train] == k] - bounds[k]
-        mine_val = val[series_of[val] == k] - bounds[k]
-        assert mine_train.max() + spec.span == n_train  # training targets end before validation rows
-        assert mine_val.min() + spec.window == n_train and mine_val.max() + spec.span == len(values)
-        scale, offset = scalers[name].coefficients()
-        np.testing.assert_allclose(-offset / scale, [values[:n_train].mean()])
-    assert scaled.shape == (240, 1)
-
-
-def test_too_short_series_is_named():
-    with pytest.raises(ValueError, match="Series 'tiny'"):
-        stack_series({"ok": np.arange(100.0), "tiny": np.arange(12.0)}, WindowSpec(10, 5), 0.2)
+    lengths, offsets, bounds = [100, 60, 80], [], []
+    offset = 0
+    for n in lengths:  # laid out as the model does: each series, then `horizon` future rows
+        offsets.append(offset)
+        bounds.append((offset, offset + n))
+        offset += n + spec.horizon
+    targets = [np.arange(float(n))[:, None] for n in lengths]
+    targets[0][50] = np.nan
+    for (lo, hi), n, y, off in zip(bounds, lengths, targets, offsets):
+        n_val = 15
+        train, val = window_starts(spec, y, n - n_val, n_val, off)
+        assert train.min() >= lo and (train + spec.span).max() == hi - n_val  # training targets end before validation
+        assert (val + spec.window).min() == hi - n_val and (val + spec.span).max() == hi
+        for starts in (train, val):  # never a target row outside the series or missing
+            rows = starts[:, None] + spec.window + np.arange(spec.horizon) - off
+            assert (rows < n).all() and not np.isnan(y[rows]).any()
+    train, _ = window_starts(spec, targets[0], 85, 15)
+    assert not ((train + spec.window <= 50) & (train + spec.span > 50)).any() and len(train) == 71 - 5
 
 
 @pytest.mark.slow
@@ -63,7 +65,7 @@ def test_one_network_beats_naive_on_all_series_and_round_trips(tmp_path):
     data = panel(n=500)
     history = {k: v[:450] for k, v in data.items()}
     model = GlobalRNNForecaster(**{**FAST, "epochs": 8, "learning_rate": 0.005}).fit(history)
-    assert model.n_windows_ == 4 * (405 - 30 + 1)  # validation_size=0.1 of 450 rows
+    assert model.n_windows_ == 4 * (360 - 30 + 1)  # validation_size and calibration_size=0.1 of 450 rows
     forecast = model.predict()
     assert forecast.shape == (24, 3) and forecast.unique_id.unique().tolist() == list(data)
     assert forecast.ds.tolist() == list(range(450, 456)) * 4  # positions after each series' end
@@ -102,3 +104,71 @@ def test_unfitted_model_says_so():
 
     with pytest.raises(NotFittedError):
         GlobalRNNForecaster().predict()
+
+
+def covariate_panel(n=160, ids=("a", "b", "c")):
+    """Hourly series whose level jumps on promotion hours (known in advance) and moves with a
+    temperature (observed only); one missing target value."""
+    rng = np.random.default_rng(1)
+    parts = []
+    for k, key in enumerate(ids):
+        ds = pd.date_range("2024-03-01", periods=n - 10 * k, freq="h")
+        promo = (rng.random(len(ds)) < 0.2).astype(float)
+        temp = rng.standard_normal(len(ds))
+        y = (k + 1) * (10 + np.sin(2 * np.pi * ds.hour / 24) + 3 * promo + 0.5 * temp)
+        parts.append(pd.DataFrame({"unique_id": key, "ds": ds, "y": y, "temp": temp, "promo": promo}))
+    data = pd.concat(parts, ignore_index=True)
+    data.loc[20, "y"] = np.nan
+    return data
+
+
+def test_known_future_inputs_are_shifted_by_the_horizon_and_the_future_is_never_read():
+    from forecastrnn.data.calendar import calendar_features
+
+    data = covariate_panel()
+    model = GlobalRNNForecaster(**{**FAST, "epochs": 1, "id_embedding": 2}).fit(
+        data, features=["temp"], known_future=["promo"])
+    assert model.calendar_ == ["hour", "dayofweek"] and model.indicator_columns_ == [0]  # y had a gap
+    frame = model.tails_["a"]
+    inputs = model._encode(model._extend(frame), model.scalers_["a"], model.codes_["a"])
+    # [y, temp, y observed, promo, 4 calendar, code]: step t carries the calendar of t + horizon
+    assert inputs.shape == (24 + 6, 9) and (inputs[:, -1] == model.codes_["a"]).all()
+    future_times = model._extend(frame).index[6:]
+    np.testing.assert_allclose(inputs[:24, 4:8], calendar_features(future_times, model.calendar_)[:24], atol=1e-6)
+    scale, offset = model.scalers_["a"].coefficients(["promo"])
+    np.testing.assert_allclose(inputs[:18, 3], frame.promo.to_numpy()[6:] * scale + offset, atol=1e-6)
+    # the forecast from origin 100 is the same whatever the target and the observed covariate do
+    # after it; the known-future column is read up to origin + horizon only
+    one = data[data.unique_id == "b"].reset_index(drop=True)
+    before, _, _ = model.forecast_origins(one, [100])
+    changed = one.copy()
+    changed.loc[100:, ["y", "temp"]] = 1e6
+    changed.loc[106:, "promo"] = 1 - changed.loc[106:, "promo"]
+    after, _, _ = model.forecast_origins(changed, [100])
+    np.testing.assert_allclose(after, before, rtol=1e-6)
+    with pytest.raises(ValueError, match="needs the future values of \\['promo'\\]"):
+        model.predict()
+    future = pd.DataFrame({"unique_id": np.repeat(["a", "b", "c"], 6), "promo": 1.0})
+    forecast = model.predict(future=future, level=0.8)
+    assert np.isfinite(forecast[["y", "y_lower", "y_upper"]].to_numpy()).all()
+    new = one.assign(unique_id="never seen")  # the zero embedding, its own scaler
+    assert model.predict(new, future=future.assign(unique_id="never seen")).unique_id.unique().tolist() == ["never seen"]
+    with pytest.raises(ValueError, match="Series 'tiny' must have at least window=24"):
+        GlobalRNNForecaster(**FAST).fit({"ok": np.arange(100.0), "tiny": np.arange(12.0)})
+
+
+@pytest.mark.slow
+def test_intervals_pool_scaled_errors_over_series_and_round_trip(tmp_path):
+    base = panel(n_series=1, n=300)["s0"]
+    data = {"small": base, "large": 100 * base + 3}
+    model = GlobalRNNForecaster(**FAST).fit(data)
+    assert model.calibration_scores_.shape == (2 * 30, 6)  # calibration_size=0.1 of each series
+    forecast = model.predict(level=0.9)
+    width = {k: (g.y_upper - g.y_lower).to_numpy() for k, g in forecast.groupby("unique_id")}
+    np.testing.assert_allclose(width["large"], 100 * width["small"], rtol=1e-5)  # one quantile, each series' scale
+    assert (np.diff(width["small"]) > -1e-9).sum() >= 3  # mostly widening with the step
+    loaded = GlobalRNNForecaster.load(model.save(tmp_path / "m"))
+    pd.testing.assert_frame_equal(loaded.predict(level=0.9), forecast)
+    no_calibration = GlobalRNNForecaster(**{**FAST, "calibration_size": 0, "epochs": 1}).fit(data)
+    with pytest.raises(ValueError, match="without calibration rows"):
+        no_calibration.predict(level=0.9)

@@ -135,12 +135,16 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                              f"Received: horizon={horizon}")
         return horizon
 
-    def _build(self, n_features: int, n_targets: int, anchor_targets, jit: bool):
+    def _build(self, n_features: int, n_targets: int, anchor_targets, jit: bool, embed=None):
         """``n_models`` networks from the shared builder, side by side in one Keras model.
 
         Output ``(batch, n_models, horizon, n_targets)``. The members share nothing but the
         input; each starts from its own random weights (and dropout seed), so one ``fit``
         trains them all at once, vectorised, with one early-stopping decision.
+
+        ``embed=(n_codes, dim)``: the last input column holds an integer code (the series),
+        which a learned embedding of ``dim`` values replaces at every step. The embedding
+        starts at zero, and code 0 (a series never trained on) stays there.
         """
         import keras
 
@@ -148,6 +152,14 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
 
         spec, s = self._spec(), self.settings_
         inputs = keras.Input(shape=(spec.window, n_features), name="window")
+        features = inputs
+        if embed is not None:
+            codes = keras.ops.cast(inputs[:, -1, -1], "int32")
+            vectors = keras.layers.Embedding(embed[0], embed[1], embeddings_initializer="zeros",
+                                             name="series_embedding")(codes)
+            features = keras.layers.Concatenate(name="with_series")(
+                [inputs[:, :, :-1], keras.layers.RepeatVector(spec.window)(vectors)])
+            n_features = n_features - 1 + embed[1]
         outputs = []
         for i in range(s["n_models"]):
             member = build_recurrent_model(
@@ -158,11 +170,11 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                 season_length=s["season_length"],
                 use_cudnn=False if jit else "auto",
                 seed=None if self.random_state is None else int(self.random_state) + i, name=f"member_{i}")
-            outputs.append(keras.layers.Reshape((1, spec.horizon, n_targets), name=f"as_member_{i}")(member(inputs)))
+            outputs.append(keras.layers.Reshape((1, spec.horizon, n_targets), name=f"as_member_{i}")(member(features)))
         out = outputs[0] if len(outputs) == 1 else keras.layers.Concatenate(axis=1, name="members")(outputs)
         return keras.Model(inputs, out, name=f"{self.name}_x{s['n_models']}")
 
-    def _train(self, inputs, targets, train_starts, val_starts, callbacks=None, anchor_targets=None):
+    def _train(self, inputs, targets, train_starts, val_starts, callbacks=None, anchor_targets=None, embed=None):
         """Build, compile and fit ``model_`` on the windows starting at ``train_starts``.
 
         ``inputs`` (n_rows, n_features) and ``targets`` (n_rows, n_targets) are scaled;
@@ -183,7 +195,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         # XLA and cuDNN exclude each other. On CPU, XLA trains faster (benchmarks/bench_jit.py:
         # GRU 1.2x, LSTM 1.5x on 2 cores); on GPU the cuDNN kernel wins.
         jit = (not has_gpu()) if self.jit_compile == "auto" else bool(self.jit_compile)
-        self.model_ = self._build(inputs.shape[1], targets.shape[1], anchor_targets, jit)
+        self.model_ = self._build(inputs.shape[1], targets.shape[1], anchor_targets, jit, embed)
         self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.loss,
                             jit_compile=jit)
         batch = self.settings_["batch_size"]

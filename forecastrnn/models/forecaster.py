@@ -64,23 +64,41 @@ def conformal_quantile(scores, level: float) -> np.ndarray:
     return np.where(short, np.inf, picked)
 
 
-def held_out_rows(n_rows: int, validation, calibration, horizon: int) -> tuple[int, int]:
+def held_out_rows(n_rows: int, validation, calibration, horizon: int, warn: bool = True) -> tuple[int, int]:
     """Rows for early stopping and for calibration (each a fraction of ``n_rows`` or a count).
 
     A piece that is asked for gets at least ``horizon`` rows (a validation window needs a
     full horizon of targets), as long as that leaves half of the rows for training; else the
-    calibration piece is dropped first, then the validation piece, with a warning.
+    calibration piece is dropped first, then the validation piece, with a warning (when
+    ``warn``; the global model applies this to every series and stays quiet).
     """
     sizes = [_n_rows(size, n_rows, name) for size, name in ((validation, "validation_size"),
                                                              (calibration, "calibration_size"))]
     sizes = [max(k, horizon) if k else 0 for k in sizes]
     for i, name in ((1, "calibration"), (0, "validation")):
         if sizes[i] and n_rows - sum(sizes) < n_rows / 2:
-            warnings.warn(f"{n_rows} rows are too few to set {sizes[i]} apart for {name}; none are "
+            if warn:
+                warnings.warn(f"{n_rows} rows are too few to set {sizes[i]} apart for {name}; none are "
                           f"(intervals are then calibrated on the "
-                          f"{'validation windows' if i else 'training residuals'}).", stacklevel=4)
+                              f"{'validation windows' if i else 'training residuals'}).", stacklevel=4)
             sizes[i] = 0
     return sizes[0], sizes[1]
+
+
+def by_target_row(by_origin, first_row: int, end_row: int, first_origin: int) -> np.ndarray:
+    """Forecasts per origin rearranged per forecast row, for conformal scores.
+
+    ``by_origin[i, j]`` is the step-``j`` forecast from origin ``first_origin + i`` (shape
+    ``(n_origins, horizon, ...)``). Row ``r`` of the result holds, for each step ``j``, the
+    forecast *of* row ``r`` made ``j + 1`` steps earlier (from origin ``r - j``), for the rows
+    ``[first_row, end_row)``; NaN where that origin comes before ``first_origin``.
+    """
+    rows = np.arange(first_row, end_row)
+    steps = np.arange(by_origin.shape[1])
+    which = rows[:, None] - steps[None, :] - first_origin
+    out = np.asarray(by_origin, dtype="float64")[np.clip(which, 0, None), steps[None, :]]
+    out[which < 0] = np.nan
+    return out
 
 
 class RNNForecaster(RecurrentEstimator):
@@ -282,23 +300,16 @@ class RNNForecaster(RecurrentEstimator):
         first_origin = max(first_row - spec.horizon + 1, spec.window)
         origins = np.arange(first_origin, end_row)
         point, spread = self._forecast(inputs, origins, with_spread=True)
-        rows = np.arange(first_row, end_row)
-        steps = np.arange(spec.horizon)
-        which = rows[:, None] - steps[None, :] - first_origin  # (n_rows, horizon) into origins
-        valid = which >= 0
-        which = np.clip(which, 0, None)
-        actual = frame[self.target_].to_numpy(dtype="float64")[rows][:, None, :]
-        scores = np.abs(actual - point[which, steps[None, :]])
+        actual = frame[self.target_].to_numpy(dtype="float64")[first_row:end_row][:, None, :]
+        scores = np.abs(actual - by_target_row(point, first_row, end_row, first_origin))
         if spread is not None:
-            spread = spread[which, steps[None, :]]
-            spread[~valid] = np.nan
+            spread = by_target_row(spread, first_row, end_row, first_origin)
             # The median spread, added to every spread, keeps the score ratio stable where the
             # runs happen to agree (a tiny spread would make the interval explode).
             self.spread_floor_ = np.nanmedian(spread, axis=0)
             scores = scores / (spread + self.spread_floor_)
         else:
             self.spread_floor_ = None
-        scores[~valid] = np.nan
         self.calibration_scores_ = scores
 
     # ------------------------------------------------------------------ predict
