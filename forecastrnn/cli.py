@@ -67,6 +67,9 @@ def data_options(func):
     """Options shared by fit and backtest."""
     options = [
         click.argument("data", type=click.Path(dir_okay=False)),
+        click.option("--id-col", default=None,
+                     help="Column naming the series of long-format data (one row per series and time): trains "
+                          "one global network on all series and the baselines per series."),
         click.option("--target", multiple=True, help="Column(s) to forecast [default: last numeric column]."),
         click.option("--time-col", default=None, help="Timestamp column [default: detected]."),
         click.option("--features", multiple=True,
@@ -102,6 +105,8 @@ def data_options(func):
                      help="Test span as a fraction (<1) or a number of rows; sets --n-windows."),
         click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
                      show_default=True, help="Prediction interval level."),
+        click.option("--n-jobs", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Processes for the per-series baselines of a panel (--id-col)."),
         click.option("--quiet", is_flag=True, help="Only print the results table."),
     ]
     for option in reversed(options):
@@ -145,13 +150,14 @@ def _plan(opts):
     return frame, settings
 
 
-def _forecaster(opts, settings):
+def _forecaster(opts, settings, panel=False):
     from forecastrnn.models.forecaster import RNNForecaster
+    from forecastrnn.models.global_forecaster import GlobalRNNForecaster
 
     def given(key):
         return "auto" if opts[key] in (None, (), []) else opts[key]
 
-    return RNNForecaster(cell=opts["cell"], units=given("units"), bidirectional=opts["bidirectional"],
+    return (GlobalRNNForecaster if panel else RNNForecaster)(cell=opts["cell"], units=given("units"), bidirectional=opts["bidirectional"],
                          dropout=opts["dropout"], recurrent_dropout=opts["recurrent_dropout"],
                          window=given("window"), horizon=settings["horizon"], epochs=given("epochs"),
                          batch_size=given("batch_size"), n_models=given("n_models"),
@@ -170,6 +176,69 @@ def _chosen(rnn) -> str:
             f"of at most {s['epochs']}, anchor={anchor}")
     return line + (" -- training never beat the anchor on validation, so the model is the anchor"
                    if s.get("fell_back") else "")
+
+
+def _panel_plan(opts):
+    """Read a long-format panel and settle the backtest plan; returns (panel, settings, fit kwargs)."""
+    from forecastrnn.data.panel import read_panel
+    from forecastrnn.data.season import season_length_for
+    from forecastrnn.defaults import default_horizon
+
+    targets = _comma_list(opts["target"])
+    if len(targets) > 1:
+        raise ValueError(f"A panel forecasts one target column. Received: --target {','.join(targets)}")
+    if opts["test_size"] is not None:
+        raise ValueError("--test-size does not apply to panels (series differ in length): every series is "
+                         f"tested on its last --n-windows x --horizon rows. Received: --test-size {opts['test_size']}")
+    features = [f for f in _comma_list(opts["features"]) if f not in targets]
+    if features == ["all"]:
+        raise ValueError("--features all does not apply to panels: name the covariate columns")
+    panel = read_panel(opts["data"], id_col=opts["id_col"], time_col=opts["time_col"],
+                       target=targets[0] if targets else None, features=features or None)
+    a = panel.attrs
+    season = season_length_for(a["freq"])
+    horizon = opts["horizon"] or default_horizon(season)
+    n_windows = opts["n_windows"] or 1
+    lengths = panel.groupby(a["id_col"], sort=False).size()
+    settings = dict(season=season, horizon=horizon, n_windows=n_windows, step=horizon,
+                    test_rows=horizon * n_windows, n_series=int(a["n_series"]))
+    fit_kwargs = dict(id_col=a["id_col"], time_col=a["time_col"], target=a["target"][0], features=features or None)
+    _say(opts["quiet"], f"Read {len(panel)} rows of {a['n_series']} series from {a['source']}: target "
+                        f"{a['target'][0]!r}, frequency {a['freq'] or 'none (positions)'}, "
+                        f"{lengths.min()}..{lengths.max()} rows per series, {a['n_gaps']} gap row(s) inserted"
+                        + (f", covariates {features}" if features else ""))
+    _say(opts["quiet"], f"Plan: horizon={horizon}, {n_windows} test origin(s) every {horizon} steps over the last "
+                        f"{horizon * n_windows} rows of every series; one {opts['cell']} network for all series, "
+                        "the baselines series by series.")
+    return panel, settings, fit_kwargs
+
+
+def _run_panel(opts):
+    """Backtest one global network and the per-series baselines on every series of a panel."""
+    from forecastrnn.evaluation import default_baselines
+    from forecastrnn.panel_evaluation import backtest_panel, summarize_panel
+
+    panel, settings, fit_kwargs = _panel_plan(opts)
+    rnn = _forecaster(opts, settings, panel=True)
+    names = list(dict.fromkeys([*opts["baselines"], "naive2"]))  # naive2: the reference of OWA
+    models = {rnn.name: rnn, **default_baselines(names, settings["horizon"])}
+
+    def progress(message):
+        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] {message}")
+
+    table, fitted = backtest_panel(models, panel, settings["horizon"], settings["n_windows"], level=opts["level"],
+                                   n_jobs=opts["n_jobs"], progress=progress, return_models=True, **fit_kwargs)
+    _say(opts["quiet"], f"  global {_chosen(fitted[rnn.name])}; {fitted[rnn.name].n_windows_} training windows")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        summary, by_series = summarize_panel(table)
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        click.echo(f"Note: {message}", err=True)
+    click.echo(f"\nBacktest of {settings['n_series']} series, {settings['n_windows']} origin(s) each, horizon "
+               f"{settings['horizon']}, level {opts['level']:.0%} (means over series, sorted by MASE; OWA against "
+               "naive2; beats_seasonal_naive_%: share of series with a lower MASE than seasonal naive):")
+    click.echo(summary.to_string(float_format=lambda v: f"{v:.4f}"))
+    return panel, settings, fit_kwargs, table, summary, by_series, fitted[rnn.name]
 
 
 def _run_comparison(opts):
@@ -233,6 +302,8 @@ def fit(out, overwrite, refit, **opts):
     if os.path.exists(out) and not overwrite:
         raise FileExistsError(f"Run directory {out!r} already exists. Pass --overwrite to replace it, "
                               "or choose another --out")
+    if opts["id_col"]:
+        return _fit_panel(out, overwrite, refit, opts)
     frame, settings, table, summary, rnn = _run_comparison(opts)
     if refit:
         _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining {rnn.name} on all {len(frame)} rows "
@@ -274,6 +345,52 @@ def fit(out, overwrite, refit, **opts):
     _say(opts["quiet"], f"Next {settings['horizon']} steps:\n{forecast.head(5).to_string()}\n...")
 
 
+def _fit_panel(out, overwrite, refit, opts):
+    """``fit --id-col``: the panel backtest, the saved global model and the run directory."""
+    from forecastrnn.data.panel import panel_series
+    from forecastrnn.persistence import atomic_write_dir
+
+    panel, settings, fit_kwargs, table, summary, by_series, rnn = _run_panel(opts)
+    if refit:
+        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining the global {rnn.name} on all rows of every "
+                            "series for the epochs early stopping chose (the saved model) ...")
+        fitted = rnn.refit(panel, **fit_kwargs)
+        trained_on = "all rows of every series; its intervals keep the calibration of the backtested model"
+    else:
+        fitted = rnn.update(panel)
+        trained_on = (f"every series without its last {settings['test_rows']} rows (--no-refit); "
+                      "it forecasts from the end of the data")
+    forecast = fitted.predict(level=opts["level"])
+    value = fit_kwargs["target"]
+
+    def write(tmp):
+        from forecastrnn.plotting import plot_mase_distribution, plot_panel, plot_training
+
+        fitted.save(os.path.join(tmp, "model"))
+        metrics = {model: {k: _finite(v) for k, v in row.items()} for model, row in summary.iterrows()}
+        with open(os.path.join(tmp, "metrics.json"), "w", encoding="utf-8") as fh:
+            json.dump(metrics, fh, indent=2)
+        by_series.to_csv(os.path.join(tmp, "metrics_by_series.csv"), index=False)
+        table.to_csv(os.path.join(tmp, "backtest.csv"), index=False)
+        forecast.to_csv(os.path.join(tmp, "forecast.csv"), index=False)
+        with open(os.path.join(tmp, "run.json"), "w", encoding="utf-8") as fh:
+            json.dump({"data": os.path.abspath(opts["data"]), "panel": True, "settings": settings,
+                       "fit": fit_kwargs, "options": {k: v for k, v in opts.items() if k != "quiet"},
+                       "network": fitted.settings_, "saved_model_trained_on": trained_on,
+                       "version": __version__}, fh, indent=2, default=str)
+        plot_panel(panel_series(panel, value), table, by_series, rnn.name, tail=4 * settings["test_rows"],
+                   path=os.path.join(tmp, "series.png"))
+        plot_mase_distribution(by_series, path=os.path.join(tmp, "mase_by_series.png"))
+        plot_training(fitted.history_, path=os.path.join(tmp, "training.png"))
+
+    path = atomic_write_dir(out, overwrite, write)
+    click.echo(f"\nRun saved to {path}: model/, metrics.json, metrics_by_series.csv, backtest.csv, forecast.csv, "
+               "series.png, mase_by_series.png, training.png")
+    _say(opts["quiet"], f"The saved model was trained on {trained_on}.")
+    _say(opts["quiet"], f"Next {settings['horizon']} steps of each series (long format):\n"
+                        f"{forecast.head(5).to_string(index=False)}\n...")
+
+
 def _finite(value):
     value = float(value)
     return value if value == value else None  # NaN -> null in JSON
@@ -286,7 +403,10 @@ def backtest_cmd(**opts):
 
     Example: forecastrnn backtest datasets/airline_passengers.csv --model lstm --baselines naive,arima
     """
-    _run_comparison(opts)
+    if opts["id_col"]:
+        _run_panel(opts)
+    else:
+        _run_comparison(opts)
 
 
 @cli.command()
@@ -305,25 +425,32 @@ def predict(run_dir, data, horizon, level, output, overwrite):
     Example: forecastrnn predict runs/ETTh1-20260101-120000 --horizon 12 --output next.csv
     """
     from forecastrnn.models.forecaster import RNNForecaster
+    from forecastrnn.models.global_forecaster import GlobalRNNForecaster
 
     if not os.path.isdir(run_dir):
         raise FileNotFoundError(f"Run directory not found. Expected a folder written by 'forecastrnn fit'. "
                                 f"Received: {run_dir!r}")
     if output and os.path.exists(output) and not overwrite:
         raise FileExistsError(f"Output file {output!r} already exists. Pass --overwrite to replace it")
-    model = RNNForecaster.load(os.path.join(run_dir, "model"))
+    try:
+        with open(os.path.join(run_dir, "model", "state.json"), encoding="utf-8") as fh:
+            panel = json.load(fh).get("format") == "forecastrnn.GlobalRNNForecaster"
+    except (OSError, ValueError, AttributeError):
+        panel = False  # load() below says what is wrong
+    model = (GlobalRNNForecaster if panel else RNNForecaster).load(os.path.join(run_dir, "model"))
     forecast = model.predict(data, horizon=horizon, level=level)
+    csv = dict(index=False) if panel else dict(index_label="time")  # panels: long format, the time a column
     if output is None:
-        click.echo(forecast.to_csv(index_label="time"), nl=False)
+        click.echo(forecast.to_csv(**csv), nl=False)
         return
     tmp = f"{output}.tmp-{os.getpid()}"
     try:
-        forecast.to_csv(tmp, index_label="time")
+        forecast.to_csv(tmp, **csv)
         os.replace(tmp, output)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-    click.echo(f"Forecast of {len(forecast)} steps written to {output}")
+    click.echo(f"Forecast of {len(forecast)} rows written to {output}")
 
 
 @cli.command()

@@ -25,7 +25,7 @@ from forecastrnn.evaluation import (_as_named, backtest, check_capabilities, mae
 
 
 def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, time_col=None, target=None,
-                   features=None, known_future=None, level=None, n_jobs=1, progress=None) -> pd.DataFrame:
+                   features=None, known_future=None, level=None, n_jobs=1, progress=None, return_models=False):
     """Rolling-origin evaluation of several models on every series of a panel.
 
     Parameters
@@ -42,11 +42,13 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
     n_jobs : int
         Processes for the series-by-series models.
     progress : callable, optional
-        ``progress(message)`` before each model (and group of series-by-series models).
+        ``progress(message)`` before each model, and as the series-by-series models advance.
+    return_models : bool
+        Also return the fitted panel models (fitted on every series cut at its first origin).
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame (and a dict name -> fitted panel model with ``return_models``)
         The columns of ``backtest`` with the series id first.
         ``attrs``: ``id_col``, ``season_length``, and per series ``train_rows`` (before its
         first origin) and ``mase_scales`` (their in-sample seasonal naive MAE).
@@ -75,20 +77,25 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
             progress(f"{', '.join(local)}: series by series (n_jobs={n_jobs})")
         from joblib import Parallel, delayed
 
-        parts = Parallel(n_jobs=n_jobs)(delayed(_one_series)(local, key, s.to_frame(value), horizon, n_windows,
-                                                             step, level)
-                                        for key, s in series.items())
-        tables += [t.assign(**{id_name: key}) for key, t in zip(series, parts)]
+        parts = Parallel(n_jobs=n_jobs, return_as="generator")(
+            delayed(_one_series)(local, key, s.to_frame(value), horizon, n_windows, step, level)
+            for key, s in series.items())
+        every = max(1, len(series) // 10)
+        for done, (key, part) in enumerate(zip(series, parts), start=1):
+            tables.append(part.assign(**{id_name: key}))
+            if progress is not None and (done % every == 0 or done == len(series)) and len(series) > 1:
+                progress(f"  {done}/{len(series)} series")
     if panel_models:
         ids = panel[id_name].astype(str)
         position = panel.groupby(id_name, sort=False).cumcount().to_numpy()
         first = ids.map({key: int(o[0]) for key, o in origins.items()}).to_numpy()
         columns = dict(id_col=id_name, time_col=panel.attrs["time_col"], target=value,
                        features=features, known_future=known_future)
+    fitted_models = {}
     for name, model in panel_models.items():
         if progress is not None:
             progress(f"{name}: one model for all {len(series)} series")
-        fitted = clone(model).fit(panel[position < first], **columns)
+        fitted = fitted_models[name] = clone(model).fit(panel[position < first], **columns)
         point, lower, upper = fitted.forecast_origins(panel, origins, horizon, level)
         for j, (key, s) in enumerate(series.items()):
             actual = s.to_numpy()[origins[key][:, None] + np.arange(horizon)][..., None]
@@ -102,7 +109,7 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
                        train_rows={key: int(o[0]) for key, o in origins.items()},
                        mase_scales={key: mase_scale(series[key].to_numpy()[:int(o[0])], m)
                                     for key, o in origins.items()})
-    return table
+    return (table, fitted_models) if return_models else table
 
 
 def _one_series(models, key, frame, horizon, n_windows, step, level):
@@ -123,6 +130,9 @@ def summarize_panel(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         series with a lower MASE than seasonal naive, NaN without it), ``n_series``.
     by_series : pandas.DataFrame
         One row per series and model: ``smape``, ``mase``.
+
+    With intervals in the table, ``summary`` also has ``coverage``: the share of actual
+    values inside the intervals, over all series, origins and steps.
     """
     id_name, scales = table.attrs["id_col"], table.attrs["mase_scales"]
     rows = []
@@ -138,5 +148,8 @@ def summarize_panel(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         summary["beats_seasonal_naive_%"] = 100 * wide.lt(wide["seasonal_naive"], axis=0).mean()
     else:
         summary["beats_seasonal_naive_%"] = np.nan
+    if table["lower"].notna().any():
+        inside = (table.y_true >= table.lower) & (table.y_true <= table.upper)
+        summary["coverage"] = inside[table.y_true.notna()].groupby(table.model).mean()
     summary["n_series"] = by_series.groupby("model", sort=False)[id_name].nunique()
     return summary.sort_values("mase"), by_series

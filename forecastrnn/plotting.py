@@ -95,6 +95,72 @@ def plot_training(history: dict, path=None):
     return _save(fig, path)
 
 
+def pick_series(by_series: pd.DataFrame, model: str, id_col: str) -> dict:
+    """The best, median and worst series of ``model`` by MASE: ``{label: id}`` (from
+    :func:`forecastrnn.summarize_panel`'s ``by_series``)."""
+    mine = by_series[by_series.model == model].dropna(subset=["mase"]).sort_values("mase")
+    if mine.empty:
+        return {}
+    ids = mine[id_col].tolist()
+    return dict(zip(("best", "median", "worst"), (ids[0], ids[len(ids) // 2], ids[-1])))
+
+
+def plot_panel(series: dict, backtest: pd.DataFrame, by_series: pd.DataFrame, model: str, tail: int = 300,
+               path=None):
+    """A grid of a few series (best, median and worst by ``model``'s MASE) with every model's
+    test forecasts against the actual values.
+
+    Parameters
+    ----------
+    series : dict of id -> pandas.Series
+        Each series' observed values.
+    backtest : DataFrame
+        Tidy table of :func:`forecastrnn.backtest_panel`.
+    by_series : DataFrame
+        Per-series metrics of :func:`forecastrnn.summarize_panel`.
+    model : str
+        Model that ranks the series.
+    """
+    plt = _pyplot()
+    id_col = backtest.attrs.get("id_col", backtest.columns[0])
+    picked = pick_series(by_series, model, id_col)
+    fig, axes = plt.subplots(len(picked) or 1, 1, figsize=(11, 3.2 * max(len(picked), 1)), squeeze=False)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, (label, key) in zip(axes[:, 0], picked.items()):
+        mine = backtest[backtest[id_col].astype(str) == str(key)]
+        first = mine.time.min()
+        shown = series[key]
+        shown = shown[shown.index >= shown.index[max(0, shown.index.get_loc(first) - tail)]] if first in shown.index \
+            else shown.iloc[-tail:]
+        ax.plot(shown.index, shown.to_numpy(), color="black", lw=1, label="actual")
+        for i, (name, part) in enumerate(mine.groupby("model", sort=False)):
+            for j, (_, window) in enumerate(part.groupby("origin")):
+                ax.plot(window.time, window.y_pred, color=colors[i % len(colors)], lw=1.2,
+                        label=name if j == 0 else None)
+        mase = by_series[(by_series[id_col].astype(str) == str(key)) & (by_series.model == model)].mase
+        ax.set_title(f"{label} series for {model}: {key} (MASE {float(mase.iloc[0]):.3f})", fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left", fontsize=7, ncol=4)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_mase_distribution(by_series: pd.DataFrame, path=None):
+    """Box plot of the per-series MASE of every model (log scale), best median first."""
+    plt = _pyplot()
+    table = by_series.dropna(subset=["mase"])
+    order = table.groupby("model").mase.median().sort_values().index.tolist()
+    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(order)), 4.5))
+    ax.boxplot([table[table.model == m].mase.clip(lower=1e-3) for m in order], showfliers=True)
+    ax.set_xticks(range(1, len(order) + 1), order, rotation=20)
+    ax.set_yscale("log")
+    ax.axhline(1.0, color="grey", lw=0.8, ls="--")
+    ax.set_ylabel("MASE per series (log scale)")
+    ax.set_title(f"Per-series MASE over {table.iloc[:, 0].nunique()} series")
+    ax.grid(alpha=0.3, axis="y")
+    return _save(fig, path)
+
+
 def _finite(values):
     """Infinite interval bounds (too few calibration scores for the level) are left unshaded."""
     values = np.asarray(values, dtype="float64")

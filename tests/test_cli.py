@@ -202,3 +202,82 @@ def test_cli_defaults_are_the_api_defaults():
     # the deliberate differences, documented in the README's table
     assert options["seed"] == 0 and api["random_state"].default is None
     assert options["horizon"] is None and api["horizon"].default == 24
+
+
+def write_panel(path, ids=("s1", "s2", "s3"), n=200):
+    rng = np.random.default_rng(0)
+    parts = []
+    for k, key in enumerate(ids):
+        dates = pd.date_range("2024-01-01", periods=n - 9 * k, freq="h")
+        parts.append(pd.DataFrame({"store": key, "date": dates.strftime("%Y-%m-%d %H:%M"),
+                                   "sales": (k + 1) * (10 + np.sin(2 * np.pi * dates.hour / 24))
+                                   + 0.1 * rng.standard_normal(len(dates))}))
+    pd.concat(parts).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.slow
+def test_panel_fit_backtest_predict(tmp_path):
+    from forecastrnn import GlobalRNNForecaster
+
+    data = write_panel(tmp_path / "sales.csv")
+    out = tmp_path / "run"
+    args = ["--id-col", "store", "--time-col", "date", "--target", "sales", *FAST[:8], "--n-windows", "2",
+            "--baselines", "naive,seasonal-naive", "--n-jobs", "2"]
+    result = run(["fit", data, "--out", out, *args])
+    assert result.exit_code == 0, result.output
+    assert "Read 573 rows of 3 series" in result.output and "3/3 series" in result.output
+    assert "one model for all 3 series" in result.output and "retraining the global gru" in result.output
+    for name in ("metrics.json", "metrics_by_series.csv", "backtest.csv", "forecast.csv", "series.png",
+                 "mase_by_series.png", "training.png", "model/state.json"):
+        assert (out / name).is_file(), name
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics) == {"gru", "naive", "seasonal_naive", "naive2"} and metrics["naive2"]["owa"] == 1.0
+    assert set(metrics["gru"]) == {"smape", "mase", "owa", "beats_seasonal_naive_%", "coverage", "n_series"}
+    by_series = pd.read_csv(out / "metrics_by_series.csv")
+    assert len(by_series) == 4 * 3 and set(by_series.store) == {"s1", "s2", "s3"}
+    backtest = pd.read_csv(out / "backtest.csv")
+    assert len(backtest) == 4 * 3 * 2 * 6  # models x series x origins x steps, the same rows for each model
+    assert backtest.groupby("model").size().nunique() == 1
+    forecast = pd.read_csv(out / "forecast.csv", parse_dates=["date"])
+    assert list(forecast.columns) == ["store", "date", "sales", "sales_lower", "sales_upper"]
+    last = pd.read_csv(data, parse_dates=["date"]).groupby("store").date.max()
+    for key, part in forecast.groupby("store"):
+        assert part.date.iloc[0] == last[key] + pd.Timedelta(hours=1) and len(part) == 6
+    assert GlobalRNNForecaster.load(out / "model").columns_ == ["store", "date", "sales"]
+
+    printed = run(["predict", out, "--horizon", "2"])
+    assert printed.exit_code == 0, printed.output
+    assert printed.output.splitlines()[0] == "store,date,sales,sales_lower,sales_upper"
+    assert len(printed.output.strip().splitlines()) == 1 + 3 * 2
+    new = write_panel(tmp_path / "new.csv", ids=("fresh",), n=60)
+    fresh = run(["predict", out, "--data", new, "--horizon", "1"])
+    assert fresh.exit_code == 0 and fresh.output.splitlines()[1].startswith("fresh,2024-01-03 12:00:00")
+
+    compared = run(["backtest", data, *args, "--quiet"])
+    assert compared.exit_code == 0 and "beats_seasonal_naive_%" in compared.output
+
+
+def test_bad_panels_in_the_cli_give_one_line(tmp_path):
+    data = write_panel(tmp_path / "sales.csv")
+    mixed = pd.read_csv(data)
+    daily = mixed.store == "s3"
+    mixed.loc[daily, "date"] = pd.date_range("2024-01-01", periods=int(daily.sum()), freq="D").strftime("%Y-%m-%d")
+    mixed.to_csv(tmp_path / "mixed.csv", index=False)
+    short = pd.read_csv(data)
+    short = short[(short.store != "s2") | (short.groupby("store").cumcount() < 10)]
+    short.to_csv(tmp_path / "short.csv", index=False)
+    dup = pd.read_csv(data)
+    dup = pd.concat([dup.iloc[:5], dup.iloc[[4]], dup.iloc[5:]])
+    dup.to_csv(tmp_path / "dup.csv", index=False)
+    cases = {"mixed.csv": "All series of a panel must share one frequency",
+             "short.csv": "Series 's2': The backtest needs",
+             "dup.csv": "Series 's1': Timestamps must be unique",
+             "sales.csv": "several series in long format (column 'store' repeats)"}
+    for name, message in cases.items():
+        extra = [] if name == "sales.csv" else ["--id-col", "store"]
+        result = run(["fit", tmp_path / name, *extra, "--out", tmp_path / "out", *FAST])
+        assert result.exit_code == 1, result.output
+        error = [line for line in result.output.splitlines() if line.startswith("Error:")]
+        assert len(error) == 1 and message in error[0], result.output
+    assert "--id-col store" in error[0] and not (tmp_path / "out").exists()

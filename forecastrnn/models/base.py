@@ -224,6 +224,18 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
             self._fall_back_to_anchor()
         self.settings_.setdefault("fell_back", False)
 
+    def _refit_clone(self):
+        """An unfitted copy with this fit's settings fixed, for the epochs early stopping chose
+        and with no rows held back (what ``refit`` trains)."""
+        from sklearn.base import clone
+
+        self._check_fitted()
+        s = self.settings_
+        losses = self.history_.get("val_loss") or self.history_["loss"]
+        return clone(self).set_params(window=s["window"], units=s["units"], batch_size=s["batch_size"],
+                                      n_models=s["n_models"], anchor=s["anchor"],
+                                      epochs=int(np.argmin(losses)) + 1, validation_size=0, calibration_size=0)
+
     def _fall_back_to_anchor(self):
         """Zero every member's output layer: the model then forecasts exactly its anchor."""
         for member in self.model_.layers:

@@ -31,7 +31,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 
 from forecastrnn.base import check_level, forecast_frame, future_index
 from forecastrnn.data.io import as_series, read_series
@@ -235,14 +234,9 @@ class RNNForecaster(RecurrentEstimator):
         RNNForecaster
             A new fitted forecaster (``self`` is unchanged).
         """
-        self._check_fitted()
-        s = self.settings_
-        losses = self.history_.get("val_loss") or self.history_["loss"]
-        new = clone(self).set_params(window=s["window"], units=s["units"], batch_size=s["batch_size"],
-                                     n_models=s["n_models"], anchor=s["anchor"],
-                                     epochs=int(np.argmin(losses)) + 1, validation_size=0, calibration_size=0)
+        new = self._refit_clone()
         new._fit(as_series(data, self.target_, None, self.features_), callbacks, calibrate=False)
-        if s.get("fell_back"):  # the backtested model was its anchor: so is the retrained one
+        if self.settings_.get("fell_back"):  # the backtested model was its anchor: so is the retrained one
             new._fall_back_to_anchor()
         new.calibration_scores_, new.spread_floor_ = self.calibration_scores_, self.spread_floor_
         return new

@@ -364,6 +364,25 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self.tails_ = {key: frame.iloc[-spec.window:].copy() for key, frame in frames.items()}
         return self
 
+    def refit(self, data, callbacks=None, **fit_kwargs) -> "GlobalRNNForecaster":
+        """A copy retrained on *all* rows of ``data``, keeping this fit's intervals.
+
+        As ``RNNForecaster.refit``: the settings chosen here, the number of epochs early
+        stopping chose, no rows held back; the intervals reuse this fit's calibration scores.
+        ``fit_kwargs`` are those of :meth:`fit` (``target``, ``id_col`` ...).
+
+        Returns
+        -------
+        GlobalRNNForecaster
+            A new fitted forecaster (``self`` is unchanged).
+        """
+        new = self._refit_clone()
+        new.fit(data, callbacks=callbacks, **fit_kwargs)
+        if self.settings_.get("fell_back"):
+            new._fall_back_to_anchor()
+        new.calibration_scores_ = self.calibration_scores_
+        return new
+
     def _calibrate(self, inputs, targets, cal_rows: dict):
         """Absolute scaled errors of every step on the calibration rows of every series."""
         spec, scores = self._spec(), []
