@@ -11,13 +11,20 @@ whose model raised is scored with Naive2's forecast and counted, never hidden):
   Fourier pairs for the daily cycle, as forecastrnn did before);
 * ``ets``: ``ETSForecaster`` (error/trend/season by AICc); ``theta``: ``ThetaForecaster``;
 * ``global_gru``: one ``GlobalRNNForecaster`` trained on the windows of all series (each
-  scaled on its own training rows), window 168, 64 units, MAE loss, Adam 1e-3, batch 256,
-  early stopping on the last 48 hours of every series;
+  scaled on its own training rows), window 168, 64 units, MAE loss, Adam 1e-3, batch 256;
+  of every series' rows before the test, the last 10% calibrate the 90% intervals and the
+  10% before them drive early stopping. It runs through ``backtest_panel`` on the long
+  file, exactly what ``forecastrnn fit m4_hourly_long.csv --id-col unique_id --horizon 48
+  --season-length 24 --window 168 --units 64 --loss mae --epochs 20 --patience 3
+  --batch-size 256 --n-models 1 --dropout 0`` runs;
 * ``gru``: one ``RNNForecaster`` per series (16 units, window 96, Adam 0.005, up to 40 epochs,
   patience 5, last 20% of each series for early stopping): slow, not in the default run.
 
 ``--validation`` scores on the last 48 hours of every training series instead of the test
 set (the models see the rows before them only): use it to choose settings.
+
+The wide M4 files are converted once to long format (``unique_id, y``: each series' training
+then test rows) in ``benchmarks/data/m4_hourly_long.csv`` (``--long``).
 
     python benchmarks/bench_m4_hourly.py --data ../shared/data/m4 [--quick] [--max-series N]
 """
@@ -37,16 +44,33 @@ H, M = 48, 24
 STATISTICAL = ("naive2", "seasonal_naive", "arima", "arima_ml", "arima_fourier", "arima_order5", "ets", "theta")
 
 
-def read_m4(folder, max_series=None, validation=False, every=1):
-    def rows(name):
-        frame = pd.read_csv(os.path.join(folder, name), index_col=0)
-        return [r.dropna().to_numpy(dtype="float64") for _, r in frame.iterrows()]
+def m4_long(folder, path):
+    """Convert M4's wide files once into long format (``unique_id, y``; each series' training
+    rows then its 48 test rows, in order; no timestamps: M4 gives none) and return ``path``."""
+    if not os.path.exists(path):
+        parts = []
+        for name in ("Hourly-train.csv", "Hourly-test.csv"):
+            wide = pd.read_csv(os.path.join(folder, name), index_col=0)
+            long = wide.stack().dropna().rename("y").reset_index(level=0)  # ragged rows end in NaN
+            parts.append(long.rename(columns={long.columns[0]: "unique_id"}))
+        data = pd.concat(parts).reset_index(drop=True)
+        data["order"] = data.groupby("unique_id").cumcount()
+        data["split"] = np.repeat([0, 1], [len(parts[0]), len(parts[1])])
+        data = data.sort_values(["unique_id", "split", "order"], key=lambda c: c.str[1:].astype(int) if c.name == "unique_id" else c)
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        data[["unique_id", "y"]].to_csv(path, index=False)
+    return path
 
-    train = rows("Hourly-train.csv")[:max_series:every]
-    test = rows("Hourly-test.csv")[:max_series:every]
+
+def read_m4(path, max_series=None, validation=False, every=1):
+    """Training and test arrays of every series, from the long file."""
+    data = pd.read_csv(path)
+    ids = list(dict.fromkeys(data.unique_id))[:max_series:every]
+    groups = {k: g.y.to_numpy(dtype="float64") for k, g in data.groupby("unique_id", sort=False)}
+    train, test = [groups[k][:-H] for k in ids], [groups[k][-H:] for k in ids]
     if validation:
-        return [y[:-H] for y in train], [y[-H:] for y in train]
-    return train, test
+        return [y[:-H] for y in train], [y[-H:] for y in train], ids
+    return train, test, ids
 
 
 def statistical_model(name):
@@ -86,21 +110,29 @@ def gru(y, epochs, learning_rate):
     return model.fit(y).predict()["y"].to_numpy()
 
 
-def global_gru(train, epochs, window, quick):
-    from forecastrnn import GlobalRNNForecaster
+def global_gru(train, test, ids, epochs, window, quick):
+    """The global GRU through ``backtest_panel`` on the long data, the path of
+    ``forecastrnn fit m4_hourly_long.csv --id-col unique_id`` (see the README command)."""
+    from forecastrnn import GlobalRNNForecaster, backtest_panel
 
     model = GlobalRNNForecaster(cell="gru", units=8 if quick else 64, window=window, horizon=H,
                                 loss="mae", epochs=epochs, patience=3, batch_size=256, n_models=1, dropout=0.0,
-                                validation_size=H, random_state=0, verbose=2)
-    forecast = model.fit(list(train)).predict()
-    print(f"  global GRU: {model.n_windows_} training windows, {len(model.history_['loss'])} epochs")
-    by_series = dict(tuple(forecast.groupby("unique_id", sort=False)["y"]))
-    return [by_series[str(i)].to_numpy() for i in range(len(train))]
+                                random_state=0, verbose=2)
+    long = pd.concat([pd.DataFrame({"unique_id": k, "y": np.concatenate([a, b])}) for k, a, b in zip(ids, train, test)])
+    table, fitted = backtest_panel({"gru": model}, long, horizon=H, season_length=M, level=0.9, return_models=True)
+    fitted = fitted["gru"]
+    print(f"  global GRU: {fitted.n_windows_} training windows, {len(fitted.history_['loss'])} epochs; "
+          f"90% interval coverage {((table.y_true >= table.lower) & (table.y_true <= table.upper)).mean():.3f}")
+    by_series = dict(tuple(table.groupby("unique_id", sort=False)["y_pred"]))
+    return [by_series[k].to_numpy() for k in ids]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get("FORECASTRNN_M4", "../shared/data/m4"))
+    parser.add_argument("--data", default=os.environ.get("FORECASTRNN_M4", "../shared/data/m4"),
+                        help="folder of M4's Hourly-train.csv and Hourly-test.csv")
+    parser.add_argument("--long", default=os.path.join(os.path.dirname(__file__), "data", "m4_hourly_long.csv"),
+                        help="the long-format file, written from --data once")
     parser.add_argument("--quick", action="store_true", help="3 series, 2 epochs")
     parser.add_argument("--max-series", type=int, default=None)
     parser.add_argument("--every", type=int, default=1, help="take every k-th series (a sample)")
@@ -115,8 +147,8 @@ def main():
                         help="comma-separated: " + ", ".join(STATISTICAL) + ", global_gru, gru (per series)")
     args = parser.parse_args()
     print(machine())
-    train, test = read_m4(args.data, 3 if args.quick else args.max_series, args.validation,
-                          args.every)
+    train, test, ids = read_m4(m4_long(args.data, args.long), 3 if args.quick else args.max_series,
+                               args.validation, args.every)
 
     def score(preds):
         preds = list(preds)
@@ -150,7 +182,7 @@ def main():
         if name in STATISTICAL:
             preds, seconds, extra = run_statistical(name)
         elif name == "global_gru":
-            preds = global_gru(train, 1 if args.quick else args.global_epochs,
+            preds = global_gru(train, test, ids, 1 if args.quick else args.global_epochs,
                                48 if args.quick else args.global_window, args.quick)
         elif name == "gru":
             preds = [gru(y, 2 if args.quick else args.epochs, args.learning_rate) for y in train]

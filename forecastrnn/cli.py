@@ -96,6 +96,8 @@ def data_options(func):
         click.option("--batch-size", type=click.IntRange(min=1), default=None, help="[default: from the data]"),
         click.option("--patience", type=click.IntRange(min=1), default=5, show_default=True,
                      help="Early-stopping patience in epochs."),
+        click.option("--loss", type=click.Choice(["mse", "mae", "huber"]), default="mse", show_default=True),
+        click.option("--learning-rate", type=click.FloatRange(0, min_open=True), default=1e-3, show_default=True),
         click.option("--seed", type=int, default=0, show_default=True),
         click.option("--baselines", default="naive,seasonal-naive,arima,ets,theta", show_default=True,
                      callback=_baseline_names, help="Comma list of naive, seasonal-naive, drift, naive2, arima, ets, theta, or none."),
@@ -105,6 +107,9 @@ def data_options(func):
                      help="Test span as a fraction (<1) or a number of rows; sets --n-windows."),
         click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
                      show_default=True, help="Prediction interval level."),
+        click.option("--season-length", type=click.IntRange(min=1), default=None,
+                     help="Season of the baselines and of MASE [default: from the frequency, e.g. 24 for hourly; "
+                          "1 without timestamps]."),
         click.option("--n-jobs", type=click.IntRange(min=1), default=1, show_default=True,
                      help="Processes for the per-series baselines of a panel (--id-col)."),
         click.option("--quiet", is_flag=True, help="Only print the results table."),
@@ -136,7 +141,7 @@ def _plan(opts):
         read = frame.attrs
         frame = read_series(frame, target=read["target"], features=read["target"])
         frame.attrs.update({k: read[k] for k in ("source", "time_col", "n_gaps") if k in read})
-    season = season_length_for(frame.attrs["freq"])
+    season = opts["season_length"] or season_length_for(frame.attrs["freq"])
     horizon = opts["horizon"] or default_horizon(season)
     settings = dict(season=season, **backtest_plan(len(frame), horizon, opts["n_windows"], opts["test_size"]))
     if settings["train_rows"] < 2 * horizon + 2:
@@ -162,7 +167,8 @@ def _forecaster(opts, settings, panel=False):
                          window=given("window"), horizon=settings["horizon"], epochs=given("epochs"),
                          batch_size=given("batch_size"), n_models=given("n_models"),
                          anchor=None if opts["anchor"] == "none" else opts["anchor"].replace("-", "_"),
-                         patience=opts["patience"], random_state=opts["seed"], verbose=0 if opts["quiet"] else 2)
+                         patience=opts["patience"], loss=opts["loss"], learning_rate=opts["learning_rate"],
+                         random_state=opts["seed"], verbose=0 if opts["quiet"] else 2)
 
 
 def _chosen(rnn) -> str:
@@ -196,7 +202,7 @@ def _panel_plan(opts):
     panel = read_panel(opts["data"], id_col=opts["id_col"], time_col=opts["time_col"],
                        target=targets[0] if targets else None, features=features or None)
     a = panel.attrs
-    season = season_length_for(a["freq"])
+    season = opts["season_length"] or season_length_for(a["freq"])
     horizon = opts["horizon"] or default_horizon(season)
     n_windows = opts["n_windows"] or 1
     lengths = panel.groupby(a["id_col"], sort=False).size()
@@ -221,13 +227,14 @@ def _run_panel(opts):
     panel, settings, fit_kwargs = _panel_plan(opts)
     rnn = _forecaster(opts, settings, panel=True)
     names = list(dict.fromkeys([*opts["baselines"], "naive2"]))  # naive2: the reference of OWA
-    models = {rnn.name: rnn, **default_baselines(names, settings["horizon"])}
+    models = {rnn.name: rnn, **default_baselines(names, settings["horizon"], settings["season"])}
 
     def progress(message):
         _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] {message}")
 
     table, fitted = backtest_panel(models, panel, settings["horizon"], settings["n_windows"], level=opts["level"],
-                                   n_jobs=opts["n_jobs"], progress=progress, return_models=True, **fit_kwargs)
+                                   season_length=settings["season"], n_jobs=opts["n_jobs"], progress=progress,
+                                   return_models=True, **fit_kwargs)
     _say(opts["quiet"], f"  global {_chosen(fitted[rnn.name])}; {fitted[rnn.name].n_windows_} training windows")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
@@ -247,7 +254,7 @@ def _run_comparison(opts):
 
     frame, settings = _plan(opts)
     rnn = _forecaster(opts, settings)
-    models = {rnn.name: rnn, **default_baselines(opts["baselines"], settings["horizon"])}
+    models = {rnn.name: rnn, **default_baselines(opts["baselines"], settings["horizon"], settings["season"])}
 
     def progress(name):
         _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] {'training and backtesting' if name == rnn.name else 'backtesting'} {name} ...")

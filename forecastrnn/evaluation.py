@@ -312,9 +312,11 @@ def summarize(table: pd.DataFrame, train, season_length: int | None = None, refe
     return summary.sort_values("mase")
 
 
-def default_baselines(names=("naive", "seasonal_naive", "arima", "ets", "theta"), horizon=1) -> dict:
+def default_baselines(names=("naive", "seasonal_naive", "arima", "ets", "theta"), horizon=1,
+                      season_length=None) -> dict:
     """Baseline instances by name (``forecastrnn.baselines.BASELINES``): naive,
-    seasonal_naive (or seasonal-naive), drift, naive2, arima, ets, theta."""
+    seasonal_naive (or seasonal-naive), drift, naive2, arima, ets, theta. ``season_length``
+    is given to those that take one (default: from the data's frequency)."""
     from forecastrnn.baselines import BASELINES
 
     out = {}
@@ -323,6 +325,8 @@ def default_baselines(names=("naive", "seasonal_naive", "arima", "ets", "theta")
         if key not in BASELINES:
             raise ValueError(f"Baselines must be among {sorted(BASELINES)}. Received: {name!r}")
         out[key] = BASELINES[key](horizon=horizon)
+        if season_length is not None and "season_length" in out[key].get_params():
+            out[key].set_params(season_length=season_length)
     return out
 
 

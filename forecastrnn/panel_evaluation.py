@@ -25,7 +25,8 @@ from forecastrnn.evaluation import (_as_named, backtest, check_capabilities, mae
 
 
 def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, time_col=None, target=None,
-                   features=None, known_future=None, level=None, n_jobs=1, progress=None, return_models=False):
+                   features=None, known_future=None, level=None, season_length=None, n_jobs=1, progress=None,
+                   return_models=False):
     """Rolling-origin evaluation of several models on every series of a panel.
 
     Parameters
@@ -39,6 +40,9 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
         models read the target only.
     level : float, optional
         Interval level (every model must support intervals).
+    season_length : int, optional
+        The season of the MASE scale (default: from the frequency; give it for data without
+        timestamps, e.g. 24 for M4 hourly).
     n_jobs : int
         Processes for the series-by-series models.
     progress : callable, optional
@@ -104,7 +108,7 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
             tables.append(rows.assign(**{id_name: key}))
     table = pd.concat(tables, ignore_index=True)
     table = table[[id_name] + [c for c in table.columns if c != id_name]]
-    m = season_length_for(panel.attrs["freq"])
+    m = season_length or season_length_for(panel.attrs["freq"])
     table.attrs.update(id_col=id_name, season_length=m,
                        train_rows={key: int(o[0]) for key, o in origins.items()},
                        mase_scales={key: mase_scale(series[key].to_numpy()[:int(o[0])], m)
