@@ -129,14 +129,19 @@ def test_known_future_inputs_are_shifted_by_the_horizon_and_the_future_is_never_
     model = GlobalRNNForecaster(**{**FAST, "epochs": 1, "id_embedding": 2}).fit(
         data, features=["temp"], known_future=["promo"])
     assert model.calendar_ == ["hour", "dayofweek"] and model.indicator_columns_ == [0]  # y had a gap
-    frame = model.tails_["a"]
-    inputs = model._encode(model._extend(frame), model.scalers_["a"], model.codes_["a"])
+    tails = model.tails_
+    a = tails.keys.index("a")
+    frame = tails.frames(["y", "temp", "promo"])["a"]
+    scale, offset = model._coefficients(tails)
+    inputs, targets, blocks = model._layout(tails, scale, offset, [model.codes_[k] for k in tails.keys])
+    inputs = inputs[blocks[a]:blocks[a] + 24 + 6]
     # [y, temp, y observed, promo, 4 calendar, code]: step t carries the calendar of t + horizon
     assert inputs.shape == (24 + 6, 9) and (inputs[:, -1] == model.codes_["a"]).all()
-    future_times = model._extend(frame).index[6:]
-    np.testing.assert_allclose(inputs[:24, 4:8], calendar_features(future_times, model.calendar_)[:24], atol=1e-6)
-    scale, offset = model.scalers_["a"].coefficients(["promo"])
-    np.testing.assert_allclose(inputs[:18, 3], frame.promo.to_numpy()[6:] * scale + offset, atol=1e-6)
+    future_times = pd.date_range(frame.index[6], periods=24, freq="h")
+    np.testing.assert_allclose(inputs[:24, 4:8], calendar_features(future_times, model.calendar_), atol=1e-6)
+    assert (inputs[24:, 3:8] == 0).all()  # the future rows of a block carry nothing
+    promo_scale, promo_offset = model.scalers_["a"].coefficients(["promo"])
+    np.testing.assert_allclose(inputs[:18, 3], frame.promo.to_numpy()[6:] * promo_scale + promo_offset, atol=1e-6)
     # the forecast from origin 100 is the same whatever the target and the observed covariate do
     # after it; the known-future column is read up to origin + horizon only
     one = data[data.unique_id == "b"].reset_index(drop=True)

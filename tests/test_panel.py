@@ -98,3 +98,22 @@ def test_global_model_on_long_data_equals_the_dict_path_and_keeps_timestamps(tmp
     pd.testing.assert_frame_equal(loaded.predict(), moved)
     with pytest.raises(ValueError, match="training frequency"):
         model.predict(long_panel(ids=("d",), freq="D").rename(columns={"y": "load"}))
+
+
+def test_fast_path_equals_the_series_by_series_reading():
+    """Regular panels are read column-wise; the result is what reading each series gives."""
+    data = long_panel()
+    interleaved = data.iloc[np.argsort(data.groupby("unique_id").cumcount().to_numpy(), kind="stable")]
+    fast = read_panel(interleaved)
+    parts = []
+    for key in ("s1", "s2", "s3"):
+        one = read_series(data[data.unique_id == key].drop(columns="unique_id"), target="y")
+        parts.append(one.reset_index().rename(columns={"index": "ds"}).assign(unique_id=key))
+    expected = pd.concat(parts, ignore_index=True)[["unique_id", "ds", "y"]]
+    pd.testing.assert_frame_equal(fast, expected, check_dtype=False)
+    assert fast.attrs["freq"] == "h" and fast.attrs["n_series"] == 3 and fast.attrs["n_gaps"] == 0
+    gapped = data.drop(index=[5])  # one gap: the series-by-series path inserts its row
+    slow = read_panel(gapped)
+    assert len(slow) == len(data) and slow.attrs["n_gaps"] == 1 and np.isnan(slow.y.iloc[5])
+    pd.testing.assert_frame_equal(slow.drop(index=[5]).reset_index(drop=True),
+                                  fast.drop(index=[5]).reset_index(drop=True), check_dtype=False)

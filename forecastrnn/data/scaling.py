@@ -137,6 +137,66 @@ class Scaler:
         return f"Scaler(method={self.method!r})"
 
 
+def segment_coefficients(values, segments, n_segments: int, method: str = "standard"):
+    """``Scaler(method)`` coefficients of many series at once, without a loop over series.
+
+    Parameters
+    ----------
+    values : array (n_rows, n_columns)
+        The rows to fit on (e.g. every series' training rows), NaN ignored.
+    segments : array of int (n_rows,)
+        The series (0 .. n_segments - 1) of each row.
+    n_segments : int
+    method : {"standard", "minmax", "robust", "none"}
+        As :class:`Scaler`; ``"robust"`` (quantiles) falls back to one ``Scaler`` per series.
+
+    Returns
+    -------
+    scale, offset : numpy.ndarray (n_segments, n_columns)
+        ``transform(x) = x * scale + offset`` per series, equal to ``Scaler(method).fit`` on
+        each series' rows (a constant column gets scale 1, as scikit-learn does).
+    empty : numpy.ndarray of bool (n_segments, n_columns)
+        Columns of a series with no observed value (``Scaler.fit`` would refuse them).
+    """
+    values = np.asarray(values, dtype="float64").reshape(len(segments), -1)
+    segments = np.asarray(segments, dtype="int64")
+    observed = ~np.isnan(values)
+    k = values.shape[1]
+
+    def per_segment(column_values):
+        out = np.zeros((n_segments, k))
+        for j in range(k):
+            out[:, j] = np.bincount(segments, weights=column_values[:, j], minlength=n_segments)
+        return out
+
+    count = per_segment(observed.astype("float64"))
+    empty = count == 0
+    if method == "none":
+        return np.ones((n_segments, k)), np.zeros((n_segments, k)), empty
+    if method == "robust":
+        scale, offset = np.ones((n_segments, k)), np.zeros((n_segments, k))
+        for i in np.flatnonzero(~empty.any(axis=1)):
+            scaler = Scaler("robust").fit(values[segments == i])
+            scale[i], offset[i] = scaler.scale_, scaler.offset_
+        return scale, offset, empty
+    filled = np.where(observed, values, 0.0)
+    safe = np.maximum(count, 1)
+    if method == "standard":
+        mean = per_segment(filled) / safe
+        centred = np.where(observed, values - mean[segments], 0.0)
+        spread = np.sqrt(per_segment(centred ** 2) / safe)
+        low = mean
+    elif method == "minmax":
+        low, high = np.full((n_segments, k), np.inf), np.full((n_segments, k), -np.inf)
+        np.fmin.at(low, segments, np.where(observed, values, np.inf))
+        np.fmax.at(high, segments, np.where(observed, values, -np.inf))
+        spread = high - low
+    else:
+        raise ValueError(f"`method` must be one of {list(METHODS)}. Received: method={method!r}")
+    spread = np.where(spread < 10 * np.finfo("float64").eps, 1.0, spread)  # constant: scale 1, as sklearn
+    return 1.0 / spread, -np.where(empty, 0.0, low) / spread, empty
+
+
 def _values(data):
     """(float array, column names) of a DataFrame, Series or array-like."""
     if isinstance(data, pd.DataFrame):

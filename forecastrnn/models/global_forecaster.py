@@ -36,20 +36,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from forecastrnn.base import check_level, future_index
+from forecastrnn.base import check_level
 from forecastrnn.data.calendar import calendar_cycles, calendar_features
 from forecastrnn.data.masking import add_missing_indicators
 from forecastrnn.data.panel import ID_COL, TARGET, freq_step, read_panel
-from forecastrnn.data.scaling import Scaler
+from forecastrnn.data.scaling import Scaler, segment_coefficients
 from forecastrnn.data.windows import check_positive_int, make_dataset
 from forecastrnn.defaults import AUTO, default_window
 from forecastrnn.models.base import RecurrentEstimator
 from forecastrnn.models.forecaster import by_target_row, conformal_quantile, held_out_rows
-from forecastrnn.persistence import array_from_json, array_to_json, frame_from_json, frame_to_json
+from forecastrnn.persistence import array_from_json, array_to_json
 
 
 def named_series(series) -> dict:
@@ -92,6 +93,76 @@ def named_series(series) -> dict:
     return out
 
 
+@dataclass
+class Stack:
+    """Many series laid end to end, the form the global model computes on (no per-series objects).
+
+    ``values`` holds the rows of every series, series after series, in the model's columns;
+    ``index`` their timestamps (a ``DatetimeIndex``) or positions (integers).
+    """
+
+    keys: list
+    lengths: np.ndarray
+    values: np.ndarray
+    index: pd.Index
+
+    @property
+    def starts(self) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum(self.lengths)[:-1]]).astype("int64")
+
+    @property
+    def segments(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.keys)), self.lengths)
+
+    @property
+    def timed(self) -> bool:
+        return isinstance(self.index, pd.DatetimeIndex)
+
+    def tail(self, n: int) -> "Stack":
+        """The last ``n`` rows of every series (all of a shorter one)."""
+        position = np.arange(len(self.values)) - self.starts[self.segments]
+        keep = position >= (self.lengths - n)[self.segments]
+        return Stack(list(self.keys), np.minimum(self.lengths, n), self.values[keep], self.index[keep])
+
+    def frames(self, columns) -> dict:
+        """``{id: DataFrame}``, one per series."""
+        return {key: pd.DataFrame(self.values[a:a + n], index=self.index[a:a + n], columns=list(columns))
+                for key, a, n in zip(self.keys, self.starts, self.lengths)}
+
+    @classmethod
+    def from_frames(cls, frames: dict, columns) -> "Stack":
+        parts = list(frames.values())
+        index = parts[0].index.append([f.index for f in parts[1:]]) if len(parts) > 1 else parts[0].index
+        values = np.concatenate([f[list(columns)].to_numpy(dtype="float64") for f in parts])
+        return cls(list(frames), np.array([len(f) for f in parts], dtype="int64"), values, index)
+
+    @classmethod
+    def from_panel(cls, panel: pd.DataFrame, columns) -> "Stack":
+        """From a :func:`read_panel` frame (each series' rows together, in time order)."""
+        codes, uniques = pd.factorize(panel[panel.attrs["id_col"]], sort=False)
+        order = np.argsort(codes, kind="stable")  # a no-op for read_panel's frames
+        lengths = np.bincount(codes).astype("int64")
+        values = panel[list(columns)].to_numpy(dtype="float64")[order]
+        time_col = panel.attrs["time_col"]
+        if time_col is not None:
+            index = pd.DatetimeIndex(panel[time_col].to_numpy()[order], freq=None)
+        else:
+            starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+            index = pd.Index(np.arange(len(values)) - np.repeat(starts, lengths))
+        return cls([str(u) for u in uniques], lengths, values, index)
+
+    def future_index(self, freq, horizon: int) -> np.ndarray:
+        """``(n_series, horizon)`` timestamps (or positions) after each series' end."""
+        last = self.index[self.starts + self.lengths - 1]
+        if not self.timed:
+            return np.asarray(last, dtype="int64")[:, None] + np.arange(1, horizon + 1)
+        if freq is None:
+            raise ValueError("The series have timestamps but no regular frequency could be inferred. "
+                             "Received: series too short to infer one; read them with read_panel(freq=...)")
+        step = pd.tseries.frequencies.to_offset(freq)
+        return np.stack([(last + k * step).to_numpy(dtype="datetime64[ns]") for k in range(1, horizon + 1)], axis=1)
+
+
 def _common_freq(frames: dict):
     """The frequency shared by the frames' DatetimeIndexes (None when any has positions)."""
     freqs = set()
@@ -103,18 +174,6 @@ def _common_freq(frames: dict):
     if len({freq_step(f) for f in freqs}) > 1:
         raise ValueError(f"All series must share one frequency. Received: {sorted(freqs)}")
     return freqs.pop() if freqs else None
-
-
-def panel_frames(panel: pd.DataFrame, columns) -> dict:
-    """``{id: DataFrame of columns}`` from a :func:`read_panel` frame, indexed by time or position."""
-    id_col, time_col, freq = panel.attrs["id_col"], panel.attrs["time_col"], panel.attrs["freq"]
-    out = {}
-    for key, group in panel.groupby(id_col, sort=False):
-        frame = group[list(columns)].astype("float64").reset_index(drop=True)
-        if time_col is not None:
-            frame.index = pd.DatetimeIndex(group[time_col], freq=freq)
-        out[str(key)] = frame
-    return out
 
 
 def window_starts(spec, targets, n_train: int, n_val: int, offset: int = 0):
@@ -197,9 +256,9 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self.id_embedding = id_embedding
 
     # ------------------------------------------------------------------ reading
-    def _frames(self, data, target=None, features=None, known_future=None, time_col=None, id_col=None,
-                fitting=False) -> dict:
-        """``{id: DataFrame}`` of the model's columns (target, features, known future).
+    def _read(self, data, target=None, features=None, known_future=None, time_col=None, id_col=None,
+              fitting=False) -> Stack:
+        """The series of ``data`` in the model's columns (target, features, known future).
 
         When ``fitting``, settles ``columns_``, ``target_``, ``features_``, ``known_future_``
         and ``freq_``; otherwise reads with the training names and checks the frequency.
@@ -216,28 +275,24 @@ class GlobalRNNForecaster(RecurrentEstimator):
             if isinstance(data, pd.DataFrame) and data.attrs.get("target") and not long:
                 data = data[[target]]  # a read_series frame (the backtest's form): its target
         if long:
-            frames, names = self._read_long(data, target, features, known_future, time_col, id_col)
+            panel = read_panel(data, id_col=id_col, time_col=time_col, target=target,
+                               features=(features + known_future) or None)
+            if len(panel.attrs["target"]) != 1:
+                raise ValueError("GlobalRNNForecaster forecasts one value column. Received: "
+                                 f"target={panel.attrs['target']}")
+            value = panel.attrs["target"][0]
+            names = [panel.attrs["id_col"], panel.attrs["time_col"] or "ds", value]
+            freq, stack = panel.attrs["freq"], Stack.from_panel(panel, [value] + features + known_future)
         else:
             frames, names = self._read_series(data, target, features, known_future, time_col, fitting)
-        freq = _common_freq(frames)
+            freq, stack = _common_freq(frames), Stack.from_frames(frames, [names[2]])
         if fitting:
             self.columns_, self.freq_ = names, freq
             self.target_, self.features_, self.known_future_ = [names[2]], features, known_future
         elif self.freq_ is not None and freq is not None and freq_step(freq) != freq_step(self.freq_):
             raise ValueError(f"The series must have the training frequency {self.freq_!r}. "
                              f"Received: frequency {freq!r}")
-        return frames
-
-    @staticmethod
-    def _read_long(data, target, features, known_future, time_col, id_col):
-        panel = read_panel(data, id_col=id_col, time_col=time_col, target=target,
-                           features=(features + known_future) or None)
-        if len(panel.attrs["target"]) != 1:
-            raise ValueError("GlobalRNNForecaster forecasts one value column. Received: "
-                             f"target={panel.attrs['target']}")
-        value = panel.attrs["target"][0]
-        names = [panel.attrs["id_col"], panel.attrs["time_col"] or "ds", value]
-        return panel_frames(panel, [value] + features + known_future), names
+        return stack
 
     def _read_series(self, data, target, features, known_future, time_col, fitting):
         if time_col is not None:
@@ -260,34 +315,63 @@ class GlobalRNNForecaster(RecurrentEstimator):
         return frames, [ID_COL, "ds", value]
 
     # --------------------------------------------------------------- encoding
-    def _scaled_columns(self) -> list:
+    def _columns(self) -> list:
         return self.target_ + self.features_ + self.known_future_
 
-    def _extend(self, frame: pd.DataFrame, future=None) -> pd.DataFrame:
-        """``frame`` followed by ``horizon`` future rows (target and covariates NaN; known-future
-        columns from ``future`` when given)."""
-        end = frame.index[-1]
-        index = future_index(end, self.freq_ if isinstance(frame.index, pd.DatetimeIndex) else None, self.horizon)
-        tail = pd.DataFrame(np.nan, index=index, columns=frame.columns)
-        if future is not None:
-            tail[self.known_future_] = future
-        return pd.concat([frame, tail])
+    def _layout(self, stack: Stack, scale, offset, codes, future=None):
+        """Network inputs and scaled targets of every series, each followed by ``horizon``
+        future rows (see the module docstring), with whole-array operations only.
 
-    def _encode(self, extended: pd.DataFrame, scaler: Scaler, code: int) -> np.ndarray:
-        """Network inputs of every row of an extended frame (see the module docstring)."""
-        values = scaler.transform(extended[self._scaled_columns()])
+        Returns
+        -------
+        inputs : float32 (n_rows + n_series * horizon, n_inputs)
+        targets : float32 (same rows, 1), NaN on the future rows
+        blocks : int64 (n_series,)
+            Where each series begins in those rows.
+        """
+        h, n = self.horizon, stack.lengths
+        n_series, total = len(n), len(stack.values) + len(n) * h
+        blocks = stack.starts + h * np.arange(n_series)
+        series_rows = np.arange(len(stack.values)) + h * stack.segments
+        future_rows = ((blocks + n)[:, None] + np.arange(h)).ravel()
+        segment = np.repeat(np.arange(n_series), n + h)
+        values = np.full((total, stack.values.shape[1]), np.nan)
+        values[series_rows] = stack.values
         n_observed = 1 + len(self.features_)
-        parts = [add_missing_indicators(values[:, :n_observed], self.indicator_columns_)]
-        known = values[:, n_observed:]
+        if future is not None:
+            values[future_rows, n_observed:] = future.reshape(n_series * h, -1)
+        scaled = values * scale[segment] + offset[segment]
+        parts = [add_missing_indicators(scaled[:, :n_observed], self.indicator_columns_)]
+        known = scaled[:, n_observed:]
         if self.calendar_:
-            known = np.column_stack([known, calendar_features(extended.index, self.calendar_)])
-        if known.shape[1]:
+            times = np.empty(total, dtype="datetime64[ns]")
+            times[series_rows] = stack.index.to_numpy(dtype="datetime64[ns]")
+            times[future_rows] = stack.future_index(self.freq_, h).ravel().astype("datetime64[ns]")
+            known = np.column_stack([known, calendar_features(pd.DatetimeIndex(times), self.calendar_)])
+        if known.shape[1]:  # row t carries the known-future values of row t + horizon of its series
             shifted = np.zeros_like(known)
-            shifted[:len(known) - self.horizon] = np.nan_to_num(known[self.horizon:])
+            shifted[:total - h] = np.nan_to_num(known[h:])
+            shifted[future_rows] = 0.0
             parts.append(shifted)
         if self.id_embedding:
-            parts.append(np.full((len(extended), 1), code))
-        return np.concatenate(parts, axis=1).astype("float32")
+            parts.append(np.asarray(codes, dtype="float64")[segment][:, None])
+        return (np.concatenate(parts, axis=1).astype("float32"), scaled[:, :1].astype("float32"), blocks)
+
+    def _coefficients(self, stack: Stack):
+        """``(scale, offset)`` of every series: the training scaler of a series trained on, else
+        one fitted on all of its rows (vectorised over the new series)."""
+        k = len(self._columns())
+        scale, offset = np.ones((len(stack.keys), k)), np.zeros((len(stack.keys), k))
+        known = np.array([key in self.scalers_ for key in stack.keys])
+        for i in np.flatnonzero(known):
+            scale[i], offset[i] = self.scalers_[stack.keys[i]].coefficients(self._columns())
+        if not known.all():
+            new = ~known[stack.segments]
+            positions = np.cumsum(~known) - 1
+            s, o, empty = segment_coefficients(stack.values[new], positions[stack.segments[new]],
+                                               int((~known).sum()), self.scaler)
+            scale[~known], offset[~known] = s, o
+        return scale, offset
 
     # ---------------------------------------------------------------------- fit
     def fit(self, data, target=None, features=None, time_col=None, callbacks=None, id_col=None,
@@ -316,52 +400,51 @@ class GlobalRNNForecaster(RecurrentEstimator):
         -------
         self
         """
-        frames = self._frames(data, target, features, known_future, time_col, id_col, fitting=True)
+        stack = self._read(data, target, features, known_future, time_col, id_col, fitting=True)
         if self.calendar not in (AUTO, None):
             raise ValueError(f"`calendar` must be 'auto' or None. Received: calendar={self.calendar!r}")
         if isinstance(self.id_embedding, bool) or not isinstance(self.id_embedding, int) or self.id_embedding < 0:
             raise ValueError(f"`id_embedding` must be an int >= 0. Received: id_embedding={self.id_embedding!r}")
-        self.calendar_ = calendar_cycles(self.freq_) if self.calendar == AUTO else []
+        self.calendar_ = calendar_cycles(self.freq_) if self.calendar == AUTO and stack.timed else []
         horizon = check_positive_int(self.horizon, "horizon")
-        held = {k: held_out_rows(len(f), self.validation_size, self.calibration_size, horizon, warn=False)
-                for k, f in frames.items()}
-        n_train = {k: len(f) - sum(held[k]) for k, f in frames.items()}
-        lengths = [len(f) for f in frames.values()]
-        spec = self._resolve(sum(n_train.values()), window=default_window(int(np.median(lengths)), horizon))
-        for key, frame in frames.items():
-            if len(frame) < spec.window:
-                raise ValueError(f"Series {key!r} must have at least window={spec.window} rows. "
-                                 f"Received: {len(frame)}")
-        observed = self.target_ + self.features_
-        self.indicator_columns_ = [j for j, c in enumerate(observed)
-                                   if any(f[c].iloc[:n_train[k]].isna().any() for k, f in frames.items())]
-        self.scalers_, self.codes_ = {}, {}
-        inputs, targets, train_starts, val_starts, cal_rows, offset = [], [], [], [], {}, 0
-        for code, (key, frame) in enumerate(frames.items(), start=1):
-            try:
-                self.scalers_[key] = Scaler(self.scaler).fit(frame[self._scaled_columns()].iloc[:n_train[key]])
-            except ValueError as exc:
-                raise ValueError(f"Series {key!r}: {exc}") from None
-            self.codes_[key] = code
-            inputs.append(self._encode(self._extend(frame), self.scalers_[key], code))
-            target = self.scalers_[key].transform(frame[self.target_], columns=self.target_)
-            targets += [target, np.full((horizon, 1), np.nan)]
-            train, val = window_starts(spec, target, n_train[key], held[key][0], offset)
-            train_starts.append(train)
-            val_starts.append(val)
-            if held[key][1]:
-                cal_rows[key] = (offset, len(frame) - held[key][1], len(frame))
-            offset += len(frame) + horizon
-        train_starts, val_starts = np.concatenate(train_starts), np.concatenate(val_starts)
+        lengths, keys = stack.lengths, stack.keys
+        held = {int(n): held_out_rows(int(n), self.validation_size, self.calibration_size, horizon, warn=False)
+                for n in np.unique(lengths)}
+        n_val = np.array([held[int(n)][0] for n in lengths], dtype="int64")
+        n_cal = np.array([held[int(n)][1] for n in lengths], dtype="int64")
+        n_train = lengths - n_val - n_cal
+        spec = self._resolve(int(n_train.sum()), window=default_window(int(np.median(lengths)), horizon))
+        if (lengths < spec.window).any():
+            i = int(np.argmax(lengths < spec.window))
+            raise ValueError(f"Series {keys[i]!r} must have at least window={spec.window} rows. "
+                             f"Received: {lengths[i]}")
+        segments = stack.segments
+        training = (np.arange(len(stack.values)) - stack.starts[segments]) < n_train[segments]
+        n_observed = 1 + len(self.features_)
+        self.indicator_columns_ = np.flatnonzero(np.isnan(stack.values[training, :n_observed]).any(axis=0)).tolist()
+        scale, offset, empty = segment_coefficients(stack.values[training], segments[training], len(keys),
+                                                    self.scaler)
+        if empty.any():
+            i, j = np.argwhere(empty)[0]
+            raise ValueError(f"Series {keys[i]!r}: every column needs at least one observed training value. "
+                             f"Received: only NaN in {self._columns()[j]!r}")
+        self.scalers_ = {key: Scaler.from_dict({"method": self.scaler, "columns": self._columns(),
+                                                "scale": scale[i], "offset": offset[i]})
+                         for i, key in enumerate(keys)}
+        self.codes_ = {key: i + 1 for i, key in enumerate(keys)}
+        inputs, targets, blocks = self._layout(stack, scale, offset, np.arange(1, len(keys) + 1))
+        starts = [window_starts(spec, targets[b:b + n], t, v, b)
+                  for b, n, t, v in zip(blocks, lengths, n_train, n_val)]
+        train_starts = np.concatenate([t for t, _ in starts])
+        val_starts = np.concatenate([v for _, v in starts])
         if not train_starts.size:
             raise ValueError(f"No series has a complete training window of window + horizon = {spec.span} "
-                             f"rows. Received: series of {min(lengths)}..{max(lengths)} rows")
+                             f"rows. Received: series of {lengths.min()}..{lengths.max()} rows")
         self.n_windows_ = int(train_starts.size)
-        inputs, targets = np.concatenate(inputs), np.concatenate(targets)
-        embed = (len(frames) + 1, self.id_embedding) if self.id_embedding else None
+        embed = (len(keys) + 1, self.id_embedding) if self.id_embedding else None
         self._train(inputs, targets, train_starts, val_starts, callbacks, anchor_targets=[0], embed=embed)
-        self._calibrate(inputs, targets, cal_rows)
-        self.tails_ = {key: frame.iloc[-spec.window:].copy() for key, frame in frames.items()}
+        self._calibrate(inputs, targets, [(b, n - c, n) for b, n, c in zip(blocks, lengths, n_cal) if c])
+        self.tails_ = stack.tail(spec.window)
         return self
 
     def refit(self, data, callbacks=None, **fit_kwargs) -> "GlobalRNNForecaster":
@@ -383,15 +466,22 @@ class GlobalRNNForecaster(RecurrentEstimator):
         new.calibration_scores_ = self.calibration_scores_
         return new
 
-    def _calibrate(self, inputs, targets, cal_rows: dict):
-        """Absolute scaled errors of every step on the calibration rows of every series."""
-        spec, scores = self._spec(), []
-        for offset, first_row, end_row in cal_rows.values():
-            first_origin = max(first_row - spec.horizon + 1, spec.window)
-            point = self._predict_scaled(inputs, offset + np.arange(first_origin, end_row) - spec.window)
-            actual = targets[offset + first_row:offset + end_row]
-            scores.append(np.abs(actual - by_target_row(point, first_row, end_row, first_origin)))  # (rows, h)
-        self.calibration_scores_ = np.concatenate(scores) if scores else np.empty((0, spec.horizon))
+    def _calibrate(self, inputs, targets, cal_rows: list):
+        """Absolute scaled errors of every step on the calibration rows of every series, from
+        one prediction pass over all their origins. ``cal_rows``: ``(block, first_row, end_row)``."""
+        spec = self._spec()
+        first_origins = [max(first - spec.horizon + 1, spec.window) for _, first, _ in cal_rows]
+        starts = [b + np.arange(o, end) - spec.window for (b, _, end), o in zip(cal_rows, first_origins)]
+        if not starts:
+            self.calibration_scores_ = np.empty((0, spec.horizon))
+            return
+        point = self._predict_scaled(inputs, np.concatenate(starts))
+        scores, first_point = [], 0
+        for (b, first, end), o, mine in zip(cal_rows, first_origins, starts):
+            by_row = by_target_row(point[first_point:first_point + len(mine)], first, end, o)
+            scores.append(np.abs(targets[b + first:b + end] - by_row))  # (rows, horizon)
+            first_point += len(mine)
+        self.calibration_scores_ = np.concatenate(scores)
 
     def _predict_scaled(self, inputs, starts) -> np.ndarray:
         """Median over members of the scaled forecasts of the windows at ``starts``: (n, horizon)."""
@@ -400,58 +490,49 @@ class GlobalRNNForecaster(RecurrentEstimator):
         return np.median(self.model_.predict(ds, verbose=0), axis=1)[..., 0]
 
     # ------------------------------------------------------------------ predict
-    def _forecast(self, requests: dict, level=None) -> dict:
-        """``{id: (frame, origins, future)}`` -> ``{id: (point, lower, upper)}``, each
-        ``(n_origins, horizon)`` in original units (bounds None without ``level``). The
-        forecast from origin ``o`` reads rows ``[o - window, o)`` and the known-future inputs
-        of rows ``[o - window + horizon, o + horizon)`` only."""
-        window = self.window_
-        inputs, starts, owners, offset = [], [], [], 0
-        for key, (frame, origins, future) in requests.items():
-            origins = np.asarray(origins, dtype="int64")
-            if origins.size and (origins.min() < window or origins.max() > len(frame)):
-                raise ValueError(f"Series {key!r}: origins must lie in [window={window}, {len(frame)}] "
-                                 f"(at least window={window} rows before each). Received: "
-                                 f"{origins.min()}..{origins.max()}")
-            if self.known_future_ and origins.size and origins.max() + self.horizon > len(frame) and future is None:
+    def _forecast(self, stack: Stack, origins: list, future=None, level=None):
+        """Forecasts from ``origins[i]`` (row positions) of every series ``i`` of ``stack``, in
+        original units: ``point``, ``lower``, ``upper`` of shape ``(n_forecasts, horizon)``
+        (bounds None without ``level``), series after series. The forecast from origin ``o``
+        reads rows ``[o - window, o)`` and the known-future inputs up to ``o + horizon`` only."""
+        window, h = self.window_, self.horizon
+        for key, n, o in zip(stack.keys, stack.lengths, origins):
+            o = np.asarray(o)
+            if o.size and (o.min() < window or o.max() > n):
+                raise ValueError(f"Series {key!r}: origins must lie in [window={window}, {n}] (at least "
+                                 f"window={window} rows before each). Received: {o.min()}..{o.max()}")
+            if self.known_future_ and o.size and o.max() + h > n and future is None:
                 raise ValueError(f"Series {key!r}: forecasting needs the future values of {self.known_future_} "
-                                 f"for the {self.horizon} steps after the origin. Pass them as `future`")
-            scaler = self.scalers_.get(key)
-            if scaler is None:  # a series never trained on: scaled on its own history
-                scaler = Scaler(self.scaler).fit(frame[self._scaled_columns()])
-            inputs.append(self._encode(self._extend(frame, future), scaler, self.codes_.get(key, 0)))
-            starts.append(origins - window + offset)
-            owners.append((key, scaler, len(origins)))
-            offset += len(frame) + self.horizon
-        scaled = self._predict_scaled(np.concatenate(inputs), np.concatenate(starts))
-        width = None
-        if level is not None:
-            if not len(self.calibration_scores_):
-                raise ValueError("No intervals: the model was fitted without calibration rows. "
-                                 "Fit with calibration_size > 0 (the default 0.1)")
-            width = conformal_quantile(self.calibration_scores_, level)[None, :]
-        out, first = {}, 0
-        for key, scaler, n in owners:
-            scale, offset = scaler.coefficients(self.target_)
-            point = (scaled[first:first + n] - offset) / scale
-            bounds = (None, None) if width is None else (point - width / scale, point + width / scale)
-            out[key] = (point, *bounds)
-            first += n
-        return out
+                                 f"for the {h} steps after the origin. Pass them as `future`")
+        scale, offset = self._coefficients(stack)
+        inputs, _, blocks = self._layout(stack, scale, offset, [self.codes_.get(k, 0) for k in stack.keys], future)
+        owner = np.concatenate([np.full(len(o), i) for i, o in enumerate(origins)]).astype("int64")
+        starts = np.concatenate([b + np.asarray(o, dtype="int64") - window for b, o in zip(blocks, origins)])
+        scaled = self._predict_scaled(inputs, starts)
+        target_scale, target_offset = scale[owner, :1], offset[owner, :1]
+        point = (scaled - target_offset) / target_scale
+        if level is None:
+            return point, None, None
+        if not len(self.calibration_scores_):
+            raise ValueError("No intervals: the model was fitted without calibration rows. "
+                             "Fit with calibration_size > 0 (the default 0.1)")
+        width = conformal_quantile(self.calibration_scores_, level)[None, :] / target_scale
+        return point, point - width, point + width
 
-    def _futures(self, future, frames: dict) -> dict:
-        """The known-future values of the ``horizon`` steps after each series, from ``future``."""
+    def _future_values(self, future, stack: Stack):
+        """``(n_series, horizon, n_known)`` known-future values from the ``future`` table."""
         if not self.known_future_ or future is None:
-            return dict.fromkeys(frames)
+            return None
         id_name = self.columns_[0]
         table = future if isinstance(future, pd.DataFrame) else pd.read_csv(future)
-        out = {}
-        for key in frames:
-            rows = table[table[id_name].astype(str) == key]
+        groups = {str(k): g for k, g in table.groupby(id_name, sort=False)}
+        out = np.empty((len(stack.keys), self.horizon, len(self.known_future_)))
+        for i, key in enumerate(stack.keys):
+            rows = groups.get(key, table.iloc[:0])
             if len(rows) < self.horizon:
                 raise ValueError(f"Series {key!r}: `future` must give {self.known_future_} for the next "
                                  f"{self.horizon} steps. Received: {len(rows)} row(s)")
-            out[key] = rows[self.known_future_].to_numpy(dtype="float64")[:self.horizon]
+            out[i] = rows[self.known_future_].to_numpy(dtype="float64")[:self.horizon]
         return out
 
     def predict(self, data=None, horizon=None, level=None, future=None) -> pd.DataFrame:
@@ -482,26 +563,25 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self._check_fitted()
         check_level(level)
         horizon = self._horizon(horizon)
-        frames = self.tails_ if data is None else self._frames(data)
-        self._check_lengths(frames)
-        futures = self._futures(future, frames)
-        out = self._forecast({k: (f, [len(f)], futures[k]) for k, f in frames.items()}, level)
+        stack = self.tails_ if data is None else self._read(data)
+        self._check_lengths(stack)
+        point, lower, upper = self._forecast(stack, [[n] for n in stack.lengths],
+                                             self._future_values(future, stack), level)
         id_name, time_name, value_name = self.columns_
-        parts = []
-        for key, frame in frames.items():
-            point, lower, upper = out[key]
-            part = {id_name: key, time_name: self._extend(frame).index[len(frame):len(frame) + horizon],
-                    value_name: point[0, :horizon]}
-            if lower is not None:
-                part.update({f"{value_name}_lower": lower[0, :horizon], f"{value_name}_upper": upper[0, :horizon]})
-            parts.append(pd.DataFrame(part))
-        return pd.concat(parts, ignore_index=True)
+        times = stack.future_index(self.freq_, self.horizon)[:, :horizon].ravel()
+        out = pd.DataFrame({id_name: np.repeat(np.asarray(stack.keys, dtype=object), horizon),
+                            time_name: times, value_name: point[:, :horizon].ravel()})
+        if lower is not None:
+            out[f"{value_name}_lower"] = lower[:, :horizon].ravel()
+            out[f"{value_name}_upper"] = upper[:, :horizon].ravel()
+        return out
 
-    def _check_lengths(self, frames: dict):
-        for key, frame in frames.items():
-            if len(frame) < self.window_:
-                raise ValueError(f"Series {key!r} must have at least window={self.window_} values. "
-                                 f"Received: {len(frame)}")
+    def _check_lengths(self, stack: Stack):
+        short = stack.lengths < self.window_
+        if short.any():
+            i = int(np.argmax(short))
+            raise ValueError(f"Series {stack.keys[i]!r} must have at least window={self.window_} values. "
+                             f"Received: {stack.lengths[i]}")
 
     def forecast_origins(self, data, origins, horizon=None, level=None):
         """Forecast ``horizon`` steps from several origins of each series in ``data``.
@@ -525,15 +605,12 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self._check_fitted()
         check_level(level)
         horizon = self._horizon(horizon)
-        frames = self._frames(data)
-        by_series = origins if isinstance(origins, Mapping) else dict.fromkeys(frames, origins)
-        out = self._forecast({k: (f, by_series[k], None) for k, f in frames.items()}, level)
-
-        def stack(i):
-            return None if out[next(iter(out))][i] is None else \
-                np.stack([out[k][i][:, :horizon] for k in frames], axis=-1)
-
-        return stack(0), stack(1), stack(2)
+        stack = self._read(data)
+        by_series = [origins[k] if isinstance(origins, Mapping) else origins for k in stack.keys]
+        out = self._forecast(stack, by_series, None, level)
+        n_series = len(stack.keys)
+        return tuple(None if a is None else a.reshape(n_series, -1, self.horizon)[..., :horizon].transpose(1, 2, 0)
+                     for a in out)
 
     def update(self, data) -> "GlobalRNNForecaster":
         """Make the end of each series in ``data`` its default forecast origin (no retraining).
@@ -542,19 +619,24 @@ class GlobalRNNForecaster(RecurrentEstimator):
         ones are added (scaled on their own history when forecast). Returns ``self``.
         """
         self._check_fitted()
-        frames = self._frames(data)
-        self._check_lengths(frames)
-        self.tails_.update({key: frame.iloc[-self.window_:].copy() for key, frame in frames.items()})
+        stack = self._read(data)
+        self._check_lengths(stack)
+        frames = self.tails_.frames(self._columns())
+        frames.update(stack.tail(self.window_).frames(self._columns()))
+        self.tails_ = Stack.from_frames(frames, self._columns())
         return self
 
     # -------------------------------------------------------------- save / load
     def _get_state(self) -> dict:
+        tails = self.tails_
         return {"settings": self.settings_, "n_windows": self.n_windows_, "freq": self.freq_,
                 "columns": self.columns_, "target": self.target_, "features": self.features_,
                 "known_future": self.known_future_, "calendar": self.calendar_,
                 "indicator_columns": self.indicator_columns_, "codes": self.codes_,
                 "scalers": {k: s.to_dict() for k, s in self.scalers_.items()},
-                "tails": {k: frame_to_json(f) for k, f in self.tails_.items()},
+                "tails": {"keys": tails.keys, "lengths": tails.lengths.tolist(),
+                          "values": array_to_json(tails.values), "timed": tails.timed,
+                          "index": [int(v) for v in (tails.index.as_unit("ns").asi8 if tails.timed else tails.index)]},
                 "calibration_scores": array_to_json(self.calibration_scores_), "history": self.history_}
 
     def _set_state(self, state: dict) -> None:
@@ -566,7 +648,11 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self.indicator_columns_ = [int(j) for j in state["indicator_columns"]]
         self.codes_ = {k: int(v) for k, v in state["codes"].items()}
         self.scalers_ = {k: Scaler.from_dict(v) for k, v in state["scalers"].items()}
-        self.tails_ = {k: frame_from_json(v, self.freq_) for k, v in state["tails"].items()}
+        t = state["tails"]
+        index = np.asarray(t["index"], dtype="int64")
+        self.tails_ = Stack([str(k) for k in t["keys"]], np.asarray(t["lengths"], dtype="int64"),
+                            array_from_json(t["values"]).reshape(len(index), len(self._columns())),
+                            pd.DatetimeIndex(index.astype("datetime64[ns]")) if t["timed"] else pd.Index(index))
         self.calibration_scores_ = array_from_json(state["calibration_scores"]).reshape(-1, self.horizon)
         self.history_ = state["history"]
 
