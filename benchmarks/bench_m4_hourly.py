@@ -24,7 +24,8 @@ whose model raised is scored with Naive2's forecast and counted, never hidden):
 set (the models see the rows before them only): use it to choose settings.
 
 The wide M4 files are converted once to long format (``unique_id, y``: each series' training
-then test rows) in ``benchmarks/data/m4_hourly_long.csv`` (``--long``).
+then test rows) in ``benchmarks/data/m4_hourly_long.csv`` (``--long``; the default is named after the
+``--data`` folder).
 
     python benchmarks/bench_m4_hourly.py --data ../shared/data/m4 [--quick] [--max-series N]
 """
@@ -131,8 +132,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("FORECASTRNN_M4", "../shared/data/m4"),
                         help="folder of M4's Hourly-train.csv and Hourly-test.csv")
-    parser.add_argument("--long", default=os.path.join(os.path.dirname(__file__), "data", "m4_hourly_long.csv"),
-                        help="the long-format file, written from --data once")
+    parser.add_argument("--long", default=None,
+                        help="the long-format file, written from --data once [default: "
+                             "benchmarks/data/<data folder name>_hourly_long.csv]")
     parser.add_argument("--quick", action="store_true", help="3 series, 2 epochs")
     parser.add_argument("--max-series", type=int, default=None)
     parser.add_argument("--every", type=int, default=1, help="take every k-th series (a sample)")
@@ -147,7 +149,9 @@ def main():
                         help="comma-separated: " + ", ".join(STATISTICAL) + ", global_gru, gru (per series)")
     args = parser.parse_args()
     print(machine())
-    train, test, ids = read_m4(m4_long(args.data, args.long), 3 if args.quick else args.max_series,
+    long = args.long or os.path.join(os.path.dirname(os.path.abspath(__file__)), "data",
+                                     f"{os.path.basename(os.path.abspath(args.data))}_hourly_long.csv")
+    train, test, ids = read_m4(m4_long(args.data, long), 3 if args.quick else args.max_series,
                                args.validation, args.every)
 
     def score(preds):

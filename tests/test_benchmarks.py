@@ -23,7 +23,8 @@ def test_every_script_is_covered():
     scripts = {p.name for p in BENCH.glob("bench_*.py")}
     assert scripts == {"bench_jit.py", "bench_training.py", "bench_memory.py", "bench_arima_backtest.py",
                        "bench_etth1_accuracy.py", "bench_m4_hourly.py", "bench_imdb.py",
-                       "bench_text_batching.py", "bench_cli_startup.py", "bench_collection.py"}
+                       "bench_text_batching.py", "bench_cli_startup.py", "bench_collection.py",
+                       "bench_panel_scale.py"}
 
 
 def test_jit():
@@ -60,10 +61,15 @@ def test_m4_hourly(tmp_path):
         tmp_path / "Hourly-train.csv", index=False)
     pd.DataFrame([[f"H{k + 1}", *s[250:298]] for k, s in enumerate(series)],
                  columns=["V1"] + [f"V{i}" for i in range(2, 50)]).to_csv(tmp_path / "Hourly-test.csv", index=False)
-    out = run("bench_m4_hourly.py", "--data", tmp_path, "--n-jobs", "1",
+    out = run("bench_m4_hourly.py", "--data", tmp_path, "--long", tmp_path / "long.csv", "--n-jobs", "1",
               "--models", "seasonal_naive,arima,ets,theta,global_gru,gru")
     assert "naive2" in out and "OWA" in out and "global_gru" in out and "\ngru " in out
     assert "\narima" in out and "\nets" in out and "\ntheta" in out and "0 failed fit(s)" in out
+
+
+def test_panel_scale(tmp_path):
+    out = run("bench_panel_scale.py", "--path", tmp_path / "panel.parquet")
+    assert "read_panel: 300 series, 36,000 rows" in out and "bytes per row" in out
 
 
 def test_imdb(imdb_tree):
