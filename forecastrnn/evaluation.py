@@ -170,8 +170,11 @@ def _run_model(model, frame, origins, horizon, level, refit, fit_kwargs):
 
 
 def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=False, target=None,
-             n_jobs=1, progress=None, return_models=False):
+             n_jobs=1, progress=None, return_models=False, id_col=None):
     """Rolling-origin evaluation of several models on exactly the same origins.
+
+    With ``id_col`` the data is a long-format panel and the call is
+    :func:`forecastrnn.backtest_panel` (every series from the same origins, ``refit`` unused).
 
     Parameters
     ----------
@@ -197,6 +200,8 @@ def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=Fa
         Called as ``progress(name)`` before each model runs.
     return_models : bool
         Also return the dict of fitted models (fitted before the last refit).
+    id_col : str, optional
+        The series id column of long-format data (see above).
 
     Returns
     -------
@@ -205,6 +210,13 @@ def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=Fa
         ``origin`` (time of the last observation used), ``time``, ``step``, ``y_true``,
         ``y_pred``, ``lower``, ``upper``.
     """
+    if id_col is not None:
+        if refit:
+            raise ValueError(f"A panel backtest fits every model once. Received: refit={refit!r}")
+        from forecastrnn.panel_evaluation import backtest_panel
+
+        return backtest_panel(models, data, horizon, n_windows, step, id_col=id_col, target=target, level=level,
+                              n_jobs=n_jobs, progress=progress, return_models=return_models)
     frame = as_series(data, target=target)
     targets = frame.attrs["target"]
     step = horizon if step is None else step
@@ -332,8 +344,12 @@ def default_baselines(names=("naive", "seasonal_naive", "arima", "ets", "theta")
 
 def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima", "ets", "theta"), horizon=24,
             n_windows=10, step=None, level=0.9, refit=False, target=None, n_jobs=1,
-            progress=None, return_backtest=False):
+            progress=None, return_backtest=False, id_col=None):
     """Backtest RNN model(s) and baselines on the same origins and summarise.
+
+    With ``id_col`` the data is a long-format panel: the default model is one
+    ``GlobalRNNForecaster``, ``naive2`` is added (the reference of OWA), and the summary is
+    :func:`forecastrnn.summarize_panel`'s (means over series).
 
     Parameters
     ----------
@@ -357,15 +373,24 @@ def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima", "e
     >>> print(compare(load_dataset("airline"), RNNForecaster(window=24, horizon=12),
     ...               horizon=12, n_windows=3))  # doctest: +SKIP
     """
-    frame = as_series(data, target=target)
     if models is None:
         from forecastrnn.models.forecaster import RNNForecaster
+        from forecastrnn.models.global_forecaster import GlobalRNNForecaster
 
-        models = RNNForecaster(horizon=horizon)
+        models = (RNNForecaster if id_col is None else GlobalRNNForecaster)(horizon=horizon)
     named = _as_named(models)
     for name, model in named.items():
         if getattr(model, "horizon", horizon) < horizon:
             raise ValueError(f"Model {name!r} forecasts {model.horizon} steps. Received: horizon={horizon}")
+    if id_col is not None:
+        from forecastrnn.panel_evaluation import summarize_panel
+
+        named.update(default_baselines(list(dict.fromkeys([*baselines, "naive2"])), horizon))
+        table = backtest(named, data, horizon, n_windows, step, level, refit, target=target, n_jobs=n_jobs,
+                         progress=progress, id_col=id_col)
+        summary = summarize_panel(table)[0]
+        return (summary, table) if return_backtest else summary
+    frame = as_series(data, target=target)
     named.update(default_baselines(baselines, horizon))
     table = backtest(named, frame, horizon, n_windows, step, level, refit, n_jobs=n_jobs,
                      progress=progress)

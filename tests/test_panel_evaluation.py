@@ -6,7 +6,7 @@ import pytest
 
 from forecastrnn import GlobalRNNForecaster
 from forecastrnn.baselines import Naive2Forecaster, NaiveForecaster, SeasonalNaiveForecaster
-from forecastrnn.evaluation import backtest
+from forecastrnn.evaluation import backtest, compare
 from forecastrnn.panel_evaluation import backtest_panel, summarize_panel
 
 
@@ -44,6 +44,13 @@ def test_panel_backtest_of_baselines_equals_their_series_one_by_one_and_aggregat
     expected = errors.mean() / np.abs(train[24:] - train[:-24]).mean()
     got = by_series[(by_series.unique_id == "a") & (by_series.model == "naive")].mase.iloc[0]
     assert got == pytest.approx(expected)
+    # backtest and compare take panels with id_col, with intervals
+    pd.testing.assert_frame_equal(backtest(models, data, 6, 2, level=None, id_col="unique_id"), table)
+    with_level, table_90 = compare(data, {"sn": SeasonalNaiveForecaster(horizon=6)}, baselines=("naive",),
+                                   horizon=6, n_windows=2, id_col="unique_id", return_backtest=True)
+    assert set(with_level.index) == {"sn", "naive", "naive2"} and with_level.coverage.between(0, 1).all()
+    assert table_90.lower.notna().all()
+    np.testing.assert_allclose(with_level.loc["naive", "mase"], summary.loc["naive", "mase"])
 
 
 def test_bad_panel_backtests_name_the_series():
