@@ -24,7 +24,7 @@ def test_every_script_is_covered():
     assert scripts == {"bench_jit.py", "bench_training.py", "bench_memory.py", "bench_arima_backtest.py",
                        "bench_etth1_accuracy.py", "bench_m4_hourly.py", "bench_imdb.py",
                        "bench_text_batching.py", "bench_cli_startup.py", "bench_collection.py",
-                       "bench_panel_scale.py"}
+                       "bench_panel_scale.py", "bench_global_panel.py"}
 
 
 def test_jit():
@@ -70,6 +70,11 @@ def test_m4_hourly(tmp_path):
 def test_panel_scale(tmp_path):
     out = run("bench_panel_scale.py", "--path", tmp_path / "panel.parquet")
     assert "read_panel: 300 series, 36,000 rows" in out and "bytes per row" in out
+
+
+def test_global_panel():
+    out = run("bench_global_panel.py")
+    assert "no_calendar" in out and "embedding" in out and "mean over seeds" in out
 
 
 def test_imdb(imdb_tree):

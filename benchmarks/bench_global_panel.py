@@ -1,0 +1,70 @@
+"""Global model settings on a real timestamped panel: ETTh1's seven columns as seven series.
+
+Used to choose the global model's defaults on validation windows only: the panel is the first
+``--rows`` hourly rows of ETTh1 (inside the first 12 months, ETTh1's standard training span),
+and every variant is backtested by ``backtest_panel`` on the last ``--n-windows`` x 24 of
+those rows, against seasonal naive and Naive2 (OWA). Variants:
+
+* ``calendar``: ``GlobalRNNForecaster`` defaults (``calendar="auto"``: hour of day and day of
+  week as known-future inputs);
+* ``no_calendar``: the same without them (``calendar=None``);
+* ``embedding``: calendar plus a learned 4-value id embedding (``id_embedding=4``).
+
+    python benchmarks/bench_global_panel.py [--rows 4000] [--n-windows 5] [--quick]
+"""
+
+import argparse
+import os
+import time
+
+import pandas as pd
+from _common import machine
+
+VARIANTS = {"calendar": {}, "no_calendar": {"calendar": None}, "embedding": {"id_embedding": 4}}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "datasets",
+                                                       "ETTh1.csv"))
+    parser.add_argument("--rows", type=int, default=4000)
+    parser.add_argument("--n-windows", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--seeds", default="0,1", help="comma list: every variant is trained once per seed")
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--quick", action="store_true", help="600 rows, 2 epochs, one seed")
+    args = parser.parse_args()
+    if args.quick:
+        args.rows, args.epochs, args.seeds, args.n_windows = 600, 2, "0", 2
+    print(machine())
+    from forecastrnn import (GlobalRNNForecaster, Naive2Forecaster, SeasonalNaiveForecaster, backtest_panel,
+                             summarize_panel)
+
+    wide = pd.read_csv(args.data, parse_dates=["date"]).iloc[:args.rows]
+    long = wide.melt(id_vars="date", var_name="unique_id", value_name="y").rename(columns={"date": "ds"})
+    long = long[["unique_id", "ds", "y"]]
+    print(f"ETTh1 as {long.unique_id.nunique()} hourly series of {args.rows} rows; validation: the last "
+          f"{args.n_windows} x 24 rows of each\n")
+    rows = []
+    for seed in [int(s) for s in args.seeds.split(",")]:
+        for name in args.variants.split(","):
+            model = GlobalRNNForecaster(horizon=24, window=168, epochs=args.epochs, n_models=1, dropout=0.0,
+                                        random_state=seed, verbose=0, **VARIANTS[name])
+            start = time.perf_counter()
+            table = backtest_panel({name: model, "seasonal_naive": SeasonalNaiveForecaster(horizon=24),
+                                    "naive2": Naive2Forecaster(horizon=24)}, long, horizon=24,
+                                   n_windows=args.n_windows)
+            summary = summarize_panel(table)[0]
+            rows.append({"variant": name, "seed": seed, "smape": summary.loc[name, "smape"],
+                         "mase": summary.loc[name, "mase"], "owa": summary.loc[name, "owa"],
+                         "seasonal_naive_mase": summary.loc["seasonal_naive", "mase"],
+                         "seconds": time.perf_counter() - start})
+            print(pd.DataFrame(rows[-1:]).to_string(index=False, header=len(rows) == 1, float_format="%.4f"),
+                  flush=True)
+    result = pd.DataFrame(rows).groupby("variant")[["smape", "mase", "owa", "seconds"]].mean()
+    print("\nmean over seeds (validation windows):")
+    print(result.sort_values("mase").to_string(float_format="%.4f"))
+
+
+if __name__ == "__main__":
+    main()
