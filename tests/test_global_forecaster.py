@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from forecastrnn import GlobalRNNForecaster, WindowSpec
-from forecastrnn.models.global_forecaster import named_series, window_starts
+from forecastrnn.data.stack import named_series, window_starts
 
 FAST = dict(units=8, window=24, horizon=6, epochs=3, batch_size=64, verbose=0, jit_compile=False,
             n_models=1, random_state=0)

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -46,147 +45,12 @@ from forecastrnn.data.calendar import calendar_cycles, calendar_features
 from forecastrnn.data.masking import add_missing_indicators
 from forecastrnn.data.panel import ID_COL, TARGET, freq_step, read_panel
 from forecastrnn.data.scaling import Scaler, segment_coefficients
+from forecastrnn.data.stack import Stack, common_freq, named_series, window_starts
 from forecastrnn.data.windows import check_positive_int, make_dataset
 from forecastrnn.defaults import AUTO, default_window
 from forecastrnn.models.base import RecurrentEstimator
 from forecastrnn.models.forecaster import by_target_row, conformal_quantile, held_out_rows
 from forecastrnn.persistence import array_from_json, array_to_json
-
-
-def named_series(series) -> dict:
-    """``{name: float64 pandas.Series}`` from a dict of series, a list of them or a wide DataFrame.
-
-    A list gets the names ``"0", "1", ...``; a DataFrame gives one series per column, without
-    the NaN before its first and after its last value (ragged wide tables). A series keeps
-    its ``DatetimeIndex`` when it has one, else it is indexed by position. Missing values
-    inside a series are kept (the model fills and flags them); a series with no value is an
-    error, and so are two keys that give the same name (``1`` and ``"1"``).
-    """
-    if isinstance(series, pd.DataFrame):
-        items = {c: series[c] for c in series.columns}
-    elif isinstance(series, Mapping):
-        items = dict(series)
-    elif isinstance(series, (list, tuple)):
-        items = dict(enumerate(series))
-    else:
-        raise TypeError("`series` must be a dict or list of 1-D series, or a wide DataFrame (one series "
-                        f"per column). Received: {type(series).__name__}")
-    if not items:
-        raise ValueError("`series` must hold at least one series. Received: none")
-    out = {}
-    for key, values in items.items():
-        name = str(key)
-        if name in out:
-            raise ValueError(f"Series names must be distinct as text. Received: two series named {name!r}")
-        index = values.index if isinstance(values, pd.Series) and isinstance(values.index, pd.DatetimeIndex) else None
-        try:
-            array = np.asarray(values, dtype="float64")
-        except (TypeError, ValueError):
-            raise ValueError(f"Series {name!r} must be numeric. Received: {np.asarray(values).dtype}") from None
-        if array.ndim != 1:
-            raise ValueError(f"Series {name!r} must be 1-D. Received: shape={array.shape}")
-        valid = np.flatnonzero(~np.isnan(array))
-        if not valid.size:
-            raise ValueError(f"Series {name!r} has no values. Received: {len(array)} missing value(s)")
-        keep = slice(valid[0], valid[-1] + 1) if isinstance(series, pd.DataFrame) else slice(None)
-        out[name] = pd.Series(array[keep], index=None if index is None else index[keep])
-    return out
-
-
-@dataclass
-class Stack:
-    """Many series laid end to end, the form the global model computes on (no per-series objects).
-
-    ``values`` holds the rows of every series, series after series, in the model's columns;
-    ``index`` their timestamps (a ``DatetimeIndex``) or positions (integers).
-    """
-
-    keys: list
-    lengths: np.ndarray
-    values: np.ndarray
-    index: pd.Index
-
-    @property
-    def starts(self) -> np.ndarray:
-        return np.concatenate([[0], np.cumsum(self.lengths)[:-1]]).astype("int64")
-
-    @property
-    def segments(self) -> np.ndarray:
-        return np.repeat(np.arange(len(self.keys)), self.lengths)
-
-    @property
-    def timed(self) -> bool:
-        return isinstance(self.index, pd.DatetimeIndex)
-
-    def tail(self, n: int) -> "Stack":
-        """The last ``n`` rows of every series (all of a shorter one)."""
-        position = np.arange(len(self.values)) - self.starts[self.segments]
-        keep = position >= (self.lengths - n)[self.segments]
-        return Stack(list(self.keys), np.minimum(self.lengths, n), self.values[keep], self.index[keep])
-
-    def frames(self, columns) -> dict:
-        """``{id: DataFrame}``, one per series."""
-        return {key: pd.DataFrame(self.values[a:a + n], index=self.index[a:a + n], columns=list(columns))
-                for key, a, n in zip(self.keys, self.starts, self.lengths)}
-
-    @classmethod
-    def from_frames(cls, frames: dict, columns) -> "Stack":
-        parts = list(frames.values())
-        index = parts[0].index.append([f.index for f in parts[1:]]) if len(parts) > 1 else parts[0].index
-        values = np.concatenate([f[list(columns)].to_numpy(dtype="float64") for f in parts])
-        return cls(list(frames), np.array([len(f) for f in parts], dtype="int64"), values, index)
-
-    @classmethod
-    def from_panel(cls, panel: pd.DataFrame, columns) -> "Stack":
-        """From a :func:`read_panel` frame (each series' rows together, in time order)."""
-        codes, uniques = pd.factorize(panel[panel.attrs["id_col"]], sort=False)
-        order = np.argsort(codes, kind="stable")  # a no-op for read_panel's frames
-        lengths = np.bincount(codes).astype("int64")
-        values = panel[list(columns)].to_numpy(dtype="float64")[order]
-        time_col = panel.attrs["time_col"]
-        if time_col is not None:
-            index = pd.DatetimeIndex(panel[time_col].to_numpy()[order], freq=None)
-        else:
-            starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-            index = pd.Index(np.arange(len(values)) - np.repeat(starts, lengths))
-        return cls([str(u) for u in uniques], lengths, values, index)
-
-    def future_index(self, freq, horizon: int) -> np.ndarray:
-        """``(n_series, horizon)`` timestamps (or positions) after each series' end."""
-        last = self.index[self.starts + self.lengths - 1]
-        if not self.timed:
-            return np.asarray(last, dtype="int64")[:, None] + np.arange(1, horizon + 1)
-        if freq is None:
-            raise ValueError("The series have timestamps but no regular frequency could be inferred. "
-                             "Received: series too short to infer one; read them with read_panel(freq=...)")
-        step = pd.tseries.frequencies.to_offset(freq)
-        return np.stack([(last + k * step).to_numpy(dtype="datetime64[ns]") for k in range(1, horizon + 1)], axis=1)
-
-
-def _common_freq(frames: dict):
-    """The frequency shared by the frames' DatetimeIndexes (None when any has positions)."""
-    freqs = set()
-    for frame in frames.values():
-        if not isinstance(frame.index, pd.DatetimeIndex):
-            return None
-        freqs.add(frame.index.freqstr or (pd.infer_freq(frame.index) if len(frame) >= 3 else None))
-    freqs.discard(None)
-    if len({freq_step(f) for f in freqs}) > 1:
-        raise ValueError(f"All series must share one frequency. Received: {sorted(freqs)}")
-    return freqs.pop() if freqs else None
-
-
-def window_starts(spec, targets, n_train: int, n_val: int, offset: int = 0):
-    """Training and validation window starts of one series (``targets`` its scaled target rows).
-
-    Training windows end inside the first ``n_train`` rows; validation windows have all their
-    targets in the next ``n_val``; windows with a missing target are skipped. ``offset`` is
-    where the series begins in the stacked rows, so no window crosses into another series.
-    """
-    n = len(targets)
-    train = spec.starts(n, targets, end=n_train)
-    val = spec.starts(n, targets, first_target=n_train, end=n_train + n_val) if n_val else train[:0]
-    return train + offset, val + offset
 
 
 class GlobalRNNForecaster(RecurrentEstimator):
@@ -285,7 +149,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
             freq, stack = panel.attrs["freq"], Stack.from_panel(panel, [value] + features + known_future)
         else:
             frames, names = self._read_series(data, target, features, known_future, time_col, fitting)
-            freq, stack = _common_freq(frames), Stack.from_frames(frames, [names[2]])
+            freq, stack = common_freq(frames), Stack.from_frames(frames, [names[2]])
         if fitting:
             self.columns_, self.freq_ = names, freq
             self.target_, self.features_, self.known_future_ = [names[2]], features, known_future
