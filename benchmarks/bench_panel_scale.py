@@ -116,11 +116,13 @@ def main():
     fit_s, fit_peak = time.perf_counter() - start, peak_gib()
     n_inputs = model.model_.input_shape[-1]
     windows_gib = model.n_windows_ * args.window * n_inputs * 4 / 2**30
+    every_start_gib = windows_gib * args.stride  # about: one window per start, stride 1
     print(f"fit: {model.n_windows_:,} training windows, {n_inputs} inputs per step "
           f"({', '.join(model.calendar_)} cycles): prepare {timings['prepare']:.1f} s, "
           f"{args.epochs} epoch(s) {timings['train']:.1f} s, total {fit_s:.1f} s; peak RSS {fit_peak:.2f} GiB")
     print(f"peak RSS above the imports: {fit_peak - base:.2f} GiB = {(fit_peak - base) * 2**30 / rows:.0f} bytes per "
-          f"row; materialised training windows alone would take {windows_gib:.1f} GiB")
+          f"row; materialised training windows alone would take {windows_gib:.1f} GiB at stride {args.stride}, "
+          f"about {every_start_gib:.1f} GiB at stride 1")
 
 
 if __name__ == "__main__":
