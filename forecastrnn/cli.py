@@ -162,7 +162,8 @@ def _forecaster(opts, settings, panel=False):
     def given(key):
         return "auto" if opts[key] in (None, (), []) else opts[key]
 
-    return (GlobalRNNForecaster if panel else RNNForecaster)(cell=opts["cell"], units=given("units"), bidirectional=opts["bidirectional"],
+    kind = GlobalRNNForecaster if panel else RNNForecaster
+    return kind(cell=opts["cell"], units=given("units"), bidirectional=opts["bidirectional"],
                          dropout=opts["dropout"], recurrent_dropout=opts["recurrent_dropout"],
                          window=given("window"), horizon=settings["horizon"], epochs=given("epochs"),
                          batch_size=given("batch_size"), n_models=given("n_models"),

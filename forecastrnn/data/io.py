@@ -284,7 +284,8 @@ def read_series(source, target=None, time_col=None, features=None, freq=None) ->
         if not ids:
             raise
         raise ValueError(f"{exc}. The data looks like several series in long format (column {ids[0]!r} "
-                         f"repeats): read it with forecastrnn.read_panel(..., id_col={ids[0]!r}) or CLI --id-col {ids[0]}") from None
+                         f"repeats): read it with forecastrnn.read_panel(..., id_col={ids[0]!r}) or CLI "
+                         f"--id-col {ids[0]}") from None
 
     # Columns.
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
