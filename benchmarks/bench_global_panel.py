@@ -32,10 +32,10 @@ def main():
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--seeds", default="0,1", help="comma list: every variant is trained once per seed")
     parser.add_argument("--variants", default=",".join(VARIANTS))
-    parser.add_argument("--quick", action="store_true", help="600 rows, 2 epochs, one seed")
+    parser.add_argument("--quick", action="store_true", help="400 rows, 1 epoch, one seed, one origin")
     args = parser.parse_args()
     if args.quick:
-        args.rows, args.epochs, args.seeds, args.n_windows = 600, 2, "0", 2
+        args.rows, args.epochs, args.seeds, args.n_windows = 400, 1, "0", 1
     print(machine())
     from forecastrnn import (GlobalRNNForecaster, Naive2Forecaster, SeasonalNaiveForecaster, backtest_panel,
                              summarize_panel)
