@@ -11,12 +11,15 @@ whose model raised is scored with Naive2's forecast and counted, never hidden):
   Fourier pairs for the daily cycle, as forecastrnn did before);
 * ``ets``: ``ETSForecaster`` (error/trend/season by AICc); ``theta``: ``ThetaForecaster``;
 * ``global_gru``: one ``GlobalRNNForecaster`` trained on the windows of all series (each
-  scaled on its own training rows), window 168, 64 units, MAE loss, Adam 1e-3, batch 256;
-  of every series' rows before the test, the last 10% calibrate the 90% intervals and the
-  10% before them drive early stopping. It runs through ``backtest_panel`` on the long
-  file, exactly what ``forecastrnn fit m4_hourly_long.csv --id-col unique_id --horizon 48
-  --season-length 24 --window 168 --units 64 --loss mae --epochs 20 --patience 3
-  --batch-size 256 --n-models 1 --dropout 0`` runs;
+  scaled on its own training rows), by default window 168, 64 units, MAE loss, Adam 1e-3,
+  batch 256 (``GLOBAL``; change any setting with ``--set key=value``, e.g. ``--set
+  normalize=window``); of every series' rows before the test, the last 10% calibrate the 95%
+  intervals (coverage and M4's MSIS are printed) and the 10% before them drive early
+  stopping. It runs through ``backtest_panel`` on the long file, exactly what ``forecastrnn
+  fit m4_hourly_long.csv --id-col unique_id --horizon 48 --season-length 24 --window 168
+  --units 64 --loss mae --epochs 20 --patience 3 --batch-size 256 --n-models 1 --dropout 0``
+  runs; ``--set ensemble=window:168,336`` (or ``ensemble=random_state:0,1,2``) makes it a
+  ``MedianEnsemble`` of one network per value;
 * ``gru``: one ``RNNForecaster`` per series (16 units, window 96, Adam 0.005, up to 40 epochs,
   patience 5, last 20% of each series for early stopping): slow, not in the default run.
 
@@ -111,21 +114,47 @@ def gru(y, epochs, learning_rate):
     return model.fit(y).predict()["y"].to_numpy()
 
 
-def global_gru(train, test, ids, epochs, window, quick):
-    """The global GRU through ``backtest_panel`` on the long data, the path of
-    ``forecastrnn fit m4_hourly_long.csv --id-col unique_id`` (see the README command)."""
-    from forecastrnn import GlobalRNNForecaster, backtest_panel
+GLOBAL = dict(cell="gru", units=64, window=168, horizon=H, loss="mae", epochs=20, patience=3, batch_size=256,
+              n_models=1, dropout=0.0, season_length=M, random_state=0, verbose=2)
 
-    model = GlobalRNNForecaster(cell="gru", units=8 if quick else 64, window=window, horizon=H,
-                                loss="mae", epochs=epochs, patience=3, batch_size=256, n_models=1, dropout=0.0,
-                                random_state=0, verbose=2)
+
+def global_gru(train, test, ids, quick, settings):
+    """The global GRU through ``backtest_panel`` on the long data, the path of
+    ``forecastrnn fit m4_hourly_long.csv --id-col unique_id`` (see the README command).
+    Returns the forecasts of every series and the line of interval figures (95 %)."""
+    from forecastrnn import GlobalRNNForecaster, MedianEnsemble, backtest_panel
+    from forecastrnn.panel_evaluation import summarize_panel
+
+    settings = dict(settings)
+    key, _, values = str(settings.pop("ensemble", "")).partition(":")
+    params = {**GLOBAL, **settings, **(dict(units=8, window=48, epochs=1) if quick else {})}
+    model = GlobalRNNForecaster(**params)
+    if key:
+        model = MedianEnsemble([GlobalRNNForecaster(**{**params, key: parse_settings([f"v={v}"])["v"]})
+                                for v in values.split(",")])
     long = pd.concat([pd.DataFrame({"unique_id": k, "y": np.concatenate([a, b])}) for k, a, b in zip(ids, train, test)])
-    table, fitted = backtest_panel({"gru": model}, long, horizon=H, season_length=M, level=0.9, return_models=True)
-    fitted = fitted["gru"]
-    print(f"  global GRU: {fitted.n_windows_} training windows, {len(fitted.history_['loss'])} epochs; "
-          f"90% interval coverage {((table.y_true >= table.lower) & (table.y_true <= table.upper)).mean():.3f}")
+    table, fitted = backtest_panel({"gru": model}, long, horizon=H, season_length=M, level=0.95, return_models=True)
+    summary = summarize_panel(table)[0].loc["gru"]
+    for member in getattr(fitted["gru"], "models_", [fitted["gru"]]):
+        print(f"  global GRU: {member.n_windows_} training windows, {len(member.history_['loss'])} epochs, "
+              f"settings {member.settings_}", flush=True)
     by_series = dict(tuple(table.groupby("unique_id", sort=False)["y_pred"]))
-    return [by_series[k].to_numpy() for k in ids]
+    return [by_series[k].to_numpy() for k in ids], f"95% coverage {summary.coverage:.3f}, MSIS {summary.msis:.2f}"
+
+
+def parse_settings(pairs):
+    """``["normalize=window", "n_models=3"]`` -> keyword arguments (numbers parsed)."""
+    out = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        try:
+            out[key] = int(value)
+        except ValueError:
+            try:
+                out[key] = float(value)
+            except ValueError:
+                out[key] = None if value == "None" else value
+    return out
 
 
 def main():
@@ -143,8 +172,9 @@ def main():
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--learning-rate", type=float, default=0.005)
-    parser.add_argument("--global-epochs", type=int, default=20)
-    parser.add_argument("--global-window", type=int, default=168)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a GlobalRNNForecaster setting of global_gru, e.g. --set normalize=window "
+                             f"(repeatable; defaults: {GLOBAL})")
     parser.add_argument("--models", default="seasonal_naive,arima,ets,theta,global_gru",
                         help="comma-separated: " + ", ".join(STATISTICAL) + ", global_gru, gru (per series)")
     args = parser.parse_args()
@@ -186,8 +216,7 @@ def main():
         if name in STATISTICAL:
             preds, seconds, extra = run_statistical(name)
         elif name == "global_gru":
-            preds = global_gru(train, test, ids, 1 if args.quick else args.global_epochs,
-                               48 if args.quick else args.global_window, args.quick)
+            preds, extra = global_gru(train, test, ids, args.quick, parse_settings(args.set))
         elif name == "gru":
             preds = [gru(y, 2 if args.quick else args.epochs, args.learning_rate) for y in train]
         else:

@@ -19,6 +19,7 @@ _EXPORTS = {
     "load_dataset": "forecastrnn.datasets",
     "RNNForecaster": "forecastrnn.models.forecaster",
     "GlobalRNNForecaster": "forecastrnn.models.global_forecaster",
+    "MedianEnsemble": "forecastrnn.models.ensemble",
     "NaiveForecaster": "forecastrnn.baselines",
     "SeasonalNaiveForecaster": "forecastrnn.baselines",
     "DriftForecaster": "forecastrnn.baselines",

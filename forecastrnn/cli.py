@@ -169,7 +169,8 @@ def _forecaster(opts, settings, panel=False):
                          batch_size=given("batch_size"), n_models=given("n_models"),
                          anchor=None if opts["anchor"] == "none" else opts["anchor"].replace("-", "_"),
                          patience=opts["patience"], loss=opts["loss"], learning_rate=opts["learning_rate"],
-                         random_state=opts["seed"], verbose=0 if opts["quiet"] else 2)
+                         random_state=opts["seed"], verbose=0 if opts["quiet"] else 2,
+                         **({"season_length": settings["season"]} if panel else {}))
 
 
 def _chosen(rnn) -> str:

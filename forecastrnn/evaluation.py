@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from forecastrnn.base import check_level
 from forecastrnn.data.io import as_series
 from forecastrnn.data.windows import check_positive_int
 
@@ -102,6 +103,21 @@ def interval_width(lower, upper) -> float:
     """Mean width ``upper - lower``."""
     lo, up = _pairs(lower, upper)
     return _mean(up - lo)
+
+
+def interval_score(y_true, lower, upper, level: float = 0.95) -> float:
+    """Mean interval score: ``(u - l) + 2/a (l - y)[y < l] + 2/a (y - u)[y > u]``, ``a = 1 - level``
+    (width plus a penalty for every miss; lower is better)."""
+    check_level(level)
+    y, lo, up = (np.asarray(a, dtype="float64") for a in (y_true, lower, upper))
+    a = 1.0 - level
+    score = (up - lo) + 2 / a * np.clip(lo - y, 0, None) + 2 / a * np.clip(y - up, 0, None)
+    return _mean(score[~np.isnan(score)])
+
+
+def msis(y_true, lower, upper, y_train, season_length: int = 1, level: float = 0.95) -> float:
+    """Mean scaled interval score (M4): :func:`interval_score` over the MASE scale of ``y_train``."""
+    return scaled_error(interval_score(y_true, lower, upper, level), mase_scale(y_train, season_length))
 
 
 def pinball(y_true, y_quantile, quantile: float) -> float:

@@ -20,8 +20,8 @@ from sklearn.base import clone
 
 from forecastrnn.data.panel import panel_series, read_panel
 from forecastrnn.data.season import season_length_for
-from forecastrnn.evaluation import (_as_named, backtest, check_capabilities, mae, mase_scale, origins_for,
-                                    scaled_error, smape, tidy_rows)
+from forecastrnn.evaluation import (_as_named, backtest, check_capabilities, interval_score, mae, mase_scale,
+                                    origins_for, scaled_error, smape, tidy_rows)
 
 
 def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, time_col=None, target=None,
@@ -109,7 +109,7 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
     table = pd.concat(tables, ignore_index=True)
     table = table[[id_name] + [c for c in table.columns if c != id_name]]
     m = season_length or season_length_for(panel.attrs["freq"])
-    table.attrs.update(id_col=id_name, season_length=m,
+    table.attrs.update(id_col=id_name, season_length=m, level=level,
                        train_rows={key: int(o[0]) for key, o in origins.items()},
                        mase_scales={key: mase_scale(series[key].to_numpy()[:int(o[0])], m)
                                     for key, o in origins.items()})
@@ -135,14 +135,17 @@ def summarize_panel(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     by_series : pandas.DataFrame
         One row per series and model: ``smape``, ``mase``.
 
-    With intervals in the table, ``summary`` also has ``coverage``: the share of actual
-    values inside the intervals, over all series, origins and steps.
+    With intervals in the table, ``summary`` also has ``coverage`` (the share of actual
+    values inside the intervals, over all series, origins and steps) and ``msis`` (M4's mean
+    scaled interval score at the table's level, mean over series), and ``by_series`` has ``msis``.
     """
     id_name, scales = table.attrs["id_col"], table.attrs["mase_scales"]
-    rows = []
+    level, rows = table.attrs.get("level"), []
     for (key, name), part in table.groupby([id_name, "model"], sort=False):
         rows.append({id_name: key, "model": name, "smape": smape(part.y_true, part.y_pred),
                      "mase": scaled_error(mae(part.y_true, part.y_pred), scales[key])})
+        if level is not None:
+            rows[-1]["msis"] = scaled_error(interval_score(part.y_true, part.lower, part.upper, level), scales[key])
     by_series = pd.DataFrame(rows)
     summary = by_series.groupby("model", sort=False)[["smape", "mase"]].mean()
     summary["owa"] = (0.5 * (summary.smape / summary.loc["naive2", "smape"] + summary.mase / summary.loc["naive2", "mase"])
@@ -155,5 +158,6 @@ def summarize_panel(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if table["lower"].notna().any():
         inside = (table.y_true >= table.lower) & (table.y_true <= table.upper)
         summary["coverage"] = inside[table.y_true.notna()].groupby(table.model).mean()
+        summary["msis"] = by_series.groupby("model", sort=False)["msis"].mean()
     summary["n_series"] = by_series.groupby("model", sort=False)[id_name].nunique()
     return summary.sort_values("mase"), by_series

@@ -122,3 +122,41 @@ def test_anchored_model_is_level_free(anchor):
     x = np.random.default_rng(0).normal(size=(2, 6, 2)).astype("float32")
     shifted = x + np.array([5.0, 10.0], dtype="float32")
     np.testing.assert_allclose(model(shifted).numpy(), model(x).numpy() + 10.0, rtol=1e-5, atol=1e-4)
+
+
+def test_window_normalization_exact_values_and_exact_inverse():
+    from forecastrnn.data.season import SCALE_FLOOR, window_denormalization, window_normalization
+
+    w = np.array([[1.0, 2, 3, 4, 5, 6]])  # three seasons of 2: phase means 3 and 4
+    z, (level, scale, profile) = window_normalization(w, 2)
+    np.testing.assert_allclose(profile, [[-0.5, 0.5]])
+    np.testing.assert_allclose(level, [[5.5]])  # mean of the last season
+    np.testing.assert_allclose(scale, [[2 + SCALE_FLOOR]])  # mean |[1.5 1.5 3.5 3.5 5.5 5.5] - 5.5|
+    np.testing.assert_allclose(z, [[-4, -4, -2, -2, 0, 0]] / scale)
+    np.testing.assert_allclose(window_denormalization(z, (level, scale, profile), np.arange(6)), w)
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(4, 50)).cumsum(axis=1) * 100 + 7
+    for m in (1, 7, 24):
+        z, stats = window_normalization(w, m)
+        phases = np.arange(50) - (50 - (50 // m) * m)
+        np.testing.assert_allclose(window_denormalization(z, stats, phases), w, rtol=1e-12)
+    with pytest.raises(ValueError, match="window >= season_length"):
+        window_normalization(w[:, :5], 7)
+
+
+@pytest.mark.parametrize("m", [1, 3])
+def test_window_layers_compute_the_same_and_start_as_the_season_mean_anchor(m):
+    from forecastrnn.data.season import anchor_forecast, window_normalization
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(5, 13, 2)).cumsum(axis=1).astype("float32")  # target in column 1
+    model = build_recurrent_model(input_shape=(13, 2), units=3, horizon=7, anchor_targets=[1],
+                                  normalize="window", season_length=m)
+    normalized = model.get_layer("window_normalization")(x).numpy()
+    z, _ = window_normalization(x[..., 1], m)
+    np.testing.assert_allclose(normalized[..., 0], z, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(normalized[..., 1], x[..., 0])  # other channels pass unchanged
+    expected = anchor_forecast(x[..., 1], 7, m, "season_mean" if m > 1 else "last")
+    np.testing.assert_allclose(model(x).numpy()[..., 0], expected, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match="`normalize` must be one of"):
+        build_recurrent_model(input_shape=(13, 2), anchor_targets=[1], normalize="max")

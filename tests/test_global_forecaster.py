@@ -177,3 +177,35 @@ def test_intervals_pool_scaled_errors_over_series_and_round_trip(tmp_path):
     no_calibration = GlobalRNNForecaster(**{**FAST, "calibration_size": 0, "epochs": 1}).fit(data)
     with pytest.raises(ValueError, match="without calibration rows"):
         no_calibration.predict(level=0.9)
+
+
+@pytest.mark.slow
+def test_window_normalization_reads_only_the_window_and_repeats_with_its_seed(tmp_path):
+    from forecastrnn import MedianEnsemble
+
+    data = {k: v[:300] for k, v in panel(n_series=3, n=300).items()}
+    settings = {**FAST, "epochs": 2, "normalize": "window", "season_length": 24}
+    model = GlobalRNNForecaster(**settings).fit(data)
+    assert model.settings_["normalize"] == "window" and model.settings_["season_length"] == 24
+    pd.testing.assert_frame_equal(GlobalRNNForecaster(**settings).fit(data).predict(), model.predict())
+    one = data["s1"]
+    before = model.forecast_origins({"s1": one}, [200, 250])[0]
+    changed = one.copy()
+    changed[250:] = 1e6  # everything after the last origin
+    np.testing.assert_allclose(model.forecast_origins({"s1": changed}, [200, 250])[0], before, rtol=1e-6)
+    # an ensemble of one is its member; a median of three members lies among them
+    single = MedianEnsemble([GlobalRNNForecaster(**settings)]).fit(data)
+    pd.testing.assert_frame_equal(single.predict(level=0.8), model.predict(level=0.8))
+    np.testing.assert_allclose(single.forecast_origins({"s1": one}, [200])[0],
+                               model.forecast_origins({"s1": one}, [200])[0])
+    members = [GlobalRNNForecaster(**{**settings, "random_state": s, "window": w}) for s, w in ((0, 24), (1, 48), (2, 30))]
+    trio = MedianEnsemble(members).fit(data)
+    forecasts = np.stack([m.predict()["y"].to_numpy() for m in trio.models_])
+    np.testing.assert_allclose(trio.predict()["y"], np.median(forecasts, axis=0))
+    assert trio.min_history == 48 + 6 and trio.supports_panels and trio.name == "median_gru"
+    loaded = MedianEnsemble.load(trio.save(tmp_path / "trio"))
+    pd.testing.assert_frame_equal(loaded.predict(), trio.predict())
+    with pytest.raises(ValueError, match="`models` must be a non-empty list"):
+        MedianEnsemble([]).fit(data)
+    with pytest.raises(ValueError, match="`normalize` must be one of"):
+        GlobalRNNForecaster(**{**FAST, "normalize": "max"}).fit(data)

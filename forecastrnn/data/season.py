@@ -83,6 +83,52 @@ def anchor_forecast(windows, horizon: int, m: int, kind: str) -> np.ndarray:
     return w[:, positions].mean(axis=1) + level[:, None]
 
 
+SCALE_FLOOR = 1e-4
+
+
+def window_normalization(windows, m: int):
+    """Per-window deseasonalisation and normalisation (ES-RNN's idea, from the window alone).
+
+    ``windows`` has shape ``(n, window)``. With ``k = window // m`` whole seasons at the end
+    of the window:
+
+    * seasonal indices ``s_j`` (``j = 0..m-1``, summing to 0): the mean of phase ``j`` over
+      the ``k`` seasons minus their overall mean (``s = 0`` when ``m = 1``);
+    * the deseasonalised window ``d_t = w_t - s_{phase(t)}``, phases counted from the first
+      of the ``k`` seasons;
+    * level ``L``: the mean of the last season (the last value when ``m = 1``);
+    * scale ``S``: the mean absolute deviation of ``d`` from ``L``, plus :data:`SCALE_FLOOR`.
+
+    Returns ``z = (d - L) / S`` of shape ``(n, window)`` and ``(L, S, s)`` of shapes
+    ``(n, 1)``, ``(n, 1)``, ``(n, m)``. :func:`window_denormalization` inverts it for any
+    steps; forecast step ``h`` (0-based) after the window has phase ``h mod m``. Nothing but
+    the window is read. ``forecastrnn.models.builders.WindowNormalization`` computes the same
+    inside the network.
+    """
+    w = np.asarray(windows, dtype="float64")
+    size, m = w.shape[1], max(int(m), 1)
+    k = size // m
+    if k < 1:
+        raise ValueError(f"Window normalisation needs window >= season_length. Received: window={size}, "
+                         f"season_length={m}")
+    seasons = w[:, size - k * m:].reshape(len(w), k, m).mean(axis=1)
+    profile = seasons - seasons.mean(axis=1, keepdims=True)
+    d = w - profile[:, (np.arange(size) - (size - k * m)) % m]
+    level = w[:, size - m:].mean(axis=1, keepdims=True)
+    scale = np.abs(d - level).mean(axis=1, keepdims=True) + SCALE_FLOOR
+    return (d - level) / scale, (level, scale, profile)
+
+
+def window_denormalization(z, stats, phases) -> np.ndarray:
+    """Invert :func:`window_normalization`: ``z * S + L + s[phases]``.
+
+    ``z`` has shape ``(n, steps)`` and ``phases`` (``steps``,) gives each step's season
+    phase: ``(t - (window - k m)) mod m`` inside the window, ``h mod m`` for forecast step ``h``.
+    """
+    level, scale, profile = stats
+    return np.asarray(z) * scale + level + profile[:, np.asarray(phases) % profile.shape[1]]
+
+
 def best_anchor(y, m: int, horizon: int, window: int, max_origins: int = 2000) -> str:
     """The anchor with the lowest mean absolute error over origins of the training rows ``y``.
 

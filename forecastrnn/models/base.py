@@ -21,6 +21,7 @@ from forecastrnn.defaults import AUTO, network_settings
 
 LOSSES = ("mse", "mae", "huber")
 ANCHORS = ("auto", "last", "mean", "season", "season_mean", None)
+NORMALIZATIONS = ("last", "window")
 
 
 class RecurrentEstimator(Forecaster, BaseEstimator):
@@ -167,7 +168,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                 bidirectional=self.bidirectional, dropout=self.dropout,
                 recurrent_dropout=self.recurrent_dropout, horizon=spec.horizon, n_targets=n_targets,
                 anchor_targets=anchor_targets if s["anchor"] else None, anchor=s["anchor"] or "last",
-                season_length=s["season_length"],
+                season_length=s["season_length"], normalize=s.get("normalize", "last"),
                 use_cudnn=False if jit else "auto",
                 seed=None if self.random_state is None else int(self.random_state) + i, name=f"member_{i}")
             outputs.append(keras.layers.Reshape((1, spec.horizon, n_targets), name=f"as_member_{i}")(member(features)))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numbers
 
 from forecastrnn._tf import tensorflow
-from forecastrnn.data.season import ANCHORS
+from forecastrnn.data.season import ANCHORS, SCALE_FLOOR
 
 tensorflow()
 import keras  # noqa: E402  (after the quiet TensorFlow import)
@@ -27,6 +27,7 @@ import keras  # noqa: E402  (after the quiet TensorFlow import)
 CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM, "simplernn": keras.layers.SimpleRNN}
 HEADS = ("regression", "binary")
 POOLINGS = ("last", "mean", "max")
+NORMALIZATIONS = ("last", "window")
 
 
 def anchor_positions(window: int, horizon: int, season_length: int = 1) -> list[int]:
@@ -113,6 +114,53 @@ class CenterOnLastStep(keras.layers.Layer):
         return inputs - inputs[:, -1:, :]
 
 
+def window_statistics(series, season_length: int):
+    """:func:`forecastrnn.data.season.window_normalization` in Keras ops, for a batch
+    ``series`` of shape ``(batch, window, n)``: ``z`` (same shape), level and scale
+    ``(batch, 1, n)``, seasonal indices ``(batch, m, n)``."""
+    window, m = series.shape[1], season_length
+    k = window // m
+    seasons = keras.ops.mean(keras.ops.reshape(series[:, window - k * m:], (-1, k, m, series.shape[2])), axis=1)
+    profile = seasons - keras.ops.mean(seasons, axis=1, keepdims=True)
+    d = series - keras.ops.take(profile, [(t - (window - k * m)) % m for t in range(window)], axis=1)
+    level = keras.ops.mean(series[:, window - m:], axis=1, keepdims=True)
+    scale = keras.ops.mean(keras.ops.abs(d - level), axis=1, keepdims=True) + SCALE_FLOOR
+    return (d - level) / scale, level, scale, profile
+
+
+@keras.saving.register_keras_serializable(package="forecastrnn")
+class WindowNormalization(keras.layers.Layer):
+    """Deseasonalise, centre and scale the target channels of each window by the window's own
+    seasonal indices, level and scale (:func:`window_statistics`), so the network sees shapes,
+    not levels or scales. Output: the normalised targets, then the other channels unchanged."""
+
+    def __init__(self, target_indices, season_length=1, **kwargs):
+        super().__init__(**kwargs)
+        self.target_indices = [int(i) for i in target_indices]
+        self.season_length = int(season_length)
+
+    def call(self, inputs):
+        z = window_statistics(keras.ops.take(inputs, self.target_indices, axis=-1), self.season_length)[0]
+        others = [i for i in range(inputs.shape[-1]) if i not in self.target_indices]
+        return keras.ops.concatenate([z, keras.ops.take(inputs, others, axis=-1)], axis=-1) if others else z
+
+    def get_config(self):
+        return {**super().get_config(), "target_indices": self.target_indices, "season_length": self.season_length}
+
+
+@keras.saving.register_keras_serializable(package="forecastrnn")
+class WindowDenormalization(WindowNormalization):
+    """Undo :class:`WindowNormalization` on the forecast: ``z * scale + level + s[h mod m]``.
+    A zero network output forecasts the window's level plus its seasonal indices (the
+    ``"season_mean"`` anchor). Inputs: ``[forecast (batch, horizon, n_targets), inputs]``."""
+
+    def call(self, forecast, inputs):
+        _, level, scale, profile = window_statistics(keras.ops.take(inputs, self.target_indices, axis=-1),
+                                                     self.season_length)
+        steps = [h % self.season_length for h in range(forecast.shape[1])]
+        return forecast * scale + level + keras.ops.take(profile, steps, axis=1)
+
+
 def _check_units(units) -> list[int]:
     items = [units] if isinstance(units, numbers.Integral) and not isinstance(units, bool) else units
     try:
@@ -149,6 +197,7 @@ def build_recurrent_model(
     anchor_targets=None,
     anchor="last",
     season_length=1,
+    normalize="last",
     use_cudnn="auto",
     seed=None,
     name=None,
@@ -195,7 +244,13 @@ def build_recurrent_model(
         ``window >= season_length``) or the level-adjusted mean of the seasons in the window
         (needs two seasons).
     season_length : int
-        Season of the ``"season"`` anchor.
+        Season of the ``"season"`` anchors and of ``normalize="window"``.
+    normalize : {"last", "window"}
+        With ``anchor_targets``: ``"last"`` re-centres the window on its last step and adds the
+        ``anchor``; ``"window"`` deseasonalises, centres and scales the target channels by
+        the window's own seasonal indices, level and scale (:class:`WindowNormalization`) and
+        maps the output back (:class:`WindowDenormalization`; ``anchor`` is then unused: the
+        untrained network forecasts the ``"season_mean"`` anchor).
     use_cudnn : "auto" or bool
         GRU/LSTM only: ``"auto"`` uses cuDNN when the configuration allows; ``False`` is
         needed for XLA (``jit_compile=True``).
@@ -230,6 +285,8 @@ def build_recurrent_model(
         raise ValueError(f"`head` must be one of {list(HEADS)}. Received: head={head!r}")
     if anchor not in ANCHORS:
         raise ValueError(f"`anchor` must be one of {list(ANCHORS)}. Received: anchor={anchor!r}")
+    if normalize not in NORMALIZATIONS:
+        raise ValueError(f"`normalize` must be one of {list(NORMALIZATIONS)}. Received: normalize={normalize!r}")
     if pooling not in POOLINGS:
         raise ValueError(f"`pooling` must be one of {list(POOLINGS)}. Received: pooling={pooling!r}")
     layer_units = _check_units(units)
@@ -251,7 +308,12 @@ def build_recurrent_model(
             raise ValueError("`input_shape` must be (window, n_features) with positive integers. "
                              f"Received: input_shape={input_shape!r}")
         inputs = x = keras.Input(shape=shape, name="window")
-        if anchor_targets is not None:
+        if anchor_targets is not None and normalize == "window":
+            if shape[0] < season_length:
+                raise ValueError("`normalize='window'` needs window >= season_length. Received: "
+                                 f"window={shape[0]}, season_length={season_length}")
+            x = WindowNormalization(anchor_targets, season_length, name="window_normalization")(x)
+        elif anchor_targets is not None:
             x = CenterOnLastStep(name="center_on_last_step")(x)
 
     layer_cls = CELLS[cell]
@@ -280,7 +342,10 @@ def build_recurrent_model(
         x = keras.layers.Dense(int(horizon) * int(n_targets), name="forecast",
                                kernel_initializer="zeros" if anchored else "glorot_uniform")(x)
         outputs = keras.layers.Reshape((int(horizon), int(n_targets)), name="steps")(x)
-        if anchored:
+        if anchored and normalize == "window":
+            outputs = WindowDenormalization(anchor_targets, season_length, name="window_denormalization")(
+                outputs, inputs)
+        elif anchored:
             m = 1 if anchor in ("last", "mean") else int(season_length)
             if int(input_shape[0]) < (2 * m if anchor == "season_mean" else m):
                 raise ValueError(f"A {anchor!r} anchor needs window >= {'2 x ' if anchor == 'season_mean' else ''}"

@@ -45,10 +45,11 @@ from forecastrnn.data.calendar import calendar_cycles, calendar_features
 from forecastrnn.data.masking import add_missing_indicators
 from forecastrnn.data.panel import ID_COL, TARGET, freq_step, read_panel
 from forecastrnn.data.scaling import Scaler, segment_coefficients
+from forecastrnn.data.season import season_length_for
 from forecastrnn.data.stack import Stack, common_freq, named_series, window_starts
 from forecastrnn.data.windows import check_positive_int, make_dataset
 from forecastrnn.defaults import AUTO, default_window
-from forecastrnn.models.base import RecurrentEstimator
+from forecastrnn.models.base import NORMALIZATIONS, RecurrentEstimator
 from forecastrnn.models.forecaster import by_target_row, conformal_quantile, held_out_rows
 from forecastrnn.persistence import array_from_json, array_to_json
 
@@ -66,6 +67,16 @@ class GlobalRNNForecaster(RecurrentEstimator):
     id_embedding : int
         Size of a learned embedding of the series id (0: none). It lets the network tell
         series apart beyond what their windows show; a series never trained on gets zeros.
+    season_length : "auto" or int
+        The season of ``normalize="window"`` and of the seasonal anchors; ``"auto"``: from
+        the frequency (hourly 24, daily 7 ...; 1 without timestamps).
+    normalize : "last" or "window"
+        How each input window is normalised before the network (the targets in each
+        series' scaled units): ``"last"`` subtracts the window's last value and the network
+        corrects the ``anchor``; ``"window"`` removes the window's own seasonal indices,
+        level (mean of its last season) and scale (mean absolute deviation) and puts them
+        back on the output (:func:`forecastrnn.data.season.window_normalization`): the
+        network learns shapes, not levels or scales.
 
     Attributes
     ----------
@@ -108,7 +119,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
                  epochs="auto", batch_size="auto", learning_rate=1e-3, patience=5, loss="mse",
                  validation_size=0.1, calibration_size=0.1, anchor="auto", n_models="auto",
                  mc_samples=30, jit_compile="auto", random_state=None, verbose="auto",
-                 calendar="auto", id_embedding=0):
+                 calendar="auto", id_embedding=0, season_length="auto", normalize="last"):
         super().__init__(cell=cell, units=units, layers=layers, bidirectional=bidirectional, dropout=dropout,
                          recurrent_dropout=recurrent_dropout, window=window, horizon=horizon, stride=stride,
                          scaler=scaler, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
@@ -118,6 +129,8 @@ class GlobalRNNForecaster(RecurrentEstimator):
                          verbose=verbose)
         self.calendar = calendar
         self.id_embedding = id_embedding
+        self.season_length = season_length
+        self.normalize = normalize
 
     # ------------------------------------------------------------------ reading
     def _read(self, data, target=None, features=None, known_future=None, time_col=None, id_col=None,
@@ -269,6 +282,10 @@ class GlobalRNNForecaster(RecurrentEstimator):
             raise ValueError(f"`calendar` must be 'auto' or None. Received: calendar={self.calendar!r}")
         if isinstance(self.id_embedding, bool) or not isinstance(self.id_embedding, int) or self.id_embedding < 0:
             raise ValueError(f"`id_embedding` must be an int >= 0. Received: id_embedding={self.id_embedding!r}")
+        if self.normalize not in NORMALIZATIONS:
+            raise ValueError(f"`normalize` must be one of {list(NORMALIZATIONS)}. Received: normalize={self.normalize!r}")
+        season = season_length_for(self.freq_) if self.season_length == AUTO else \
+            check_positive_int(self.season_length, "season_length")
         self.calendar_ = calendar_cycles(self.freq_) if self.calendar == AUTO and stack.timed else []
         horizon = check_positive_int(self.horizon, "horizon")
         lengths, keys = stack.lengths, stack.keys
@@ -277,7 +294,9 @@ class GlobalRNNForecaster(RecurrentEstimator):
         n_val = np.array([held[int(n)][0] for n in lengths], dtype="int64")
         n_cal = np.array([held[int(n)][1] for n in lengths], dtype="int64")
         n_train = lengths - n_val - n_cal
-        spec = self._resolve(int(n_train.sum()), window=default_window(int(np.median(lengths)), horizon))
+        spec = self._resolve(int(n_train.sum()), season,
+                             window=default_window(int(np.median(lengths)), horizon, season))
+        self.settings_["normalize"] = self.normalize
         if (lengths < spec.window).any():
             i = int(np.argmax(lengths < spec.window))
             raise ValueError(f"Series {keys[i]!r} must have at least window={spec.window} rows. "
