@@ -62,8 +62,10 @@ def test_m4_hourly(tmp_path):
     pd.DataFrame([[f"H{k + 1}", *s[250:298]] for k, s in enumerate(series)],
                  columns=["V1"] + [f"V{i}" for i in range(2, 50)]).to_csv(tmp_path / "Hourly-test.csv", index=False)
     out = run("bench_m4_hourly.py", "--data", tmp_path, "--long", tmp_path / "long.csv", "--n-jobs", "1",
-              "--models", "seasonal_naive,arima,ets,theta,global_gru,gru")
+              "--models", "seasonal_naive,arima,ets,theta,global_gru,gru", "--set", "normalize=window",
+              "--set", "ensemble=window:24,48")
     assert "naive2" in out and "OWA" in out and "global_gru" in out and "\ngru " in out
+    assert out.count("global GRU:") == 2 and "'normalize': 'window'" in out and "MSIS" in out
     assert "\narima" in out and "\nets" in out and "\ntheta" in out and "0 failed fit(s)" in out
 
 
@@ -73,8 +75,8 @@ def test_panel_scale(tmp_path):
 
 
 def test_global_panel():
-    out = run("bench_global_panel.py")
-    assert "no_calendar" in out and "embedding" in out and "mean over seeds" in out
+    out = run("bench_global_panel.py", "--variants", "no_calendar,window_norm")
+    assert "no_calendar" in out and "window_norm" in out and "mean over seeds" in out
 
 
 def test_imdb(imdb_tree):

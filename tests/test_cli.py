@@ -233,7 +233,7 @@ def test_panel_fit_backtest_predict(tmp_path):
         assert (out / name).is_file(), name
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics) == {"gru", "naive", "seasonal_naive", "naive2"} and metrics["naive2"]["owa"] == 1.0
-    assert set(metrics["gru"]) == {"smape", "mase", "owa", "beats_seasonal_naive_%", "coverage", "n_series"}
+    assert set(metrics["gru"]) == {"smape", "mase", "owa", "beats_seasonal_naive_%", "coverage", "msis", "n_series"}
     by_series = pd.read_csv(out / "metrics_by_series.csv")
     assert len(by_series) == 4 * 3 and set(by_series.store) == {"s1", "s2", "s3"}
     backtest = pd.read_csv(out / "backtest.csv")

@@ -158,3 +158,14 @@ def test_backtest_checks_capabilities_before_training():
 
     with pytest.raises(ValueError, match="cannot forecast from past origins"):
         backtest({"clf": SentimentClassifier()}, data, horizon=6, n_windows=2, level=None)
+
+
+def test_msis_exact_values():
+    from forecastrnn.evaluation import interval_score, msis
+
+    y, lower, upper = [1.0, 2.0, 3.0], [0.0, 2.5, 2.0], [2.0, 3.0, 2.5]
+    # widths 2, 0.5, 0.5; misses below by 0.5 (step 2) and above by 0.5 (step 3), times 2 / 0.2
+    assert interval_score(y, lower, upper, level=0.8) == pytest.approx((2 + 5.5 + 5.5) / 3)
+    assert msis(y, lower, upper, [1.0, 2.0, 4.0, 8.0], 1, level=0.8) == pytest.approx(13 / 3 / (7 / 3))
+    with pytest.raises(ValueError, match="`level` must be a float"):
+        interval_score(y, lower, upper, level=95)

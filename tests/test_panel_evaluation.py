@@ -50,6 +50,13 @@ def test_panel_backtest_of_baselines_equals_their_series_one_by_one_and_aggregat
                                    horizon=6, n_windows=2, id_col="unique_id", return_backtest=True)
     assert set(with_level.index) == {"sn", "naive", "naive2"} and with_level.coverage.between(0, 1).all()
     assert table_90.lower.notna().all()
+    # M4's MSIS at the table's level: width plus 2/alpha times every miss, over the MASE scale
+    part = table_90[(table_90.unique_id == "a") & (table_90.model == "naive")]
+    score = ((part.upper - part.lower) + 20 * (part.lower - part.y_true).clip(lower=0)
+             + 20 * (part.y_true - part.upper).clip(lower=0)).mean()
+    msis_by_series = summarize_panel(table_90)[1].set_index(["unique_id", "model"]).msis
+    assert msis_by_series["a", "naive"] == pytest.approx(score / table_90.attrs["mase_scales"]["a"])
+    assert with_level.loc["naive", "msis"] == pytest.approx(msis_by_series[:, "naive"].mean())
     np.testing.assert_allclose(with_level.loc["naive", "mase"], summary.loc["naive", "mase"])
 
 
