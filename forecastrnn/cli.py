@@ -179,6 +179,9 @@ def _chosen(rnn) -> str:
     anchor = {"season": f"seasonal naive (m={s['season_length']})", "last": "last value", None: "none",
               "mean": "mean of the window",
               "season_mean": f"mean of the seasons in the window (m={s['season_length']})"}[s["anchor"]]
+    if s.get("normalize") == "window":
+        anchor = (f"the window's level and seasonal indices (m={s['season_length']}); normalize=window: "
+                  "every window deseasonalised, centred and scaled on its own")
     line = (f"{rnn.name}: window={s['window']}, units={s['units']}, layers={rnn.layers}, "
             f"n_models={s['n_models']}, batch_size={s['batch_size']}, epochs={len(rnn.history_['loss'])} "
             f"of at most {s['epochs']}, anchor={anchor}")

@@ -140,11 +140,11 @@ def test_window_normalization_exact_values_and_exact_inverse():
         z, stats = window_normalization(w, m)
         phases = np.arange(50) - (50 - (50 // m) * m)
         np.testing.assert_allclose(window_denormalization(z, stats, phases), w, rtol=1e-12)
-    with pytest.raises(ValueError, match="window >= season_length"):
-        window_normalization(w[:, :5], 7)
+    _, (_, _, profile) = window_normalization(w[:, :13], 7)  # under two seasons: no seasonal indices
+    assert (profile == 0).all() and profile.shape == (4, 1)
 
 
-@pytest.mark.parametrize("m", [1, 3])
+@pytest.mark.parametrize("m", [1, 3, 7])
 def test_window_layers_compute_the_same_and_start_as_the_season_mean_anchor(m):
     from forecastrnn.data.season import anchor_forecast, window_normalization
 
@@ -156,7 +156,7 @@ def test_window_layers_compute_the_same_and_start_as_the_season_mean_anchor(m):
     z, _ = window_normalization(x[..., 1], m)
     np.testing.assert_allclose(normalized[..., 0], z, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(normalized[..., 1], x[..., 0])  # other channels pass unchanged
-    expected = anchor_forecast(x[..., 1], 7, m, "season_mean" if m > 1 else "last")
+    expected = anchor_forecast(x[..., 1], 7, m, "season_mean" if 1 < m <= 6 else "last")  # 13 < 2 x 7
     np.testing.assert_allclose(model(x).numpy()[..., 0], expected, rtol=1e-5, atol=1e-5)
     with pytest.raises(ValueError, match="`normalize` must be one of"):
         build_recurrent_model(input_shape=(13, 2), anchor_targets=[1], normalize="max")

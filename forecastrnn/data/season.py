@@ -86,6 +86,13 @@ def anchor_forecast(windows, horizon: int, m: int, kind: str) -> np.ndarray:
 SCALE_FLOOR = 1e-4
 
 
+def normalization_season(window: int, m: int) -> int:
+    """The season :func:`window_normalization` uses: ``m`` when the window holds two whole
+    seasons, else 1."""
+    m = max(int(m), 1)
+    return m if window >= 2 * m else 1
+
+
 def window_normalization(windows, m: int):
     """Per-window deseasonalisation and normalisation (ES-RNN's idea, from the window alone).
 
@@ -93,7 +100,8 @@ def window_normalization(windows, m: int):
     of the window:
 
     * seasonal indices ``s_j`` (``j = 0..m-1``, summing to 0): the mean of phase ``j`` over
-      the ``k`` seasons minus their overall mean (``s = 0`` when ``m = 1``);
+      the ``k`` seasons minus their overall mean (``s = 0`` when ``m = 1``; a window of fewer
+      than two seasons uses ``m = 1``: one season alone cannot tell its shape from noise);
     * the deseasonalised window ``d_t = w_t - s_{phase(t)}``, phases counted from the first
       of the ``k`` seasons;
     * level ``L``: the mean of the last season (the last value when ``m = 1``);
@@ -106,11 +114,9 @@ def window_normalization(windows, m: int):
     inside the network.
     """
     w = np.asarray(windows, dtype="float64")
-    size, m = w.shape[1], max(int(m), 1)
+    size = w.shape[1]
+    m = normalization_season(size, m)
     k = size // m
-    if k < 1:
-        raise ValueError(f"Window normalisation needs window >= season_length. Received: window={size}, "
-                         f"season_length={m}")
     seasons = w[:, size - k * m:].reshape(len(w), k, m).mean(axis=1)
     profile = seasons - seasons.mean(axis=1, keepdims=True)
     d = w - profile[:, (np.arange(size) - (size - k * m)) % m]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numbers
 
 from forecastrnn._tf import tensorflow
-from forecastrnn.data.season import ANCHORS, SCALE_FLOOR
+from forecastrnn.data.season import ANCHORS, SCALE_FLOOR, normalization_season
 
 tensorflow()
 import keras  # noqa: E402  (after the quiet TensorFlow import)
@@ -118,7 +118,8 @@ def window_statistics(series, season_length: int):
     """:func:`forecastrnn.data.season.window_normalization` in Keras ops, for a batch
     ``series`` of shape ``(batch, window, n)``: ``z`` (same shape), level and scale
     ``(batch, 1, n)``, seasonal indices ``(batch, m, n)``."""
-    window, m = series.shape[1], season_length
+    window = series.shape[1]
+    m = normalization_season(window, season_length)
     k = window // m
     seasons = keras.ops.mean(keras.ops.reshape(series[:, window - k * m:], (-1, k, m, series.shape[2])), axis=1)
     profile = seasons - keras.ops.mean(seasons, axis=1, keepdims=True)
@@ -157,7 +158,7 @@ class WindowDenormalization(WindowNormalization):
     def call(self, forecast, inputs):
         _, level, scale, profile = window_statistics(keras.ops.take(inputs, self.target_indices, axis=-1),
                                                      self.season_length)
-        steps = [h % self.season_length for h in range(forecast.shape[1])]
+        steps = [h % profile.shape[1] for h in range(forecast.shape[1])]
         return forecast * scale + level + keras.ops.take(profile, steps, axis=1)
 
 
@@ -309,9 +310,6 @@ def build_recurrent_model(
                              f"Received: input_shape={input_shape!r}")
         inputs = x = keras.Input(shape=shape, name="window")
         if anchor_targets is not None and normalize == "window":
-            if shape[0] < season_length:
-                raise ValueError("`normalize='window'` needs window >= season_length. Received: "
-                                 f"window={shape[0]}, season_length={season_length}")
             x = WindowNormalization(anchor_targets, season_length, name="window_normalization")(x)
         elif anchor_targets is not None:
             x = CenterOnLastStep(name="center_on_last_step")(x)

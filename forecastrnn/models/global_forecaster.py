@@ -70,13 +70,15 @@ class GlobalRNNForecaster(RecurrentEstimator):
     season_length : "auto" or int
         The season of ``normalize="window"`` and of the seasonal anchors; ``"auto"``: from
         the frequency (hourly 24, daily 7 ...; 1 without timestamps).
-    normalize : "last" or "window"
+    normalize : "window" or "last"
         How each input window is normalised before the network (the targets in each
-        series' scaled units): ``"last"`` subtracts the window's last value and the network
-        corrects the ``anchor``; ``"window"`` removes the window's own seasonal indices,
-        level (mean of its last season) and scale (mean absolute deviation) and puts them
-        back on the output (:func:`forecastrnn.data.season.window_normalization`): the
-        network learns shapes, not levels or scales.
+        series' scaled units). ``"window"`` (default) removes the window's own seasonal
+        indices, level (mean of its last season) and scale (mean absolute deviation) and
+        puts them back on the output (:func:`forecastrnn.data.season.window_normalization`):
+        the network learns shapes, not levels or scales (``anchor`` is unused). ``"last"``
+        subtracts the window's last value and the network corrects the ``anchor``. Chosen
+        on validation windows: M4 hourly OWA 0.544 against 0.811, ETTh1 as seven series
+        MASE 0.846 against 0.970 (benchmarks/BENCHMARKS.md).
 
     Attributes
     ----------
@@ -119,7 +121,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
                  epochs="auto", batch_size="auto", learning_rate=1e-3, patience=5, loss="mse",
                  validation_size=0.1, calibration_size=0.1, anchor="auto", n_models="auto",
                  mc_samples=30, jit_compile="auto", random_state=None, verbose="auto",
-                 calendar="auto", id_embedding=0, season_length="auto", normalize="last"):
+                 calendar="auto", id_embedding=0, season_length="auto", normalize="window"):
         super().__init__(cell=cell, units=units, layers=layers, bidirectional=bidirectional, dropout=dropout,
                          recurrent_dropout=recurrent_dropout, window=window, horizon=horizon, stride=stride,
                          scaler=scaler, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
