@@ -22,6 +22,10 @@ Inputs of every window step
 * ``id_embedding=k``: the series as a learned ``k``-vector (a series not trained on gets
   the zero vector).
 
+Inside the network (``normalize="window"``, the default), each window's target channel is
+deseasonalised, centred and scaled by the window's own seasonal indices, level and scale, which
+are put back on the output (:func:`forecastrnn.data.season.window_normalization`).
+
 The series are laid end to end (each followed by ``horizon`` rows of its future inputs) and
 the training windows are start indices that never cross from one series into the next: the
 same lazy ``tf.data`` pipeline as ``RNNForecaster``, memory O(total rows).
