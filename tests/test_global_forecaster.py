@@ -209,3 +209,25 @@ def test_window_normalization_reads_only_the_window_and_repeats_with_its_seed(tm
         MedianEnsemble([]).fit(data)
     with pytest.raises(ValueError, match="`normalize` must be one of"):
         GlobalRNNForecaster(**{**FAST, "normalize": "max"}).fit(data)
+
+
+def test_window_loss_scale_divides_each_windows_errors_by_its_scale():
+    from forecastrnn.data.season import window_normalization
+    from forecastrnn.models.base import WEIGHT_FLOOR
+
+    y = panel(n_series=2, n=300)["s1"]
+    y[190:250] = y[190]  # a flat first validation window: its weight is capped by the floor
+    model = GlobalRNNForecaster(**{**FAST, "epochs": 1, "window": 48, "loss": "mae", "season_length": 24,
+                                   "loss_scale": "window", "validation_size": 60, "calibration_size": 0}).fit({"s": y})
+    assert model.settings_["loss_scale"] == "window"
+    scaled = model.scalers_["s"].transform(y[:, None])
+    spec = model._spec()
+    val = window_starts(spec, scaled, 240, 60)[1]
+    x = np.stack([scaled[s:s + 48, 0] for s in val])
+    target = np.stack([scaled[s + 48:s + 54, 0] for s in val])
+    forecast = model.model_.predict(x[..., None], verbose=0)[:, 0, :, 0]
+    weights = 1 / np.maximum(window_normalization(x, 24)[1][1], WEIGHT_FLOOR)
+    assert weights.max() == 1 / WEIGHT_FLOOR and weights.min() < 10
+    np.testing.assert_allclose(model.history_["val_loss"][0], np.mean(np.abs(target - forecast) * weights), rtol=1e-4)
+    with pytest.raises(ValueError, match="`loss_scale` must be one of"):
+        GlobalRNNForecaster(**{**FAST, "loss_scale": "mean"}).fit({"s": y})

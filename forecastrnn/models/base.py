@@ -22,6 +22,10 @@ from forecastrnn.defaults import AUTO, network_settings
 LOSSES = ("mse", "mae", "huber")
 ANCHORS = ("auto", "last", "mean", "season", "season_mean", None)
 NORMALIZATIONS = ("last", "window")
+LOSS_SCALES = ("series", "window")
+# ``loss_scale="window"`` divides each window's errors by max(its scale, this), in the series'
+# scaled units: a flat window (scale near 0) must not get an unbounded weight.
+WEIGHT_FLOOR = 0.05
 
 
 class RecurrentEstimator(Forecaster, BaseEstimator):
@@ -204,8 +208,14 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         def one_member_axis(x, y):  # targets (b, h, T) -> (b, 1, h, T), broadcast over the members
             return x, tf.expand_dims(y, 1)
 
+        def weighted(x, y):  # the errors in each window's own units: divided by its scale
+            from forecastrnn.models.builders import window_statistics
+
+            scale = window_statistics(tf.gather(x, anchor_targets[:1], axis=-1), self.settings_["season_length"])[2]
+            return x, tf.expand_dims(y, 1), 1.0 / tf.maximum(scale, WEIGHT_FLOOR)  # (b, 1, 1)
+
         def with_members(ds):  # a named function: autograph cannot read a lambda's source
-            return ds.map(one_member_axis)
+            return ds.map(weighted if self.settings_.get("loss_scale") == "window" else one_member_axis)
 
         train_ds = with_members(make_dataset(inputs, targets, spec, train_starts, batch, shuffle=True,
                                              seed=self.random_state))

@@ -53,7 +53,7 @@ from forecastrnn.data.season import season_length_for
 from forecastrnn.data.stack import Stack, common_freq, named_series, window_starts
 from forecastrnn.data.windows import check_positive_int, make_dataset
 from forecastrnn.defaults import AUTO, default_window
-from forecastrnn.models.base import NORMALIZATIONS, RecurrentEstimator
+from forecastrnn.models.base import LOSS_SCALES, NORMALIZATIONS, RecurrentEstimator
 from forecastrnn.models.forecaster import by_target_row, conformal_quantile, held_out_rows
 from forecastrnn.persistence import array_from_json, array_to_json
 
@@ -83,6 +83,12 @@ class GlobalRNNForecaster(RecurrentEstimator):
         subtracts the window's last value and the network corrects the ``anchor``. Chosen
         on validation windows: M4 hourly OWA 0.544 against 0.811, ETTh1 as seven series
         MASE 0.846 against 0.970 (benchmarks/BENCHMARKS.md).
+    loss_scale : "series" or "window"
+        The units of the training loss. ``"series"`` (default): the errors in each series'
+        scaled units. ``"window"``: each window's errors divided by its own scale (the mean
+        absolute deviation of its deseasonalised input, at least 0.05), i.e. the loss in the
+        units the network sees with ``normalize="window"``; it weighs calm and volatile
+        stretches alike, closer to sMAPE and MASE.
 
     Attributes
     ----------
@@ -125,7 +131,8 @@ class GlobalRNNForecaster(RecurrentEstimator):
                  epochs="auto", batch_size="auto", learning_rate=1e-3, patience=5, loss="mse",
                  validation_size=0.1, calibration_size=0.1, anchor="auto", n_models="auto",
                  mc_samples=30, jit_compile="auto", random_state=None, verbose="auto",
-                 calendar="auto", id_embedding=0, season_length="auto", normalize="window"):
+                 calendar="auto", id_embedding=0, season_length="auto", normalize="window",
+                 loss_scale="series"):
         super().__init__(cell=cell, units=units, layers=layers, bidirectional=bidirectional, dropout=dropout,
                          recurrent_dropout=recurrent_dropout, window=window, horizon=horizon, stride=stride,
                          scaler=scaler, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
@@ -137,6 +144,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self.id_embedding = id_embedding
         self.season_length = season_length
         self.normalize = normalize
+        self.loss_scale = loss_scale
 
     # ------------------------------------------------------------------ reading
     def _read(self, data, target=None, features=None, known_future=None, time_col=None, id_col=None,
@@ -290,6 +298,8 @@ class GlobalRNNForecaster(RecurrentEstimator):
             raise ValueError(f"`id_embedding` must be an int >= 0. Received: id_embedding={self.id_embedding!r}")
         if self.normalize not in NORMALIZATIONS:
             raise ValueError(f"`normalize` must be one of {list(NORMALIZATIONS)}. Received: normalize={self.normalize!r}")
+        if self.loss_scale not in LOSS_SCALES:
+            raise ValueError(f"`loss_scale` must be one of {list(LOSS_SCALES)}. Received: loss_scale={self.loss_scale!r}")
         season = season_length_for(self.freq_) if self.season_length == AUTO else \
             check_positive_int(self.season_length, "season_length")
         self.calendar_ = calendar_cycles(self.freq_) if self.calendar == AUTO and stack.timed else []
@@ -302,7 +312,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         n_train = lengths - n_val - n_cal
         spec = self._resolve(int(n_train.sum()), season,
                              window=default_window(int(np.median(lengths)), horizon, season))
-        self.settings_["normalize"] = self.normalize
+        self.settings_["normalize"], self.settings_["loss_scale"] = self.normalize, self.loss_scale
         if (lengths < spec.window).any():
             i = int(np.argmax(lengths < spec.window))
             raise ValueError(f"Series {keys[i]!r} must have at least window={spec.window} rows. "
