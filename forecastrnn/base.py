@@ -13,8 +13,9 @@ and the baselines) has the same shape:
   ``predict_interval(data, horizon, level=0.9)`` is ``predict`` with a level;
 * ``save(path)`` / ``load(path)`` (:class:`~forecastrnn.persistence.Persistent`);
 * capability attributes, read by :func:`forecastrnn.evaluation.backtest`:
-  ``supports_intervals``, ``supports_panels``, ``supports_covariates`` and ``min_history``
-  (the fewest training rows ``fit`` can use).
+  ``supports_intervals``, ``supports_panels``, ``supports_covariates``,
+  ``supports_checkpoints`` (``fit(..., checkpoint_dir=)`` resumes an interrupted training)
+  and ``min_history`` (the fewest training rows ``fit`` can use).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Forecaster(Persistent):
     supports_intervals = True
     supports_panels = False
     supports_covariates = False
+    supports_checkpoints = False
 
     @property
     def min_history(self) -> int:

@@ -18,7 +18,7 @@ import click
 
 from forecastrnn import __version__
 
-USER_ERRORS = (ValueError, TypeError, FileNotFoundError, FileExistsError, KeyError)
+USER_ERRORS = (ValueError, TypeError, FileNotFoundError, FileExistsError, KeyError, ImportError)
 MODELS = ("gru", "lstm", "simplernn")
 BASELINES = ("naive", "seasonal-naive", "drift", "naive2", "arima", "ets", "theta")
 
@@ -111,7 +111,13 @@ def data_options(func):
                      help="Season of the baselines and of MASE [default: from the frequency, e.g. 24 for hourly; "
                           "1 without timestamps]."),
         click.option("--n-jobs", type=click.IntRange(min=1), default=1, show_default=True,
-                     help="Processes for the per-series baselines of a panel (--id-col)."),
+                     help="Processes for the baselines (series by series with --id-col)."),
+        click.option("--scheduler", default=None, metavar="ADDRESS",
+                     help="Run the per-series baselines on this Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                          "(needs forecastrnn[distributed]); replaces --n-jobs."),
+        click.option("--checkpoint-dir", type=click.Path(file_okay=False), default=None,
+                     help="Back up the network's training there after every epoch; the same command run again "
+                          "after an interruption resumes from the last finished epoch."),
         click.option("--quiet", is_flag=True, help="Only print the results table."),
     ]
     for option in reversed(options):
@@ -239,7 +245,8 @@ def _run_panel(opts):
 
     table, fitted = backtest_panel(models, panel, settings["horizon"], settings["n_windows"], level=opts["level"],
                                    season_length=settings["season"], n_jobs=opts["n_jobs"], progress=progress,
-                                   return_models=True, **fit_kwargs)
+                                   return_models=True, checkpoint_dir=opts["checkpoint_dir"],
+                                   client=opts["scheduler"], **fit_kwargs)
     _say(opts["quiet"], f"  global {_chosen(fitted[rnn.name])}; {fitted[rnn.name].n_windows_} training windows")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
@@ -265,7 +272,8 @@ def _run_comparison(opts):
         _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] {'training and backtesting' if name == rnn.name else 'backtesting'} {name} ...")
 
     table, fitted = backtest(models, frame, settings["horizon"], settings["n_windows"], settings["step"],
-                             level=opts["level"], progress=progress, return_models=True)
+                             level=opts["level"], progress=progress, return_models=True,
+                             checkpoint_dir=opts["checkpoint_dir"], n_jobs=opts["n_jobs"], client=opts["scheduler"])
     _say(opts["quiet"], f"  {_chosen(fitted[rnn.name])}")
     for model in fitted.values():
         if hasattr(model, "describe"):
@@ -320,7 +328,7 @@ def fit(out, overwrite, refit, **opts):
     if refit:
         _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining {rnn.name} on all {len(frame)} rows "
                             "for the epochs early stopping chose (the saved model) ...")
-        rnn = rnn.refit(frame)
+        rnn = rnn.refit(frame, checkpoint_dir=_refit_checkpoint(opts))
         trained_on = (f"all {len(frame)} rows ({rnn.settings_['epochs']} epochs); its intervals keep the "
                       "calibration of the backtested model")
     else:
@@ -366,7 +374,7 @@ def _fit_panel(out, overwrite, refit, opts):
     if refit:
         _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining the global {rnn.name} on all rows of every "
                             "series for the epochs early stopping chose (the saved model) ...")
-        fitted = rnn.refit(panel, **fit_kwargs)
+        fitted = rnn.refit(panel, checkpoint_dir=_refit_checkpoint(opts), **fit_kwargs)
         trained_on = "all rows of every series; its intervals keep the calibration of the backtested model"
     else:
         fitted = rnn.update(panel)
@@ -401,6 +409,11 @@ def _fit_panel(out, overwrite, refit, opts):
     _say(opts["quiet"], f"The saved model was trained on {trained_on}.")
     _say(opts["quiet"], f"Next {settings['horizon']} steps of each series (long format):\n"
                         f"{forecast.head(5).to_string(index=False)}\n...")
+
+
+def _refit_checkpoint(opts):
+    """The retraining's own checkpoint folder, beside the backtest's."""
+    return None if opts["checkpoint_dir"] is None else os.path.join(opts["checkpoint_dir"], "refit")
 
 
 def _finite(value):

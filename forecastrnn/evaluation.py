@@ -19,6 +19,7 @@ forecasts from exactly the same origins, each forecast reading only the rows bef
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import numpy as np
@@ -173,20 +174,30 @@ def check_capabilities(name, model, n_train: int, level) -> None:
                          f"the backtest cannot score it. Received: {type(model).__name__}")
 
 
-def _run_model(model, frame, origins, horizon, level, refit, fit_kwargs):
-    """Fit (a clone of) one model and forecast from every origin; arrays (n, h, T)."""
+def checkpoint_folder(model, name, checkpoint_dir):
+    """Where model ``name`` backs up its training in a backtest: ``checkpoint_dir/name``, or
+    None when no folder is given or the model cannot resume (``supports_checkpoints``)."""
+    if checkpoint_dir is None or not getattr(model, "supports_checkpoints", False):
+        return None
+    return os.path.join(os.fspath(checkpoint_dir), name)
+
+
+def _run_model(model, frame, origins, horizon, level, refit, fit_kwargs, checkpoint_dir=None):
+    """Fit (a clone of) one model and forecast from every origin; arrays (n, h, T).
+    ``checkpoint_dir``: each fit's resumable training in its own subfolder."""
     every = len(origins) if not refit else (1 if refit is True else check_positive_int(refit, "refit"))
     parts = []
     for first in range(0, len(origins), every):
         chunk = origins[first:first + every]
-        fitted = clone(model).fit(frame.iloc[:chunk[0]], **fit_kwargs)
+        resume = {} if checkpoint_dir is None else {"checkpoint_dir": os.path.join(checkpoint_dir, f"fit_{first}")}
+        fitted = clone(model).fit(frame.iloc[:chunk[0]], **fit_kwargs, **resume)
         parts.append(fitted.forecast_origins(frame, chunk, horizon=horizon, level=level))
     stack = [np.concatenate([p[i] for p in parts]) if parts[0][i] is not None else None for i in range(3)]
     return stack, fitted
 
 
 def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=False, target=None,
-             n_jobs=1, progress=None, return_models=False, id_col=None):
+             n_jobs=1, progress=None, return_models=False, id_col=None, checkpoint_dir=None, client=None):
     """Rolling-origin evaluation of several models on exactly the same origins.
 
     With ``id_col`` the data is a long-format panel and the call is
@@ -212,12 +223,17 @@ def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=Fa
     target : str or list, optional
     n_jobs : int
         Run models that are not neural networks in parallel processes (joblib).
+    client : dask.distributed.Client or str, optional
+        Run them on this Dask cluster instead (:func:`forecastrnn.parallel.map_chunks`).
     progress : callable, optional
         Called as ``progress(name)`` before each model runs.
     return_models : bool
         Also return the dict of fitted models (fitted before the last refit).
     id_col : str, optional
         The series id column of long-format data (see above).
+    checkpoint_dir : str or path, optional
+        The networks' trainings (``supports_checkpoints``) back up there, one subfolder per
+        model and fit: a backtest run again after an interruption resumes the training it was in.
 
     Returns
     -------
@@ -232,7 +248,8 @@ def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=Fa
         from forecastrnn.panel_evaluation import backtest_panel
 
         return backtest_panel(models, data, horizon, n_windows, step, id_col=id_col, target=target, level=level,
-                              n_jobs=n_jobs, progress=progress, return_models=return_models)
+                              n_jobs=n_jobs, progress=progress, return_models=return_models,
+                              checkpoint_dir=checkpoint_dir, client=client)
     frame = as_series(data, target=target)
     targets = frame.attrs["target"]
     step = horizon if step is None else step
@@ -245,21 +262,25 @@ def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=Fa
     def run(name, model):
         if progress is not None:
             progress(name)
-        return _run_model(model, frame, origins, horizon, level, refit, fit_kwargs)
+        return _run_model(model, frame, origins, horizon, level, refit, fit_kwargs,
+                          checkpoint_folder(model, name, checkpoint_dir))
 
     # Baselines may run in parallel processes; networks stay here (TensorFlow uses the cores).
     from forecastrnn.baselines import _Baseline
 
     baselines = {k: m for k, m in named.items() if isinstance(m, _Baseline)}
     results = {}
-    if n_jobs != 1 and len(baselines) > 1:
-        from joblib import Parallel, delayed
+    if (n_jobs != 1 or client is not None) and len(baselines) > 1:
+        from functools import partial
+
+        from forecastrnn.parallel import map_chunks
 
         if progress is not None:
-            progress(", ".join(baselines) + f" (in parallel, n_jobs={n_jobs})")
-        outs = Parallel(n_jobs=n_jobs)(delayed(_run_model)(m, frame, origins, horizon, level, refit,
-                                                           fit_kwargs) for m in baselines.values())
-        results.update(zip(baselines, outs))
+            where = f"n_jobs={n_jobs}" if client is None else "on the Dask cluster"
+            progress(", ".join(baselines) + f" (in parallel, {where})")
+        one = partial(_run_model, frame=frame, origins=origins, horizon=horizon, level=level, refit=refit,
+                      fit_kwargs=fit_kwargs)
+        results.update(zip(baselines, map_chunks(one, baselines.values(), n_jobs, client, chunk_size=1)))
     results.update({k: run(k, m) for k, m in named.items() if k not in results})
 
     y = frame[targets].to_numpy()

@@ -3,8 +3,8 @@
 Origins are placed over the end of *each* series as in :func:`forecastrnn.evaluation.backtest`
 (the last ``horizon + step * (n_windows - 1)`` rows of every series are its test span), so
 ragged series are fine. Models that fit one series (the baselines, ``RNNForecaster``) are
-backtested series by series, exactly as ``backtest`` does for one series, in parallel
-processes (joblib); a panel model (``supports_panels``, ``GlobalRNNForecaster``) is fitted once
+backtested series by series, exactly as ``backtest`` does for one series, in chunks of series
+on local processes or a Dask cluster (:mod:`forecastrnn.parallel`); a panel model (``supports_panels``, ``GlobalRNNForecaster``) is fitted once
 on every series cut at its first origin and forecasts every series from the same origins.
 
 The summary has one row per model: mean sMAPE and mean MASE over series (M4's aggregates),
@@ -14,19 +14,21 @@ and the share of series on which the model's MASE beats seasonal naive's.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
 from forecastrnn.data.panel import panel_series, read_panel
 from forecastrnn.data.season import season_length_for
-from forecastrnn.evaluation import (_as_named, backtest, check_capabilities, interval_score, mae, mase_scale,
-                                    origins_for, scaled_error, smape, tidy_rows)
+from forecastrnn.evaluation import (_as_named, backtest, check_capabilities, checkpoint_folder, interval_score, mae,
+                                    mase_scale, origins_for, scaled_error, smape, tidy_rows)
 
 
 def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, time_col=None, target=None,
                    features=None, known_future=None, level=None, season_length=None, n_jobs=1, progress=None,
-                   return_models=False):
+                   return_models=False, checkpoint_dir=None, client=None):
     """Rolling-origin evaluation of several models on every series of a panel.
 
     Parameters
@@ -45,10 +47,15 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
         timestamps, e.g. 24 for M4 hourly).
     n_jobs : int
         Processes for the series-by-series models.
+    client : dask.distributed.Client or str, optional
+        Run the series-by-series models on this Dask cluster instead, in chunks of series
+        (:func:`forecastrnn.parallel.map_chunks`); the results are those of a serial run.
     progress : callable, optional
         ``progress(message)`` before each model, and as the series-by-series models advance.
     return_models : bool
         Also return the fitted panel models (fitted on every series cut at its first origin).
+    checkpoint_dir : str or path, optional
+        Resumable training of the panel networks, in a subfolder per model (``backtest``).
 
     Returns
     -------
@@ -77,18 +84,16 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
         check_capabilities(name, model, min(int(o[0]) for o in origins.values()), level)
     tables = []
     if local:
-        if progress is not None:
-            progress(f"{', '.join(local)}: series by series (n_jobs={n_jobs})")
-        from joblib import Parallel, delayed
+        from forecastrnn.parallel import map_chunks
 
-        parts = Parallel(n_jobs=n_jobs, return_as="generator")(
-            delayed(_one_series)(local, key, s.to_frame(value), horizon, n_windows, step, level)
-            for key, s in series.items())
-        every = max(1, len(series) // 10)
-        for done, (key, part) in enumerate(zip(series, parts), start=1):
-            tables.append(part.assign(**{id_name: key}))
-            if progress is not None and (done % every == 0 or done == len(series)) and len(series) > 1:
-                progress(f"  {done}/{len(series)} series")
+        if progress is not None:
+            where = f"n_jobs={n_jobs}" if client is None else "on the Dask cluster"
+            progress(f"{', '.join(local)}: series by series ({where})")
+        say = None if progress is None or len(series) == 1 else (lambda done, n: progress(f"  {done}/{n} series"))
+        one = partial(_one_series, models=local, horizon=horizon, n_windows=n_windows, step=step, level=level)
+        parts = map_chunks(one, [(key, s.to_frame(value)) for key, s in series.items()], n_jobs, client,
+                           progress=say)
+        tables.extend(part.assign(**{id_name: key}) for key, part in zip(series, parts))
     if panel_models:
         ids = panel[id_name].astype(str)
         position = panel.groupby(id_name, sort=False).cumcount().to_numpy()
@@ -99,7 +104,9 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
     for name, model in panel_models.items():
         if progress is not None:
             progress(f"{name}: one model for all {len(series)} series")
-        fitted = fitted_models[name] = clone(model).fit(panel[position < first], **columns)
+        folder = checkpoint_folder(model, name, checkpoint_dir)
+        resume = {} if folder is None else {"checkpoint_dir": folder}
+        fitted = fitted_models[name] = clone(model).fit(panel[position < first], **columns, **resume)
         point, lower, upper = fitted.forecast_origins(panel, origins, horizon, level)
         for j, (key, s) in enumerate(series.items()):
             actual = s.to_numpy()[origins[key][:, None] + np.arange(horizon)][..., None]
@@ -116,7 +123,8 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
     return (table, fitted_models) if return_models else table
 
 
-def _one_series(models, key, frame, horizon, n_windows, step, level):
+def _one_series(item, models, horizon, n_windows, step, level):
+    key, frame = item
     try:
         return backtest(models, frame, horizon, n_windows, step, level=level)  # clones each model
     except (ValueError, TypeError) as exc:

@@ -254,8 +254,9 @@ def test_panel_fit_backtest_predict(tmp_path):
     fresh = run(["predict", out, "--data", new, "--horizon", "1"])
     assert fresh.exit_code == 0 and fresh.output.splitlines()[1].startswith("fresh,2024-01-03 12:00:00")
 
-    compared = run(["backtest", data, *args, "--quiet"])
+    compared = run(["backtest", data, *args, "--quiet", "--checkpoint-dir", tmp_path / "ckpt"])
     assert compared.exit_code == 0 and "beats_seasonal_naive_%" in compared.output
+    assert not [p for p in (tmp_path / "ckpt").rglob("*") if p.is_file()]  # a finished training keeps no backup
 
 
 def test_bad_panels_in_the_cli_give_one_line(tmp_path):

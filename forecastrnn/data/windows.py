@@ -125,7 +125,7 @@ def sliding_windows(inputs, targets, spec: WindowSpec):
 
 
 def make_dataset(inputs, targets, spec: WindowSpec, starts=None, batch_size: int = 32,
-                 shuffle: bool = False, seed: int | None = None):
+                 shuffle: bool = False, seed: int | None = None, epochs: tuple[int, int] | None = None):
     """A lazy ``tf.data.Dataset`` of ``(inputs, targets)`` batches gathered from start indices.
 
     Parameters
@@ -142,6 +142,10 @@ def make_dataset(inputs, targets, spec: WindowSpec, starts=None, batch_size: int
         Reshuffle the start indices at every epoch (training).
     seed : int, optional
         Shuffle seed, for reproducible epochs.
+    epochs : (first, end), optional
+        With ``shuffle``: one dataset for the training epochs ``first .. end - 1``, each epoch's
+        order a pure function of ``(seed, epoch)`` (pass ``steps_per_epoch`` to Keras). A
+        training resumed at epoch ``k`` then sees the batches an uninterrupted one would.
 
     Returns
     -------
@@ -177,10 +181,21 @@ def make_dataset(inputs, targets, spec: WindowSpec, starts=None, batch_size: int
             return x
         return x, tf.gather(y_all, batch_starts[:, None] + y_offsets)
 
-    ds = tf.data.Dataset.from_tensor_slices(starts)
-    if shuffle and starts.size:
-        ds = ds.shuffle(len(starts), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size).map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+    if shuffle and starts.size and epochs is not None:
+        all_starts = tf.constant(starts)
+        key = int(seed if seed is not None else np.random.default_rng().integers(2**31))
+
+        def epoch_batches(epoch):
+            order = tf.random.experimental.stateless_shuffle(all_starts, seed=tf.stack([tf.constant(key, tf.int64), epoch]))
+            return tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+
+        ds = tf.data.Dataset.range(*epochs).flat_map(epoch_batches)
+    else:
+        ds = tf.data.Dataset.from_tensor_slices(starts)
+        if shuffle and starts.size:
+            ds = ds.shuffle(len(starts), seed=seed, reshuffle_each_iteration=True)
+        ds = ds.batch(batch_size)
+    return ds.map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
 
 def _as_2d(values, name: str, dtype=None) -> np.ndarray:

@@ -32,6 +32,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
     """Base of the recurrent forecasters: stores the parameters, seeds and trains the network."""
 
     supports_covariates = True
+    supports_checkpoints = True
 
     def __init__(self, cell="gru", units="auto", layers=1, bidirectional=False, dropout=0.1,
                  recurrent_dropout=0.0, window="auto", horizon=24, stride=1, scaler="standard",
@@ -179,7 +180,8 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         out = outputs[0] if len(outputs) == 1 else keras.layers.Concatenate(axis=1, name="members")(outputs)
         return keras.Model(inputs, out, name=f"{self.name}_x{s['n_models']}")
 
-    def _train(self, inputs, targets, train_starts, val_starts, callbacks=None, anchor_targets=None, embed=None):
+    def _train(self, inputs, targets, train_starts, val_starts, callbacks=None, anchor_targets=None, embed=None,
+               checkpoint_dir=None):
         """Build, compile and fit ``model_`` on the windows starting at ``train_starts``.
 
         ``inputs`` (n_rows, n_features) and ``targets`` (n_rows, n_targets) are scaled;
@@ -189,6 +191,10 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         loss is no better than the untrained anchored network's, which forecasts exactly like
         its baseline, the output layers are reset to zero: the model then *is* the baseline
         (``settings_["fell_back"]``). Sets ``model_`` and ``history_``.
+
+        ``checkpoint_dir``: back up the training state there after every epoch
+        (``models.resume``); a training started again with the same folder goes on from the
+        last finished epoch and ends with the same model.
         """
         spec = self._spec()
         self._seed()
@@ -217,8 +223,14 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         def with_members(ds):  # a named function: autograph cannot read a lambda's source
             return ds.map(weighted if self.settings_.get("loss_scale") == "window" else one_member_axis)
 
+        epochs = self.settings_["epochs"]
+        first = 0
+        if checkpoint_dir is not None:
+            from forecastrnn.models.resume import first_epoch
+
+            first = min(first_epoch(checkpoint_dir), epochs)
         train_ds = with_members(make_dataset(inputs, targets, spec, train_starts, batch, shuffle=True,
-                                             seed=self.random_state))
+                                             seed=self.random_state, epochs=(first, epochs)))
         val_ds = (with_members(make_dataset(inputs, targets, spec, val_starts, batch))
                   if np.size(val_starts) else None)
         monitor = "val_loss" if val_ds is not None else "loss"
@@ -227,10 +239,16 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         stop = keras.callbacks.EarlyStopping(monitor=monitor, patience=self.patience, restore_best_weights=True)
         slow_down = keras.callbacks.ReduceLROnPlateau(monitor=monitor, factor=0.5,
                                                       patience=max(1, self.patience // 2), verbose=0)
-        history = self.model_.fit(train_ds, validation_data=val_ds, epochs=self.settings_["epochs"],
-                                  callbacks=[stop, slow_down, *(callbacks or [])], shuffle=False,
-                                  verbose=self.verbose)
-        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        own = [stop, slow_down]
+        if checkpoint_dir is not None:  # after the callbacks whose state it saves
+            from forecastrnn.models.resume import ResumableTraining
+
+            own.append(ResumableTraining(checkpoint_dir, watched=[stop, slow_down]))
+        history = self.model_.fit(train_ds, validation_data=val_ds, epochs=epochs,
+                                  steps_per_epoch=-(-len(train_starts) // batch),
+                                  callbacks=[*own, *(callbacks or [])], shuffle=False, verbose=self.verbose)
+        history = own[-1].history if checkpoint_dir is not None else history.history
+        self.history_ = {k: [float(v) for v in vals] for k, vals in history.items()}
         if start_loss is not None and min(self.history_[monitor]) >= start_loss:
             self._fall_back_to_anchor()
         self.settings_.setdefault("fell_back", False)

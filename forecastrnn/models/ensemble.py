@@ -57,6 +57,10 @@ class MedianEnsemble(Forecaster, BaseEstimator):
         return all(getattr(m, "supports_panels", False) for m in self._members())
 
     @property
+    def supports_checkpoints(self):
+        return all(getattr(m, "supports_checkpoints", False) for m in self._members())
+
+    @property
     def supports_covariates(self):
         return all(getattr(m, "supports_covariates", False) for m in self._members())
 
@@ -70,8 +74,12 @@ class MedianEnsemble(Forecaster, BaseEstimator):
         return "median_" + "_".join(names)
 
     def fit(self, data, *args, **kwargs) -> "MedianEnsemble":
-        """Fit a clone of every member with the same arguments. Returns ``self``."""
-        self.models_ = [clone(m).fit(data, *args, **kwargs) for m in self._members()]
+        """Fit a clone of every member with the same arguments (a ``checkpoint_dir`` gets one
+        subfolder per member). Returns ``self``."""
+        folder = kwargs.pop("checkpoint_dir", None)
+        self.models_ = [clone(m).fit(data, *args, **kwargs, **(
+            {} if folder is None else {"checkpoint_dir": os.path.join(os.fspath(folder), f"member_{i}")}))
+            for i, m in enumerate(self._members())]
         return self
 
     def predict(self, data=None, horizon=None, level=None, **kwargs):

@@ -202,7 +202,7 @@ class RNNForecaster(RecurrentEstimator):
         return inputs, scaled[:, idx]
 
     # ---------------------------------------------------------------------- fit
-    def fit(self, data, target=None, features=None, time_col=None, callbacks=None):
+    def fit(self, data, target=None, features=None, time_col=None, callbacks=None, checkpoint_dir=None):
         """Train on ``data``; its final rows validate the training and calibrate the intervals.
 
         Parameters
@@ -213,14 +213,18 @@ class RNNForecaster(RecurrentEstimator):
             ``features``: the input columns of the network (default: every numeric column).
         callbacks : list of keras.callbacks.Callback, optional
             Extra callbacks for Keras ``fit`` (early stopping is always added).
+        checkpoint_dir : str or path, optional
+            Back up the training there after every epoch. If the process dies, ``fit`` with
+            the same data, settings and folder goes on from the last finished epoch and ends
+            with the model an uninterrupted run gives. The folder is removed when training ends.
 
         Returns
         -------
         self
         """
-        return self._fit(as_series(data, target, time_col, features), callbacks)
+        return self._fit(as_series(data, target, time_col, features), callbacks, checkpoint_dir=checkpoint_dir)
 
-    def refit(self, data, callbacks=None) -> "RNNForecaster":
+    def refit(self, data, callbacks=None, checkpoint_dir=None) -> "RNNForecaster":
         """A copy retrained on *all* rows of ``data``, keeping this fit's intervals.
 
         For the model to deploy after a backtest: the same settings (``settings_``), trained
@@ -235,13 +239,14 @@ class RNNForecaster(RecurrentEstimator):
             A new fitted forecaster (``self`` is unchanged).
         """
         new = self._refit_clone()
-        new._fit(as_series(data, self.target_, None, self.features_), callbacks, calibrate=False)
+        new._fit(as_series(data, self.target_, None, self.features_), callbacks, calibrate=False,
+                 checkpoint_dir=checkpoint_dir)
         if self.settings_.get("fell_back"):  # the backtested model was its anchor: so is the retrained one
             new._fall_back_to_anchor()
         new.calibration_scores_, new.spread_floor_ = self.calibration_scores_, self.spread_floor_
         return new
 
-    def _fit(self, frame, callbacks=None, calibrate=True):
+    def _fit(self, frame, callbacks=None, calibrate=True, checkpoint_dir=None):
         self.target_ = list(frame.attrs["target"])
         self.features_ = list(frame.attrs["features"])
         self.freq_ = frame.attrs.get("freq")
@@ -268,7 +273,7 @@ class RNNForecaster(RecurrentEstimator):
                              f"{n_train} training rows with window={spec.window}, horizon={spec.horizon}")
 
         self._train(inputs, targets, train_starts, val_starts, callbacks,
-                    anchor_targets=[self.features_.index(t) for t in self.target_])
+                    anchor_targets=[self.features_.index(t) for t in self.target_], checkpoint_dir=checkpoint_dir)
 
         self.tail_ = frame.iloc[-spec.window:][self.features_].copy()
         if not calibrate:

@@ -266,7 +266,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
 
     # ---------------------------------------------------------------------- fit
     def fit(self, data, target=None, features=None, time_col=None, callbacks=None, id_col=None,
-            known_future=None) -> "GlobalRNNForecaster":
+            known_future=None, checkpoint_dir=None) -> "GlobalRNNForecaster":
         """Train one network on the windows of all series in ``data``.
 
         Parameters
@@ -286,6 +286,8 @@ class GlobalRNNForecaster(RecurrentEstimator):
         known_future : list of str, optional
             Columns known in advance for the forecast steps (long format); ``predict`` then
             needs their future values (``future=``).
+        checkpoint_dir : str or path, optional
+            Resumable training, as in ``RNNForecaster.fit``.
 
         Returns
         -------
@@ -341,7 +343,8 @@ class GlobalRNNForecaster(RecurrentEstimator):
                              f"rows. Received: series of {lengths.min()}..{lengths.max()} rows")
         self.n_windows_ = int(train_starts.size)
         embed = (len(keys) + 1, self.id_embedding) if self.id_embedding else None
-        self._train(inputs, targets, train_starts, val_starts, callbacks, anchor_targets=[0], embed=embed)
+        self._train(inputs, targets, train_starts, val_starts, callbacks, anchor_targets=[0], embed=embed,
+                    checkpoint_dir=checkpoint_dir)
         self._calibrate(inputs, targets, [(b, n - c, n) for b, n, c in zip(blocks, lengths, n_cal) if c])
         self.tails_ = stack.tail(spec.window)
         return self
