@@ -9,6 +9,7 @@ from start indices, and early stopping watches the validation windows.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 
 import numpy as np
@@ -26,6 +27,24 @@ LOSS_SCALES = ("series", "window")
 # ``loss_scale="window"`` divides each window's errors by max(its scale, this), in the series'
 # scaled units: a flat window (scale near 0) must not get an unbounded weight.
 WEIGHT_FLOOR = 0.05
+
+
+def check_strategy(strategy):
+    """``strategy`` must be None or a ``tf.distribute.Strategy`` that Keras' ``fit`` can train under."""
+    if strategy is None:
+        return
+    from forecastrnn._tf import tensorflow
+
+    tf = tensorflow()
+    if not isinstance(strategy, tf.distribute.Strategy):
+        raise TypeError(f"`strategy` must be a tf.distribute.Strategy such as MirroredStrategy(). "
+                        f"Received: {type(strategy).__name__}")
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        # Measured with TensorFlow 2.21 / Keras 3.15 (README, "Running on a cluster"): fit and
+        # evaluate fail under it (keras-team/keras#20585), MirroredStrategy trains correctly.
+        raise ValueError("`strategy` must train with Keras' fit, which fails under MultiWorkerMirroredStrategy "
+                         "in Keras 3 (keras-team/keras#20585); use MirroredStrategy() for the devices of one "
+                         "machine. Received: MultiWorkerMirroredStrategy")
 
 
 class RecurrentEstimator(Forecaster, BaseEstimator):
@@ -181,7 +200,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         return keras.Model(inputs, out, name=f"{self.name}_x{s['n_models']}")
 
     def _train(self, inputs, targets, train_starts, val_starts, callbacks=None, anchor_targets=None, embed=None,
-               checkpoint_dir=None):
+               checkpoint_dir=None, strategy=None):
         """Build, compile and fit ``model_`` on the windows starting at ``train_starts``.
 
         ``inputs`` (n_rows, n_features) and ``targets`` (n_rows, n_targets) are scaled;
@@ -195,6 +214,10 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         ``checkpoint_dir``: back up the training state there after every epoch
         (``models.resume``); a training started again with the same folder goes on from the
         last finished epoch and ends with the same model.
+
+        ``strategy``: a ``tf.distribute.Strategy`` (``MirroredStrategy``, ``MultiWorkerMirroredStrategy``)
+        under which the network is built and trained; ``batch_size`` is then the global batch,
+        split over its replicas.
         """
         spec = self._spec()
         self._seed()
@@ -203,12 +226,15 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         from forecastrnn._tf import tensorflow
 
         tf = tensorflow()
+        check_strategy(strategy)
         # XLA and cuDNN exclude each other. On CPU, XLA trains faster (benchmarks/bench_jit.py:
-        # GRU 1.2x, LSTM 1.5x on 2 cores); on GPU the cuDNN kernel wins.
-        jit = (not has_gpu()) if self.jit_compile == "auto" else bool(self.jit_compile)
-        self.model_ = self._build(inputs.shape[1], targets.shape[1], anchor_targets, jit, embed)
-        self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.loss,
-                            jit_compile=jit)
+        # GRU 1.2x, LSTM 1.5x on 2 cores); on GPU the cuDNN kernel wins. Under a strategy,
+        # XLA's compiled step cannot read the other replicas' variables: off.
+        jit = (not has_gpu() and strategy is None) if self.jit_compile == "auto" else bool(self.jit_compile)
+        with strategy.scope() if strategy is not None else contextlib.nullcontext():
+            self.model_ = self._build(inputs.shape[1], targets.shape[1], anchor_targets, jit, embed)
+            self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.loss,
+                                jit_compile=jit)
         batch = self.settings_["batch_size"]
 
         def one_member_axis(x, y):  # targets (b, h, T) -> (b, 1, h, T), broadcast over the members

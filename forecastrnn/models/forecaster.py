@@ -202,7 +202,8 @@ class RNNForecaster(RecurrentEstimator):
         return inputs, scaled[:, idx]
 
     # ---------------------------------------------------------------------- fit
-    def fit(self, data, target=None, features=None, time_col=None, callbacks=None, checkpoint_dir=None):
+    def fit(self, data, target=None, features=None, time_col=None, callbacks=None, checkpoint_dir=None,
+            strategy=None):
         """Train on ``data``; its final rows validate the training and calibrate the intervals.
 
         Parameters
@@ -217,12 +218,16 @@ class RNNForecaster(RecurrentEstimator):
             Back up the training there after every epoch. If the process dies, ``fit`` with
             the same data, settings and folder goes on from the last finished epoch and ends
             with the model an uninterrupted run gives. The folder is removed when training ends.
+        strategy : tf.distribute.Strategy, optional
+            Train under it, e.g. ``tf.distribute.MirroredStrategy()`` for several GPUs;
+            ``batch_size`` is then the global batch. Default: one device.
 
         Returns
         -------
         self
         """
-        return self._fit(as_series(data, target, time_col, features), callbacks, checkpoint_dir=checkpoint_dir)
+        return self._fit(as_series(data, target, time_col, features), callbacks, checkpoint_dir=checkpoint_dir,
+                         strategy=strategy)
 
     def refit(self, data, callbacks=None, checkpoint_dir=None) -> "RNNForecaster":
         """A copy retrained on *all* rows of ``data``, keeping this fit's intervals.
@@ -246,7 +251,7 @@ class RNNForecaster(RecurrentEstimator):
         new.calibration_scores_, new.spread_floor_ = self.calibration_scores_, self.spread_floor_
         return new
 
-    def _fit(self, frame, callbacks=None, calibrate=True, checkpoint_dir=None):
+    def _fit(self, frame, callbacks=None, calibrate=True, checkpoint_dir=None, strategy=None):
         self.target_ = list(frame.attrs["target"])
         self.features_ = list(frame.attrs["features"])
         self.freq_ = frame.attrs.get("freq")
@@ -273,7 +278,8 @@ class RNNForecaster(RecurrentEstimator):
                              f"{n_train} training rows with window={spec.window}, horizon={spec.horizon}")
 
         self._train(inputs, targets, train_starts, val_starts, callbacks,
-                    anchor_targets=[self.features_.index(t) for t in self.target_], checkpoint_dir=checkpoint_dir)
+                    anchor_targets=[self.features_.index(t) for t in self.target_], checkpoint_dir=checkpoint_dir,
+                    strategy=strategy)
 
         self.tail_ = frame.iloc[-spec.window:][self.features_].copy()
         if not calibrate:

@@ -266,7 +266,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
 
     # ---------------------------------------------------------------------- fit
     def fit(self, data, target=None, features=None, time_col=None, callbacks=None, id_col=None,
-            known_future=None, checkpoint_dir=None) -> "GlobalRNNForecaster":
+            known_future=None, checkpoint_dir=None, strategy=None) -> "GlobalRNNForecaster":
         """Train one network on the windows of all series in ``data``.
 
         Parameters
@@ -288,6 +288,11 @@ class GlobalRNNForecaster(RecurrentEstimator):
             needs their future values (``future=``).
         checkpoint_dir : str or path, optional
             Resumable training, as in ``RNNForecaster.fit``.
+        strategy : tf.distribute.Strategy, optional
+            Train under it: ``MirroredStrategy()`` for the GPUs of one machine;
+            ``batch_size`` is then the global batch. Default: one device. Not
+            ``MultiWorkerMirroredStrategy``, under which Keras 3's ``fit`` fails (README, "Running on
+            a cluster").
 
         Returns
         -------
@@ -344,7 +349,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self.n_windows_ = int(train_starts.size)
         embed = (len(keys) + 1, self.id_embedding) if self.id_embedding else None
         self._train(inputs, targets, train_starts, val_starts, callbacks, anchor_targets=[0], embed=embed,
-                    checkpoint_dir=checkpoint_dir)
+                    checkpoint_dir=checkpoint_dir, strategy=strategy)
         self._calibrate(inputs, targets, [(b, n - c, n) for b, n, c in zip(blocks, lengths, n_cal) if c])
         self.tails_ = stack.tail(spec.window)
         return self

@@ -1,4 +1,5 @@
-"""Resumable training (``checkpoint_dir``): killed after epoch k, started again, same model."""
+"""Training that survives and spreads: resumable (``checkpoint_dir``: killed after epoch k, started
+again, same model) and under a ``tf.distribute`` strategy (the single-device model)."""
 
 import numpy as np
 import pytest
@@ -96,3 +97,53 @@ def test_a_backtest_run_again_resumes_the_training_it_was_in(tmp_path):
     again = backtest({"gru": model}, frame, horizon=6, n_windows=2, level=None, checkpoint_dir=tmp_path / "ckpt")
     assert not folder.exists()  # that training was found, finished and its backup removed
     np.testing.assert_allclose(again.y_pred, plain.y_pred, rtol=1e-6)
+
+
+MIRRORED = r"""
+import json, sys
+import numpy as np
+import tensorflow as tf
+
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+from forecastrnn import GlobalRNNForecaster
+
+rng = np.random.default_rng(0)
+t = np.arange(300)
+data = {f"s{i}": (i + 1) * (5 + np.sin(2 * np.pi * t / 24)) + 0.1 * rng.standard_normal(300) for i in range(4)}
+make = lambda: GlobalRNNForecaster(units=8, window=24, horizon=6, epochs=3, batch_size=64, verbose=0, n_models=1,
+                                   random_state=0, dropout=0.0)
+one = make().fit(data)
+strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+two = make().fit(data, strategy=strategy)
+errors = []
+for bad in (5, tf.distribute.MultiWorkerMirroredStrategy()):
+    try:
+        make().fit(data, strategy=bad)
+    except (TypeError, ValueError) as exc:
+        errors.append(str(exc))
+print(json.dumps({"replicas": strategy.num_replicas_in_sync, "loss": [one.history_["loss"], two.history_["loss"]],
+                  "forecasts": [m.predict().select_dtypes("float").to_numpy().tolist() for m in (one, two)],
+                  "errors": errors}))
+"""
+
+
+def test_mirrored_strategy_over_two_devices_trains_the_single_device_model(tmp_path):
+    """Two logical CPU devices must be set before TensorFlow starts: a fresh process."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "mirrored.py"
+    script.write_text(MIRRORED)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["replicas"] == 2
+    np.testing.assert_allclose(out["loss"][1], out["loss"][0], rtol=1e-5)
+    assert out["loss"][0][-1] < out["loss"][0][0]  # it learns
+    np.testing.assert_allclose(out["forecasts"][1], out["forecasts"][0], rtol=1e-5)
+    assert out["errors"][0].startswith("`strategy` must be a tf.distribute.Strategy")
+    assert "MultiWorkerMirroredStrategy in Keras 3 (keras-team/keras#20585)" in out["errors"][1]
