@@ -24,7 +24,7 @@ def test_every_script_is_covered():
     assert scripts == {"bench_jit.py", "bench_training.py", "bench_memory.py", "bench_arima_backtest.py",
                        "bench_etth1_accuracy.py", "bench_m4_hourly.py", "bench_imdb.py",
                        "bench_text_batching.py", "bench_cli_startup.py", "bench_collection.py",
-                       "bench_panel_scale.py", "bench_global_panel.py"}
+                       "bench_panel_scale.py", "bench_global_panel.py", "bench_dask.py"}
 
 
 def test_jit():
@@ -114,3 +114,8 @@ def test_collection(tmp_path):
     out = run("bench_collection.py", "--data", tmp_path, "--cli-args=--baselines naive,seasonal-naive,theta")
     assert "monthly-a" in out and "monthly-writing-paper-sales" in out and "ETTh1-OT" in out
     assert "Mean MASE rank" in out and "Mean 90 % interval coverage of gru" in out
+
+
+def test_dask():
+    out = run("bench_dask.py")
+    assert out.count("identical: True") == 2 and "overhead" in out
