@@ -29,22 +29,20 @@ LOSS_SCALES = ("series", "window")
 WEIGHT_FLOOR = 0.05
 
 
-def check_strategy(strategy):
-    """``strategy`` must be None or a ``tf.distribute.Strategy`` that Keras' ``fit`` can train under."""
+def check_strategy(strategy) -> bool:
+    """``strategy`` must be None or a ``tf.distribute.Strategy``; True when Keras' ``fit``
+    cannot train under it (``models.replicas.ReplicaTrainer`` then does)."""
     if strategy is None:
-        return
+        return False
     from forecastrnn._tf import tensorflow
 
     tf = tensorflow()
     if not isinstance(strategy, tf.distribute.Strategy):
         raise TypeError(f"`strategy` must be a tf.distribute.Strategy such as MirroredStrategy(). "
                         f"Received: {type(strategy).__name__}")
-    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
-        # Measured with TensorFlow 2.21 / Keras 3.15 (README, "Running on a cluster"): fit and
-        # evaluate fail under it (keras-team/keras#20585), MirroredStrategy trains correctly.
-        raise ValueError("`strategy` must train with Keras' fit, which fails under MultiWorkerMirroredStrategy "
-                         "in Keras 3 (keras-team/keras#20585); use MirroredStrategy() for the devices of one "
-                         "machine. Received: MultiWorkerMirroredStrategy")
+    # Keras 3's fit and evaluate fail under MultiWorkerMirroredStrategy (keras-team/keras#20585,
+    # measured with TensorFlow 2.21 / Keras 3.15): it trains through a step of our own.
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
 
 
 class RecurrentEstimator(Forecaster, BaseEstimator):
@@ -226,7 +224,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         from forecastrnn._tf import tensorflow
 
         tf = tensorflow()
-        check_strategy(strategy)
+        own_loop = check_strategy(strategy)
         # XLA and cuDNN exclude each other. On CPU, XLA trains faster (benchmarks/bench_jit.py:
         # GRU 1.2x, LSTM 1.5x on 2 cores); on GPU the cuDNN kernel wins. Under a strategy,
         # XLA's compiled step cannot read the other replicas' variables: off.
@@ -261,7 +259,13 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                   if np.size(val_starts) else None)
         monitor = "val_loss" if val_ds is not None else "loss"
         anchored = anchor_targets is not None and self.settings_["anchor"] is not None
-        start_loss = self.model_.evaluate(val_ds, verbose=0) if val_ds is not None and anchored else None
+        if own_loop:
+            from forecastrnn.models.replicas import ReplicaTrainer
+
+            trainer = ReplicaTrainer(self.model_, strategy)
+        start_loss = None
+        if val_ds is not None and anchored:
+            start_loss = trainer.evaluate(val_ds) if own_loop else self.model_.evaluate(val_ds, verbose=0)
         stop = keras.callbacks.EarlyStopping(monitor=monitor, patience=self.patience, restore_best_weights=True)
         slow_down = keras.callbacks.ReduceLROnPlateau(monitor=monitor, factor=0.5,
                                                       patience=max(1, self.patience // 2), verbose=0)
@@ -270,10 +274,14 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
             from forecastrnn.models.resume import ResumableTraining
 
             own.append(ResumableTraining(checkpoint_dir, watched=[stop, slow_down]))
-        history = self.model_.fit(train_ds, validation_data=val_ds, epochs=epochs,
-                                  steps_per_epoch=-(-len(train_starts) // batch),
-                                  callbacks=[*own, *(callbacks or [])], shuffle=False, verbose=self.verbose)
-        history = own[-1].history if checkpoint_dir is not None else history.history
+        steps = -(-len(train_starts) // batch)
+        if own_loop:
+            history = trainer.fit(train_ds, val_ds, epochs, steps, [*own, *(callbacks or [])], self.verbose)
+        else:
+            history = self.model_.fit(train_ds, validation_data=val_ds, epochs=epochs, steps_per_epoch=steps,
+                                      callbacks=[*own, *(callbacks or [])], shuffle=False,
+                                      verbose=self.verbose).history
+        history = own[-1].history if checkpoint_dir is not None else history
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.items()}
         if start_loss is not None and min(self.history_[monitor]) >= start_loss:
             self._fall_back_to_anchor()

@@ -219,8 +219,9 @@ class RNNForecaster(RecurrentEstimator):
             the same data, settings and folder goes on from the last finished epoch and ends
             with the model an uninterrupted run gives. The folder is removed when training ends.
         strategy : tf.distribute.Strategy, optional
-            Train under it, e.g. ``tf.distribute.MirroredStrategy()`` for several GPUs;
-            ``batch_size`` is then the global batch. Default: one device.
+            Train under it, e.g. ``tf.distribute.MirroredStrategy()`` for several GPUs or
+            ``MultiWorkerMirroredStrategy()`` across machines; ``batch_size`` is then the global
+            batch. Default: one device.
 
         Returns
         -------

@@ -289,10 +289,9 @@ class GlobalRNNForecaster(RecurrentEstimator):
         checkpoint_dir : str or path, optional
             Resumable training, as in ``RNNForecaster.fit``.
         strategy : tf.distribute.Strategy, optional
-            Train under it: ``MirroredStrategy()`` for the GPUs of one machine;
-            ``batch_size`` is then the global batch. Default: one device. Not
-            ``MultiWorkerMirroredStrategy``, under which Keras 3's ``fit`` fails (README, "Running on
-            a cluster").
+            Train under it: ``MirroredStrategy()`` for the GPUs of one machine,
+            ``MultiWorkerMirroredStrategy()`` across machines (``TF_CONFIG``; README, "Running on a
+            cluster"). ``batch_size`` is the global batch. Default: one device.
 
         Returns
         -------
