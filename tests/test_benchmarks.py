@@ -24,7 +24,8 @@ def test_every_script_is_covered():
     assert scripts == {"bench_jit.py", "bench_training.py", "bench_memory.py", "bench_arima_backtest.py",
                        "bench_etth1_accuracy.py", "bench_m4_hourly.py", "bench_imdb.py",
                        "bench_text_batching.py", "bench_cli_startup.py", "bench_collection.py",
-                       "bench_panel_scale.py", "bench_global_panel.py", "bench_dask.py"}
+                       "bench_panel_scale.py", "bench_global_panel.py", "bench_dask.py",
+                       "bench_multiworker.py"}
 
 
 def test_jit():
@@ -119,3 +120,8 @@ def test_collection(tmp_path):
 def test_dask():
     out = run("bench_dask.py")
     assert out.count("identical: True") == 2 and "overhead" in out
+
+
+def test_multiworker():
+    out = run("bench_multiworker.py")
+    assert "1 process (fit)" in out and "2 workers (strategy.run)" in out and "forecasts within" in out
