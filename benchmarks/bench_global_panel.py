@@ -11,7 +11,9 @@ those rows, against seasonal naive and Naive2 (OWA). Variants:
 * ``embedding``: calendar plus a learned 4-value id embedding (``id_embedding=4``);
 * ``window_norm``: calendar plus per-window deseasonalisation and normalisation
   (``normalize="window"``, season 24 from the timestamps); M4 hourly chose it, so here it
-  is a held-apart check of that setting on data it was not tuned on.
+  is a held-apart check of that setting on data it was not tuned on;
+* ``stacked`` (two GRU layers) and ``window_loss`` (``loss_scale="window"``): the same check
+  of M4's validation rows F and G.
 
     python benchmarks/bench_global_panel.py [--rows 4000] [--n-windows 5] [--quick]
 """
@@ -24,7 +26,9 @@ import pandas as pd
 from _common import machine
 
 VARIANTS = {"calendar": {}, "no_calendar": {"calendar": None}, "embedding": {"id_embedding": 4},
-            "window_norm": {"normalize": "window"}}
+            "window_norm": {"normalize": "window"},
+            "stacked": {"normalize": "window", "layers": 2},
+            "window_loss": {"normalize": "window", "loss_scale": "window"}}
 
 
 def main():
