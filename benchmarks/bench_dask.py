@@ -3,7 +3,8 @@
 The same ``backtest_panel`` call (the last 48 hours of each series, season 24) three ways:
 one process; ``n_jobs`` local processes (joblib); a ``LocalCluster`` of ``n_jobs`` worker
 processes (one thread each) through ``client=``. It checks that the three tables are
-identical and reports the wall times, the speed-up over serial and the Dask path's overhead:
+the same (exactly, or to the last digits that BLAS threading in other processes may
+change) and reports the wall times, the speed-up over serial and the Dask path's overhead:
 ``workers x dask_time / serial_time - 1``, the share of work-time not spent on the fits
 (scheduling, sending the series, gathering), 0 for perfect scaling. The cluster's start-up is
 timed apart.
@@ -54,11 +55,15 @@ def main():
         table = backtest_panel(models, data, horizon=48, season_length=24, **engine)
         return table, time.perf_counter() - start
 
+    def same(table):  # exactly equal, and the largest relative difference of the forecasts
+        cols = ["y_pred", "lower", "upper"]
+        diff = ((table[cols] - serial[cols]).abs() / serial[cols].abs().clip(lower=1e-12)).max().max()
+        return f"identical: {table.equals(serial)} (max relative difference {diff:.1e})", diff
+
     serial, t_serial = run()
     print(f"serial           {t_serial:8.1f} s  ({t_serial / n_series:.3f} s/series)")
     local, t_local = run(n_jobs=args.n_jobs)
-    print(f"joblib n_jobs={args.n_jobs}  {t_local:8.1f} s  speed-up {t_serial / t_local:.2f}x  "
-          f"identical: {local.equals(serial)}")
+    print(f"joblib n_jobs={args.n_jobs}  {t_local:8.1f} s  speed-up {t_serial / t_local:.2f}x  {same(local)[0]}")
     start = time.perf_counter()
     with LocalCluster(n_workers=args.n_jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
@@ -66,9 +71,8 @@ def main():
         on_dask, t_dask = run(client=client)
     overhead = args.n_jobs * t_dask / t_serial - 1
     print(f"dask {args.n_jobs} workers   {t_dask:8.1f} s  speed-up {t_serial / t_dask:.2f}x  "
-          f"identical: {on_dask.equals(serial)}  overhead {100 * overhead:+.1f} %  "
-          f"(cluster start {t_start:.1f} s, not included)")
-    if not (on_dask.equals(serial) and local.equals(serial)):
+          f"{same(on_dask)[0]}  overhead {100 * overhead:+.1f} %  (cluster start {t_start:.1f} s, not included)")
+    if max(same(local)[1], same(on_dask)[1]) > 1e-6:
         raise SystemExit("The parallel tables differ from the serial one")
 
 
