@@ -133,10 +133,11 @@ def test_known_future_inputs_are_shifted_by_the_horizon_and_the_future_is_never_
     a = tails.keys.index("a")
     frame = tails.frames(["y", "temp", "promo"])["a"]
     scale, offset = model._coefficients(tails)
-    inputs, targets, blocks = model._layout(tails, scale, offset, [model.codes_[k] for k in tails.keys])
+    codes = model.scalers_.positions(tails.keys) + 1
+    inputs, targets, blocks = model._layout(tails, scale, offset, codes)
     inputs = inputs[blocks[a]:blocks[a] + 24 + 6]
     # [y, temp, y observed, promo, 4 calendar, code]: step t carries the calendar of t + horizon
-    assert inputs.shape == (24 + 6, 9) and (inputs[:, -1] == model.codes_["a"]).all()
+    assert inputs.shape == (24 + 6, 9) and (inputs[:, -1] == codes[a]).all()
     future_times = pd.date_range(frame.index[6], periods=24, freq="h")
     np.testing.assert_allclose(inputs[:24, 4:8], calendar_features(future_times, model.calendar_), atol=1e-6)
     assert (inputs[24:, 3:8] == 0).all()  # the future rows of a block carry nothing

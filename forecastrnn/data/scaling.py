@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -135,6 +136,56 @@ class Scaler:
 
     def __repr__(self):
         return f"Scaler(method={self.method!r})"
+
+
+class SeriesScalers(Mapping):
+    """The :class:`Scaler` of each of many series, held as two arrays (one row per series).
+
+    Reads as ``{id: Scaler}``; a panel of a million series costs two float arrays and an
+    index, not a million objects. :meth:`positions` finds many series at once.
+
+    Parameters
+    ----------
+    keys : sequence of str
+        Series ids, in the rows' order.
+    method : str
+        The ``Scaler`` method.
+    columns : list of str
+    scale, offset : array (n_series, n_columns)
+    """
+
+    def __init__(self, keys, method: str, columns, scale, offset):
+        self.index = pd.Index([str(k) for k in keys], dtype=object)
+        self.method, self.columns = method, list(columns)
+        self.scale = np.asarray(scale, dtype="float64").reshape(len(self.index), len(self.columns))
+        self.offset = np.asarray(offset, dtype="float64").reshape(self.scale.shape)
+
+    def positions(self, keys) -> np.ndarray:
+        """Row of each id in ``keys`` (-1 for an id not held)."""
+        return self.index.get_indexer(pd.Index([str(k) for k in keys], dtype=object))
+
+    def __getitem__(self, key) -> Scaler:
+        i = self.index.get_loc(str(key))
+        return Scaler.from_dict({"method": self.method, "columns": self.columns,
+                                 "scale": self.scale[i], "offset": self.offset[i]})
+
+    def __iter__(self):
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def to_dict(self) -> dict:
+        """JSON-ready state (coefficients are finite)."""
+        return {"method": self.method, "columns": self.columns, "keys": self.index.tolist(),
+                "scale": self.scale.tolist(), "offset": self.offset.tolist()}
+
+    @classmethod
+    def from_dict(cls, state: dict) -> "SeriesScalers":
+        return cls(state["keys"], state["method"], state["columns"], state["scale"], state["offset"])
+
+    def __repr__(self):
+        return f"SeriesScalers({len(self)} series, method={self.method!r})"
 
 
 def segment_coefficients(values, segments, n_segments: int, method: str = "standard"):

@@ -116,6 +116,13 @@ class Stack:
             index = pd.Index(np.arange(len(values)) - np.repeat(starts, lengths))
         return cls([str(u) for u in uniques], lengths, values, index)
 
+    @classmethod
+    def concat(cls, stacks: list) -> "Stack":
+        """One stack of the series of several, in order (e.g. the chunks of a streamed panel)."""
+        index = stacks[0].index.append([s.index for s in stacks[1:]]) if len(stacks) > 1 else stacks[0].index
+        return cls([k for s in stacks for k in s.keys], np.concatenate([s.lengths for s in stacks]),
+                   np.concatenate([s.values for s in stacks]), index)
+
     def future_index(self, freq, horizon: int) -> np.ndarray:
         """``(n_series, horizon)`` timestamps (or positions) after each series' end."""
         last = self.index[self.starts + self.lengths - 1]

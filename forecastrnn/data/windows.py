@@ -198,6 +198,96 @@ def make_dataset(inputs, targets, spec: WindowSpec, starts=None, batch_size: int
     return ds.map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
 
+def stream_batches(blocks, spec: WindowSpec, batch_size: int, shuffle: bool = False, seed: int | None = None):
+    """``(x, y)`` numpy batches gathered block by block, never more than one block's rows at once.
+
+    Parameters
+    ----------
+    blocks : iterable of (inputs, targets, starts)
+        Pieces of a long stack of series: rows ``(n, n_features)`` and ``(n, n_targets)`` and
+        the window starts into them (windows never cross a block).
+    spec : WindowSpec
+    batch_size : int
+    shuffle : bool
+        Visit each block's windows in a random order (``seed``). Blocks keep their order.
+    seed : int or sequence of int, optional
+
+    Yields
+    ------
+    x : float32 (batch, window, n_features), y : float32 (batch, horizon, n_targets)
+        Full batches across block boundaries; the last one may be smaller, so a pass over
+        ``n`` windows gives exactly ``ceil(n / batch_size)`` batches.
+    """
+    rng = np.random.default_rng(seed)
+    x_offsets, y_offsets = np.arange(spec.window), np.arange(spec.window, spec.span)
+    carry = None
+    for inputs, targets, starts in blocks:
+        starts = rng.permutation(starts) if shuffle else np.asarray(starts)
+        for first in range(0, len(starts), batch_size):
+            piece = starts[first:first + batch_size]
+            x, y = inputs[piece[:, None] + x_offsets], targets[piece[:, None] + y_offsets]
+            if carry is not None:
+                x, y = np.concatenate([carry[0], x]), np.concatenate([carry[1], y])
+            if len(x) >= batch_size:
+                yield x[:batch_size], y[:batch_size]
+                x, y = x[batch_size:], y[batch_size:]
+            carry = (x, y) if len(x) else None
+    if carry is not None:
+        yield carry
+
+
+def make_stream_dataset(blocks, spec: WindowSpec, n_features: int, n_targets: int, batch_size: int = 32,
+                        shuffle: bool = False, seed: int | None = None, epochs: tuple[int, int] | None = None,
+                        n_windows: int | None = None):
+    """A ``tf.data.Dataset`` of window batches from data read block by block (panels bigger than memory).
+
+    The streaming counterpart of :func:`make_dataset`: ``blocks(epoch)`` returns an iterable
+    of ``(inputs, targets, starts)`` (e.g. chunks of whole series read from Parquet), and the
+    batches are gathered from one block at a time (:func:`stream_batches`). With ``shuffle``,
+    each block's windows are visited in an order that is a pure function of ``(seed, epoch)``,
+    so a resumed training sees the batches an uninterrupted one would; the blocks themselves
+    come in storage order.
+
+    Parameters
+    ----------
+    blocks : callable (epoch: int) -> iterable of (inputs, targets, starts)
+    spec : WindowSpec
+    n_features, n_targets : int
+    batch_size : int
+    shuffle : bool
+    seed : int, optional
+    epochs : (first, end), optional
+        One dataset for these epochs, back to back (pass ``steps_per_epoch`` to Keras).
+        Default: one pass (``blocks(0)``), read again on every iteration of the dataset.
+    n_windows : int, optional
+        Windows in one pass, when known: the dataset then has a known length (Keras needs
+        it to count steps), and a pass that yields another number of batches is an error.
+
+    Returns
+    -------
+    tf.data.Dataset
+        ``x`` float32 ``(batch, window, n_features)``, ``y`` float32 ``(batch, horizon, n_targets)``.
+    """
+    from forecastrnn._tf import tensorflow
+
+    tf = tensorflow()
+    check_positive_int(batch_size, "batch_size")
+    key = int(seed if seed is not None else np.random.default_rng().integers(2**31))
+    first, end = epochs if epochs is not None else (0, 1)
+
+    def batches():
+        for epoch in range(first, end):
+            for x, y in stream_batches(blocks(epoch), spec, batch_size, shuffle, seed=[key, epoch]):
+                yield x.astype("float32", copy=False), y.astype("float32", copy=False)
+
+    signature = (tf.TensorSpec((None, spec.window, n_features), tf.float32),
+                 tf.TensorSpec((None, spec.horizon, n_targets), tf.float32))
+    ds = tf.data.Dataset.from_generator(batches, output_signature=signature)
+    if n_windows is not None:
+        ds = ds.apply(tf.data.experimental.assert_cardinality((end - first) * -(-n_windows // batch_size)))
+    return ds.prefetch(2)
+
+
 def _as_2d(values, name: str, dtype=None) -> np.ndarray:
     values = np.asarray(values, dtype=dtype)
     if values.ndim == 1:

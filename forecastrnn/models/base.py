@@ -217,7 +217,21 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         under which the network is built and trained; ``batch_size`` is then the global batch,
         split over its replicas.
         """
-        spec = self._spec()
+        spec, batch = self._spec(), self.settings_["batch_size"]
+
+        def train_data(first, end):
+            return make_dataset(inputs, targets, spec, train_starts, batch, shuffle=True,
+                                seed=self.random_state, epochs=(first, end))
+
+        val_data = make_dataset(inputs, targets, spec, val_starts, batch) if np.size(val_starts) else None
+        self._train_on(inputs.shape[1], targets.shape[1], train_data, val_data, len(train_starts), callbacks,
+                       anchor_targets, embed, checkpoint_dir, strategy)
+
+    def _train_on(self, n_features, n_targets, train_data, val_data, n_train, callbacks=None, anchor_targets=None,
+                  embed=None, checkpoint_dir=None, strategy=None):
+        """:meth:`_train` on datasets: ``train_data(first, end)`` gives the shuffled training
+        batches of epochs ``first .. end - 1`` (``n_train`` windows each), ``val_data`` the
+        validation batches (or None)."""
         self._seed()
         import keras
 
@@ -230,7 +244,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         # XLA's compiled step cannot read the other replicas' variables: off.
         jit = (not has_gpu() and strategy is None) if self.jit_compile == "auto" else bool(self.jit_compile)
         with strategy.scope() if strategy is not None else contextlib.nullcontext():
-            self.model_ = self._build(inputs.shape[1], targets.shape[1], anchor_targets, jit, embed)
+            self.model_ = self._build(n_features, n_targets, anchor_targets, jit, embed)
             self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.loss,
                                 jit_compile=jit)
         batch = self.settings_["batch_size"]
@@ -253,10 +267,8 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
             from forecastrnn.models.resume import first_epoch
 
             first = min(first_epoch(checkpoint_dir), epochs)
-        train_ds = with_members(make_dataset(inputs, targets, spec, train_starts, batch, shuffle=True,
-                                             seed=self.random_state, epochs=(first, epochs)))
-        val_ds = (with_members(make_dataset(inputs, targets, spec, val_starts, batch))
-                  if np.size(val_starts) else None)
+        train_ds = with_members(train_data(first, epochs))
+        val_ds = with_members(val_data) if val_data is not None else None
         monitor = "val_loss" if val_ds is not None else "loss"
         anchored = anchor_targets is not None and self.settings_["anchor"] is not None
         if own_loop:
@@ -274,7 +286,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
             from forecastrnn.models.resume import ResumableTraining
 
             own.append(ResumableTraining(checkpoint_dir, watched=[stop, slow_down]))
-        steps = -(-len(train_starts) // batch)
+        steps = -(-n_train // batch)
         if own_loop:
             history = trainer.fit(train_ds, val_ds, epochs, steps, [*own, *(callbacks or [])], self.verbose)
         else:

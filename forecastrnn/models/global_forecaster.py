@@ -48,14 +48,17 @@ from forecastrnn.base import check_level
 from forecastrnn.data.calendar import calendar_cycles, calendar_features
 from forecastrnn.data.masking import add_missing_indicators
 from forecastrnn.data.panel import ID_COL, TARGET, freq_step, read_panel
-from forecastrnn.data.scaling import Scaler, segment_coefficients
+from forecastrnn.data.scaling import SeriesScalers, segment_coefficients
 from forecastrnn.data.season import season_length_for
 from forecastrnn.data.stack import Stack, common_freq, named_series, window_starts
-from forecastrnn.data.windows import check_positive_int, make_dataset
+from forecastrnn.data.stream import ParquetPanel
+from forecastrnn.data.windows import check_positive_int, make_dataset, make_stream_dataset
 from forecastrnn.defaults import AUTO, default_window
 from forecastrnn.models.base import LOSS_SCALES, NORMALIZATIONS, RecurrentEstimator
 from forecastrnn.models.forecaster import by_target_row, conformal_quantile, held_out_rows
 from forecastrnn.persistence import array_from_json, array_to_json
+
+MAX_CALIBRATION_SERIES = 20_000  # a streamed panel's intervals are calibrated on at most so many series
 
 
 class GlobalRNNForecaster(RecurrentEstimator):
@@ -101,10 +104,9 @@ class GlobalRNNForecaster(RecurrentEstimator):
         The calendar cycles used.
     indicator_columns_ : list of int
         Target/covariate columns with an observed-indicator channel.
-    scalers_ : dict of Scaler
-        One per training series, fitted on its training rows.
-    codes_ : dict
-        Series id -> embedding code (1, 2, ...).
+    scalers_ : SeriesScalers
+        Reads as ``{id: Scaler}``: one per training series, fitted on its training rows. The
+        series' embedding code is its position in it plus 1 (0 for a series not trained on).
     tails_ : dict of DataFrame
         The last ``window`` rows of every series: the default forecast origins.
     freq_ : str or None
@@ -124,7 +126,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
     supports_intervals = True
     supports_panels = True
     supports_covariates = True
-    _format_version = 3
+    _format_version = 4
 
     def __init__(self, cell="gru", units="auto", layers=1, bidirectional=False, dropout=0.1,
                  recurrent_dropout=0.0, window="auto", horizon=24, stride=1, scaler="standard",
@@ -154,6 +156,8 @@ class GlobalRNNForecaster(RecurrentEstimator):
         When ``fitting``, settles ``columns_``, ``target_``, ``features_``, ``known_future_``
         and ``freq_``; otherwise reads with the training names and checks the frequency.
         """
+        if isinstance(data, ParquetPanel):  # forecasting: the histories are read whole
+            data = data.to_pandas()
         path = isinstance(data, (str, os.PathLike))
         if fitting:
             features, known_future = _names(features, "features"), _names(known_future, "known_future")
@@ -253,9 +257,9 @@ class GlobalRNNForecaster(RecurrentEstimator):
         one fitted on all of its rows (vectorised over the new series)."""
         k = len(self._columns())
         scale, offset = np.ones((len(stack.keys), k)), np.zeros((len(stack.keys), k))
-        known = np.array([key in self.scalers_ for key in stack.keys])
-        for i in np.flatnonzero(known):
-            scale[i], offset[i] = self.scalers_[stack.keys[i]].coefficients(self._columns())
+        rows = self.scalers_.positions(stack.keys)
+        known = rows >= 0
+        scale[known], offset[known] = self.scalers_.scale[rows[known]], self.scalers_.offset[rows[known]]
         if not known.all():
             new = ~known[stack.segments]
             positions = np.cumsum(~known) - 1
@@ -297,7 +301,118 @@ class GlobalRNNForecaster(RecurrentEstimator):
         -------
         self
         """
+        if isinstance(data, ParquetPanel):
+            if time_col is not None or id_col is not None:
+                raise ValueError("A ParquetPanel names its own columns: pass `id_col` and `time_col` to it. "
+                                 f"Received: time_col={time_col!r}, id_col={id_col!r} in fit")
+            return self._fit_stream(data, target, _names(features, "features"), _names(known_future, "known_future"),
+                                    callbacks, checkpoint_dir, strategy)
         stack = self._read(data, target, features, known_future, time_col, id_col, fitting=True)
+        season = self._check_settings(stack.timed)
+        keys, lengths = stack.keys, stack.lengths
+        n_train, n_val, n_cal = self._held_out(lengths)
+        missing, scale, offset = self._statistics(stack, n_train)
+        self.indicator_columns_ = np.flatnonzero(missing).tolist()
+        spec = self._settle(keys, lengths, n_train, season)
+        self.scalers_ = SeriesScalers(keys, self.scaler, self._columns(), scale, offset)
+        inputs, targets, blocks = self._layout(stack, scale, offset, np.arange(1, len(keys) + 1))
+        train_starts, val_starts = self._starts(spec, targets, blocks, lengths, n_train, n_val)
+        self._check_windows(int(train_starts.size), spec, lengths)
+        self.n_windows_ = int(train_starts.size)
+        self._train(inputs, targets, train_starts, val_starts, callbacks, anchor_targets=[0], embed=self._embed(),
+                    checkpoint_dir=checkpoint_dir, strategy=strategy)
+        self.calibration_scores_ = self._calibration_scores(
+            inputs, targets, [(b, n - c, n) for b, n, c in zip(blocks, lengths, n_cal) if c])
+        self.tails_ = stack.tail(spec.window)
+        return self
+
+    def _fit_stream(self, source: ParquetPanel, target, features, known_future, callbacks, checkpoint_dir, strategy):
+        """:meth:`fit` on a Parquet panel read chunk by chunk (memory: one chunk + per-series statistics).
+
+        Pass 1 keeps each series' length and scaler coefficients; pass 2 counts the windows
+        and keeps the last ``window`` rows of every series; every epoch then reads the data
+        again (training windows, then validation windows), and a last pass scores the
+        calibration rows of at most ``MAX_CALIBRATION_SERIES`` series (every k-th).
+        """
+        settled = source.settle(target, features + known_future)
+        self.columns_ = [settled["id_col"], settled["time_col"] or "ds", settled["target"]]
+        self.target_, self.features_, self.known_future_ = [settled["target"]], features, known_future
+        keys, lengths, missing, scale, offset, timed = [], [], False, [], [], False
+        for panel in source.chunks(settled):
+            stack = Stack.from_panel(panel, self._columns())
+            settled["freq"] = settled["freq"] or panel.attrs["freq"]
+            chunk_missing, chunk_scale, chunk_offset = self._statistics(stack, self._held_out(stack.lengths)[0])
+            keys += stack.keys
+            lengths.append(stack.lengths)
+            missing, timed = missing | chunk_missing, stack.timed
+            scale.append(chunk_scale)
+            offset.append(chunk_offset)
+        repeated = pd.Index(keys).duplicated()
+        if repeated.any():
+            raise ValueError(f"Series {keys[int(np.argmax(repeated))]!r} is stored in two places of {source!r}: a "
+                             "streamed panel needs each series' rows together and in time order. Received: "
+                             "unsorted data; sort it by id, then time, before writing it")
+        self.freq_ = settled["freq"]
+        season = self._check_settings(timed)
+        lengths, scale, offset = np.concatenate(lengths), np.concatenate(scale), np.concatenate(offset)
+        n_train, n_val, n_cal = self._held_out(lengths)
+        self.indicator_columns_ = np.flatnonzero(missing).tolist()
+        spec = self._settle(keys, lengths, n_train, season)
+        self.scalers_ = SeriesScalers(keys, self.scaler, self._columns(), scale, offset)
+
+        def layouts():  # (stack, inputs, targets, blocks, rows), chunk by chunk
+            first = 0
+            for panel in source.chunks(settled):
+                stack = Stack.from_panel(panel, self._columns())
+                rows = slice(first, first + len(stack.keys))
+                if stack.keys != keys[rows]:
+                    raise ValueError(f"{source!r} changed while it was read. Received: other series in a later pass")
+                codes = np.arange(rows.start, rows.stop) + 1
+                yield (stack, *self._layout(stack, scale[rows], offset[rows], codes), rows)
+                first = rows.stop
+
+        def blocks(part):  # part 0: training windows, 1: validation windows
+            def read(epoch):
+                for stack, inputs, targets, starts_of, rows in layouts():
+                    starts = self._starts(spec, targets, starts_of, stack.lengths, n_train[rows], n_val[rows])
+                    yield inputs, targets, starts[part]
+            return read
+
+        tails = [stack.tail(spec.window) for stack, *_ in layouts()]
+        n_train_windows, n_val_windows, n_features = 0, 0, None
+        for part in (0, 1):
+            for inputs, _, starts in blocks(part)(0):
+                n_features = inputs.shape[1]
+                n_train_windows += len(starts) if part == 0 else 0
+                n_val_windows += len(starts) if part == 1 else 0
+        self._check_windows(n_train_windows, spec, lengths)
+        self.n_windows_ = n_train_windows
+        batch = self.settings_["batch_size"]
+
+        def train_data(first, end):
+            return make_stream_dataset(blocks(0), spec, n_features, 1, batch, shuffle=True, seed=self.random_state,
+                                       epochs=(first, end), n_windows=n_train_windows)
+
+        val_data = (make_stream_dataset(blocks(1), spec, n_features, 1, batch, n_windows=n_val_windows)
+                    if n_val_windows else None)
+        self._train_on(n_features, 1, train_data, val_data, n_train_windows, callbacks, anchor_targets=[0],
+                       embed=self._embed(), checkpoint_dir=checkpoint_dir, strategy=strategy)
+        calibrated = np.flatnonzero(n_cal > 0)
+        chosen = np.zeros(len(keys), dtype=bool)
+        chosen[calibrated[::max(1, -(-len(calibrated) // MAX_CALIBRATION_SERIES))]] = True
+        scores = [np.empty((0, spec.horizon))]
+        for stack, inputs, targets, starts_of, rows in layouts():
+            mine = np.flatnonzero(chosen[rows])
+            if mine.size:
+                n, c = stack.lengths[mine], n_cal[rows][mine]
+                scores.append(self._calibration_scores(inputs, targets, list(zip(starts_of[mine], n - c, n))))
+        self.calibration_scores_ = np.concatenate(scores)
+        self.tails_ = Stack.concat(tails)
+        return self
+
+    # ------------------------------------------------------------ fit: pieces
+    def _check_settings(self, timed: bool) -> int:
+        """Validate the global model's own settings; set ``calendar_``; return the season length."""
         if self.calendar not in (AUTO, None):
             raise ValueError(f"`calendar` must be 'auto' or None. Received: calendar={self.calendar!r}")
         if isinstance(self.id_embedding, bool) or not isinstance(self.id_embedding, int) or self.id_embedding < 0:
@@ -306,16 +421,37 @@ class GlobalRNNForecaster(RecurrentEstimator):
             raise ValueError(f"`normalize` must be one of {list(NORMALIZATIONS)}. Received: normalize={self.normalize!r}")
         if self.loss_scale not in LOSS_SCALES:
             raise ValueError(f"`loss_scale` must be one of {list(LOSS_SCALES)}. Received: loss_scale={self.loss_scale!r}")
-        season = season_length_for(self.freq_) if self.season_length == AUTO else \
+        self.calendar_ = calendar_cycles(self.freq_) if self.calendar == AUTO and timed else []
+        return season_length_for(self.freq_) if self.season_length == AUTO else \
             check_positive_int(self.season_length, "season_length")
-        self.calendar_ = calendar_cycles(self.freq_) if self.calendar == AUTO and stack.timed else []
+
+    def _held_out(self, lengths):
+        """``(n_train, n_val, n_cal)`` rows of every series (arrays like ``lengths``)."""
         horizon = check_positive_int(self.horizon, "horizon")
-        lengths, keys = stack.lengths, stack.keys
         held = {int(n): held_out_rows(int(n), self.validation_size, self.calibration_size, horizon, warn=False)
                 for n in np.unique(lengths)}
         n_val = np.array([held[int(n)][0] for n in lengths], dtype="int64")
         n_cal = np.array([held[int(n)][1] for n in lengths], dtype="int64")
-        n_train = lengths - n_val - n_cal
+        return lengths - n_val - n_cal, n_val, n_cal
+
+    def _statistics(self, stack: Stack, n_train):
+        """``(missing, scale, offset)`` from the training rows of every series: which observed
+        columns have missing training values, and each series' scaler coefficients."""
+        segments = stack.segments
+        training = (np.arange(len(stack.values)) - stack.starts[segments]) < n_train[segments]
+        missing = np.isnan(stack.values[training, :1 + len(self.features_)]).any(axis=0)
+        scale, offset, empty = segment_coefficients(stack.values[training], segments[training], len(stack.keys),
+                                                    self.scaler)
+        if empty.any():
+            i, j = np.argwhere(empty)[0]
+            raise ValueError(f"Series {stack.keys[i]!r}: every column needs at least one observed training value. "
+                             f"Received: only NaN in {self._columns()[j]!r}")
+        return missing, scale, offset
+
+    def _settle(self, keys, lengths, n_train, season: int):
+        """Settle the network settings from the data (``settings_``), check that every series
+        is long enough for one window, and return the WindowSpec."""
+        horizon = check_positive_int(self.horizon, "horizon")
         spec = self._resolve(int(n_train.sum()), season,
                              window=default_window(int(np.median(lengths)), horizon, season))
         self.settings_["normalize"], self.settings_["loss_scale"] = self.normalize, self.loss_scale
@@ -323,35 +459,23 @@ class GlobalRNNForecaster(RecurrentEstimator):
             i = int(np.argmax(lengths < spec.window))
             raise ValueError(f"Series {keys[i]!r} must have at least window={spec.window} rows. "
                              f"Received: {lengths[i]}")
-        segments = stack.segments
-        training = (np.arange(len(stack.values)) - stack.starts[segments]) < n_train[segments]
-        n_observed = 1 + len(self.features_)
-        self.indicator_columns_ = np.flatnonzero(np.isnan(stack.values[training, :n_observed]).any(axis=0)).tolist()
-        scale, offset, empty = segment_coefficients(stack.values[training], segments[training], len(keys),
-                                                    self.scaler)
-        if empty.any():
-            i, j = np.argwhere(empty)[0]
-            raise ValueError(f"Series {keys[i]!r}: every column needs at least one observed training value. "
-                             f"Received: only NaN in {self._columns()[j]!r}")
-        self.scalers_ = {key: Scaler.from_dict({"method": self.scaler, "columns": self._columns(),
-                                                "scale": scale[i], "offset": offset[i]})
-                         for i, key in enumerate(keys)}
-        self.codes_ = {key: i + 1 for i, key in enumerate(keys)}
-        inputs, targets, blocks = self._layout(stack, scale, offset, np.arange(1, len(keys) + 1))
-        starts = [window_starts(spec, targets[b:b + n], t, v, b)
-                  for b, n, t, v in zip(blocks, lengths, n_train, n_val)]
-        train_starts = np.concatenate([t for t, _ in starts])
-        val_starts = np.concatenate([v for _, v in starts])
-        if not train_starts.size:
+        return spec
+
+    @staticmethod
+    def _starts(spec, targets, blocks, lengths, n_train, n_val):
+        """Training and validation window starts of every series of a layout (never across two)."""
+        starts = [window_starts(spec, targets[b:b + n], t, v, b) for b, n, t, v in zip(blocks, lengths, n_train, n_val)]
+        empty = np.empty(0, dtype="int64")
+        return np.concatenate([empty] + [t for t, _ in starts]), np.concatenate([empty] + [v for _, v in starts])
+
+    @staticmethod
+    def _check_windows(n_train_windows: int, spec, lengths):
+        if not n_train_windows:
             raise ValueError(f"No series has a complete training window of window + horizon = {spec.span} "
                              f"rows. Received: series of {lengths.min()}..{lengths.max()} rows")
-        self.n_windows_ = int(train_starts.size)
-        embed = (len(keys) + 1, self.id_embedding) if self.id_embedding else None
-        self._train(inputs, targets, train_starts, val_starts, callbacks, anchor_targets=[0], embed=embed,
-                    checkpoint_dir=checkpoint_dir, strategy=strategy)
-        self._calibrate(inputs, targets, [(b, n - c, n) for b, n, c in zip(blocks, lengths, n_cal) if c])
-        self.tails_ = stack.tail(spec.window)
-        return self
+
+    def _embed(self):
+        return (len(self.scalers_) + 1, self.id_embedding) if self.id_embedding else None
 
     def refit(self, data, callbacks=None, **fit_kwargs) -> "GlobalRNNForecaster":
         """A copy retrained on *all* rows of ``data``, keeping this fit's intervals.
@@ -372,22 +496,22 @@ class GlobalRNNForecaster(RecurrentEstimator):
         new.calibration_scores_ = self.calibration_scores_
         return new
 
-    def _calibrate(self, inputs, targets, cal_rows: list):
-        """Absolute scaled errors of every step on the calibration rows of every series, from
-        one prediction pass over all their origins. ``cal_rows``: ``(block, first_row, end_row)``."""
+    def _calibration_scores(self, inputs, targets, cal_rows: list) -> np.ndarray:
+        """Absolute scaled errors ``(n_rows, horizon)`` of every step on the calibration rows of
+        every series, from one prediction pass over all their origins. ``cal_rows``:
+        ``(block, first_row, end_row)``."""
         spec = self._spec()
         first_origins = [max(first - spec.horizon + 1, spec.window) for _, first, _ in cal_rows]
         starts = [b + np.arange(o, end) - spec.window for (b, _, end), o in zip(cal_rows, first_origins)]
         if not starts:
-            self.calibration_scores_ = np.empty((0, spec.horizon))
-            return
+            return np.empty((0, spec.horizon))
         point = self._predict_scaled(inputs, np.concatenate(starts))
         scores, first_point = [], 0
         for (b, first, end), o, mine in zip(cal_rows, first_origins, starts):
             by_row = by_target_row(point[first_point:first_point + len(mine)], first, end, o)
             scores.append(np.abs(targets[b + first:b + end] - by_row))  # (rows, horizon)
             first_point += len(mine)
-        self.calibration_scores_ = np.concatenate(scores)
+        return np.concatenate(scores)
 
     def _predict_scaled(self, inputs, starts) -> np.ndarray:
         """Median over members of the scaled forecasts of the windows at ``starts``: (n, horizon)."""
@@ -411,7 +535,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
                 raise ValueError(f"Series {key!r}: forecasting needs the future values of {self.known_future_} "
                                  f"for the {h} steps after the origin. Pass them as `future`")
         scale, offset = self._coefficients(stack)
-        inputs, _, blocks = self._layout(stack, scale, offset, [self.codes_.get(k, 0) for k in stack.keys], future)
+        inputs, _, blocks = self._layout(stack, scale, offset, self.scalers_.positions(stack.keys) + 1, future)
         owner = np.concatenate([np.full(len(o), i) for i, o in enumerate(origins)]).astype("int64")
         starts = np.concatenate([b + np.asarray(o, dtype="int64") - window for b, o in zip(blocks, origins)])
         scaled = self._predict_scaled(inputs, starts)
@@ -538,8 +662,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         return {"settings": self.settings_, "n_windows": self.n_windows_, "freq": self.freq_,
                 "columns": self.columns_, "target": self.target_, "features": self.features_,
                 "known_future": self.known_future_, "calendar": self.calendar_,
-                "indicator_columns": self.indicator_columns_, "codes": self.codes_,
-                "scalers": {k: s.to_dict() for k, s in self.scalers_.items()},
+                "indicator_columns": self.indicator_columns_, "scalers": self.scalers_.to_dict(),
                 "tails": {"keys": tails.keys, "lengths": tails.lengths.tolist(),
                           "values": array_to_json(tails.values), "timed": tails.timed,
                           "index": [int(v) for v in (tails.index.as_unit("ns").asi8 if tails.timed else tails.index)]},
@@ -552,8 +675,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self.target_, self.features_ = list(state["target"]), list(state["features"])
         self.known_future_, self.calendar_ = list(state["known_future"]), list(state["calendar"])
         self.indicator_columns_ = [int(j) for j in state["indicator_columns"]]
-        self.codes_ = {k: int(v) for k, v in state["codes"].items()}
-        self.scalers_ = {k: Scaler.from_dict(v) for k, v in state["scalers"].items()}
+        self.scalers_ = SeriesScalers.from_dict(state["scalers"])
         t = state["tails"]
         index = np.asarray(t["index"], dtype="int64")
         self.tails_ = Stack([str(k) for k in t["keys"]], np.asarray(t["lengths"], dtype="int64"),
