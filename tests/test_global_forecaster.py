@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from forecastrnn import GlobalRNNForecaster, WindowSpec
-from forecastrnn.data.stack import named_series, window_starts
+from forecastrnn.data.stack import named_series, stacked_window_starts, window_starts
 
 FAST = dict(units=8, window=24, horizon=6, epochs=3, batch_size=64, verbose=0, jit_compile=False,
             n_models=1, random_state=0)
@@ -58,6 +58,23 @@ def test_stacked_windows_stay_inside_their_series_and_skip_missing_targets():
             assert (rows < n).all() and not np.isnan(y[rows]).any()
     train, _ = window_starts(spec, targets[0], 85, 15)
     assert not ((train + spec.window <= 50) & (train + spec.span > 50)).any() and len(train) == 71 - 5
+
+
+@pytest.mark.parametrize("stride", [1, 3])
+def test_stacked_window_starts_equal_the_series_by_series_ones(stride):
+    spec = WindowSpec(7, 4, stride)
+    rng = np.random.default_rng(3)
+    lengths = rng.integers(5, 60, size=40)
+    n_val = np.where(rng.random(40) < 0.3, 0, rng.integers(0, 12, size=40))
+    n_train = np.maximum(lengths - n_val - rng.integers(0, 8, size=40), 0)
+    blocks = np.concatenate([[0], np.cumsum(lengths + spec.horizon)[:-1]])
+    targets = rng.standard_normal((int(lengths.sum() + 40 * spec.horizon), 1))
+    targets[rng.random(len(targets)) < 0.05] = np.nan
+    expected = [window_starts(spec, targets[b:b + n], t, v, b) for b, n, t, v in zip(blocks, lengths, n_train, n_val)]
+    train, val = stacked_window_starts(spec, targets, blocks, lengths, n_train, n_val)
+    np.testing.assert_array_equal(train, np.concatenate([t for t, _ in expected]))
+    np.testing.assert_array_equal(val, np.concatenate([v for _, v in expected]))
+    assert len(train) > 100 and len(val) > 10
 
 
 @pytest.mark.slow

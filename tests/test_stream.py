@@ -146,3 +146,20 @@ def test_unsorted_or_missing_parquet_is_one_clear_error(tmp_path):
         GlobalRNNForecaster(**FAST).fit(ParquetPanel(tmp_path / "nothing.parquet"))
     with pytest.raises(ValueError, match="pass `id_col` and `time_col` to it"):
         GlobalRNNForecaster(**FAST).fit(source, id_col="store")
+
+
+def test_forecasts_in_bounded_pieces_equal_one_pass(monkeypatch):
+    import forecastrnn.models.global_forecaster as module
+
+    frame = panel_frame()
+    model = GlobalRNNForecaster(**FAST).fit(frame, id_col="store", target="sales")
+    whole = model.predict(level=0.9)
+    monkeypatch.setattr(module, "FORECAST_ROWS", 40)  # one series (24 + 6 rows) per piece
+    pieces = list(model.tails_.groups(40, extra_rows=6))
+    assert len(pieces) == 12 and pieces[0] == (0, 1)
+    pd.testing.assert_frame_equal(model.predict(level=0.9), whole, rtol=1e-6)
+    origins = {k: [40, 50] for k in model.tails_.keys}
+    monkeypatch.setattr(module, "FORECAST_ROWS", 10**6)
+    one = model.forecast_origins(frame, origins)[0]
+    monkeypatch.setattr(module, "FORECAST_ROWS", 150)
+    np.testing.assert_allclose(model.forecast_origins(frame, origins)[0], one, rtol=1e-6)

@@ -116,12 +116,23 @@ class Stack:
             index = pd.Index(np.arange(len(values)) - np.repeat(starts, lengths))
         return cls([str(u) for u in uniques], lengths, values, index)
 
-    @classmethod
-    def concat(cls, stacks: list) -> "Stack":
-        """One stack of the series of several, in order (e.g. the chunks of a streamed panel)."""
-        index = stacks[0].index.append([s.index for s in stacks[1:]]) if len(stacks) > 1 else stacks[0].index
-        return cls([k for s in stacks for k in s.keys], np.concatenate([s.lengths for s in stacks]),
-                   np.concatenate([s.values for s in stacks]), index)
+    def take(self, first: int, end: int) -> "Stack":
+        """The series ``first .. end - 1`` (their rows are contiguous: no copy of the values)."""
+        starts = self.starts
+        lo = int(starts[first]) if first < len(starts) else len(self.values)
+        hi = int(starts[end - 1] + self.lengths[end - 1]) if end > first else lo
+        return Stack(self.keys[first:end], self.lengths[first:end], self.values[lo:hi], self.index[lo:hi])
+
+    def groups(self, max_rows: int, extra_rows: int = 0):
+        """``(first, end)`` ranges of consecutive series holding about ``max_rows`` rows each
+        (counting ``extra_rows`` more per series); a longer series is a group of its own."""
+        cumulative = np.cumsum(self.lengths + extra_rows)
+        first = 0
+        while first < len(self.lengths):
+            base = cumulative[first - 1] if first else 0
+            end = max(first + 1, int(np.searchsorted(cumulative, base + max_rows, side="right")))
+            yield first, end
+            first = end
 
     def future_index(self, freq, horizon: int) -> np.ndarray:
         """``(n_series, horizon)`` timestamps (or positions) after each series' end."""
@@ -133,6 +144,28 @@ class Stack:
                              "Received: series too short to infer one; read them with read_panel(freq=...)")
         step = pd.tseries.frequencies.to_offset(freq)
         return np.stack([(last + k * step).to_numpy(dtype="datetime64[ns]") for k in range(1, horizon + 1)], axis=1)
+
+
+class StackWriter:
+    """Builds one :class:`Stack` from consecutive pieces into arrays allocated once (no second
+    copy of the whole, as a concatenation would make): the tails of a streamed panel."""
+
+    def __init__(self, n_rows: int, n_columns: int):
+        self.values = np.empty((n_rows, n_columns))
+        self.stamps = np.empty(n_rows, dtype="int64")
+        self.keys, self.lengths, self.timed, self.rows = [], [], False, 0
+
+    def append(self, piece: "Stack"):
+        end = self.rows + len(piece.values)
+        self.values[self.rows:end] = piece.values
+        self.stamps[self.rows:end] = piece.index.as_unit("ns").asi8 if piece.timed else np.asarray(piece.index)
+        self.keys += piece.keys
+        self.lengths.append(piece.lengths)
+        self.timed, self.rows = piece.timed, end
+
+    def stack(self) -> "Stack":
+        index = pd.DatetimeIndex(self.stamps.view("datetime64[ns]")) if self.timed else pd.Index(self.stamps)
+        return Stack(self.keys, np.concatenate(self.lengths), self.values[:self.rows], index[:self.rows])
 
 
 def common_freq(frames: dict):
@@ -161,4 +194,35 @@ def window_starts(spec, targets, n_train: int, n_val: int, offset: int = 0):
     return train + offset, val + offset
 
 
-__all__ = ["Stack", "common_freq", "named_series", "window_starts"]
+def stacked_window_starts(spec, targets, blocks, lengths, n_train, n_val):
+    """:func:`window_starts` of every series of a stacked layout at once, without a loop over series.
+
+    Parameters
+    ----------
+    spec : WindowSpec
+    targets : array (n_rows, n_targets)
+        The stacked target rows (NaN where missing).
+    blocks, lengths, n_train, n_val : arrays of int (n_series,)
+        Where each series begins in ``targets``, its rows, and its training and validation rows.
+
+    Returns
+    -------
+    train, val : numpy.ndarray of int64
+        The starts of :func:`window_starts` for every series, series after series.
+    """
+    blocks, lengths = np.asarray(blocks, dtype="int64"), np.asarray(lengths, dtype="int64")
+    n_train, n_val = np.asarray(n_train, dtype="int64"), np.asarray(n_val, dtype="int64")
+    counts = np.maximum(0, (lengths - spec.span) // spec.stride + 1)
+    series = np.repeat(np.arange(len(lengths)), counts)
+    local = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)) * spec.stride
+    missing = np.isnan(np.asarray(targets, dtype="float64").reshape(len(targets), -1)).any(axis=1)
+    cumulative = np.concatenate([[0], np.cumsum(missing)])
+    starts = blocks[series] + local
+    complete = cumulative[starts + spec.span] == cumulative[starts + spec.window]
+    end_train, end_val = n_train[series], (n_train + n_val)[series]
+    train = complete & (local + spec.span <= end_train)
+    val = complete & (n_val[series] > 0) & (local + spec.window >= end_train) & (local + spec.span <= end_val)
+    return starts[train], starts[val]
+
+
+__all__ = ["Stack", "StackWriter", "common_freq", "named_series", "stacked_window_starts", "window_starts"]

@@ -50,7 +50,7 @@ from forecastrnn.data.masking import add_missing_indicators
 from forecastrnn.data.panel import ID_COL, TARGET, freq_step, read_panel
 from forecastrnn.data.scaling import SeriesScalers, segment_coefficients
 from forecastrnn.data.season import season_length_for
-from forecastrnn.data.stack import Stack, common_freq, named_series, window_starts
+from forecastrnn.data.stack import Stack, StackWriter, common_freq, named_series, stacked_window_starts
 from forecastrnn.data.stream import ParquetPanel
 from forecastrnn.data.windows import check_positive_int, make_dataset, make_stream_dataset
 from forecastrnn.defaults import AUTO, default_window
@@ -59,6 +59,7 @@ from forecastrnn.models.forecaster import by_target_row, conformal_quantile, hel
 from forecastrnn.persistence import array_from_json, array_to_json
 
 MAX_CALIBRATION_SERIES = 20_000  # a streamed panel's intervals are calibrated on at most so many series
+FORECAST_ROWS = 1_000_000  # forecasts are computed on layouts of about so many rows at a time
 
 
 class GlobalRNNForecaster(RecurrentEstimator):
@@ -378,13 +379,13 @@ class GlobalRNNForecaster(RecurrentEstimator):
                     yield inputs, targets, starts[part]
             return read
 
-        tails = [stack.tail(spec.window) for stack, *_ in layouts()]
-        n_train_windows, n_val_windows, n_features = 0, 0, None
-        for part in (0, 1):
-            for inputs, _, starts in blocks(part)(0):
-                n_features = inputs.shape[1]
-                n_train_windows += len(starts) if part == 0 else 0
-                n_val_windows += len(starts) if part == 1 else 0
+        tails = StackWriter(int(np.minimum(lengths, spec.window).sum()), len(self._columns()))
+        n_train_windows, n_val_windows = 0, 0
+        for stack, inputs, targets, starts_of, rows in layouts():
+            train, val = self._starts(spec, targets, starts_of, stack.lengths, n_train[rows], n_val[rows])
+            n_train_windows, n_val_windows = n_train_windows + len(train), n_val_windows + len(val)
+            n_features = inputs.shape[1]
+            tails.append(stack.tail(spec.window))
         self._check_windows(n_train_windows, spec, lengths)
         self.n_windows_ = n_train_windows
         batch = self.settings_["batch_size"]
@@ -407,7 +408,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
                 n, c = stack.lengths[mine], n_cal[rows][mine]
                 scores.append(self._calibration_scores(inputs, targets, list(zip(starts_of[mine], n - c, n))))
         self.calibration_scores_ = np.concatenate(scores)
-        self.tails_ = Stack.concat(tails)
+        self.tails_ = tails.stack()
         return self
 
     # ------------------------------------------------------------ fit: pieces
@@ -464,9 +465,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
     @staticmethod
     def _starts(spec, targets, blocks, lengths, n_train, n_val):
         """Training and validation window starts of every series of a layout (never across two)."""
-        starts = [window_starts(spec, targets[b:b + n], t, v, b) for b, n, t, v in zip(blocks, lengths, n_train, n_val)]
-        empty = np.empty(0, dtype="int64")
-        return np.concatenate([empty] + [t for t, _ in starts]), np.concatenate([empty] + [v for _, v in starts])
+        return stacked_window_starts(spec, targets, blocks, lengths, n_train, n_val)
 
     @staticmethod
     def _check_windows(n_train_windows: int, spec, lengths):
@@ -534,13 +533,19 @@ class GlobalRNNForecaster(RecurrentEstimator):
             if self.known_future_ and o.size and o.max() + h > n and future is None:
                 raise ValueError(f"Series {key!r}: forecasting needs the future values of {self.known_future_} "
                                  f"for the {h} steps after the origin. Pass them as `future`")
-        scale, offset = self._coefficients(stack)
-        inputs, _, blocks = self._layout(stack, scale, offset, self.scalers_.positions(stack.keys) + 1, future)
-        owner = np.concatenate([np.full(len(o), i) for i, o in enumerate(origins)]).astype("int64")
-        starts = np.concatenate([b + np.asarray(o, dtype="int64") - window for b, o in zip(blocks, origins)])
-        scaled = self._predict_scaled(inputs, starts)
-        target_scale, target_offset = scale[owner, :1], offset[owner, :1]
-        point = (scaled - target_offset) / target_scale
+        point, target_scale = [], []
+        for lo, hi in stack.groups(FORECAST_ROWS, extra_rows=h):  # a bounded layout at a time
+            part = stack.take(lo, hi)
+            scale, offset = self._coefficients(part)
+            inputs, _, blocks = self._layout(part, scale, offset, self.scalers_.positions(part.keys) + 1,
+                                             None if future is None else future[lo:hi])
+            mine = origins[lo:hi]
+            owner = np.concatenate([np.full(len(o), i) for i, o in enumerate(mine)]).astype("int64")
+            starts = np.concatenate([b + np.asarray(o, dtype="int64") - window for b, o in zip(blocks, mine)])
+            scaled = self._predict_scaled(inputs, starts)
+            point.append((scaled - offset[owner, :1]) / scale[owner, :1])
+            target_scale.append(scale[owner, :1])
+        point, target_scale = np.concatenate(point), np.concatenate(target_scale)
         if level is None:
             return point, None, None
         if not len(self.calibration_scores_):
