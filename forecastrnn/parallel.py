@@ -1,8 +1,9 @@
 """Per-series work in parallel, on engines that exist: joblib processes or a Dask cluster.
 
 :func:`map_chunks` is the one place where forecastrnn hands work out. It cuts the items (the
-series of a panel, the baselines of a backtest) into chunks, one task per chunk so that the
-scheduling cost stays small next to the work, and runs them
+series of a panel, the baselines of a backtest) into consecutive chunks, one task per chunk
+so that the scheduling cost stays small next to the work (big chunks first, then smaller
+ones down to single items, so that no worker waits long at the end), and runs them
 
 * here, one after the other (``n_jobs=1``, the default);
 * in ``n_jobs`` local processes (joblib's process pool);
@@ -17,6 +18,7 @@ Nothing of a scheduler is written here.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 DASK_MISSING = ("`client=` runs the work on a Dask cluster and needs dask.distributed. "
@@ -37,7 +39,8 @@ def map_chunks(fn, items, n_jobs=1, client=None, chunk_size=None, progress=None)
     client : dask.distributed.Client or str, optional
         Run on this Dask cluster (a scheduler address connects, and disconnects at the end).
     chunk_size : int, optional
-        Items per task (default: about four tasks per worker).
+        Items per task. Default: shrinking chunks (:func:`chunk_sizes`), submitted in order,
+        so that the work stays balanced to the end; ten chunks when serial (for progress).
     progress : callable, optional
         ``progress(done, total)`` as chunks finish.
 
@@ -59,10 +62,10 @@ def map_chunks(fn, items, n_jobs=1, client=None, chunk_size=None, progress=None)
     if n_jobs != 1:
         from joblib import Parallel, delayed, effective_n_jobs
 
-        chunks = _chunks(items, chunk_size or _default_chunk(len(items), effective_n_jobs(n_jobs)))
+        chunks = _chunks(items, chunk_size, effective_n_jobs(n_jobs))
         done = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(run_chunk)(fn, c) for c in chunks)
         return _collect(zip(chunks, done), len(items), progress)
-    chunks = _chunks(items, chunk_size or _default_chunk(len(items), 1))
+    chunks = _chunks(items, chunk_size or max(1, math.ceil(len(items) / 10)))  # ten, for progress
     return _collect(((c, run_chunk(fn, c)) for c in chunks), len(items), progress)
 
 
@@ -71,14 +74,23 @@ def run_chunk(fn, chunk) -> list:
     return [fn(item) for item in chunk]
 
 
-def _default_chunk(n_items: int, n_workers: int) -> int:
-    """About four chunks per worker: small enough to balance, few enough to schedule cheaply
-    (and ten for a serial run, for progress)."""
-    return max(1, math.ceil(n_items / (4 * n_workers if n_workers > 1 else 10)))
+def chunk_sizes(n_items: int, n_workers: int) -> list:
+    """Shrinking chunks (guided scheduling): each holds the remaining items over twice the
+    workers, down to one item. Few tasks in all (about ``2 * n_workers * log(n_items)``), big
+    ones first, and single items at the end, so that a slow item cannot leave the other
+    workers idle for long."""
+    sizes, remaining = [], n_items
+    while remaining:
+        sizes.append(max(1, math.ceil(remaining / (2 * n_workers))))
+        remaining -= sizes[-1]
+    return sizes
 
 
-def _chunks(items, size):
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def _chunks(items, size=None, n_workers=1):
+    """Consecutive chunks of ``size`` items, or of :func:`chunk_sizes` when ``size`` is None."""
+    sizes = [size] * math.ceil(len(items) / size) if size else chunk_sizes(len(items), n_workers)
+    bounds = [0, *itertools.accumulate(sizes)]
+    return [items[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def _collect(finished, total, progress) -> list:
@@ -108,7 +120,7 @@ def _on_dask(fn, items, client, chunk_size, progress):
                         f"Received: {type(client).__name__}")
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-        chunks = _chunks(items, chunk_size or _default_chunk(len(items), n_workers))
+        chunks = _chunks(items, chunk_size, n_workers)
         futures = [client.submit(run_chunk, fn, chunk, pure=False) for chunk in chunks]
         sizes = {f.key: len(c) for f, c in zip(futures, chunks)}
         done = 0

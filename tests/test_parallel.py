@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecastrnn.parallel import map_chunks
+from forecastrnn.parallel import chunk_sizes, map_chunks
 
 
 def square(x):
@@ -33,6 +33,14 @@ def test_map_chunks_keeps_order_and_reports_progress_on_every_local_engine():
         map_chunks(square, range(3), n_jobs=0)
     with pytest.raises(ValueError, match="`chunk_size` must be a positive int"):
         map_chunks(square, range(3), chunk_size=0)
+
+
+@pytest.mark.parametrize("n_items,n_workers", [(1, 2), (52, 2), (414, 2), (1_000_000, 8)])
+def test_chunks_shrink_to_single_items_in_few_tasks(n_items, n_workers):
+    sizes = chunk_sizes(n_items, n_workers)
+    assert sum(sizes) == n_items and sizes[-1] == 1 and sizes == sorted(sizes, reverse=True)
+    assert sizes[0] <= -(-n_items // (2 * n_workers))  # no worker gets more than half its share at once
+    assert len(sizes) <= 2 * n_workers * (np.log(n_items) + 1)  # one task per chunk, not per item
 
 
 def long_panel(n_series=12, n=120, seed=0):
