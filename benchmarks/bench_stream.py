@@ -85,7 +85,7 @@ def main():
     parser.add_argument("--stride", type=int, default=4)
     parser.add_argument("--units", type=int, default=16)
     parser.add_argument("--batch-size", type=int, default=1024)
-    parser.add_argument("--chunk-rows", type=int, default=1_000_000)
+    parser.add_argument("--chunk-rows", type=int, default=250_000)
     parser.add_argument("--path", type=Path, help="Parquet file (default: benchmarks/data/stream_<series>x<rows>.parquet)")
     parser.add_argument("--stage", choices=["write", "train"], help=argparse.SUPPRESS)
     args = parser.parse_args()

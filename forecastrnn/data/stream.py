@@ -35,7 +35,9 @@ class ParquetPanel:
     Parameters
     ----------
     path : str or path
-        A ``.parquet`` file or a folder of them (``pyarrow.dataset``; hive partitions read).
+        A ``.parquet`` file or a folder of them (read in the order of ``pyarrow.dataset``'s
+        file list). The id, time and value columns must be stored in the files (a column
+        that exists only as a folder name of a partitioned dataset is not read).
     id_col, time_col : str, optional
         As in :func:`~forecastrnn.data.panel.read_panel` (default ``unique_id``; the time
         column is detected).
@@ -101,7 +103,7 @@ class ParquetPanel:
         id_col, freq = settled["id_col"], settled["freq"]
         pending = []
         n_pending = 0
-        for batch in self._dataset().to_batches(columns=settled["columns"], batch_size=min(chunk_rows, 1 << 20)):
+        for batch in self._batches(settled["columns"], min(chunk_rows, 1 << 20)):
             pending.append(batch.to_pandas())
             n_pending += batch.num_rows
             if n_pending < chunk_rows:
@@ -119,6 +121,18 @@ class ParquetPanel:
             pending, n_pending = [frame.iloc[cut:].reset_index(drop=True)], len(frame) - cut
         if n_pending:
             yield self._read(pd.concat(pending, ignore_index=True), settled, freq)
+
+    def _batches(self, columns, batch_size):
+        """Record batches file after file, row group after row group.
+
+        Measured on a 100M-row file (pyarrow 26): a dataset scanner, and a ``ParquetFile``
+        with its default ``pre_buffer=True``, keep what they have read allocated (memory grew
+        by ~2 MB per 250k-row batch, 730 MB after 400); with ``pre_buffer=False`` it stays flat.
+        """
+        import pyarrow.parquet as pq
+
+        for file in self._dataset().files:
+            yield from pq.ParquetFile(file, pre_buffer=False).iter_batches(batch_size=batch_size, columns=columns)
 
     @staticmethod
     def _read(frame: pd.DataFrame, settled: dict, freq) -> pd.DataFrame:
