@@ -25,7 +25,7 @@ def test_every_script_is_covered():
                        "bench_etth1_accuracy.py", "bench_m4_hourly.py", "bench_imdb.py",
                        "bench_text_batching.py", "bench_cli_startup.py", "bench_collection.py",
                        "bench_panel_scale.py", "bench_global_panel.py", "bench_dask.py",
-                       "bench_multiworker.py"}
+                       "bench_multiworker.py", "bench_stream.py"}
 
 
 def test_jit():
@@ -125,3 +125,9 @@ def test_dask():
 def test_multiworker():
     out = run("bench_multiworker.py")
     assert "1 process (fit)" in out and "2 workers (strategy.run)" in out and "forecasts within" in out
+
+
+def test_stream(tmp_path):
+    out = run("bench_stream.py", "--path", tmp_path / "panel.parquet")
+    assert "2,000 series x 100 rows" in out and "windows per epoch: 22,000" in out and "finite=True" in out
+    assert "peak RSS of the training process" in out

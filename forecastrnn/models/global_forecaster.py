@@ -108,8 +108,8 @@ class GlobalRNNForecaster(RecurrentEstimator):
     scalers_ : SeriesScalers
         Reads as ``{id: Scaler}``: one per training series, fitted on its training rows. The
         series' embedding code is its position in it plus 1 (0 for a series not trained on).
-    tails_ : dict of DataFrame
-        The last ``window`` rows of every series: the default forecast origins.
+    tails_ : Stack
+        The last ``window`` rows of every series, laid end to end: the default forecast origins.
     freq_ : str or None
     calibration_scores_ : numpy.ndarray (n_rows, horizon)
         Absolute errors in scaled units on every series' calibration rows (NaN where missing).
