@@ -29,7 +29,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="6 synthetic series, naive2 and theta")
     args = parser.parse_args()
 
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, get_task_stream
 
     from forecastrnn import backtest_panel
     from forecastrnn.evaluation import default_baselines
@@ -68,10 +68,15 @@ def main():
     with LocalCluster(n_workers=args.n_jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         t_start = time.perf_counter() - start
-        on_dask, t_dask = run(client=client)
+        with get_task_stream(client) as stream:
+            on_dask, t_dask = run(client=client)
+    busy = sum(part["stop"] - part["start"] for task in stream.data for part in task["startstops"]
+               if part["action"] == "compute")
     overhead = args.n_jobs * t_dask / t_serial - 1
     print(f"dask {args.n_jobs} workers   {t_dask:8.1f} s  speed-up {t_serial / t_dask:.2f}x  "
           f"{same(on_dask)[0]}  overhead {100 * overhead:+.1f} %  (cluster start {t_start:.1f} s, not included)")
+    print(f"  Dask: {len(stream.data)} tasks; workers computing {busy:.1f} s of {args.n_jobs} x {t_dask:.1f} s "
+          f"({100 * busy / (args.n_jobs * t_dask):.0f} % busy); the same fits took {t_serial:.1f} s serially")
     if max(same(local)[1], same(on_dask)[1]) > 1e-6:
         raise SystemExit("The parallel tables differ from the serial one")
 
