@@ -164,8 +164,10 @@ class StackWriter:
         self.timed, self.rows = piece.timed, end
 
     def stack(self) -> "Stack":
-        index = pd.DatetimeIndex(self.stamps.view("datetime64[ns]")) if self.timed else pd.Index(self.stamps)
-        return Stack(self.keys, np.concatenate(self.lengths), self.values[:self.rows], index[:self.rows])
+        stamps = self.stamps[:self.rows]  # views, no copy (pandas copies unless told not to)
+        index = (pd.DatetimeIndex(stamps.view("datetime64[ns]"), copy=False) if self.timed
+                 else pd.Index(stamps, copy=False))
+        return Stack(self.keys, np.concatenate(self.lengths), self.values[:self.rows], index)
 
 
 def common_freq(frames: dict):
