@@ -46,8 +46,10 @@ class ParquetPanel:
 
     Examples
     --------
-    >>> panel = ParquetPanel("sales.parquet", id_col="store", time_col="date")  # doctest: +SKIP
-    >>> GlobalRNNForecaster(horizon=14).fit(panel, target="sales")  # doctest: +SKIP
+    A file sorted by store, then date (the model streams it; nothing here reads it)::
+
+        panel = ParquetPanel("sales.parquet", id_col="store", time_col="date")
+        GlobalRNNForecaster(horizon=14).fit(panel, target="sales")
     """
 
     def __init__(self, path, id_col=None, time_col=None, chunk_rows=500_000):
