@@ -20,6 +20,8 @@ and the baselines) has the same shape:
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 
@@ -27,8 +29,9 @@ from forecastrnn.persistence import Persistent
 
 
 def check_level(level):
-    """``level`` must be None or a float in (0, 1)."""
-    if level is not None and not (isinstance(level, float) and 0 < level < 1):
+    """``level`` must be None or a float in (0, 1) (Python or NumPy; not a bool or an int)."""
+    if level is not None and (isinstance(level, (bool, numbers.Integral)) or not isinstance(level, numbers.Real)
+                              or not 0 < level < 1):
         raise ValueError(f"`level` must be a float in (0, 1), e.g. 0.9. Received: level={level!r}")
 
 

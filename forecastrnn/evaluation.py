@@ -416,6 +416,10 @@ def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima", "e
 
         models = (RNNForecaster if id_col is None else GlobalRNNForecaster)(horizon=horizon)
     named = _as_named(models)
+    clash = sorted(set(named) & {*baselines, "naive2"})
+    if clash:
+        raise ValueError(f"Model names must differ from the baselines' {sorted({*baselines, 'naive2'})}. Received: "
+                         f"a model named {clash[0]!r}; pass a dict with another name")
     for name, model in named.items():
         if getattr(model, "horizon", horizon) < horizon:
             raise ValueError(f"Model {name!r} forecasts {model.horizon} steps. Received: horizon={horizon}")

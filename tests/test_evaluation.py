@@ -169,3 +169,24 @@ def test_msis_exact_values():
     assert msis(y, lower, upper, [1.0, 2.0, 4.0, 8.0], 1, level=0.8) == pytest.approx(13 / 3 / (7 / 3))
     with pytest.raises(ValueError, match="`level` must be a float"):
         interval_score(y, lower, upper, level=95)
+
+
+def test_levels_of_numpy_types_are_accepted_and_bools_refused():
+    from forecastrnn.base import check_level
+
+    check_level(np.float32(0.9))
+    check_level(np.float64(0.5))
+    for bad in (True, 1, 0.0, 1.0, "0.9", np.int64(0)):
+        with pytest.raises(ValueError, match="`level` must be a float in"):
+            check_level(bad)
+
+
+def test_a_model_named_like_a_baseline_is_an_error_not_replaced():
+    y = pd.Series(np.sin(np.arange(120) / 3.0) + 5.0)
+    with pytest.raises(ValueError, match="differ from the baselines'.*a model named 'naive'"):
+        compare(y, models={"naive": NaiveForecaster()}, horizon=6, baselines=("naive", "seasonal_naive"))
+
+
+def test_jit_compile_must_be_auto_or_a_bool():
+    with pytest.raises(ValueError, match="`jit_compile` must be 'auto', True or False. Received: jit_compile='false'"):
+        RNNForecaster(horizon=3, window=6, epochs=1, jit_compile="false").fit(np.sin(np.arange(80) / 3.0))

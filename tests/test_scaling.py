@@ -62,3 +62,14 @@ def test_errors():
         scaler.transform(np.ones((3, 3)))
     with pytest.raises(ValueError, match="Invalid scaler state"):
         Scaler.from_dict({"method": "standard"})
+
+
+def test_a_frame_with_the_columns_in_another_order_is_refused_not_scaled_wrongly():
+    frame = pd.DataFrame({"a": [1.0, 2.0], "b": [30.0, 50.0]})
+    scaler = Scaler().fit(frame)
+    with pytest.raises(ValueError, match=r"columns \['a', 'b'\], in this order. Received: \['b', 'a'\]"):
+        scaler.transform(frame[["b", "a"]])
+    with pytest.raises(ValueError, match=r"columns \['b'\], in this order. Received: \['a'\]"):
+        scaler.inverse_transform(frame[["a"]], columns=["b"])
+    np.testing.assert_allclose(scaler.transform(frame[["b"]], columns=["b"]), [[-1.0], [1.0]])
+    np.testing.assert_allclose(scaler.transform(frame.to_numpy()), scaler.transform(frame))  # arrays: by position

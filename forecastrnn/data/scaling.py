@@ -90,16 +90,26 @@ class Scaler:
             raise ValueError(f"Expected {scale.shape[0]} column(s) in the last axis. "
                              f"Received: shape={values.shape}")
 
+    def _checked(self, data, columns):
+        """The values of ``data``; a DataFrame must hold the expected columns, in their order."""
+        values, names = _values(data)
+        expected = self.columns_ if columns is None and hasattr(self, "columns_") else columns
+        if isinstance(data, pd.DataFrame) and expected is not None and names != list(expected):
+            raise ValueError(f"The frame must have the columns {list(expected)}, in this order. "
+                             f"Received: {names}")
+        return values
+
     def transform(self, values, columns=None) -> np.ndarray:
-        """Scale an array/frame of shape ``(..., n_columns)``; ``columns`` picks a subset."""
-        values = _values(values)[0]
+        """Scale an array/frame of shape ``(..., n_columns)``; ``columns`` picks a subset (a frame
+        must hold the fitted columns, or ``columns``, by name and in order)."""
+        values = self._checked(values, columns)
         scale, offset = self.coefficients(columns)
         self._check_width(values, scale)
         return values * scale + offset
 
     def inverse_transform(self, values, columns=None) -> np.ndarray:
         """Undo :meth:`transform`, e.g. on forecasts ``(horizon, n_targets)`` with ``columns=targets``."""
-        values = _values(values)[0]
+        values = self._checked(values, columns)
         scale, offset = self.coefficients(columns)
         self._check_width(values, scale)
         return (values - offset) / scale

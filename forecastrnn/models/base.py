@@ -109,6 +109,9 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         if isinstance(self.learning_rate, bool) or not isinstance(self.learning_rate, numbers.Real) \
                 or not self.learning_rate > 0:
             raise ValueError(f"`learning_rate` must be a positive number. Received: learning_rate={self.learning_rate!r}")
+        if not (self.jit_compile == AUTO or isinstance(self.jit_compile, bool)):
+            raise ValueError("`jit_compile` must be 'auto', True or False. Received: "
+                             f"jit_compile={self.jit_compile!r}")  # "false" would have been truthy
         self.settings_ = network_settings(
             n_rows, check_positive_int(self.horizon, "horizon"), season_length, pick_anchor,
             window=window if window is not None and self.window == AUTO else self.window, units=self.units,
