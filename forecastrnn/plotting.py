@@ -1,7 +1,10 @@
 """Matplotlib figures: forecasts against actual values with intervals, and learning curves.
 
 Each function returns the ``matplotlib.figure.Figure`` and, given ``path``, saves it (PNG).
-The non-interactive Agg backend is used, so this works on machines without a screen.
+Figures are made with ``matplotlib.figure.Figure`` directly, not through ``pyplot``: the
+calling process keeps its backend (an analyst's ``plt.show()`` still works), no figure is
+registered with pyplot (nothing to close, nothing accumulates), and no screen is needed.
+A notebook shows a returned figure as usual.
 """
 
 from __future__ import annotations
@@ -10,13 +13,18 @@ import numpy as np
 import pandas as pd
 
 
-def _pyplot():
+def _figure(nrows=1, figsize=(11, 4.5)):
+    """A figure outside pyplot and the list of its ``nrows`` axes, one above the other."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize)
+    return fig, list(fig.subplots(nrows, 1, squeeze=False)[:, 0])
+
+
+def _colors():
     import matplotlib
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
+    return matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
 
 
 def _save(fig, path):
@@ -44,13 +52,12 @@ def plot_forecast(history: pd.Series, backtest: pd.DataFrame | None = None,
     path : str, optional
         Where to save the PNG.
     """
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(11, 4.5))
+    fig, (ax,) = _figure(figsize=(11, 4.5))
     name = history.name or "y"
     shown = history.iloc[-tail:]
     ax.plot(shown.index, shown.to_numpy(), color="black", lw=1, label=f"{name} (actual)")
     if backtest is not None and len(backtest):
-        colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        colors = _colors()
         for i, (model, part) in enumerate(backtest.groupby("model", sort=False)):
             if models is not None and model not in models:
                 continue
@@ -81,8 +88,7 @@ def plot_forecast(history: pd.Series, backtest: pd.DataFrame | None = None,
 
 def plot_training(history: dict, path=None):
     """Training and validation loss per epoch (``RNNForecaster.history_``)."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, (ax,) = _figure(figsize=(6, 4))
     for key in ("loss", "val_loss"):
         if key in history:
             ax.plot(range(1, len(history[key]) + 1), history[key], marker="o", ms=3,
@@ -121,12 +127,11 @@ def plot_panel(series: dict, backtest: pd.DataFrame, by_series: pd.DataFrame, mo
     model : str
         Model that ranks the series.
     """
-    plt = _pyplot()
     id_col = backtest.attrs.get("id_col", backtest.columns[0])
     picked = pick_series(by_series, model, id_col)
-    fig, axes = plt.subplots(len(picked) or 1, 1, figsize=(11, 3.2 * max(len(picked), 1)), squeeze=False)
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for ax, (label, key) in zip(axes[:, 0], picked.items()):
+    fig, axes = _figure(max(len(picked), 1), figsize=(11, 3.2 * max(len(picked), 1)))
+    colors = _colors()
+    for ax, (label, key) in zip(axes, picked.items()):
         mine = backtest[backtest[id_col].astype(str) == str(key)]
         first = mine.time.min()
         shown = series[key]
@@ -147,10 +152,9 @@ def plot_panel(series: dict, backtest: pd.DataFrame, by_series: pd.DataFrame, mo
 
 def plot_mase_distribution(by_series: pd.DataFrame, path=None):
     """Box plot of the per-series MASE of every model (log scale), best median first."""
-    plt = _pyplot()
     table = by_series.dropna(subset=["mase"])
     order = table.groupby("model").mase.median().sort_values().index.tolist()
-    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(order)), 4.5))
+    fig, (ax,) = _figure(figsize=(max(6, 1.2 * len(order)), 4.5))
     ax.boxplot([table[table.model == m].mase.clip(lower=1e-3) for m in order], showfliers=True)
     ax.set_xticks(range(1, len(order) + 1), order, rotation=20)
     ax.set_yscale("log")
