@@ -147,6 +147,16 @@ def test_multivariate_inputs_multiple_targets_and_other_history(tmp_path):
         model.predict(data.iloc[:10])
 
 
+def test_a_window_shorter_than_three_rows_predicts_with_the_training_frequency():
+    data = sine(200)
+    model = RNNForecaster(**{**FAST, "window": 2, "epochs": 1}).fit(data)
+    future = pd.date_range(data.index[-1], periods=7, freq="h")[1:]
+    assert list(model.predict().index) == list(future)  # from the kept tail of 2 rows
+    assert list(model.predict(data.iloc[-2:]).index) == list(future)
+    with pytest.raises(ValueError, match="training frequency 'h'. Received: frequency 'D'"):
+        model.predict(data.iloc[-48:].set_axis(pd.date_range("2022-01-01", periods=48, freq="D")))
+
+
 def test_missing_inputs_get_indicators_and_missing_targets_are_skipped():
     data = sine(400)
     data.iloc[50:60, 0] = np.nan

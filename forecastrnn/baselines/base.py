@@ -139,10 +139,7 @@ class _Baseline(Forecaster, BaseEstimator):
     def _read_history(self, data):
         if data is None:
             return self.history_
-        frame = read_series(data, target=self.target_, features=self._columns())
-        if self.freq_ is not None and frame.attrs.get("freq") != self.freq_:
-            raise ValueError(f"The history must have the training frequency {self.freq_!r}. "
-                             f"Received: frequency {frame.attrs.get('freq')!r}")
+        frame = read_series(data, target=self.target_, features=self._columns(), expected_freq=self.freq_)
         return frame
 
     def forecast_origins(self, data, origins, horizon=None, level=None):

@@ -200,7 +200,8 @@ def _as_list(value, name: str) -> list | None:
     return items
 
 
-def read_series(source, target=None, time_col=None, features=None, freq=None) -> pd.DataFrame:
+def read_series(source, target=None, time_col=None, features=None, freq=None,
+                expected_freq=None) -> pd.DataFrame:
     """Read time series data into a validated frame on a regular time grid.
 
     Parameters
@@ -220,6 +221,10 @@ def read_series(source, target=None, time_col=None, features=None, freq=None) ->
         error unless left out by passing ``features``.
     freq : str, optional
         Frequency alias (``"h"``, ``"D"``, ``"MS"`` ...). Default: inferred.
+    expected_freq : str, optional
+        The frequency the data must have (a fitted model's, when it reads new history): a
+        different inferred frequency is an error, and data with fewer than 3 timestamps,
+        too few to infer one, is taken to have it.
 
     Returns
     -------
@@ -321,7 +326,8 @@ def read_series(source, target=None, time_col=None, features=None, freq=None) ->
     n_gaps = 0
     inferred = None
     if isinstance(frame.index, pd.DatetimeIndex):
-        inferred = freq or infer_frequency(frame.index)
+        few = expected_freq is not None and len(frame.index) < 3
+        inferred = freq or (expected_freq if few else infer_frequency(frame.index))
         grid = pd.date_range(frame.index[0], frame.index[-1], freq=inferred, name=frame.index.name)
         if not frame.index.isin(grid).all():
             raise ValueError(f"Timestamps must lie on the {inferred!r} grid. Received: "
@@ -329,6 +335,9 @@ def read_series(source, target=None, time_col=None, features=None, freq=None) ->
         n_gaps = len(grid) - len(frame)
         frame = frame.reindex(grid)
         frame.index.freq = grid.freq
+    if expected_freq is not None and inferred != expected_freq:
+        raise ValueError(f"The history must have the training frequency {expected_freq!r}. "
+                         f"Received: frequency {inferred!r}")
     frame.index.name = detected if detected is not None else None
 
     frame.attrs.update(

@@ -396,10 +396,7 @@ class RNNForecaster(RecurrentEstimator):
 
     def _align(self, data) -> pd.DataFrame:
         """Read prediction history with the training columns, checking it fits the model."""
-        frame = read_series(data, target=self.target_, features=self.features_)
-        if self.freq_ is not None and frame.attrs.get("freq") != self.freq_:
-            raise ValueError(f"The history must have the training frequency {self.freq_!r}. "
-                             f"Received: frequency {frame.attrs.get('freq')!r}")
+        frame = read_series(data, target=self.target_, features=self.features_, expected_freq=self.freq_)
         if len(frame) < self.window_:
             raise ValueError(f"The history must have at least window={self.window_} rows. "
                              f"Received: {len(frame)} rows")
