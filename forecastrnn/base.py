@@ -6,7 +6,7 @@ Imports run one way: ``data`` -> this module and ``persistence`` -> ``models`` a
 Every forecaster (:class:`~forecastrnn.RNNForecaster`, :class:`~forecastrnn.GlobalRNNForecaster`
 and the baselines) has the same shape:
 
-* ``fit(data, target=None, features=None, time_col=None, callbacks=None)`` returns ``self``;
+* ``fit(data, target=None, features=None, time_col="auto", callbacks=None)`` returns ``self``;
 * ``predict(data=None, horizon=None, level=None)`` returns a frame indexed by the future
   timestamps, one column per target and ``<target>_lower`` / ``<target>_upper`` with
   ``level`` (long format with ``unique_id`` and ``ds`` for panels);

@@ -52,6 +52,10 @@ def _positive_ints(ctx, param, values):
     return items
 
 
+def _time_col(ctx, param, value):
+    return None if value.strip().lower() == "none" else value
+
+
 def _baseline_names(ctx, param, value):
     names = [v.replace("_", "-") for v in _comma_list([value])]
     if names == ["none"]:
@@ -71,7 +75,12 @@ def data_options(func):
                      help="Column naming the series of long-format data (one row per series and time): trains "
                           "one global network on all series and the baselines per series."),
         click.option("--target", multiple=True, help="Column(s) to forecast [default: last numeric column]."),
-        click.option("--time-col", default=None, help="Timestamp column [default: detected]."),
+        click.option("--time-col", default="auto", show_default=True, callback=_time_col,
+                     help="Timestamp column; 'auto' also finds date parts (year, month, day, hour columns); "
+                          "'none': the rows have no time."),
+        click.option("--date-format", default=None, metavar="FORMAT",
+                     help="strftime format of the time column, e.g. %d/%m/%Y or %y-%m, for dates written "
+                          "as numbers whose order is ambiguous [default: settled by the values or refused]."),
         click.option("--features", multiple=True,
                      help="Input columns of the network, comma list, or 'all' for every numeric column "
                           "[default: the target(s) only]."),
@@ -141,12 +150,12 @@ def _plan(opts):
     # other columns made the GRU worse (MASE 0.506 against 0.446, BENCHMARKS.md).
     if not features and target:  # one read: the named target(s) are the inputs
         features = list(target)
-    frame = read_series(opts["data"], target=target, time_col=opts["time_col"],
+    frame = read_series(opts["data"], target=target, time_col=opts["time_col"], date_format=opts["date_format"],
                         features=None if features in ([], ["all"]) else features)
     if not features:  # the target was detected: keep it alone
         read = frame.attrs
         frame = read_series(frame, target=read["target"], features=read["target"])
-        frame.attrs.update({k: read[k] for k in ("source", "time_col", "n_gaps") if k in read})
+        frame.attrs.update({k: read[k] for k in ("source", "time_col", "time_read", "n_gaps", "left_out") if k in read})
     season = opts["season_length"] or season_length_for(frame.attrs["freq"])
     horizon = opts["horizon"] or default_horizon(season)
     settings = dict(season=season, **backtest_plan(len(frame), horizon, opts["n_windows"], opts["test_size"]))
@@ -210,7 +219,7 @@ def _panel_plan(opts):
     features = [f for f in _comma_list(opts["features"]) if f not in targets]
     if features == ["all"]:
         raise ValueError("--features all does not apply to panels: name the covariate columns")
-    panel = read_panel(opts["data"], id_col=opts["id_col"], time_col=opts["time_col"],
+    panel = read_panel(opts["data"], id_col=opts["id_col"], time_col=opts["time_col"], date_format=opts["date_format"],
                        target=targets[0] if targets else None, features=features or None)
     a = panel.attrs
     season = opts["season_length"] or season_length_for(a["freq"])

@@ -26,7 +26,7 @@ from forecastrnn.evaluation import (_as_named, backtest, check_capabilities, che
                                     mase_scale, origins_for, scaled_error, smape, tidy_rows)
 
 
-def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, time_col=None, target=None,
+def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, time_col="auto", target=None,
                    features=None, known_future=None, level=None, season_length=None, n_jobs=1, progress=None,
                    return_models=False, checkpoint_dir=None, client=None):
     """Rolling-origin evaluation of several models on every series of a panel.

@@ -284,3 +284,34 @@ def test_bad_panels_in_the_cli_give_one_line(tmp_path):
         error = [line for line in result.output.splitlines() if line.startswith("Error:")]
         assert len(error) == 1 and message in error[0], result.output
     assert "--id-col store" in error[0] and not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_messy_files_read_right_in_the_cli(tmp_path):
+    """Date parts with NA strings and a text column; year-month strings; no time at all."""
+    n = 120
+    t = np.arange(n)
+    stamps = pd.date_range("2010-01-01", periods=n, freq="h")
+    pm = (50 + 20 * np.sin(2 * np.pi * t / 24)).round(1).astype(object)
+    pm[:3] = "NA"
+    pollution = pd.DataFrame({"No": t + 1, "year": stamps.year, "month": stamps.month, "day": stamps.day,
+                              "hour": stamps.hour, "pm2.5": pm, "cbwd": np.where(t % 3, "NW", "SE")})
+    pollution.to_csv(tmp_path / "pollution.csv", index=False)
+    result = run(["backtest", tmp_path / "pollution.csv", "--target", "pm2.5", *FAST])
+    assert result.exit_code == 0, result.output
+    assert "time column 'year+month+day+hour' (from the columns year, month, day, hour), frequency h" in result.output
+    one_hot = run(["backtest", tmp_path / "pollution.csv", "--target", "pm2.5", "--features", "pm2.5,cbwd", *FAST])
+    assert one_hot.exit_code == 0 and "3 input column(s)" in one_hot.output, one_hot.output
+
+    months = [f"{1 + k // 12}-{1 + k % 12:02d}" for k in range(48)]  # "1-01" .. "4-12"
+    pd.DataFrame({"Month": months, "Sales": 100 + 10 * np.sin(np.arange(48))}).to_csv(tmp_path / "shampoo.csv",
+                                                                                      index=False)
+    shampoo = run(["backtest", tmp_path / "shampoo.csv", "--horizon", "6", "--window", "12", "--units", "4",
+                   "--epochs", "1", "--n-models", "1", "--n-windows", "1", "--baselines", "naive"])
+    assert shampoo.exit_code == 0, shampoo.output
+    assert "time column 'Month' (year-month (%y-%m)), frequency MS" in shampoo.output
+    wrong = run(["backtest", tmp_path / "shampoo.csv", "--date-format", "%Y-%m-%d", *FAST])
+    assert wrong.exit_code == 1 and wrong.output.splitlines() == [
+        "Error: Time column 'Month' must hold parseable dates with date_format='%Y-%m-%d'. Received: '1-01' at row 0"]
+    positions = run(["backtest", tmp_path / "pollution.csv", "--time-col", "none", "--target", "pm2.5", *FAST])
+    assert positions.exit_code == 0 and "no time column" in positions.output, positions.output

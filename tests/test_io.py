@@ -117,3 +117,102 @@ def test_as_series_reuses_prepared_frames_only_when_they_still_fit(hourly_frame)
     again = as_series(selected)
     assert again is not selected and again.attrs["features"] == ["load"]
     assert as_series(frame, target="temp").attrs["target"] == ["temp"]
+
+
+# Messy real-world files (issue 20): each case failed or was read wrongly before.
+
+POLLUTION = ("No,year,month,day,hour,pm2.5,TEMP,cbwd\n"
+             "1,2010,1,1,0,NA,-11,NW\n2,2010,1,1,1,?,-12,NW\n3,2010,1,1,2,129,-11,cv\n"
+             "4,2010,1,1,3,148,-14,\n5,2010,1,1,4,159,-12,SE\n")
+
+
+def test_date_parts_in_columns_are_one_timestamp_and_text_columns_are_left_out(write_csv):
+    frame = read_series(write_csv(POLLUTION), target="pm2.5")
+    assert frame.attrs["time_col"] == "year+month+day+hour" and frame.attrs["freq"] == "h"
+    assert frame.index[0] == pd.Timestamp("2010-01-01 00:00") and frame.index[-1] == pd.Timestamp("2010-01-01 04:00")
+    assert frame.attrs["features"] == ["pm2.5", "TEMP"]  # "No" numbers the rows; cbwd is text
+    assert frame.attrs["left_out"] == ["No", "cbwd"]
+    assert frame["pm2.5"].isna().tolist() == [True, True, False, False, False]  # "NA" and "?"
+
+
+def test_a_text_column_named_in_features_is_one_hot_encoded_and_read_back_by_name(write_csv):
+    frame = read_series(write_csv(POLLUTION), target="pm2.5", features=["pm2.5", "cbwd"])
+    assert frame.attrs["features"] == ["pm2.5", "cbwd=NW", "cbwd=SE", "cbwd=cv"]
+    assert frame["cbwd=NW"].tolist()[:3] == [1.0, 1.0, 0.0]
+    assert frame.iloc[3][["cbwd=NW", "cbwd=SE", "cbwd=cv"]].isna().all()  # a missing category
+    again = read_series(write_csv(POLLUTION), target="pm2.5", features=["pm2.5", "cbwd=SE"])  # a model's names
+    assert again.attrs["features"] == ["pm2.5", "cbwd=SE"]
+    np.testing.assert_array_equal(again["cbwd=SE"].to_numpy(), [0.0, 0.0, 0.0, np.nan, 1.0])
+
+
+@pytest.mark.parametrize("text, freq, first", [
+    ("year,week,v\n2020,1,1\n2020,2,2\n2020,3,3\n", "W-MON", "2019-12-30"),
+    ("year,quarter,v\n2020,1,1\n2020,2,2\n2020,3,3\n2020,4,4\n", "QS-JAN", "2020-01-01"),
+    ("Year,v\n1885,1\n1886,2\n1887,3\n", "YS-JAN", "1885-01-01"),
+])
+def test_other_date_parts(write_csv, text, freq, first):
+    frame = read_series(write_csv(text))
+    assert frame.attrs["freq"] == freq and frame.index[0] == pd.Timestamp(first)
+    assert frame.attrs["features"] == ["v"]
+
+
+def test_impossible_date_parts_name_the_row(write_csv):
+    with pytest.raises(ValueError, match=r"must form valid dates. Received: year=2021, month=2, day=30 at row 1"):
+        read_series(write_csv("year,month,day,v\n2021,2,28,1\n2021,2,30,2\n2021,3,1,3\n"))
+
+
+def test_a_numeric_column_named_like_time_never_hijacks_the_time_axis(write_csv):
+    frame = read_series(write_csv("month,sales\n1,10\n2,11\n3,12\n1,13\n"))
+    assert isinstance(frame.index, pd.RangeIndex) and frame.attrs["features"] == ["month", "sales"]
+    assert frame.attrs["target"] == ["sales"]
+
+
+def test_time_col_none_reads_rows_as_positions(write_csv):
+    frame = read_series(write_csv("date,v\n2020-01-01,1\n2020-01-05,2\n2020-01-02,3\n"), time_col=None)
+    assert isinstance(frame.index, pd.RangeIndex) and frame.attrs["time_col"] is None
+    assert frame["v"].tolist() == [1.0, 2.0, 3.0] and frame.attrs["left_out"] == ["date"]
+    with pytest.raises(ValueError, match="`time_col` must name a column of the data, 'auto' or None"):
+        read_series(write_csv("date,v\n2020-01-01,1\n"), time_col="when")
+
+
+@pytest.mark.parametrize("values, freq, first, reading", [
+    (["1-11", "1-12", "2-01", "2-02"], "MS", "2001-11-01", "year-month (%y-%m)"),  # month-day is irregular
+    (["12-11", "12-12", "13-01"], "MS", "2012-11-01", "year-month (%y-%m)"),  # no month 13
+    (["13/01/2020", "14/01/2020", "15/01/2020"], "D", "2020-01-13", "day first"),  # a day over 12 settles it
+    (["01/13/2020", "01/14/2020", "01/15/2020"], "D", "2020-01-13", "month first"),
+    (["01/02/2020", "02/02/2020", "03/02/2020"], "D", "2020-02-01", "day first"),  # the only regular reading
+])
+def test_dates_written_as_numbers_are_read_only_when_one_reading_fits(values, freq, first, reading):
+    frame = read_series(pd.DataFrame({"Month": values, "v": range(len(values))}))
+    assert frame.attrs["freq"] == freq and frame.index[0] == pd.Timestamp(first)
+    assert frame.attrs["time_read"] == reading
+
+
+def test_ambiguous_number_dates_are_refused_until_date_format_settles_them():
+    raw = pd.DataFrame({"date": [f"01/{m:02d}/2020" for m in range(1, 7)], "v": range(6)})  # daily or monthly?
+    with pytest.raises(ValueError, match=r"order is ambiguous \(month first or day first\).*--date-format"):
+        read_series(raw)
+    frame = read_series(raw, date_format="%d/%m/%Y")
+    assert frame.attrs["freq"] == "MS" and frame.index[-1] == pd.Timestamp("2020-06-01")
+    assert read_series(raw, date_format="%m/%d/%Y").attrs["freq"] == "D"
+    with pytest.raises(ValueError, match=r"parseable dates with date_format='%Y-%m-%d'. Received: '01/01/2020'"):
+        read_series(raw, date_format="%Y-%m-%d")
+    padded = read_series(pd.DataFrame({"m": ["1-01", "1-02", "1-03"], "v": [1, 2, 3]}), date_format="%y-%m")
+    assert padded.index[0] == pd.Timestamp("2001-01-01")
+
+
+def test_time_zones_are_kept_in_wall_time_across_daylight_saving():
+    days = pd.date_range("2021-03-25", periods=6, freq="D", tz="Europe/Berlin")  # clocks go forward on the 28th
+    frame = read_series(pd.DataFrame({"v": np.arange(6.0)}, index=days))
+    assert frame.attrs["freq"] == "D" and frame.index[3] == pd.Timestamp("2021-03-28")
+    assert frame.attrs["time_read"] == "local wall time"
+    text = pd.DataFrame({"date": [d.isoformat() for d in days], "v": np.arange(6.0)})  # +01:00 then +02:00
+    assert read_series(text).attrs["freq"] == "D"
+    hours = pd.date_range("2021-10-31 00:00", periods=6, freq="h", tz="Europe/Berlin")  # 02:00 twice
+    hourly = read_series(pd.DataFrame({"v": np.arange(6.0)}, index=hours))
+    assert hourly.attrs["freq"] == "h" and hourly.attrs["time_read"] == "UTC" and len(hourly) == 6
+
+
+def test_duplicate_column_names_are_refused():
+    with pytest.raises(ValueError, match="Column names must be unique. Received: 'v' more than once"):
+        read_series(pd.DataFrame([[1, 2], [3, 4], [5, 6]], columns=["v", " v"]))

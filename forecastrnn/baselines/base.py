@@ -58,7 +58,7 @@ class _Baseline(Forecaster, BaseEstimator):
         when given or fitted; a season taken from the data's frequency counts once fitted)."""
         return self._min_history() + 1
 
-    def fit(self, data, target=None, features=None, time_col=None, callbacks=None):
+    def fit(self, data, target=None, features=None, time_col="auto", callbacks=None):
         """Learn from ``data`` (CSV path, DataFrame, Series or array); returns ``self``.
 
         Parameters

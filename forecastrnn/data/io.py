@@ -23,8 +23,25 @@ import pandas as pd
 
 logger = logging.getLogger("forecastrnn")
 
-# Column names that are taken for the time column when no ``time_col`` is given.
-TIME_COLUMN_NAMES = ("date", "datetime", "timestamp", "time", "ds", "month", "period", "day")
+# ``time_col`` default: find the time axis. ``time_col=None`` means the data has none.
+AUTO = "auto"
+# Text columns with these names are taken for the time column when ``time_col="auto"``.
+TIME_COLUMN_NAMES = ("date", "datetime", "timestamp", "time", "ds", "month", "period", "day", "year", "week",
+                     "quarter")
+# Whole-number columns that spell the time in parts, longest first (``year`` alone: yearly).
+DATE_PARTS = (("year", "month", "day", "hour", "minute"), ("year", "month", "day", "hour"),
+              ("year", "month", "day"), ("year", "month"), ("year", "quarter"), ("year", "week"), ("year",))
+# Numeric columns with these names that just number the rows are left out of the inputs.
+ROW_COUNTER_NAMES = ("no", "no.", "index", "id", "row", "unnamed: 0", "")
+# Cells read as missing besides pandas' own markers ("", "NA", "N/A", "NaN", "null", "#N/A" ...).
+MISSING_MARKERS = ["?", "-", "--", ".", "na", "none", "missing", "nil", "NAN"]
+# Dates written as numbers only, whose order (day or month first, year or month) is ambiguous.
+_NUMBER_DATE = r"^\s*(\d{1,2})([-/.])(\d{1,2})(?:\2(\d{2}|\d{4}))?(?=$|[ T])"
+_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})\s*$"
+
+
+def _one_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _to_frame(source) -> tuple[pd.DataFrame, str]:
@@ -38,12 +55,11 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
         if path.lower().endswith((".parquet", ".pq")):
             return _read_parquet(path), os.path.basename(path)
         try:
-            frame = pd.read_csv(path, skipinitialspace=True)
+            frame = pd.read_csv(path, skipinitialspace=True, na_values=MISSING_MARKERS)
         except pd.errors.EmptyDataError:
             raise ValueError(f"The CSV file is empty: expected a header line and data rows. Received: {path!r}")
-        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ValueError(f"Could not parse {path!r} as CSV: {detail}")
+        except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OverflowError) as exc:
+            raise ValueError(f"Could not parse {path!r} as CSV: {_one_line(exc)}") from None
         return frame, os.path.basename(path)
     if isinstance(source, pd.DataFrame):
         return source.copy(), "DataFrame"
@@ -70,32 +86,97 @@ def _read_parquet(path: str) -> pd.DataFrame:
     try:
         return pd.read_parquet(path)
     except (OSError, ValueError) as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ValueError(f"Could not read {path!r} as Parquet: {detail}") from None
+        raise ValueError(f"Could not read {path!r} as Parquet: {_one_line(exc)}") from None
 
 
-def _parse_times(values: pd.Series, name: str) -> pd.DatetimeIndex:
-    """Parse a column into timestamps; any unparseable value is an error naming it."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = pd.to_datetime(values)
+def _wall_time(index: pd.DatetimeIndex, utc: pd.DatetimeIndex | None = None) -> tuple[pd.DatetimeIndex, str | None]:
+    """Time-zone-aware timestamps as local wall time (a day stays a day across a daylight-saving
+    change), or as UTC when wall time repeats an hour (hourly data when clocks go back)."""
+    if index.tz is None and utc is None:
+        return index, None
+    wall = index.tz_localize(None) if index.tz is not None else index
+    if not wall.has_duplicates:
+        return wall, "local wall time"
+    return (utc if utc is not None else index.tz_convert("UTC")).tz_localize(None), "UTC"
+
+
+def _pad(text: pd.Series) -> pd.Series:
+    """Single digits zero-padded ("1-01" -> "01-01"): strptime's %y, %m, %d want two."""
+    return text.str.replace(r"(?<!\d)(\d)(?!\d)", r"0\g<1>", regex=True)
+
+
+def _number_dates(text: pd.Series, name: str) -> tuple[pd.DatetimeIndex, str] | None:
+    """Dates written as numbers only ("1-01", "03/04/2020"): the one reading the values allow (a
+    field over 12 is a day or a year) or, when several do, the one that gives a regular,
+    gap-free grid. None when the values are not of that kind; an error when still ambiguous."""
+    parts = text.str.extract(_NUMBER_DATE)
+    if parts[0].isna().any() or parts[3].notna().any() != parts[3].notna().all():
+        return None
+    first, second, sep = parts[0].astype(int), parts[2].astype(int), parts[1].iloc[0]
+    if parts[3].notna().all():
+        readings = {"month first": (lambda: pd.to_datetime(text, format="mixed", dayfirst=False), first.max() <= 12),
+                    "day first": (lambda: pd.to_datetime(text, format="mixed", dayfirst=True), second.max() <= 12)}
     else:
-        if pd.api.types.is_numeric_dtype(values):
-            raise ValueError(
-                f"Time column {name!r} must hold dates or timestamps. "
-                f"Received: numeric values such as {values.iloc[0]!r}"
-            )
-        parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+        readings = {f"year-month (%y{sep}%m)": (lambda: pd.to_datetime(_pad(text), format=f"%y{sep}%m"),
+                                               second.max() <= 12),
+                    f"month-day (%m{sep}%d)": (lambda: pd.to_datetime(_pad(text), format=f"%m{sep}%d"),
+                                               first.max() <= 12)}
+    fits = {}
+    for label, (parse, possible) in readings.items():
+        if not possible:
+            continue
+        try:
+            index = pd.DatetimeIndex(parse())
+        except (ValueError, TypeError, OverflowError):
+            continue
+        fits[label] = index
+    if len(fits) > 1:
+        fits = {label: index for label, index in fits.items()
+                if index.is_monotonic_increasing and _pandas_infer_freq(index) is not None}
+    if len(fits) == 1:
+        return next(iter(fits.values())), next(iter(fits))
+    raise ValueError(f"Time column {name!r} holds dates written as numbers only, such as {text.iloc[0]!r}, whose "
+                     f"order is ambiguous ({' or '.join(readings)}). Received: no single reading gives a regular "
+                     "grid; pass `date_format` (CLI --date-format), e.g. '%d/%m/%Y' or '%y-%m'")
+
+
+def _parse_times(values: pd.Series, name: str, date_format: str | None = None) -> tuple[pd.DatetimeIndex, str | None]:
+    """Parse a column into timestamps and say how, when it is not plain (``"local wall time"``,
+    ``"year-month (%y-%m)"`` ...). Any unparseable value is an error naming it; dates written
+    as numbers only are never read by guesswork; time-zone-aware ones become wall time."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return _wall_time(pd.DatetimeIndex(values))
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        raise ValueError(
+            f"Time column {name!r} must hold dates or timestamps. "
+            f"Received: numeric values such as {values.iloc[0]!r}; date parts in columns named year, month, "
+            "day, hour (or year+week, year+quarter) are read without `time_col`; `time_col=None` "
+            "(CLI --time-col none) reads rows as positions"
+        )
+    text = values.astype(str).str.strip().where(values.notna(), None)
+    utc = None
+    if date_format is not None:
+        parsed = pd.to_datetime(text, format=date_format, errors="coerce")
+        if parsed.isna().any():
+            parsed = parsed.fillna(pd.to_datetime(_pad(text), format=date_format, errors="coerce"))
+    else:
+        numeric = _number_dates(text, name) if text.notna().all() else None
+        if numeric is not None:
+            return numeric
+        try:
+            parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+        except (ValueError, TypeError):  # several UTC offsets (a daylight-saving change)
+            parsed = pd.to_datetime(text.str.replace(_OFFSET, "", regex=True), errors="coerce", format="mixed")
+            utc = pd.DatetimeIndex(pd.to_datetime(text, errors="coerce", format="mixed", utc=True))
     bad = parsed.isna().to_numpy()
     if bad.any():
         row = int(np.argmax(bad))
+        how = f" with date_format={date_format!r}" if date_format else ""
         raise ValueError(
-            f"Time column {name!r} must hold parseable dates. "
+            f"Time column {name!r} must hold parseable dates{how}. "
             f"Received: {values.iloc[row]!r} at row {row}"
         )
-    index = pd.DatetimeIndex(parsed)
-    if index.tz is not None:
-        index = index.tz_convert(None)
-    return index
+    return _wall_time(pd.DatetimeIndex(parsed), utc)
 
 
 def _looks_like_times(values: pd.Series) -> bool:
@@ -104,21 +185,94 @@ def _looks_like_times(values: pd.Series) -> bool:
     if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
         return False
     sample = values.dropna().astype(str).head(20)
-    if sample.empty:
+    if sample.empty or not sample.str.contains(r"\d").all():
         return False
-    parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
+    try:
+        parsed = pd.to_datetime(sample, errors="coerce", format="mixed", utc=True)
+    except (ValueError, TypeError, OverflowError):
+        return False
     return bool(parsed.notna().all())
 
 
-def _detect_time_column(frame: pd.DataFrame) -> str | None:
-    """A column named like a time column, else the first string column that parses as dates."""
+def _whole_numbers(values: pd.Series) -> bool:
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values) or values.isna().any():
+        return False
+    numbers = values.to_numpy(dtype="float64")
+    return bool(np.isfinite(numbers).all() and (numbers == np.round(numbers)).all())
+
+
+def _date_parts(frame: pd.DataFrame) -> list | None:
+    """The whole-number columns that spell the time in parts (``year, month, day, hour`` ...),
+    or None."""
+    names = {}
     for column in frame.columns:
-        if str(column).strip().lower() in TIME_COLUMN_NAMES:
+        names.setdefault(str(column).strip().lower(), column)
+    for parts in DATE_PARTS:
+        if all(p in names and _whole_numbers(frame[names[p]]) for p in parts):
+            return [names[p] for p in parts]
+    return None
+
+
+def _assemble_dates(frame: pd.DataFrame, columns: list) -> pd.DatetimeIndex:
+    """Timestamps from date-part columns; an impossible date is an error naming its row."""
+    parts = {str(c).strip().lower(): frame[c].to_numpy(dtype="int64") for c in columns}
+    year = parts["year"]
+    if "week" in parts:  # ISO weeks: the Monday of each
+        text = pd.Series([f"{y:04d}-W{w:02d}-1" for y, w in zip(year, parts["week"])])
+        stamps = pd.to_datetime(text, format="%G-W%V-%u", errors="coerce")
+    else:
+        month = (parts["quarter"] - 1) * 3 + 1 if "quarter" in parts else parts.get("month", 1)
+        if "quarter" in parts and not ((parts["quarter"] >= 1) & (parts["quarter"] <= 4)).all():
+            month = np.where((parts["quarter"] >= 1) & (parts["quarter"] <= 4), month, 13)
+        fields = pd.DataFrame({"year": year, "month": month, "day": parts.get("day", 1),
+                               "hour": parts.get("hour", 0), "minute": parts.get("minute", 0)})
+        try:
+            stamps = pd.to_datetime(fields, errors="coerce")
+        except (ValueError, OverflowError):
+            stamps = pd.Series(pd.NaT, index=fields.index)
+    bad = stamps.isna().to_numpy()
+    if bad.any():
+        row = int(np.argmax(bad))
+        spelled = ", ".join(f"{c}={frame[c].iloc[row]}" for c in columns)
+        raise ValueError(f"Date-part columns {list(columns)} must form valid dates. Received: {spelled} at row {row}")
+    return pd.DatetimeIndex(stamps)
+
+
+def _detect_time_column(frame: pd.DataFrame) -> str | None:
+    """A text or date column named like a time column, else the first text column that parses
+    as dates. Numeric columns are never taken (a ``month`` or ``day`` number is a date part
+    or a feature, not a timestamp)."""
+    for column in frame.columns:
+        if str(column).strip().lower() in TIME_COLUMN_NAMES and not pd.api.types.is_numeric_dtype(frame[column]):
             return column
     for column in frame.columns:
         if _looks_like_times(frame[column]):
             return column
     return None
+
+
+def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame, pd.Index, str | None, str | None]:
+    """Settle the time axis: (frame without the time column(s), index, name of the time, how
+    it was read when that is worth saying)."""
+    if time_col is None:  # no time: rows are positions
+        return frame.reset_index(drop=True), pd.RangeIndex(len(frame)), None, None
+    if isinstance(frame.index, pd.DatetimeIndex) and time_col == AUTO:
+        index, how = _wall_time(frame.index)
+        return frame, index, frame.index.name or "index", how
+    if time_col != AUTO and time_col not in frame.columns:
+        raise ValueError(f"`time_col` must name a column of the data, 'auto' or None. Received: "
+                         f"time_col={time_col!r}; columns are {list(frame.columns)}")
+    name = time_col if time_col != AUTO else _detect_time_column(frame)
+    if name is not None:
+        index, how = _parse_times(frame[name], name, date_format)
+        return frame.drop(columns=[name]), index, name, how
+    parts = _date_parts(frame)
+    if parts is not None:
+        return (frame.drop(columns=parts), _assemble_dates(frame, parts), "+".join(map(str, parts)),
+                f"from the columns {', '.join(map(str, parts))}")
+    # Keep a unit-step integer index (e.g. a slice of an earlier frame), else number rows.
+    keep = isinstance(frame.index, pd.RangeIndex) and frame.index.step == 1
+    return frame, frame.index if keep else pd.RangeIndex(len(frame)), None, None
 
 
 def _check_increasing(index: pd.Index) -> None:
@@ -200,46 +354,59 @@ def _as_list(value, name: str) -> list | None:
     return items
 
 
-def read_series(source, target=None, time_col=None, features=None, freq=None,
-                expected_freq=None) -> pd.DataFrame:
+def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
+                expected_freq=None, date_format=None) -> pd.DataFrame:
     """Read time series data into a validated frame on a regular time grid.
 
     Parameters
     ----------
     source : str, os.PathLike, pandas.DataFrame, pandas.Series or numpy.ndarray
         A CSV file with a header line, or data already in memory. A DataFrame with a
-        ``DatetimeIndex`` uses that index as its time axis.
+        ``DatetimeIndex`` uses that index as its time axis. Besides pandas' missing markers
+        (empty, ``NA``, ``NaN``, ``null`` ...), CSV cells ``?``, ``-``, ``--``, ``.``,
+        ``missing`` are read as missing.
     target : str or list of str, optional
         Column(s) to forecast. Default: the last numeric column.
-    time_col : str, optional
-        Column holding the timestamps. Default: detected (a column named like ``date`` or
-        ``timestamp``, else the first text column that parses as dates). With no time
-        column at all the frame gets a plain integer index ``0..n-1``.
+    time_col : str or None, default "auto"
+        Column holding the timestamps. ``"auto"``: a text column named like ``date``,
+        ``month`` or ``timestamp``, else the first text column that parses as dates, else
+        whole-number date parts named ``year, month, day, hour`` (also ``year, week`` for
+        ISO weeks, ``year, quarter``, ``year`` alone), assembled into one timestamp.
+        ``None``: the data has no time; rows are numbered ``0..n-1``. Time-zone-aware
+        timestamps are kept in local wall time (a day stays a day across a daylight-saving
+        change; UTC when wall time repeats an hour).
     features : list of str, optional
-        Input columns. Default: every numeric column. The target's own history is always an
-        input, so targets are added to ``features`` when missing. Non-numeric columns are an
-        error unless left out by passing ``features``.
+        Input columns. Default: every numeric column; text columns are left out (named in
+        ``attrs["left_out"]``). A text (categorical) column named here is one-hot encoded
+        into ``<column>=<value>`` columns, one per value (sorted); such a name given alone
+        reads that one indicator, so a fitted model reads new data the same way. The
+        target's own history is always an input, so targets are added when missing.
     freq : str, optional
         Frequency alias (``"h"``, ``"D"``, ``"MS"`` ...). Default: inferred.
     expected_freq : str, optional
         The frequency the data must have (a fitted model's, when it reads new history): a
         different inferred frequency is an error, and data with fewer than 3 timestamps,
         too few to infer one, is taken to have it.
-
+    date_format : str, optional
+        ``strftime`` format of the time column, e.g. ``"%d/%m/%Y"``. Needed only when dates
+        written as numbers alone are ambiguous (``"1-01"``: year-month or month-day?) and
+        their values do not settle it; single digits are zero-padded before parsing.
     Returns
     -------
     pandas.DataFrame
         Shape ``(n_steps, n_columns)`` with the input columns in file order, indexed by a
         regular ``DatetimeIndex`` (missing steps inserted as NaN rows) or a ``RangeIndex``.
         ``frame.attrs`` records what was understood: ``target`` (list), ``features`` (list,
-        all input columns), ``time_col``, ``freq``, ``n_gaps`` (inserted rows) and
-        ``n_missing`` (NaN cells after regularisation), ``source``.
+        all input columns), ``time_col``, ``time_read`` (how the time was read when that
+        is worth saying, e.g. ``"local wall time"``), ``freq``, ``n_gaps`` (inserted rows),
+        ``n_missing`` (NaN cells after regularisation), ``left_out`` (text columns not
+        read) and ``source``.
 
     Raises
     ------
     ValueError
-        Empty data, no numeric column, unknown or non-numeric columns, unparseable,
-        duplicate or decreasing timestamps, an irregular time grid.
+        Empty data, no numeric column, unknown columns, a non-numeric target, unparseable
+        or ambiguous, duplicate or decreasing timestamps, an irregular time grid.
     TypeError
         An unsupported ``source`` type.
 
@@ -258,28 +425,13 @@ def read_series(source, target=None, time_col=None, features=None, freq=None,
         raise ValueError(f"The data must have at least one column. Received: no columns in {name}")
     if len(frame) == 0:
         raise ValueError(f"The data has a header but no data rows. Received: 0 rows in {name} "
-              f"(columns {list(frame.columns)})")
+                         f"(columns {list(frame.columns)})")
     frame.columns = [str(c).strip() for c in frame.columns]
-
-    # Time axis.
-    if time_col is not None:
-        if time_col not in frame.columns:
-            raise ValueError(f"`time_col` must name a column of the data. Received: time_col={time_col!r}; "
-                  f"columns are {list(frame.columns)}")
-        detected = time_col
-    elif isinstance(frame.index, pd.DatetimeIndex):
-        detected = frame.index.name or "index"
-    else:
-        detected = _detect_time_column(frame)
-    if detected is None:
-        # Keep a unit-step integer index (e.g. a slice of an earlier frame), else number rows.
-        keep = isinstance(frame.index, pd.RangeIndex) and frame.index.step == 1
-        index = frame.index if keep else pd.RangeIndex(len(frame))
-    elif isinstance(frame.index, pd.DatetimeIndex) and time_col is None:
-        index = frame.index.tz_convert(None) if frame.index.tz is not None else frame.index
-    else:
-        index = _parse_times(frame[detected], detected)
-        frame = frame.drop(columns=[detected])
+    if len(set(frame.columns)) < frame.shape[1]:
+        seen = Counter(frame.columns)
+        raise ValueError(f"Column names must be unique. Received: {[c for c in seen if seen[c] > 1][0]!r} "
+                         f"more than once in {name}")
+    frame, index, detected, how = _time_axis(frame, time_col, date_format)
     frame.index = index
     try:
         _check_increasing(index)
@@ -293,34 +445,34 @@ def read_series(source, target=None, time_col=None, features=None, freq=None,
                          f"--id-col {ids[0]}") from None
 
     # Columns.
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
-               and not pd.api.types.is_bool_dtype(frame[c])]
+    numeric = [c for c in frame.columns if _is_numeric(frame[c])]
     targets = _as_list(target, "target")
     wanted = _as_list(features, "features")
-    for label, names in (("target", targets), ("features", wanted)):
-        unknown = [c for c in names or [] if c not in frame.columns]
-        if unknown:
-            raise ValueError(f"`{label}` must name columns of the data. Received: {unknown[0]!r}; "
-                  f"columns are {list(frame.columns)}")
+    unknown = [c for c in targets or [] if c not in frame.columns]
+    unknown += [c for c in wanted or [] if c not in frame.columns and _indicator_of(c, frame) is None]
+    if unknown:
+        label = "target" if targets and unknown[0] in targets else "features"
+        raise ValueError(f"`{label}` must name columns of the data. Received: {unknown[0]!r}; "
+                         f"columns are {list(frame.columns)}")
+    bad = [c for c in targets or [] if c not in numeric]
+    if bad:
+        raise ValueError(f"Target columns must be numeric. Received: non-numeric column(s) {bad}")
+    left_out = []
     if wanted is None:
-        other = [c for c in frame.columns if c not in numeric]
-        if other:
-            raise ValueError(f"All feature columns must be numeric. Received: non-numeric column(s) {other} "
-                  "(pass `features` to leave them out, or `time_col` if one holds the time)")
+        left_out = [c for c in frame.columns if c not in numeric or _row_counter(frame[c], c)]
+        numeric = [c for c in numeric if c not in left_out]
         if not numeric:
-            raise ValueError(f"The data must have at least one numeric column. Received: columns "
-                  f"{list(frame.columns)}")
+            raise ValueError(f"The data must have at least one numeric column to forecast. Received: only "
+                             f"non-numeric column(s) {list(frame.columns)}")
         wanted = numeric
     if targets is None:
         candidates = [c for c in wanted if c in numeric]
         if not candidates:
             raise ValueError(f"The data must have at least one numeric column. Received: columns {wanted}")
         targets = [candidates[-1]]
-    columns = [c for c in frame.columns if c in wanted or c in targets]
-    bad = [c for c in columns if c not in numeric]
-    if bad:
-        raise ValueError(f"Target and feature columns must be numeric. Received: non-numeric column(s) {bad}")
-    frame = frame[columns].astype("float64")
+    frame = _input_columns(frame, [c for c in frame.columns if c in wanted or c in targets]
+                           + [c for c in wanted if c not in frame.columns])
+    columns = list(frame.columns)
 
     # Regular grid.
     n_gaps = 0
@@ -331,7 +483,7 @@ def read_series(source, target=None, time_col=None, features=None, freq=None,
         grid = pd.date_range(frame.index[0], frame.index[-1], freq=inferred, name=frame.index.name)
         if not frame.index.isin(grid).all():
             raise ValueError(f"Timestamps must lie on the {inferred!r} grid. Received: "
-                  f"{frame.index[~frame.index.isin(grid)][0]} off the grid")
+                             f"{frame.index[~frame.index.isin(grid)][0]} off the grid")
         n_gaps = len(grid) - len(frame)
         frame = frame.reindex(grid)
         frame.index.freq = grid.freq
@@ -344,21 +496,59 @@ def read_series(source, target=None, time_col=None, features=None, freq=None,
         target=list(targets),
         features=columns,
         time_col=detected,
+        time_read=how,
         freq=inferred,
         n_gaps=int(n_gaps),
         n_missing=int(frame.isna().to_numpy().sum()),
+        left_out=left_out,
         source=name,
     )
     logger.info(describe(frame))
     return frame
 
 
-def as_series(data, target=None, time_col=None, features=None) -> pd.DataFrame:
+def _row_counter(values: pd.Series, name: str) -> bool:
+    """A column that only numbers the rows (``No``, ``index``, ``Unnamed: 0`` = 0..n-1 or 1..n)."""
+    if str(name).strip().lower() not in ROW_COUNTER_NAMES or not _whole_numbers(values):
+        return False
+    numbers = values.to_numpy(dtype="float64")
+    return bool((np.diff(numbers) == 1).all() and numbers[0] in (0, 1))
+
+
+def _is_numeric(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
+def _indicator_of(name: str, frame: pd.DataFrame) -> tuple[str, str] | None:
+    """``(column, value)`` when ``name`` is a one-hot column ``<column>=<value>`` of a text column."""
+    column, sep, value = str(name).partition("=")
+    if sep and column in frame.columns and not _is_numeric(frame[column]):
+        return column, value
+    return None
+
+
+def _input_columns(frame: pd.DataFrame, names: list) -> pd.DataFrame:
+    """The named columns as float64: numbers as they are, a text column as one 0/1 column per
+    value (``<column>=<value>``), a ``<column>=<value>`` name as that one indicator; a
+    missing text cell is missing in every indicator."""
+    out = {}
+    for name in names:
+        if name in frame.columns and _is_numeric(frame[name]):
+            out[name] = frame[name].astype("float64")
+            continue
+        column, value = (name, None) if name in frame.columns else _indicator_of(name, frame)
+        text = frame[column].astype(str).where(frame[column].notna())
+        for v in sorted(text.dropna().unique()) if value is None else [value]:
+            out[f"{column}={v}"] = (text == v).astype("float64").where(text.notna())
+    return pd.DataFrame(out, index=frame.index)
+
+
+def as_series(data, target=None, time_col=AUTO, features=None) -> pd.DataFrame:
     """``data`` itself when it already came from :func:`read_series` and nothing else is
     asked, else ``read_series(data, ...)``: lets the API pass prepared frames around."""
     # A column selection keeps the attrs of the frame it came from: check they still fit.
     if (isinstance(data, pd.DataFrame) and data.attrs.get("features") == list(data.columns)
-            and time_col is None and features is None and target in (None, data.attrs.get("target"))):
+            and time_col == AUTO and features is None and target in (None, data.attrs.get("target"))):
         return data
     return read_series(data, target=target, time_col=time_col, features=features)
 
@@ -368,7 +558,11 @@ def describe(frame: pd.DataFrame) -> str:
     a = frame.attrs
     span = f"{frame.index[0]} .. {frame.index[-1]}" if len(frame) else "empty"
     time = f"time column {a.get('time_col')!r}" if a.get("time_col") else "no time column"
+    if a.get("time_read"):
+        time += f" ({a['time_read']})"
+    left_out = f", text column(s) {a['left_out']} left out (name them in features to one-hot encode)" \
+        if a.get("left_out") else ""
     return (f"{a.get('source', 'data')}: {len(frame)} rows ({span}), {time}, "
             f"frequency {a.get('freq')}, target {a.get('target')}, "
             f"{len(a.get('features', []))} input column(s), {a.get('n_gaps', 0)} gap row(s) "
-            f"inserted, {a.get('n_missing', 0)} missing value(s)")
+            f"inserted, {a.get('n_missing', 0)} missing value(s){left_out}")

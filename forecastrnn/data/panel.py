@@ -13,13 +13,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecastrnn.data.io import _detect_time_column, _parse_times, _to_frame, read_series
+from forecastrnn.data.io import AUTO, _date_parts, _detect_time_column, _parse_times, _to_frame, read_series
 
 ID_COL = "unique_id"
 TARGET = "y"
 
 
-def read_panel(source, id_col=None, time_col=None, target=None, features=None, freq=None) -> pd.DataFrame:
+def read_panel(source, id_col=None, time_col=AUTO, target=None, features=None, freq=None,
+               date_format=None) -> pd.DataFrame:
     """Read long-format data (CSV or Parquet path, or a DataFrame) into a validated panel.
 
     Parameters
@@ -29,14 +30,17 @@ def read_panel(source, id_col=None, time_col=None, target=None, features=None, f
         (``pip install 'forecastrnn[parquet]'``).
     id_col : str, optional
         Column naming the series. Default: ``unique_id``.
-    time_col : str, optional
-        Default: detected as in ``read_series`` (``ds``, ``date``, ``timestamp`` ...).
+    time_col : str or None, default "auto"
+        Detected as in ``read_series`` (``ds``, ``date``, ``timestamp``, date parts ...);
+        ``None``: no time, rows are positions.
     target : str or list of str, optional
         Default: ``y`` when there is such a column, else the last numeric column.
     features : list of str, optional
         Input columns (default: every numeric column), as in ``read_series``.
     freq : str, optional
         Frequency alias; default: inferred from the series, which must agree.
+    date_format : str, optional
+        As in ``read_series``, for dates whose writing is ambiguous.
 
     Returns
     -------
@@ -76,7 +80,7 @@ def read_panel(source, id_col=None, time_col=None, target=None, features=None, f
                          f"{int(missing.argmax())}")
     if target is None and TARGET in raw.columns:
         target = TARGET
-    fast = _read_regular(raw, name, id_col, time_col, target, features, freq)
+    fast = _read_regular(raw, name, id_col, time_col, target, features, freq, date_format)
     if fast is not None:
         return fast
     groups = {key: group.drop(columns=[id_col]).reset_index(drop=True)
@@ -84,7 +88,8 @@ def read_panel(source, id_col=None, time_col=None, target=None, features=None, f
 
     def read(key, group, step):
         try:
-            return read_series(group, target=target, time_col=time_col, features=features, freq=step)
+            return read_series(group, target=target, time_col=time_col, features=features, freq=step,
+                               date_format=date_format)
         except (ValueError, TypeError) as exc:
             raise type(exc)(f"Series {key!r}: {exc}") from None
 
@@ -134,7 +139,7 @@ def read_panel(source, id_col=None, time_col=None, target=None, features=None, f
     return panel
 
 
-def _read_regular(raw, name, id_col, time_col, target, features, freq):
+def _read_regular(raw, name, id_col, time_col, target, features, freq, date_format):
     """The common case at the speed of whole columns, or None to take the series-by-series path.
 
     One series (the longest) is read by ``read_series``, which settles the columns, the time
@@ -147,12 +152,14 @@ def _read_regular(raw, name, id_col, time_col, target, features, freq):
     counts = np.bincount(codes)
     probe = raw[codes == int(np.argmax(counts))].drop(columns=[id_col]).reset_index(drop=True)
     try:
-        first = read_series(probe, target=target, time_col=time_col, features=features, freq=freq)
+        first = read_series(probe, target=target, time_col=time_col, features=features, freq=freq,
+                            date_format=date_format)
     except (ValueError, TypeError):
         return None
     a = first.attrs
-    if a["n_gaps"] or any(not pd.api.types.is_numeric_dtype(raw[c]) or pd.api.types.is_bool_dtype(raw[c])
-                          for c in a["features"]):
+    if (a["n_gaps"] or a["time_col"] not in (None, *raw.columns)  # date parts: assembled series by series
+            or any(c not in raw.columns or not pd.api.types.is_numeric_dtype(raw[c])
+                   or pd.api.types.is_bool_dtype(raw[c]) for c in a["features"])):
         return None
     order = np.argsort(codes, kind="stable")  # series in first-appearance order, rows in file order
     same = codes[order][1:] == codes[order][:-1]
@@ -160,7 +167,7 @@ def _read_regular(raw, name, id_col, time_col, target, features, freq):
     if a["time_col"] is not None:
         try:
             step = pd.Timedelta(pd.tseries.frequencies.to_offset(a["freq"]))
-            times = _parse_times(panel[a["time_col"]], a["time_col"])
+            times = _parse_times(panel[a["time_col"]], a["time_col"], date_format)[0]
         except (ValueError, TypeError):
             return None  # a calendar step (months ...) or a bad time: checked series by series
         steps = np.diff(times.as_unit("ns").asi8)[same]
@@ -184,7 +191,9 @@ def freq_step(freq: str):
 
 
 def _has_times(group: pd.DataFrame, time_col) -> bool:
-    return time_col is not None or _detect_time_column(group) is not None
+    if time_col != AUTO:
+        return time_col is not None
+    return _detect_time_column(group) is not None or _date_parts(group) is not None
 
 
 def panel_series(panel: pd.DataFrame, column: str) -> dict:

@@ -52,7 +52,7 @@ class ParquetPanel:
         GlobalRNNForecaster(horizon=14).fit(panel, target="sales")
     """
 
-    def __init__(self, path, id_col=None, time_col=None, chunk_rows=500_000):
+    def __init__(self, path, id_col=None, time_col="auto", chunk_rows=500_000):
         self.path = path
         self.id_col = id_col
         self.time_col = time_col

@@ -202,7 +202,7 @@ class RNNForecaster(RecurrentEstimator):
         return inputs, scaled[:, idx]
 
     # ---------------------------------------------------------------------- fit
-    def fit(self, data, target=None, features=None, time_col=None, callbacks=None, checkpoint_dir=None,
+    def fit(self, data, target=None, features=None, time_col="auto", callbacks=None, checkpoint_dir=None,
             strategy=None):
         """Train on ``data``; its final rows validate the training and calibrate the intervals.
 

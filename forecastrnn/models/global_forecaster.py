@@ -47,6 +47,7 @@ import pandas as pd
 from forecastrnn.base import check_level
 from forecastrnn.data.calendar import calendar_cycles, calendar_features
 from forecastrnn.data.masking import add_missing_indicators
+from forecastrnn.data.io import AUTO
 from forecastrnn.data.panel import ID_COL, TARGET, freq_step, read_panel
 from forecastrnn.data.scaling import SeriesScalers, segment_coefficients
 from forecastrnn.data.season import season_length_for
@@ -150,7 +151,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self.loss_scale = loss_scale
 
     # ------------------------------------------------------------------ reading
-    def _read(self, data, target=None, features=None, known_future=None, time_col=None, id_col=None,
+    def _read(self, data, target=None, features=None, known_future=None, time_col=AUTO, id_col=None,
               fitting=False) -> Stack:
         """The series of ``data`` in the model's columns (target, features, known future).
 
@@ -167,7 +168,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
             (id_col, time_name, _), target = self.columns_, self.target_[0]
             features, known_future = self.features_, self.known_future_
             long = path or (isinstance(data, pd.DataFrame) and id_col in data.columns)
-            time_col = time_name if long and not path and time_name in data.columns else None
+            time_col = time_name if long and not path and time_name in data.columns else AUTO
             if isinstance(data, pd.DataFrame) and data.attrs.get("target") and not long:
                 data = data[[target]]  # a read_series frame (the backtest's form): its target
         if long:
@@ -191,7 +192,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         return stack
 
     def _read_series(self, data, target, features, known_future, time_col, fitting):
-        if time_col is not None:
+        if time_col != AUTO:
             raise ValueError("`time_col` applies to long-format data (with an id column). "
                              f"Received: time_col={time_col!r} with {type(data).__name__} data")
         if features or known_future:
@@ -270,7 +271,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         return scale, offset
 
     # ---------------------------------------------------------------------- fit
-    def fit(self, data, target=None, features=None, time_col=None, callbacks=None, id_col=None,
+    def fit(self, data, target=None, features=None, time_col=AUTO, callbacks=None, id_col=None,
             known_future=None, checkpoint_dir=None, strategy=None) -> "GlobalRNNForecaster":
         """Train one network on the windows of all series in ``data``.
 
@@ -303,7 +304,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self
         """
         if isinstance(data, ParquetPanel):
-            if time_col is not None or id_col is not None:
+            if time_col != AUTO or id_col is not None:
                 raise ValueError("A ParquetPanel names its own columns: pass `id_col` and `time_col` to it. "
                                  f"Received: time_col={time_col!r}, id_col={id_col!r} in fit")
             return self._fit_stream(data, target, _names(features, "features"), _names(known_future, "known_future"),
