@@ -1,13 +1,41 @@
 """The one place TensorFlow is imported from (lazily, with its C++ start-up chatter quiet)."""
 
+import contextlib
 import os
+import sys
+
+# Set to "1" (the CLI does, unless --debug) to silence TensorFlow's start-up completely: its
+# C++ and absl lines ("Could not find cuda drivers", "failed call to cuInit", oneDNN and CPU
+# feature notes) are written straight to file descriptor 2, before any Python logging.
+QUIET_ENV = "FORECASTRNN_QUIET_TF"
+
+
+@contextlib.contextmanager
+def _stderr_to_devnull():
+    """File descriptor 2 (where C++ writes) points at os.devnull for the block."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def tensorflow():
-    """Import and return the ``tensorflow`` module."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import tensorflow as tf
+    """Import and return the ``tensorflow`` module (silently when ``FORECASTRNN_QUIET_TF=1``)."""
+    quiet = os.environ.get(QUIET_ENV) == "1" and "tensorflow" not in sys.modules
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3" if quiet else "2")
+    if not quiet:
+        import tensorflow as tf
 
+        return tf
+    with _stderr_to_devnull():
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()  # device start-up reports a missing GPU driver here
     return tf
 
 

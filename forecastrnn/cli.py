@@ -171,8 +171,11 @@ def _plan(opts):
 
 
 def _forecaster(opts, settings, panel=False):
+    from forecastrnn._tf import tensorflow
     from forecastrnn.models.forecaster import RNNForecaster
     from forecastrnn.models.global_forecaster import GlobalRNNForecaster
+
+    tensorflow()  # first, so that its start-up is silenced (bare `import keras` elsewhere would not be)
 
     def given(key):
         return "auto" if opts[key] in (None, (), []) else opts[key]
@@ -184,8 +187,13 @@ def _forecaster(opts, settings, panel=False):
                          batch_size=given("batch_size"), n_models=given("n_models"),
                          anchor=None if opts["anchor"] == "none" else opts["anchor"].replace("-", "_"),
                          patience=opts["patience"], loss=opts["loss"], learning_rate=opts["learning_rate"],
-                         random_state=opts["seed"], verbose=0 if opts["quiet"] else 2,
+                         random_state=opts["seed"], verbose=_verbosity(opts["quiet"]),
                          **({"season_length": settings["season"]} if panel else {}))
+
+
+def _verbosity(quiet) -> int:
+    """Keras progress: none with --quiet, a progress bar in a terminal, else one line per epoch."""
+    return 0 if quiet else 1 if sys.stdout.isatty() else 2
 
 
 def _chosen(rnn) -> str:
@@ -308,6 +316,10 @@ def cli(debug):
 
     Example: forecastrnn fit datasets/ETTh1.csv --target OT
     """
+    from forecastrnn._tf import QUIET_ENV
+
+    # TensorFlow's C++ start-up lines read as failures to a newcomer: silent unless --debug.
+    os.environ[QUIET_ENV] = "0" if debug else "1"
 
 
 @cli.command()
@@ -458,6 +470,7 @@ def predict(run_dir, data, horizon, level, output, overwrite):
 
     Example: forecastrnn predict runs/ETTh1-20260101-120000 --horizon 12 --output next.csv
     """
+    from forecastrnn._tf import tensorflow
     from forecastrnn.models.forecaster import RNNForecaster
     from forecastrnn.models.global_forecaster import GlobalRNNForecaster
 
@@ -471,6 +484,7 @@ def predict(run_dir, data, horizon, level, output, overwrite):
             panel = json.load(fh).get("format") == "forecastrnn.GlobalRNNForecaster"
     except (OSError, ValueError, AttributeError):
         panel = False  # load() below says what is wrong
+    tensorflow()  # silenced start-up, before load() imports Keras
     model = (GlobalRNNForecaster if panel else RNNForecaster).load(os.path.join(run_dir, "model"))
     forecast = model.predict(data, horizon=horizon, level=level)
     csv = dict(index=False) if panel else dict(index_label="time")  # panels: long format, the time a column

@@ -315,3 +315,15 @@ def test_messy_files_read_right_in_the_cli(tmp_path):
         "Error: Time column 'Month' must hold parseable dates with date_format='%Y-%m-%d'. Received: '1-01' at row 0"]
     positions = run(["backtest", tmp_path / "pollution.csv", "--time-col", "none", "--target", "pm2.5", *FAST])
     assert positions.exit_code == 0 and "no time column" in positions.output, positions.output
+
+
+@pytest.mark.slow
+def test_the_terminal_stays_quiet_unless_debug(csv):
+    """No TensorFlow C++/absl start-up lines (cuInit, cuda drivers, oneDNN) on stderr."""
+    args = [sys.executable, "-m", "forecastrnn.cli", "backtest", str(csv), *FAST, "--epochs", "1", "--quiet"]
+    quiet = subprocess.run(args, capture_output=True, text=True)
+    assert quiet.returncode == 0, quiet.stderr
+    noise = [line for line in quiet.stderr.splitlines()
+             if any(m in line for m in ("I0000", "E0000", "W0000", "absl", "cuInit", "cuda", "oneDNN"))]
+    assert noise == [], noise
+    assert "Backtest over 3 origin(s)" in quiet.stdout
