@@ -112,6 +112,8 @@ def bad_inputs(tmp_path, csv):
         (["fit", csv, "--baselines", "prophet"], 2, "Received: prophet"),
         (["fit", csv, "--model", "transformer"], 2, "Invalid value for '--model'"),
         (["predict", tmp_path / "no-run"], 1, "Run directory not found"),
+        (["fit", csv, *FAST, "--epochs", "1", "--learning-rate", "1e30"], 1,
+         "Error: Training diverged: the loss became nan in epoch 1."),
         (["fit", csv, "--baselines", "naive,seasonal-naive", "--scheduler", "tcp://127.0.0.1:9"], 1,
          "Error: Could not reach a Dask scheduler at 'tcp://127.0.0.1:9'"),
     ]

@@ -157,6 +157,14 @@ def test_a_window_shorter_than_three_rows_predicts_with_the_training_frequency()
         model.predict(data.iloc[-48:].set_axis(pd.date_range("2022-01-01", periods=48, freq="D")))
 
 
+def test_a_diverging_training_stops_with_a_message_naming_what_to_change():
+    from forecastrnn.models.base import TrainingDiverged
+
+    model = RNNForecaster(**{**FAST, "epochs": 3, "learning_rate": 1e30})
+    with pytest.raises(TrainingDiverged, match=r"loss became nan in epoch 1\..*smaller learning_rate"):
+        model.fit(sine(200))
+
+
 def test_missing_inputs_get_indicators_and_missing_targets_are_skipped():
     data = sine(400)
     data.iloc[50:60, 0] = np.nan

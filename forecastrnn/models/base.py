@@ -29,6 +29,30 @@ LOSS_SCALES = ("series", "window")
 WEIGHT_FLOOR = 0.05
 
 
+class TrainingDiverged(ValueError):
+    """The training loss became NaN or infinite: a learning rate too large, or extreme data."""
+
+
+class _DivergenceGuard:
+    """A Keras callback (built on first use, Keras being imported lazily) that stops training
+    at the end of the first epoch whose loss or validation loss is not finite and keeps it."""
+
+    @staticmethod
+    def make():
+        import keras
+
+        class Guard(keras.callbacks.Callback):
+            epoch = value = None
+
+            def on_epoch_end(self, epoch, logs=None):
+                bad = [float(v) for k, v in (logs or {}).items() if k.endswith("loss") and not np.isfinite(float(v))]
+                if bad and self.epoch is None:
+                    self.epoch, self.value = epoch, bad[0]
+                    self.model.stop_training = True
+
+        return Guard()
+
+
 def check_strategy(strategy) -> bool:
     """``strategy`` must be None or a ``tf.distribute.Strategy``; True when Keras' ``fit``
     cannot train under it (``models.replicas.ReplicaTrainer`` then does)."""
@@ -284,7 +308,8 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         stop = keras.callbacks.EarlyStopping(monitor=monitor, patience=self.patience, restore_best_weights=True)
         slow_down = keras.callbacks.ReduceLROnPlateau(monitor=monitor, factor=0.5,
                                                       patience=max(1, self.patience // 2), verbose=0)
-        own = [stop, slow_down]
+        guard = _DivergenceGuard.make()
+        own = [guard, stop, slow_down]
         if checkpoint_dir is not None:  # after the callbacks whose state it saves
             from forecastrnn.models.resume import ResumableTraining
 
@@ -297,6 +322,12 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                                       callbacks=[*own, *(callbacks or [])], shuffle=False,
                                       verbose=self.verbose).history
         history = own[-1].history if checkpoint_dir is not None else history
+        if guard.epoch is not None:
+            raise TrainingDiverged(
+                f"Training diverged: the loss became {guard.value} in epoch {guard.epoch + 1}. Expected finite "
+                f"losses. Received: learning_rate={self.learning_rate}, loss={self.loss!r}; try a smaller "
+                "learning_rate (CLI --learning-rate), loss='huber' or 'mae' (CLI --loss), or check the data "
+                "for extreme values")
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.items()}
         if start_loss is not None and min(self.history_[monitor]) >= start_loss:
             self._fall_back_to_anchor()
