@@ -23,18 +23,40 @@ MODELS = ("gru", "lstm", "simplernn")
 BASELINES = ("naive", "seasonal-naive", "drift", "naive2", "arima", "ets", "theta")
 
 
+def _disk_error(exc: OSError) -> str:
+    where = f": {exc.filename!r}" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}. Nothing was saved; existing runs and files are untouched"
+
+
 class _Group(click.Group):
-    """Turns user errors raised inside commands into one clean line."""
+    """Turns user errors, a full disk or a read-only folder, and Ctrl-C or SIGTERM raised inside
+    commands into one clean line (exit 1, or 130 / 143 for SIGINT / SIGTERM)."""
 
     def invoke(self, ctx):
+        from forecastrnn import interrupts
+
         try:
-            return super().invoke(ctx)
+            with interrupts.handled():
+                return super().invoke(ctx)
         except USER_ERRORS as exc:
             if ctx.params.get("debug"):
                 raise
             message = str(exc.args[0]) if exc.args else type(exc).__name__
-            click.echo(f"Error: {message.splitlines()[0] if message else type(exc).__name__}", err=True)
-            sys.exit(1)
+            _fail(message.splitlines()[0] if message else type(exc).__name__, 1)
+        except OSError as exc:  # ENOSPC, EROFS, EACCES ... while writing
+            if ctx.params.get("debug"):
+                raise
+            _fail(_disk_error(exc), 1)
+        except KeyboardInterrupt as exc:
+            term = getattr(exc, "signal_name", "SIGINT") == "SIGTERM"
+            _fail(f"Interrupted by {'SIGTERM' if term else 'Ctrl-C'}: nothing was saved (a run directory is "
+                  "written whole or not at all); with --checkpoint-dir the same command resumes the training",
+                  143 if term else 130)
+
+
+def _fail(message: str, status: int):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(status)
 
 
 def _comma_list(values):

@@ -329,3 +329,50 @@ def test_the_terminal_stays_quiet_unless_debug(csv):
              if any(m in line for m in ("I0000", "E0000", "W0000", "absl", "cuInit", "cuda", "oneDNN"))]
     assert noise == [], noise
     assert "Backtest over 3 origin(s)" in quiet.stdout
+
+
+def test_interrupt_or_full_disk_while_saving_leaves_nothing_and_one_line(tmp_path, csv, monkeypatch):
+    import errno
+
+    import forecastrnn.plotting
+
+    keep = tmp_path / "old-run"
+    keep.mkdir()
+    (keep / "metrics.json").write_text("{}")
+    for fault, status, message in [
+        (KeyboardInterrupt(), 130, "Error: Interrupted by Ctrl-C: nothing was saved"),
+        (OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x.png")), 1,
+         "Error: No space left on device: "),
+    ]:
+        def broken(*args, fault=fault, **kwargs):
+            raise fault
+
+        monkeypatch.setattr(forecastrnn.plotting, "plot_training", broken)
+        result = run(["fit", csv, "--out", keep, "--overwrite", *FAST, "--baselines", "none", "--quiet"])
+        assert result.exit_code == status, result.output
+        assert result.output.splitlines()[-1].startswith(message), result.output
+        assert "Traceback" not in result.output
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["load.csv", "old-run"]  # no .tmp-* left
+        assert (keep / "metrics.json").read_text() == "{}"  # the existing run is untouched
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signal_name, status", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_during_training_leaves_no_run_directory(tmp_path, csv, signal_name, status):
+    import signal
+    import time
+
+    out = tmp_path / "run"
+    args = [sys.executable, "-m", "forecastrnn.cli", "fit", str(csv), "--out", str(out), *FAST, "--epochs", "200",
+            "--patience", "200"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    for line in proc.stdout:  # wait for the training's first epoch line
+        if "Epoch" in line or "loss" in line or time.time() > deadline:
+            break
+    proc.send_signal(getattr(signal, signal_name))
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == status, stderr
+    assert stderr.strip().splitlines()[-1].startswith(f"Error: Interrupted by {'SIGTERM' if status == 143 else 'Ctrl-C'}")
+    assert "Traceback" not in stderr
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["load.csv"]

@@ -35,14 +35,21 @@ class TrainingDiverged(ValueError):
 
 class _DivergenceGuard:
     """A Keras callback (built on first use, Keras being imported lazily) that stops training
-    at the end of the first epoch whose loss or validation loss is not finite and keeps it."""
+    at the end of the first epoch whose loss or validation loss is not finite and keeps it, and
+    raises a Ctrl-C or SIGTERM that arrived during training between batches (see
+    :mod:`forecastrnn.interrupts`)."""
 
     @staticmethod
     def make():
         import keras
 
+        from forecastrnn import interrupts
+
         class Guard(keras.callbacks.Callback):
             epoch = value = None
+
+            def on_train_batch_end(self, batch, logs=None):
+                interrupts.check()
 
             def on_epoch_end(self, epoch, logs=None):
                 bad = [float(v) for k, v in (logs or {}).items() if k.endswith("loss") and not np.isfinite(float(v))]
@@ -315,12 +322,15 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
 
             own.append(ResumableTraining(checkpoint_dir, watched=[stop, slow_down]))
         steps = -(-n_train // batch)
-        if own_loop:
-            history = trainer.fit(train_ds, val_ds, epochs, steps, [*own, *(callbacks or [])], self.verbose)
-        else:
-            history = self.model_.fit(train_ds, validation_data=val_ds, epochs=epochs, steps_per_epoch=steps,
-                                      callbacks=[*own, *(callbacks or [])], shuffle=False,
-                                      verbose=self.verbose).history
+        from forecastrnn import interrupts
+
+        with interrupts.training():  # a Ctrl-C or SIGTERM is raised by the guard between batches
+            if own_loop:
+                history = trainer.fit(train_ds, val_ds, epochs, steps, [*own, *(callbacks or [])], self.verbose)
+            else:
+                history = self.model_.fit(train_ds, validation_data=val_ds, epochs=epochs, steps_per_epoch=steps,
+                                          callbacks=[*own, *(callbacks or [])], shuffle=False,
+                                          verbose=self.verbose).history
         history = own[-1].history if checkpoint_dir is not None else history
         if guard.epoch is not None:
             raise TrainingDiverged(

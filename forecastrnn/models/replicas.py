@@ -90,7 +90,7 @@ class ReplicaTrainer:
         history: dict[str, list[float]] = {}
         for epoch in range(first, epochs):
             listed.on_epoch_begin(epoch)
-            logs = {"loss": self._mean(self._train_step, (next(batches) for _ in range(steps_per_epoch)))}
+            logs = {"loss": self._mean(self._train_step, _take(batches, steps_per_epoch))}
             if val_ds is not None:
                 logs["val_loss"] = self.evaluate(val_ds)
             logs["learning_rate"] = float(model.optimizer.learning_rate.numpy())
@@ -101,3 +101,12 @@ class ReplicaTrainer:
                 break
         listed.on_train_end()
         return history
+
+
+def _take(batches, n):
+    """The next ``n`` batches, raising a Ctrl-C or SIGTERM that arrived meanwhile between them."""
+    from forecastrnn import interrupts
+
+    for _ in range(n):
+        interrupts.check()
+        yield next(batches)
