@@ -54,3 +54,13 @@ def imdb_tree(tmp_path):
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(root, arcname="aclImdb")
     return {"folder": root, "archive": archive, "word_index": tmp_path / "imdb_word_index.json"}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print how many inputs the reader fuzz test tried (its report carries the counts, also
+    from an xdist worker)."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+        for key, value in getattr(report, "user_properties", []):
+            if key == "fuzz_counts":
+                terminalreporter.write_line(f"reader fuzz test: {value['inputs']} inputs tried, {value['read']} "
+                                            f"read to valid frames, {value['refused']} refused with a one-line error")

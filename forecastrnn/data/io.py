@@ -172,10 +172,8 @@ def _parse_times(values: pd.Series, name: str, date_format: str | None = None) -
     if bad.any():
         row = int(np.argmax(bad))
         how = f" with date_format={date_format!r}" if date_format else ""
-        raise ValueError(
-            f"Time column {name!r} must hold parseable dates{how}. "
-            f"Received: {values.iloc[row]!r} at row {row}"
-        )
+        cell = "an empty cell" if pd.isna(values.iloc[row]) else repr(values.iloc[row])
+        raise ValueError(f"Time column {name!r} must hold parseable dates{how}. Received: {cell} at row {row}")
     return _wall_time(pd.DatetimeIndex(parsed), utc)
 
 

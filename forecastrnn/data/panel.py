@@ -70,6 +70,9 @@ def read_panel(source, id_col=None, time_col=AUTO, target=None, features=None, f
     """
     raw, name = _to_frame(source)
     raw.columns = [str(c).strip() for c in raw.columns]
+    if len(raw) == 0:
+        raise ValueError(f"The data has a header but no data rows. Received: 0 rows in {name} "
+                         f"(columns {list(raw.columns)})")
     id_col = ID_COL if id_col is None else str(id_col)
     if id_col not in raw.columns:
         raise ValueError(f"A panel needs a column naming the series: expected {id_col!r} "
