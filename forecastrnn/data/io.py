@@ -525,6 +525,22 @@ def _indicator_of(name: str, frame: pd.DataFrame) -> tuple[str, str] | None:
     return None
 
 
+def one_hot_names(frame: pd.DataFrame, names) -> list | None:
+    """``names`` with each text column of ``frame`` replaced by its ``<column>=<value>``
+    indicator names (values of the whole frame, sorted): a panel's series then all get the
+    same columns, whatever values each of them holds."""
+    if names is None:
+        return None
+    out = []
+    for name in [names] if isinstance(names, str) else names:
+        if name in frame.columns and not _is_numeric(frame[name]):
+            values = frame[name].dropna().astype(str).unique()
+            out += [f"{name}={v}" for v in sorted(values)]
+        else:
+            out.append(name)
+    return out
+
+
 def _input_columns(frame: pd.DataFrame, names: list) -> pd.DataFrame:
     """The named columns as float64: numbers as they are, a text column as one 0/1 column per
     value (``<column>=<value>``), a ``<column>=<value>`` name as that one indicator; a

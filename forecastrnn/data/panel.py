@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecastrnn.data.io import AUTO, _date_parts, _detect_time_column, _parse_times, _to_frame, read_series
+from forecastrnn.data.io import (AUTO, _date_parts, _detect_time_column, _parse_times, _to_frame, one_hot_names,
+                                 read_series)
 
 ID_COL = "unique_id"
 TARGET = "y"
@@ -83,6 +84,7 @@ def read_panel(source, id_col=None, time_col=AUTO, target=None, features=None, f
                          f"{int(missing.argmax())}")
     if target is None and TARGET in raw.columns:
         target = TARGET
+    features = one_hot_names(raw, features)  # one set of indicator columns for every series
     fast = _read_regular(raw, name, id_col, time_col, target, features, freq, date_format)
     if fast is not None:
         return fast

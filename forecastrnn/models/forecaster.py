@@ -245,7 +245,7 @@ class RNNForecaster(RecurrentEstimator):
             A new fitted forecaster (``self`` is unchanged).
         """
         new = self._refit_clone()
-        new._fit(as_series(data, self.target_, None, self.features_), callbacks, calibrate=False,
+        new._fit(as_series(data, self.target_, features=self.features_), callbacks, calibrate=False,
                  checkpoint_dir=checkpoint_dir)
         if self.settings_.get("fell_back"):  # the backtested model was its anchor: so is the retrained one
             new._fall_back_to_anchor()
