@@ -180,6 +180,18 @@ def test_known_future_inputs_are_shifted_by_the_horizon_and_the_future_is_never_
         GlobalRNNForecaster(**FAST).fit({"ok": np.arange(100.0), "tiny": np.arange(12.0)})
 
 
+def test_a_text_covariate_is_one_hot_encoded_with_the_same_columns_in_every_series(tmp_path):
+    data = covariate_panel()
+    data["wind"] = np.where(data.temp > 0.8, "NW", "SE")
+    data.loc[data.unique_id == "c", "wind"] = np.where(data.loc[data.unique_id == "c", "temp"] > 5, "NW", "cv")
+    model = GlobalRNNForecaster(**{**FAST, "epochs": 1}).fit(data, features=["wind"])
+    assert model.features_ == ["wind=NW", "wind=SE", "wind=cv"]  # every value, whichever series has it
+    forecast = model.predict(data[data.unique_id == "a"])  # new data read with the same indicator names
+    assert np.isfinite(forecast.y.to_numpy()).all() and len(forecast) == 6
+    model.save(tmp_path / "m")
+    assert GlobalRNNForecaster.load(tmp_path / "m").predict(data).shape == (18, 3)
+
+
 @pytest.mark.slow
 def test_intervals_pool_scaled_errors_over_series_and_round_trip(tmp_path):
     base = panel(n_series=1, n=300)["s0"]

@@ -178,6 +178,8 @@ class GlobalRNNForecaster(RecurrentEstimator):
                 raise ValueError("GlobalRNNForecaster forecasts one value column. Received: "
                                  f"target={panel.attrs['target']}")
             value = panel.attrs["target"][0]
+            # A text covariate became one indicator column per value ("<column>=<value>").
+            features, known_future = _one_hot(features, panel.columns), _one_hot(known_future, panel.columns)
             names = [panel.attrs["id_col"], panel.attrs["time_col"] or "ds", value]
             freq, stack = panel.attrs["freq"], Stack.from_panel(panel, [value] + features + known_future)
         else:
@@ -698,3 +700,8 @@ def _names(value, name: str) -> list:
     if not all(isinstance(n, str) for n in names):
         raise TypeError(f"`{name}` must be a column name or a list of them. Received: {name}={value!r}")
     return names
+
+
+def _one_hot(names: list, columns) -> list:
+    """``names`` with a one-hot encoded text column replaced by its ``<column>=<value>`` columns."""
+    return [c for n in names for c in ([n] if n in columns else [c for c in columns if c.startswith(f"{n}=")])]
