@@ -163,3 +163,16 @@ def test_forecasts_in_bounded_pieces_equal_one_pass(monkeypatch):
     one = model.forecast_origins(frame, origins)[0]
     monkeypatch.setattr(module, "FORECAST_ROWS", 150)
     np.testing.assert_allclose(model.forecast_origins(frame, origins)[0], one, rtol=1e-6)
+
+
+def test_a_streamed_panel_refuses_columns_it_would_read_differently_per_chunk(tmp_path):
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 30), "year": 2000, "month": 1,
+                          "day": np.tile(np.arange(1, 31), 2), "y": np.arange(60.0), "wind": "NW"})
+    frame.to_parquet(tmp_path / "parts.parquet")
+    with pytest.raises(ValueError, match="Received: 'year\\+month\\+day' \\(date parts or a text column"):
+        ParquetPanel(tmp_path / "parts.parquet").settle()
+    frame.assign(ds=pd.date_range("2000-01-01", periods=60, freq="D")).drop(columns=["year", "month", "day"]) \
+        .to_parquet(tmp_path / "text.parquet")
+    with pytest.raises(ValueError, match="Received: 'wind'"):
+        ParquetPanel(tmp_path / "text.parquet").settle(features=["wind"])

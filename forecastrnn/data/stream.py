@@ -92,6 +92,12 @@ class ParquetPanel:
         if len(names) != 1:
             raise ValueError(f"A streamed panel has one target column. Received: target={names}")
         inputs = [names[0]] + [c for c in (features or []) if c != names[0]]
+        unread = [c for c in [time_col] + inputs if c is not None and c not in head.columns]
+        unread += [c for c in inputs if c in head.columns and not pd.api.types.is_numeric_dtype(head[c])]
+        if unread:
+            raise ValueError("A streamed panel reads stored columns as they are: one time column, numeric inputs. "
+                             f"Received: {unread[0]!r} (date parts or a text column, which the in-memory "
+                             "read_panel assembles or one-hot encodes)")
         return {"id_col": id_col, "time_col": time_col, "target": names[0], "freq": panel.attrs["freq"],
                 "columns": [id_col] + ([time_col] if time_col else []) + inputs, "inputs": inputs}
 
