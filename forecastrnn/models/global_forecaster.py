@@ -289,7 +289,8 @@ class GlobalRNNForecaster(RecurrentEstimator):
         features : list of str, optional
             Past covariates: columns observed up to each forecast origin (long format).
         time_col, id_col : str, optional
-            Long format: the time and series-id columns (default: detected, ``unique_id``).
+            Long format: the time and series-id columns (default: ``"auto"``, detected as in
+            ``read_series``, ``None`` for no time; ``unique_id``).
         callbacks : list of keras.callbacks.Callback, optional
         known_future : list of str, optional
             Columns known in advance for the forecast steps (long format); ``predict`` then
