@@ -26,8 +26,7 @@ logger = logging.getLogger("forecastrnn")
 # ``time_col`` default: find the time axis. ``time_col=None`` means the data has none.
 AUTO = "auto"
 # Text columns with these names are taken for the time column when ``time_col="auto"``.
-TIME_COLUMN_NAMES = ("date", "datetime", "timestamp", "time", "ds", "month", "period", "day", "year", "week",
-                     "quarter")
+TIME_COLUMN_NAMES = ("date", "datetime", "timestamp", "time", "ds", "month", "period", "day")
 # Whole-number columns that spell the time in parts, longest first (``year`` alone: yearly).
 DATE_PARTS = (("year", "month", "day", "hour", "minute"), ("year", "month", "day", "hour"),
               ("year", "month", "day"), ("year", "month"), ("year", "quarter"), ("year", "week"), ("year",))
@@ -109,6 +108,8 @@ def _number_dates(text: pd.Series, name: str) -> tuple[pd.DatetimeIndex, str] | 
     """Dates written as numbers only ("1-01", "03/04/2020"): the one reading the values allow (a
     field over 12 is a day or a year) or, when several do, the one that gives a regular,
     gap-free grid. None when the values are not of that kind; an error when still ambiguous."""
+    if not text.head(20).str.match(_NUMBER_DATE).all():  # the common case, at the cost of 20 values
+        return None
     parts = text.str.extract(_NUMBER_DATE)
     if parts[0].isna().any() or parts[3].notna().any() != parts[3].notna().all():
         return None
