@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from forecastrnn import GlobalRNNForecaster, read_panel
+from forecastrnn.data.stack import stacked_window_starts
 from forecastrnn.data.stream import ParquetPanel
 from forecastrnn.data.windows import WindowSpec, make_dataset, stream_batches
 
@@ -114,7 +115,7 @@ def test_streamed_fit_sees_the_in_memory_windows_and_statistics(tmp_path, monkey
     n_train, n_val, _ = memory._held_out(stack.lengths)
     spec = memory._spec()
     for part, name in ((0, "train"), (1, "val")):
-        starts = memory._starts(spec, targets, blocks, stack.lengths, n_train, n_val)[part]
+        starts = stacked_window_starts(spec, targets, blocks, stack.lengths, n_train, n_val)[part]
         x, y = (np.concatenate(a) for a in zip(*make_dataset(inputs, targets, spec, starts, 16).as_numpy_iterator()))
         blocks_of, stream_spec = seen[name]
         sx, sy = (np.concatenate(a) for a in zip(*stream_batches(blocks_of(0), stream_spec, 16)))

@@ -21,10 +21,10 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from forecastrnn.defaults import AUTO  # time_col="auto": find the time axis; None: the data has none
+
 logger = logging.getLogger("forecastrnn")
 
-# ``time_col`` default: find the time axis. ``time_col=None`` means the data has none.
-AUTO = "auto"
 # Text columns with these names are taken for the time column when ``time_col="auto"``.
 TIME_COLUMN_NAMES = ("date", "datetime", "timestamp", "time", "ds", "month", "period", "day")
 # Whole-number columns that spell the time in parts, longest first (``year`` alone: yearly).
@@ -194,7 +194,7 @@ def _looks_like_times(values: pd.Series) -> bool:
 
 
 def _whole_numbers(values: pd.Series) -> bool:
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values) or values.isna().any():
+    if not _is_numeric(values) or values.isna().any():
         return False
     numbers = values.to_numpy(dtype="float64")
     return bool(np.isfinite(numbers).all() and (numbers == np.round(numbers)).all())
@@ -220,9 +220,9 @@ def _assemble_dates(frame: pd.DataFrame, columns: list) -> pd.DatetimeIndex:
         text = pd.Series([f"{y:04d}-W{w:02d}-1" for y, w in zip(year, parts["week"])])
         stamps = pd.to_datetime(text, format="%G-W%V-%u", errors="coerce")
     else:
-        month = (parts["quarter"] - 1) * 3 + 1 if "quarter" in parts else parts.get("month", 1)
-        if "quarter" in parts and not ((parts["quarter"] >= 1) & (parts["quarter"] <= 4)).all():
-            month = np.where((parts["quarter"] >= 1) & (parts["quarter"] <= 4), month, 13)
+        quarter = parts.get("quarter")
+        month = parts.get("month", 1) if quarter is None else \
+            np.where((quarter >= 1) & (quarter <= 4), (quarter - 1) * 3 + 1, 13)  # month 13: refused below
         fields = pd.DataFrame({"year": year, "month": month, "day": parts.get("day", 1),
                                "hour": parts.get("hour", 0), "minute": parts.get("minute", 0)})
         try:
@@ -426,10 +426,9 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
         raise ValueError(f"The data has a header but no data rows. Received: 0 rows in {name} "
                          f"(columns {list(frame.columns)})")
     frame.columns = [str(c).strip() for c in frame.columns]
-    if len(set(frame.columns)) < frame.shape[1]:
-        seen = Counter(frame.columns)
-        raise ValueError(f"Column names must be unique. Received: {[c for c in seen if seen[c] > 1][0]!r} "
-                         f"more than once in {name}")
+    repeated = frame.columns[frame.columns.duplicated()]
+    if len(repeated):
+        raise ValueError(f"Column names must be unique. Received: {repeated[0]!r} more than once in {name}")
     frame, index, detected, how = _time_axis(frame, time_col, date_format)
     frame.index = index
     try:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecastrnn.data.io import (AUTO, _date_parts, _detect_time_column, _parse_times, _to_frame, one_hot_names,
-                                 read_series)
+from forecastrnn.data.io import (_date_parts, _detect_time_column, _is_numeric, _parse_times, _to_frame,
+                                 one_hot_names, read_series)
+from forecastrnn.defaults import AUTO
 
 ID_COL = "unique_id"
 TARGET = "y"
@@ -163,8 +164,7 @@ def _read_regular(raw, name, id_col, time_col, target, features, freq, date_form
         return None
     a = first.attrs
     if (a["n_gaps"] or a["time_col"] not in (None, *raw.columns)  # date parts: assembled series by series
-            or any(c not in raw.columns or not pd.api.types.is_numeric_dtype(raw[c])
-                   or pd.api.types.is_bool_dtype(raw[c]) for c in a["features"])):
+            or any(c not in raw.columns or not _is_numeric(raw[c]) for c in a["features"])):
         return None
     order = np.argsort(codes, kind="stable")  # series in first-appearance order, rows in file order
     same = codes[order][1:] == codes[order][:-1]

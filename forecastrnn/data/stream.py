@@ -23,6 +23,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from forecastrnn.data.io import _one_line
 from forecastrnn.data.panel import ID_COL, TARGET, read_panel
 from forecastrnn.data.windows import check_positive_int
 
@@ -69,7 +70,7 @@ class ParquetPanel:
         try:
             return pads.dataset(path, format="parquet", partitioning="hive")
         except (OSError, ValueError) as exc:
-            raise ValueError(f"Could not read {path!r} as Parquet: {str(exc).strip().splitlines()[0]}") from None
+            raise ValueError(f"Could not read {path!r} as Parquet: {_one_line(exc)}") from None
 
     def to_pandas(self) -> pd.DataFrame:
         """All of the data in memory (for forecasting a panel that fits)."""

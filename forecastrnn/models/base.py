@@ -33,31 +33,28 @@ class TrainingDiverged(ValueError):
     """The training loss became NaN or infinite: a learning rate too large, or extreme data."""
 
 
-class _DivergenceGuard:
-    """A Keras callback (built on first use, Keras being imported lazily) that stops training
-    at the end of the first epoch whose loss or validation loss is not finite and keeps it, and
-    raises a Ctrl-C or SIGTERM that arrived during training between batches (see
-    :mod:`forecastrnn.interrupts`)."""
+def _training_guard():
+    """A Keras callback (defined here because Keras is imported lazily) that stops training at
+    the end of the first epoch whose loss or validation loss is not finite and keeps it
+    (``epoch``, ``value``), and raises a Ctrl-C or SIGTERM that arrived during training
+    between batches (see :mod:`forecastrnn.interrupts`)."""
+    import keras
 
-    @staticmethod
-    def make():
-        import keras
+    from forecastrnn import interrupts
 
-        from forecastrnn import interrupts
+    class Guard(keras.callbacks.Callback):
+        epoch = value = None
 
-        class Guard(keras.callbacks.Callback):
-            epoch = value = None
+        def on_train_batch_end(self, batch, logs=None):
+            interrupts.check()
 
-            def on_train_batch_end(self, batch, logs=None):
-                interrupts.check()
+        def on_epoch_end(self, epoch, logs=None):
+            bad = [float(v) for k, v in (logs or {}).items() if k.endswith("loss") and not np.isfinite(float(v))]
+            if bad and self.epoch is None:
+                self.epoch, self.value = epoch, bad[0]
+                self.model.stop_training = True
 
-            def on_epoch_end(self, epoch, logs=None):
-                bad = [float(v) for k, v in (logs or {}).items() if k.endswith("loss") and not np.isfinite(float(v))]
-                if bad and self.epoch is None:
-                    self.epoch, self.value = epoch, bad[0]
-                    self.model.stop_training = True
-
-        return Guard()
+    return Guard()
 
 
 def check_strategy(strategy) -> bool:
@@ -315,7 +312,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         stop = keras.callbacks.EarlyStopping(monitor=monitor, patience=self.patience, restore_best_weights=True)
         slow_down = keras.callbacks.ReduceLROnPlateau(monitor=monitor, factor=0.5,
                                                       patience=max(1, self.patience // 2), verbose=0)
-        guard = _DivergenceGuard.make()
+        guard = _training_guard()
         own = [guard, stop, slow_down]
         if checkpoint_dir is not None:  # after the callbacks whose state it saves
             from forecastrnn.models.resume import ResumableTraining

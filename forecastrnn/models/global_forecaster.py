@@ -47,7 +47,6 @@ import pandas as pd
 from forecastrnn.base import check_level
 from forecastrnn.data.calendar import calendar_cycles, calendar_features
 from forecastrnn.data.masking import add_missing_indicators
-from forecastrnn.data.io import AUTO
 from forecastrnn.data.panel import ID_COL, TARGET, freq_step, read_panel
 from forecastrnn.data.scaling import SeriesScalers, segment_coefficients
 from forecastrnn.data.season import season_length_for
@@ -321,7 +320,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         spec = self._settle(keys, lengths, n_train, season)
         self.scalers_ = SeriesScalers(keys, self.scaler, self._columns(), scale, offset)
         inputs, targets, blocks = self._layout(stack, scale, offset, np.arange(1, len(keys) + 1))
-        train_starts, val_starts = self._starts(spec, targets, blocks, lengths, n_train, n_val)
+        train_starts, val_starts = stacked_window_starts(spec, targets, blocks, lengths, n_train, n_val)
         self._check_windows(int(train_starts.size), spec, lengths)
         self.n_windows_ = int(train_starts.size)
         self._train(inputs, targets, train_starts, val_starts, callbacks, anchor_targets=[0], embed=self._embed(),
@@ -379,14 +378,14 @@ class GlobalRNNForecaster(RecurrentEstimator):
         def blocks(part):  # part 0: training windows, 1: validation windows
             def read(epoch):
                 for stack, inputs, targets, starts_of, rows in layouts():
-                    starts = self._starts(spec, targets, starts_of, stack.lengths, n_train[rows], n_val[rows])
+                    starts = stacked_window_starts(spec, targets, starts_of, stack.lengths, n_train[rows], n_val[rows])
                     yield inputs, targets, starts[part]
             return read
 
         tails = StackWriter(int(np.minimum(lengths, spec.window).sum()), len(self._columns()))
         n_train_windows, n_val_windows = 0, 0
         for stack, inputs, targets, starts_of, rows in layouts():
-            train, val = self._starts(spec, targets, starts_of, stack.lengths, n_train[rows], n_val[rows])
+            train, val = stacked_window_starts(spec, targets, starts_of, stack.lengths, n_train[rows], n_val[rows])
             n_train_windows, n_val_windows = n_train_windows + len(train), n_val_windows + len(val)
             n_features = inputs.shape[1]
             tails.append(stack.tail(spec.window))
@@ -465,11 +464,6 @@ class GlobalRNNForecaster(RecurrentEstimator):
             raise ValueError(f"Series {keys[i]!r} must have at least window={spec.window} rows. "
                              f"Received: {lengths[i]}")
         return spec
-
-    @staticmethod
-    def _starts(spec, targets, blocks, lengths, n_train, n_val):
-        """Training and validation window starts of every series of a layout (never across two)."""
-        return stacked_window_starts(spec, targets, blocks, lengths, n_train, n_val)
 
     @staticmethod
     def _check_windows(n_train_windows: int, spec, lengths):
