@@ -80,6 +80,21 @@ def test_global_panel():
     assert "no_calendar" in out and "window_norm" in out and "mean over seeds" in out
 
 
+def test_global_panel_on_a_collection_folder(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    months = pd.date_range("2000-01-01", periods=120, freq="MS")
+    season = 10 + 3 * np.sin(2 * np.pi * np.arange(120) / 12)
+    for name, y in {"a": season, "b": 5 * season, "c": season + 2, "with-zero": np.r_[0.0, season[1:]]}.items():
+        pd.DataFrame({"Month": months.strftime("%Y-%m"), "Value": y}).to_csv(tmp_path / f"{name}.csv", index=False)
+    pd.DataFrame({"Date": pd.date_range("2000-01-01", periods=400).strftime("%Y-%m-%d"),
+                  "Value": np.arange(1.0, 401)}).to_csv(tmp_path / "daily.csv", index=False)
+    out = run("bench_global_panel.py", "--panel", "collection", "--data", tmp_path, "--variants", "window_norm,log")
+    assert "a (120), b (120), c (120);" in out and "with-zero" not in out and "daily" not in out
+    assert "log" in out and "mean over seeds" in out
+
+
 def test_imdb(imdb_tree):
     assert "test accuracy" in run("bench_imdb.py", "--data", imdb_tree["archive"], "--models", "lstm,bilstm")
 

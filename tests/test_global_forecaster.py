@@ -261,3 +261,28 @@ def test_window_loss_scale_divides_each_windows_errors_by_its_scale():
     np.testing.assert_allclose(model.history_["val_loss"][0], np.mean(np.abs(target - forecast) * weights), rtol=1e-4)
     with pytest.raises(ValueError, match="`loss_scale` must be one of"):
         GlobalRNNForecaster(**{**FAST, "loss_scale": "mean"}).fit({"s": y})
+
+
+def test_log_target_transform_is_the_plain_model_on_log_values_mapped_back(tmp_path):
+    data = {k: v[:240] for k, v in panel(n_series=2, n=240).items()}
+    settings = {**FAST, "epochs": 1, "season_length": 24}
+    model = GlobalRNNForecaster(**settings, target_transform="log").fit(data)
+    plain = GlobalRNNForecaster(**settings).fit({k: np.log(v) for k, v in data.items()})
+    forecast, on_logs = model.predict(level=0.9), plain.predict(level=0.9)
+    for column in ("y", "y_lower", "y_upper"):
+        np.testing.assert_allclose(forecast[column], np.exp(on_logs[column]), rtol=1e-5)
+    assert (forecast.y_upper - forecast.y).gt(forecast.y - forecast.y_lower).all()  # asymmetric, above zero
+    assert (forecast.y_lower > 0).all()
+    origins = model.forecast_origins({"s1": data["s1"]}, [200, 230], level=0.9)
+    expected = plain.forecast_origins({"s1": np.log(data["s1"])}, [200, 230], level=0.9)
+    for got, want in zip(origins, expected):
+        np.testing.assert_allclose(got, np.exp(want), rtol=1e-5)
+    loaded = GlobalRNNForecaster.load(model.save(tmp_path / "log"))
+    pd.testing.assert_frame_equal(loaded.predict(level=0.9), forecast)
+    updated = model.update({"s0": data["s0"][:200]}).predict()
+    np.testing.assert_allclose(updated.y[:6], np.exp(plain.update({"s0": np.log(data["s0"][:200])}).predict().y[:6]),
+                               rtol=1e-5)
+    with pytest.raises(ValueError, match=r"needs positive target values. Received: 0 in series 's1' at row 7"):
+        model.predict({"s1": np.r_[data["s1"][:7], 0.0, data["s1"][8:]]})
+    with pytest.raises(ValueError, match="`target_transform` must be one of"):
+        GlobalRNNForecaster(**settings, target_transform="sqrt").fit(data)

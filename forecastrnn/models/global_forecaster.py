@@ -38,6 +38,7 @@ series; the interval of a series is that quantile times its scale.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 
@@ -58,6 +59,7 @@ from forecastrnn.models.base import LOSS_SCALES, NORMALIZATIONS, RecurrentEstima
 from forecastrnn.models.forecaster import by_target_row, conformal_quantile, held_out_rows
 from forecastrnn.persistence import array_from_json, array_to_json
 
+TARGET_TRANSFORMS = (None, "log")
 MAX_CALIBRATION_SERIES = 20_000  # a streamed panel's intervals are calibrated on at most so many series
 FORECAST_ROWS = 1_000_000  # forecasts are computed on layouts of about so many rows at a time
 
@@ -93,6 +95,12 @@ class GlobalRNNForecaster(RecurrentEstimator):
         absolute deviation of its deseasonalised input, at least 0.05), i.e. the loss in the
         units the network sees with ``normalize="window"``; it weighs calm and volatile
         stretches alike, closer to sMAPE and MASE.
+    target_transform : None or "log"
+        ``"log"``: the model works on the logarithm of the target (every target value must
+        be positive) and forecasts ``exp`` of its output. Window normalisation then removes a
+        multiplicative season and level, the loss weighs relative errors (closer to sMAPE),
+        and the intervals are those of the log forecast mapped back (asymmetric, never below
+        zero). A median forecast stays a median, as ``exp`` is monotone.
 
     Attributes
     ----------
@@ -135,7 +143,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
                  validation_size=0.1, calibration_size=0.1, anchor="auto", n_models="auto",
                  mc_samples=30, jit_compile="auto", random_state=None, verbose="auto",
                  calendar="auto", id_embedding=0, season_length="auto", normalize="window",
-                 loss_scale="series"):
+                 loss_scale="series", target_transform=None):
         super().__init__(cell=cell, units=units, layers=layers, bidirectional=bidirectional, dropout=dropout,
                          recurrent_dropout=recurrent_dropout, window=window, horizon=horizon, stride=stride,
                          scaler=scaler, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
@@ -148,6 +156,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self.season_length = season_length
         self.normalize = normalize
         self.loss_scale = loss_scale
+        self.target_transform = target_transform
 
     # ------------------------------------------------------------------ reading
     def _read(self, data, target=None, features=None, known_future=None, time_col=AUTO, id_col=None,
@@ -190,7 +199,29 @@ class GlobalRNNForecaster(RecurrentEstimator):
         elif self.freq_ is not None and freq is not None and freq_step(freq) != freq_step(self.freq_):
             raise ValueError(f"The series must have the training frequency {self.freq_!r}. "
                              f"Received: frequency {freq!r}")
-        return stack
+        return self._in_model_units(stack)
+
+    def _in_model_units(self, stack: Stack) -> Stack:
+        """``stack`` with its target column in the units the model works in (``target_transform``)."""
+        if self.target_transform not in TARGET_TRANSFORMS:
+            raise ValueError(f"`target_transform` must be one of {list(TARGET_TRANSFORMS)}. "
+                             f"Received: target_transform={self.target_transform!r}")
+        if self.target_transform is None:
+            return stack
+        y = stack.values[:, 0]
+        bad = y <= 0  # NaN (missing) compares False and stays missing
+        if bad.any():
+            i = int(np.argmax(bad))
+            segment = stack.segments[i]
+            raise ValueError(f"target_transform='log' needs positive target values. Received: {y[i]:g} in series "
+                             f"{stack.keys[segment]!r} at row {i - stack.starts[segment]}")
+        values = stack.values.copy()
+        values[:, 0] = np.log(y)
+        return dataclasses.replace(stack, values=values)
+
+    def _from_model_units(self, forecast):
+        """Forecasts in the target's units: the inverse of :meth:`_in_model_units`."""
+        return np.exp(forecast) if self.target_transform == "log" else forecast
 
     def _read_series(self, data, target, features, known_future, time_col, fitting):
         if time_col != AUTO:
@@ -343,7 +374,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self.target_, self.features_, self.known_future_ = [settled["target"]], features, known_future
         keys, lengths, missing, scale, offset, timed = [], [], False, [], [], False
         for panel in source.chunks(settled):
-            stack = Stack.from_panel(panel, self._columns())
+            stack = self._in_model_units(Stack.from_panel(panel, self._columns()))
             settled["freq"] = settled["freq"] or panel.attrs["freq"]
             chunk_missing, chunk_scale, chunk_offset = self._statistics(stack, self._held_out(stack.lengths)[0])
             keys += stack.keys
@@ -367,7 +398,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         def layouts():  # (stack, inputs, targets, blocks, rows), chunk by chunk
             first = 0
             for panel in source.chunks(settled):
-                stack = Stack.from_panel(panel, self._columns())
+                stack = self._in_model_units(Stack.from_panel(panel, self._columns()))
                 rows = slice(first, first + len(stack.keys))
                 if stack.keys != keys[rows]:
                     raise ValueError(f"{source!r} changed while it was read. Received: other series in a later pass")
@@ -545,12 +576,12 @@ class GlobalRNNForecaster(RecurrentEstimator):
             target_scale.append(scale[owner, :1])
         point, target_scale = np.concatenate(point), np.concatenate(target_scale)
         if level is None:
-            return point, None, None
+            return self._from_model_units(point), None, None
         if not len(self.calibration_scores_):
             raise ValueError("No intervals: the model was fitted without calibration rows. "
                              "Fit with calibration_size > 0 (the default 0.1)")
         width = conformal_quantile(self.calibration_scores_, level)[None, :] / target_scale
-        return point, point - width, point + width
+        return tuple(self._from_model_units(a) for a in (point, point - width, point + width))
 
     def _future_values(self, future, stack: Stack):
         """``(n_series, horizon, n_known)`` known-future values from the ``future`` table."""
