@@ -258,7 +258,7 @@ def test_panel_fit_backtest_predict(tmp_path):
     fresh = run(["predict", out, "--data", new, "--horizon", "1"])
     assert fresh.exit_code == 0 and fresh.output.splitlines()[1].startswith("fresh,2024-01-03 12:00:00")
 
-    compared = run(["backtest", data, *args, "--quiet", "--checkpoint-dir", tmp_path / "ckpt"])
+    compared = run(["backtest", data, *args, "--quiet", "--checkpoint-dir", tmp_path / "ckpt", "--log"])
     assert compared.exit_code == 0 and "beats_seasonal_naive_%" in compared.output
     assert not [p for p in (tmp_path / "ckpt").rglob("*") if p.is_file()]  # a finished training keeps no backup
 
@@ -286,6 +286,10 @@ def test_bad_panels_in_the_cli_give_one_line(tmp_path):
         error = [line for line in result.output.splitlines() if line.startswith("Error:")]
         assert len(error) == 1 and message in error[0], result.output
     assert "--id-col store" in error[0] and not (tmp_path / "out").exists()
+    single = pd.read_csv(data)
+    single[single.store == "s1"].drop(columns="store").to_csv(tmp_path / "one.csv", index=False)
+    one = run(["backtest", tmp_path / "one.csv", "--log", *FAST])
+    assert one.exit_code == 1 and "Error: --log applies to the global model of a panel" in one.output, one.output
 
 
 @pytest.mark.slow

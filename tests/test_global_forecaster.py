@@ -286,3 +286,30 @@ def test_log_target_transform_is_the_plain_model_on_log_values_mapped_back(tmp_p
         model.predict({"s1": np.r_[data["s1"][:7], 0.0, data["s1"][8:]]})
     with pytest.raises(ValueError, match="`target_transform` must be one of"):
         GlobalRNNForecaster(**settings, target_transform="sqrt").fit(data)
+
+
+def test_window_interval_scale_measures_errors_in_each_windows_scale():
+    from forecastrnn.data.season import window_normalization
+    from forecastrnn.models.base import WEIGHT_FLOOR
+    from forecastrnn.models.forecaster import conformal_quantile
+
+    data = {k: v[:300] for k, v in panel(n_series=2, n=300).items()}
+    data["s1"] = data["s1"] * (1 + 0.8 * (np.arange(300) % 100 > 60))  # volatile stretches
+    settings = {**FAST, "epochs": 1, "season_length": 24, "window": 48}
+    series = GlobalRNNForecaster(**settings).fit(data)
+    model = GlobalRNNForecaster(**settings, interval_scale="window").fit(data)
+    np.testing.assert_allclose(model.predict().y, series.predict().y)  # the same network
+    assert model.settings_["interval_scale"] == "window"
+    origins = [150, 280]
+    point, lower, upper = model.forecast_origins({"s1": data["s1"]}, origins, level=0.9)
+    scaler = model.scalers_["s1"]
+    x = np.stack([scaler.transform(data["s1"][o - 48:o, None])[:, 0] for o in origins])
+    units = np.maximum(window_normalization(x, 24)[1][1][:, 0], WEIGHT_FLOOR)
+    expected = conformal_quantile(model.calibration_scores_, 0.9)[None, :] * units[:, None] / scaler.scale_[0]
+    np.testing.assert_allclose((upper - point)[:, :, 0], expected, rtol=1e-5)
+    np.testing.assert_allclose((point - lower)[:, :, 0], expected, rtol=1e-5)
+    # the scores are the series-unit scores divided by the window unit of each score's origin
+    ratio = series.calibration_scores_ / model.calibration_scores_
+    assert np.nanmin(ratio) >= WEIGHT_FLOOR - 1e-9 and np.nanstd(ratio) > 0
+    with pytest.raises(ValueError, match="`interval_scale` must be one of"):
+        GlobalRNNForecaster(**settings, interval_scale="step").fit(data)

@@ -50,16 +50,17 @@ from forecastrnn.data.calendar import calendar_cycles, calendar_features
 from forecastrnn.data.masking import add_missing_indicators
 from forecastrnn.data.panel import ID_COL, TARGET, freq_step, read_panel
 from forecastrnn.data.scaling import SeriesScalers, segment_coefficients
-from forecastrnn.data.season import season_length_for
+from forecastrnn.data.season import season_length_for, window_normalization
 from forecastrnn.data.stack import Stack, StackWriter, common_freq, named_series, stacked_window_starts
 from forecastrnn.data.stream import ParquetPanel
 from forecastrnn.data.windows import check_positive_int, make_dataset, make_stream_dataset
 from forecastrnn.defaults import AUTO, default_window
-from forecastrnn.models.base import LOSS_SCALES, NORMALIZATIONS, RecurrentEstimator
+from forecastrnn.models.base import LOSS_SCALES, NORMALIZATIONS, WEIGHT_FLOOR, RecurrentEstimator
 from forecastrnn.models.forecaster import by_target_row, conformal_quantile, held_out_rows
 from forecastrnn.persistence import array_from_json, array_to_json
 
 TARGET_TRANSFORMS = (None, "log")
+INTERVAL_SCALES = ("series", "window")
 MAX_CALIBRATION_SERIES = 20_000  # a streamed panel's intervals are calibrated on at most so many series
 FORECAST_ROWS = 1_000_000  # forecasts are computed on layouts of about so many rows at a time
 
@@ -101,6 +102,11 @@ class GlobalRNNForecaster(RecurrentEstimator):
         multiplicative season and level, the loss weighs relative errors (closer to sMAPE),
         and the intervals are those of the log forecast mapped back (asymmetric, never below
         zero). A median forecast stays a median, as ``exp`` is monotone.
+    interval_scale : "series" or "window"
+        The units of the conformal interval scores. ``"series"`` (default): the errors in each
+        series' scaled units, so a series' interval width is fixed. ``"window"``: each error
+        divided by the scale of the window it was forecast from (as ``loss_scale="window"``),
+        so intervals widen where the recent past was volatile and narrow where it was calm.
 
     Attributes
     ----------
@@ -143,7 +149,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
                  validation_size=0.1, calibration_size=0.1, anchor="auto", n_models="auto",
                  mc_samples=30, jit_compile="auto", random_state=None, verbose="auto",
                  calendar="auto", id_embedding=0, season_length="auto", normalize="window",
-                 loss_scale="series", target_transform=None):
+                 loss_scale="series", target_transform=None, interval_scale="series"):
         super().__init__(cell=cell, units=units, layers=layers, bidirectional=bidirectional, dropout=dropout,
                          recurrent_dropout=recurrent_dropout, window=window, horizon=horizon, stride=stride,
                          scaler=scaler, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
@@ -157,6 +163,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         self.normalize = normalize
         self.loss_scale = loss_scale
         self.target_transform = target_transform
+        self.interval_scale = interval_scale
 
     # ------------------------------------------------------------------ reading
     def _read(self, data, target=None, features=None, known_future=None, time_col=AUTO, id_col=None,
@@ -456,6 +463,9 @@ class GlobalRNNForecaster(RecurrentEstimator):
             raise ValueError(f"`normalize` must be one of {list(NORMALIZATIONS)}. Received: normalize={self.normalize!r}")
         if self.loss_scale not in LOSS_SCALES:
             raise ValueError(f"`loss_scale` must be one of {list(LOSS_SCALES)}. Received: loss_scale={self.loss_scale!r}")
+        if self.interval_scale not in INTERVAL_SCALES:
+            raise ValueError(f"`interval_scale` must be one of {list(INTERVAL_SCALES)}. "
+                             f"Received: interval_scale={self.interval_scale!r}")
         self.calendar_ = calendar_cycles(self.freq_) if self.calendar == AUTO and timed else []
         return season_length_for(self.freq_) if self.season_length == AUTO else \
             check_positive_int(self.season_length, "season_length")
@@ -489,7 +499,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
         horizon = check_positive_int(self.horizon, "horizon")
         spec = self._resolve(int(n_train.sum()), season,
                              window=default_window(int(np.median(lengths)), horizon, season))
-        self.settings_["normalize"], self.settings_["loss_scale"] = self.normalize, self.loss_scale
+        self.settings_.update(normalize=self.normalize, loss_scale=self.loss_scale, interval_scale=self.interval_scale)
         if (lengths < spec.window).any():
             i = int(np.argmax(lengths < spec.window))
             raise ValueError(f"Series {keys[i]!r} must have at least window={spec.window} rows. "
@@ -533,13 +543,25 @@ class GlobalRNNForecaster(RecurrentEstimator):
         starts = [b + np.arange(o, end) - spec.window for (b, _, end), o in zip(cal_rows, first_origins)]
         if not starts:
             return np.empty((0, spec.horizon))
-        point = self._predict_scaled(inputs, np.concatenate(starts))
+        starts = np.concatenate(starts)
+        point = self._predict_scaled(inputs, starts)
+        units = np.broadcast_to(self._interval_units(inputs, starts)[:, None], point.shape)
         scores, first_point = [], 0
-        for (b, first, end), o, mine in zip(cal_rows, first_origins, starts):
-            by_row = by_target_row(point[first_point:first_point + len(mine)], first, end, o)
-            scores.append(np.abs(targets[b + first:b + end] - by_row))  # (rows, horizon)
-            first_point += len(mine)
+        for (b, first, end), o in zip(cal_rows, first_origins):
+            mine = slice(first_point, first_point + end - o)
+            errors = np.abs(targets[b + first:b + end] - by_target_row(point[mine], first, end, o))  # (rows, horizon)
+            scores.append(errors / by_target_row(units[mine], first, end, o))
+            first_point = mine.stop
         return np.concatenate(scores)
+
+    def _interval_units(self, inputs, starts) -> np.ndarray:
+        """The unit of the interval scores of the windows at ``starts`` (``interval_scale``):
+        1, or the scale of each window's target channel (at least ``WEIGHT_FLOOR``)."""
+        if self.settings_.get("interval_scale", "series") == "series":
+            return np.ones(len(starts))
+        window = self.window_
+        values = inputs[np.asarray(starts)[:, None] + np.arange(window), 0]
+        return np.maximum(window_normalization(values, self.settings_["season_length"])[1][1][:, 0], WEIGHT_FLOOR)
 
     def _predict_scaled(self, inputs, starts) -> np.ndarray:
         """Median over members of the scaled forecasts of the windows at ``starts``: (n, horizon)."""
@@ -562,7 +584,7 @@ class GlobalRNNForecaster(RecurrentEstimator):
             if self.known_future_ and o.size and o.max() + h > n and future is None:
                 raise ValueError(f"Series {key!r}: forecasting needs the future values of {self.known_future_} "
                                  f"for the {h} steps after the origin. Pass them as `future`")
-        point, target_scale = [], []
+        point, target_scale, units = [], [], []
         for lo, hi in stack.groups(FORECAST_ROWS, extra_rows=h):  # a bounded layout at a time
             part = stack.take(lo, hi)
             scale, offset = self._coefficients(part)
@@ -574,13 +596,14 @@ class GlobalRNNForecaster(RecurrentEstimator):
             scaled = self._predict_scaled(inputs, starts)
             point.append((scaled - offset[owner, :1]) / scale[owner, :1])
             target_scale.append(scale[owner, :1])
-        point, target_scale = np.concatenate(point), np.concatenate(target_scale)
+            units.append(self._interval_units(inputs, starts)[:, None])
+        point, target_scale, units = np.concatenate(point), np.concatenate(target_scale), np.concatenate(units)
         if level is None:
             return self._from_model_units(point), None, None
         if not len(self.calibration_scores_):
             raise ValueError("No intervals: the model was fitted without calibration rows. "
                              "Fit with calibration_size > 0 (the default 0.1)")
-        width = conformal_quantile(self.calibration_scores_, level)[None, :] / target_scale
+        width = conformal_quantile(self.calibration_scores_, level)[None, :] * units / target_scale
         return tuple(self._from_model_units(a) for a in (point, point - width, point + width))
 
     def _future_values(self, future, stack: Stack):
