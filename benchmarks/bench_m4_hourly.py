@@ -11,15 +11,17 @@ whose model raised is scored with Naive2's forecast and counted, never hidden):
   Fourier pairs for the daily cycle, as forecastrnn did before);
 * ``ets``: ``ETSForecaster`` (error/trend/season by AICc); ``theta``: ``ThetaForecaster``;
 * ``global_gru``: one ``GlobalRNNForecaster`` trained on the windows of all series (each
-  scaled on its own training rows), by default on log values (``target_transform="log"``,
-  chosen on validation windows: BENCHMARKS.md, "Log space"), window 168, 64 units, MAE loss,
+  scaled on its own training rows), by default on log values (``target_transform="log"``)
+  with interval scores in each window's scale (``interval_scale="window"``), both chosen on
+  validation windows (BENCHMARKS.md, "Log space"), window 168, 64 units, MAE loss,
   Adam 1e-3, batch 256 (``GLOBAL``; change any setting with ``--set key=value``, e.g. ``--set
   target_transform=None``); of every series' rows before the test, the last 10% calibrate the 95%
   intervals (coverage and M4's MSIS are printed) and the 10% before them drive early
-  stopping. It runs through ``backtest_panel`` on the long file, exactly what ``forecastrnn
+  stopping. It runs through ``backtest_panel`` on the long file: the network and forecasts of ``forecastrnn
   fit m4_hourly_long.csv --id-col unique_id --horizon 48 --season-length 24 --window 168
   --units 64 --loss mae --epochs 20 --patience 3 --batch-size 256 --n-models 1 --dropout 0 --log``
-  runs; ``--set ensemble=window:168,336`` (or ``ensemble=random_state:0,1,2``) makes it a
+  (whose intervals stay in each series' scale: the CLI has no switch for ``interval_scale``);
+  ``--set ensemble=window:168,336`` (or ``ensemble=random_state:0,1,2``) makes it a
   ``MedianEnsemble`` of one network per value;
 * ``gru``: one ``RNNForecaster`` per series (16 units, window 96, Adam 0.005, up to 40 epochs,
   patience 5, last 20% of each series for early stopping): slow, not in the default run.
@@ -116,7 +118,8 @@ def gru(y, epochs, learning_rate):
 
 
 GLOBAL = dict(cell="gru", units=64, window=168, horizon=H, loss="mae", epochs=20, patience=3, batch_size=256,
-              n_models=1, dropout=0.0, season_length=M, target_transform="log", random_state=0, verbose=2)
+              n_models=1, dropout=0.0, season_length=M, target_transform="log", interval_scale="window",
+              random_state=0, verbose=2)
 
 
 def global_gru(train, test, ids, quick, settings):
