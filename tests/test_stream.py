@@ -137,6 +137,22 @@ def test_streamed_fit_is_reproducible_saves_and_loads(tmp_path):
     assert loaded.scalers_["s03"].to_dict() == one.scalers_["s03"].to_dict()
 
 
+def test_a_streamed_log_model_reads_every_chunk_in_log_units(tmp_path):
+    frame = panel_frame()
+    settings = {**FAST, "target_transform": "log", "interval_scale": "window"}
+    memory = GlobalRNNForecaster(**settings).fit(frame, id_col="store", time_col="date", target="sales")
+    streamed = GlobalRNNForecaster(**settings).fit(
+        ParquetPanel(write(frame, tmp_path / "p.parquet"), id_col="store", chunk_rows=150), target="sales")
+    np.testing.assert_allclose(streamed.scalers_.scale, memory.scalers_.scale)
+    np.testing.assert_allclose(streamed.scalers_.offset, memory.scalers_.offset)
+    np.testing.assert_array_equal(streamed.tails_.values, memory.tails_.values)
+    last = frame.groupby("store").sales.last().to_numpy()
+    np.testing.assert_allclose(np.exp(streamed.tails_.values[np.cumsum(streamed.tails_.lengths) - 1, 0]), last)
+    forecast = streamed.predict(level=0.9)
+    assert (forecast.sales_lower > 0).all() and (forecast.sales_lower < forecast.sales).all()
+    assert (forecast.sales < forecast.sales_upper).all()
+
+
 def test_unsorted_or_missing_parquet_is_one_clear_error(tmp_path):
     frame = panel_frame(n_series=4)
     shuffled = pd.concat([frame.iloc[:30], frame.iloc[60:], frame.iloc[30:60]], ignore_index=True)

@@ -33,7 +33,12 @@ same lazy ``tf.data`` pipeline as ``RNNForecaster``, memory O(total rows).
 Rows of each series, in time order: training | validation (``validation_size``: early
 stopping) | calibration (``calibration_size``: intervals). Intervals are split-conformal
 per forecast step, on the absolute errors *in each series' scaled units*, pooled over all
-series; the interval of a series is that quantile times its scale.
+series; the interval of a series is that quantile times its scale (``interval_scale="window"``:
+the errors divided by the scale of the window each forecast read, and the interval that
+quantile times the forecast window's scale).
+
+``target_transform="log"`` runs all of the above on the logarithm of the target and maps the
+forecasts and bounds back with ``exp``.
 """
 
 from __future__ import annotations
@@ -596,14 +601,15 @@ class GlobalRNNForecaster(RecurrentEstimator):
             scaled = self._predict_scaled(inputs, starts)
             point.append((scaled - offset[owner, :1]) / scale[owner, :1])
             target_scale.append(scale[owner, :1])
-            units.append(self._interval_units(inputs, starts)[:, None])
-        point, target_scale, units = np.concatenate(point), np.concatenate(target_scale), np.concatenate(units)
+            if level is not None:
+                units.append(self._interval_units(inputs, starts)[:, None])
+        point, target_scale = np.concatenate(point), np.concatenate(target_scale)
         if level is None:
             return self._from_model_units(point), None, None
         if not len(self.calibration_scores_):
             raise ValueError("No intervals: the model was fitted without calibration rows. "
                              "Fit with calibration_size > 0 (the default 0.1)")
-        width = conformal_quantile(self.calibration_scores_, level)[None, :] * units / target_scale
+        width = conformal_quantile(self.calibration_scores_, level)[None, :] * np.concatenate(units) / target_scale
         return tuple(self._from_model_units(a) for a in (point, point - width, point + width))
 
     def _future_values(self, future, stack: Stack):
