@@ -196,6 +196,8 @@ def _plan(opts):
 
 
 def _forecaster(opts, settings, panel=False):
+    if opts["log_target"] and not panel:
+        raise ValueError("--log applies to the global model of a panel. Received: --log without --id-col")
     from forecastrnn._tf import tensorflow
     from forecastrnn.models.forecaster import RNNForecaster
     from forecastrnn.models.global_forecaster import GlobalRNNForecaster
@@ -206,8 +208,6 @@ def _forecaster(opts, settings, panel=False):
         return "auto" if opts[key] in (None, (), []) else opts[key]
 
     kind = GlobalRNNForecaster if panel else RNNForecaster
-    if opts["log_target"] and not panel:
-        raise ValueError("--log applies to the global model of a panel. Received: --log without --id-col")
     return kind(cell=opts["cell"], units=given("units"), bidirectional=opts["bidirectional"],
                          dropout=opts["dropout"], recurrent_dropout=opts["recurrent_dropout"],
                          window=given("window"), horizon=settings["horizon"], epochs=given("epochs"),

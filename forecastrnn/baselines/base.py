@@ -139,8 +139,7 @@ class _Baseline(Forecaster, BaseEstimator):
     def _read_history(self, data):
         if data is None:
             return self.history_
-        frame = read_series(data, target=self.target_, features=self._columns(), expected_freq=self.freq_)
-        return frame
+        return read_series(data, target=self.target_, features=self._columns(), expected_freq=self.freq_)
 
     def forecast_origins(self, data, origins, horizon=None, level=None):
         """Forecast ``horizon`` steps from each origin (row position) of ``data``.

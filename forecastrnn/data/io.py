@@ -534,8 +534,7 @@ def one_hot_names(frame: pd.DataFrame, names) -> list | None:
     out = []
     for name in [names] if isinstance(names, str) else names:
         if name in frame.columns and not _is_numeric(frame[name]):
-            values = frame[name].dropna().astype(str).unique()
-            out += [f"{name}={v}" for v in sorted(values)]
+            out += [f"{name}={v}" for v in _text_values(frame[name])]
         else:
             out.append(name)
     return out
@@ -552,9 +551,14 @@ def _input_columns(frame: pd.DataFrame, names: list) -> pd.DataFrame:
             continue
         column, value = (name, None) if name in frame.columns else _indicator_of(name, frame)
         text = frame[column].astype(str).where(frame[column].notna())
-        for v in sorted(text.dropna().unique()) if value is None else [value]:
+        for v in _text_values(frame[column]) if value is None else [value]:
             out[f"{column}={v}"] = (text == v).astype("float64").where(text.notna())
     return pd.DataFrame(out, index=frame.index)
+
+
+def _text_values(values: pd.Series) -> list:
+    """The distinct values of a text column, as text, sorted: the order of its indicator columns."""
+    return sorted(values.dropna().astype(str).unique())
 
 
 def as_series(data, target=None, time_col=AUTO, features=None) -> pd.DataFrame:
@@ -574,8 +578,8 @@ def describe(frame: pd.DataFrame) -> str:
     time = f"time column {a.get('time_col')!r}" if a.get("time_col") else "no time column"
     if a.get("time_read"):
         time += f" ({a['time_read']})"
-    left_out = f", text column(s) {a['left_out']} left out (name them in features to one-hot encode)" \
-        if a.get("left_out") else ""
+    left_out = (f", column(s) {a['left_out']} left out (text, or row numbers; name a text column in "
+                "features to one-hot encode it)") if a.get("left_out") else ""
     return (f"{a.get('source', 'data')}: {len(frame)} rows ({span}), {time}, "
             f"frequency {a.get('freq')}, target {a.get('target')}, "
             f"{len(a.get('features', []))} input column(s), {a.get('n_gaps', 0)} gap row(s) "
