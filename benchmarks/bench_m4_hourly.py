@@ -127,7 +127,7 @@ def global_gru(train, test, ids, quick, settings):
     ``forecastrnn fit m4_hourly_long.csv --id-col unique_id`` (see the README command).
     Returns the forecasts of every series and the line of interval figures (95 %)."""
     from forecastrnn import GlobalRNNForecaster, MedianEnsemble, backtest_panel
-    from forecastrnn.panel_evaluation import summarize_panel
+    from forecastrnn.evaluation import summarize_panel
 
     settings = dict(settings)
     key, _, values = str(settings.pop("ensemble", "")).partition(":")

@@ -32,8 +32,8 @@ _EXPORTS = {
     "load_imdb": "forecastrnn.datasets",
     "backtest": "forecastrnn.evaluation",
     "compare": "forecastrnn.evaluation",
-    "backtest_panel": "forecastrnn.panel_evaluation",
-    "summarize_panel": "forecastrnn.panel_evaluation",
+    "backtest_panel": "forecastrnn.evaluation",
+    "summarize_panel": "forecastrnn.evaluation",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -8,6 +8,7 @@ error becomes one ``Error: ...`` line and exit status 1 (click's usage errors: 2
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -120,7 +121,7 @@ def data_options(func):
                      default="auto", show_default=True,
                      help="Simple forecast the network corrects: last value, window mean, seasonal naive, mean of the seasons, none."),
         click.option("--log", "log_target", is_flag=True,
-                     help="With --id-col: model log(y) of positive series and map forecasts back with exp "
+                     help="Model log(y) of a positive target and map forecasts back with exp "
                           "(ES-RNN's multiplicative level and season; M4 hourly OWA 0.471 against 0.529)."),
         click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.1, show_default=True),
         click.option("--recurrent-dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0,
@@ -157,6 +158,16 @@ def data_options(func):
     for option in reversed(options):
         func = option(func)
     return func
+
+
+@contextlib.contextmanager
+def _notes():
+    """Warnings (short series, undefined MASE ...) as one "Note:" line each, no source lines."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        yield
+    for message in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)):
+        click.echo(f"Note: {message}", err=True)
 
 
 def _say(quiet, message):
@@ -196,8 +207,6 @@ def _plan(opts):
 
 
 def _forecaster(opts, settings, panel=False):
-    if opts["log_target"] and not panel:
-        raise ValueError("--log applies to the global model of a panel. Received: --log without --id-col")
     from forecastrnn._tf import tensorflow
     from forecastrnn.models.forecaster import RNNForecaster
     from forecastrnn.models.global_forecaster import GlobalRNNForecaster
@@ -215,8 +224,7 @@ def _forecaster(opts, settings, panel=False):
                          anchor=None if opts["anchor"] == "none" else opts["anchor"].replace("-", "_"),
                          patience=opts["patience"], loss=opts["loss"], learning_rate=opts["learning_rate"],
                          random_state=opts["seed"], verbose=_verbosity(opts["quiet"]),
-                         **({"season_length": settings["season"],
-                             "target_transform": "log" if opts["log_target"] else None} if panel else {}))
+                         season_length=settings["season"], target_transform="log" if opts["log_target"] else None)
 
 
 def _verbosity(quiet) -> int:
@@ -278,7 +286,7 @@ def _panel_plan(opts):
 def _run_panel(opts):
     """Backtest one global network and the per-series baselines on every series of a panel."""
     from forecastrnn.evaluation import default_baselines
-    from forecastrnn.panel_evaluation import backtest_panel, summarize_panel
+    from forecastrnn.evaluation import backtest_panel, summarize_panel
 
     panel, settings, fit_kwargs = _panel_plan(opts)
     rnn = _forecaster(opts, settings, panel=True)
@@ -288,16 +296,14 @@ def _run_panel(opts):
     def progress(message):
         _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] {message}")
 
-    table, fitted = backtest_panel(models, panel, settings["horizon"], settings["n_windows"], level=opts["level"],
-                                   season_length=settings["season"], n_jobs=opts["n_jobs"], progress=progress,
-                                   return_models=True, checkpoint_dir=opts["checkpoint_dir"],
-                                   client=opts["scheduler"], **fit_kwargs)
+    with _notes():
+        table, fitted = backtest_panel(models, panel, settings["horizon"], settings["n_windows"], level=opts["level"],
+                                       season_length=settings["season"], n_jobs=opts["n_jobs"], progress=progress,
+                                       return_models=True, checkpoint_dir=opts["checkpoint_dir"],
+                                       client=opts["scheduler"], **fit_kwargs)
     _say(opts["quiet"], f"  global {_chosen(fitted[rnn.name])}; {fitted[rnn.name].n_windows_} training windows")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RuntimeWarning)
+    with _notes():
         summary, by_series = summarize_panel(table)
-    for message in dict.fromkeys(str(w.message) for w in caught):
-        click.echo(f"Note: {message}", err=True)
     click.echo(f"\nBacktest of {settings['n_series']} series, {settings['n_windows']} origin(s) each, horizon "
                f"{settings['horizon']}, level {opts['level']:.0%} (means over series, sorted by MASE; OWA against "
                "naive2; beats_seasonal_naive_%: share of series with a lower MASE than seasonal naive):")
@@ -313,22 +319,21 @@ def _run_comparison(opts):
     rnn = _forecaster(opts, settings)
     models = {rnn.name: rnn, **default_baselines(opts["baselines"], settings["horizon"], settings["season"])}
 
-    def progress(name):
-        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] {'training and backtesting' if name == rnn.name else 'backtesting'} {name} ...")
+    def progress(message):
+        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] {message}")
 
-    table, fitted = backtest(models, frame, settings["horizon"], settings["n_windows"], settings["step"],
-                             level=opts["level"], progress=progress, return_models=True,
-                             checkpoint_dir=opts["checkpoint_dir"], n_jobs=opts["n_jobs"], client=opts["scheduler"])
+    with _notes():
+        table, fitted = backtest(models, frame, settings["horizon"], settings["n_windows"], settings["step"],
+                                 level=opts["level"], progress=progress, return_models=True,
+                                 checkpoint_dir=opts["checkpoint_dir"], n_jobs=opts["n_jobs"],
+                                 client=opts["scheduler"], season_length=settings["season"])
     _say(opts["quiet"], f"  {_chosen(fitted[rnn.name])}")
     for model in fitted.values():
         if hasattr(model, "describe"):
             _say(opts["quiet"], f"  {model.describe()}")
     train = frame.iloc[: table.attrs["first_origin"]][frame.attrs["target"]]
-    with warnings.catch_warnings(record=True) as caught:  # one "Note:" line each, no source lines
-        warnings.simplefilter("always", RuntimeWarning)
+    with _notes():
         summary = summarize(table, train, settings["season"])
-    for message in dict.fromkeys(str(w.message) for w in caught):
-        click.echo(f"Note: {message}", err=True)
     click.echo(f"\nBacktest over {settings['n_windows']} origin(s), horizon {settings['horizon']}, "
                f"level {opts['level']:.0%} (sorted by MASE; skill = MAE improvement over naive):")
     click.echo(summary.to_string(float_format=lambda v: f"{v:.4f}"))
@@ -377,7 +382,8 @@ def fit(out, overwrite, refit, **opts):
     if refit:
         _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining {rnn.name} on all {len(frame)} rows "
                             "for the epochs early stopping chose (the saved model) ...")
-        rnn = rnn.refit(frame, checkpoint_dir=_refit_checkpoint(opts))
+        with _notes():
+            rnn = rnn.refit(frame, checkpoint_dir=_refit_checkpoint(opts))
         trained_on = (f"all {len(frame)} rows ({rnn.settings_['epochs']} epochs); its intervals keep the "
                       "calibration of the backtested model")
     else:
@@ -423,7 +429,8 @@ def _fit_panel(out, overwrite, refit, opts):
     if refit:
         _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining the global {rnn.name} on all rows of every "
                             "series for the epochs early stopping chose (the saved model) ...")
-        fitted = rnn.refit(panel, checkpoint_dir=_refit_checkpoint(opts), **fit_kwargs)
+        with _notes():
+            fitted = rnn.refit(panel, checkpoint_dir=_refit_checkpoint(opts), **fit_kwargs)
         trained_on = "all rows of every series; its intervals keep the calibration of the backtested model"
     else:
         fitted = rnn.update(panel)

@@ -91,6 +91,28 @@ def network_settings(n_rows: int, horizon: int, season_length: int = 1, pick_anc
     }
 
 
+def shape_settings(n_series: int, timed: bool, normalize=AUTO, calendar=AUTO, interval_scale=AUTO,
+                   has_spread: bool = True) -> dict:
+    """The settings of a recurrent forecaster that follow the shape of the data.
+
+    ===============  ========================================================================
+    normalize        ``"window"`` for several series (M4 hourly validation OWA 0.544 against
+                     0.811, ETTh1 as seven series MASE 0.846 against 0.970), ``"last"`` with
+                     an anchor on one series (the setting the collection and ETTh1 chose)
+    calendar         the calendar cycles as known-future inputs for several series with
+                     timestamps (ETTh1 as seven series: MASE 0.970 against 0.992); off on one
+                     series, whose seasonal anchor carries the cycle
+    interval_scale   ``"spread"`` (ensemble and dropout spread) on one series when the model
+                     has members or dropout, else ``"series"``
+    ===============  ========================================================================
+    """
+    many = n_series > 1
+    return {"normalize": ("window" if many else "last") if _auto(normalize) else normalize,
+            "calendar": (many and timed) if _auto(calendar) else calendar is not None and timed,
+            "interval_scale": ("spread" if not many and has_spread else "series") if _auto(interval_scale)
+            else interval_scale}
+
+
 def backtest_plan(n_rows: int, horizon: int, n_windows=None, test_size=None) -> dict:
     """Test origins of a backtest: ``n_windows`` origins every ``horizon`` steps at the end.
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from forecastrnn import RNNForecaster
-from forecastrnn.models.forecaster import conformal_quantile
+from forecastrnn.models.calibration import conformal_quantile
 
 pytestmark = pytest.mark.slow
 FAST = dict(units=8, window=24, horizon=6, epochs=4, batch_size=32, verbose=0, jit_compile=False, mc_samples=10,
@@ -49,7 +49,7 @@ def test_scaler_is_fitted_on_training_rows_only():
     data = sine(400) + np.linspace(0, 10, 400)[:, None]  # a trend makes the leak visible
     model = RNNForecaster(**{**FAST, "epochs": 1, "validation_size": 0.15}).fit(data)
     assert model.n_train_rows_ == 300  # 400 - 60 validation - 40 calibration rows
-    scale, offset = model.scaler_.coefficients()
+    scale, offset = model.scalers_["series"].coefficients(["y"])
     np.testing.assert_allclose(-offset / scale, [data["y"].iloc[:300].mean()])
 
 
@@ -134,8 +134,10 @@ def test_multivariate_inputs_multiple_targets_and_other_history(tmp_path):
     data = sine(400)
     data["x"] = np.cos(np.arange(400) / 5)
     data["z"] = data["y"] * 0.5
-    model = RNNForecaster(**{**FAST, "epochs": 1}).fit(data, target=["y", "z"])
-    assert model.features_ == ["y", "x", "z"] and model.target_ == ["y", "z"]
+    model = RNNForecaster(**{**FAST, "epochs": 1}).fit(data, target=["y", "z"], features=["x"])
+    assert model.features_ == ["x"] and model.target_ == ["y", "z"]
+    assert RNNForecaster(**{**FAST, "epochs": 1}).fit(data, target="y").features_ == []  # the target alone
+    assert RNNForecaster(**{**FAST, "epochs": 1}).fit(data, target="y", features="all").features_ == ["x", "z"]
     assert model.predict(level=0.5).shape == (6, 6)
     other = model.predict(data.iloc[:200], horizon=3)
     assert other.index[0] == data.index[200] and other.shape == (3, 2)
@@ -143,8 +145,8 @@ def test_multivariate_inputs_multiple_targets_and_other_history(tmp_path):
         model.predict(horizon=7)
     with pytest.raises(ValueError, match="`features` must name columns"):
         model.predict(data[["y", "z"]])
-    with pytest.raises(ValueError, match="at least window=24 rows. Received: 10 rows"):
-        model.predict(data.iloc[:10])
+    short = model.predict(data.iloc[:10])  # fewer rows than the window: padded and masked
+    assert short.shape == (6, 2) and np.isfinite(short.to_numpy()).all()
 
 
 def test_a_window_shorter_than_three_rows_predicts_with_the_training_frequency():
@@ -199,11 +201,11 @@ def test_save_load_round_trip_and_refusals(tmp_path):
 
     document = json.loads((path / "state.json").read_text())
     (path / "state.json").write_text(json.dumps({**document, "format_version": 2}))
-    with pytest.raises(ValueError, match="has format_version 2; this forecastrnn reads 3"):
+    with pytest.raises(ValueError, match="has format_version 2; this forecastrnn reads 5"):
         RNNForecaster.load(path)
-    del document["state"]["tail"]
+    del document["state"]["tails"]
     (path / "state.json").write_text(json.dumps(document))
-    with pytest.raises(ValueError, match="Corrupt model state.*KeyError: 'tail'"):
+    with pytest.raises(ValueError, match="Corrupt model state.*KeyError: 'tails'"):
         RNNForecaster.load(path)
     (path / "state.json").write_text("{not json")
     with pytest.raises(ValueError, match="Corrupt state.json"):
@@ -220,8 +222,6 @@ def test_bad_parameters():
         RNNForecaster(**{**FAST, "loss": "l3"}).fit(sine(200))
     with pytest.raises(ValueError, match="window=0"):
         RNNForecaster(**{**FAST, "window": 0}).fit(sine(200))
-    with pytest.raises(ValueError, match="Too little data"):
-        RNNForecaster(**FAST).fit(sine(30))
     model = RNNForecaster(**{**FAST, "epochs": 1}).fit(sine(200))
     with pytest.raises(ValueError, match="`level` must be a float in"):
         model.predict(level=90)

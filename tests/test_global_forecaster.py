@@ -112,8 +112,8 @@ def test_new_series_are_scaled_on_their_own_history_and_runs_repeat():
     assert model.predict(horizon=2).shape == (4, 3)
     with pytest.raises(ValueError, match="at most the trained horizon"):
         model.predict(horizon=7)
-    with pytest.raises(ValueError, match="at least window=24"):
-        model.predict({"short": y[:10]})
+    short = model.predict({"short": y[:10]})  # fewer rows than the window: padded and masked
+    assert len(short) == 6 and np.isfinite(short["y"]).all()
 
 
 def test_unfitted_model_says_so():
@@ -149,7 +149,7 @@ def test_known_future_inputs_are_shifted_by_the_horizon_and_the_future_is_never_
     tails = model.tails_
     a = tails.keys.index("a")
     frame = tails.frames(["y", "temp", "promo"])["a"]
-    scale, offset = model._coefficients(tails)
+    scale, offset = model._coefficients(tails, tails.lengths)
     codes = model.scalers_.positions(tails.keys) + 1
     inputs, targets, blocks = model._layout(tails, scale, offset, codes)
     inputs = inputs[blocks[a]:blocks[a] + 24 + 6]
@@ -176,8 +176,9 @@ def test_known_future_inputs_are_shifted_by_the_horizon_and_the_future_is_never_
     assert np.isfinite(forecast[["y", "y_lower", "y_upper"]].to_numpy()).all()
     new = one.assign(unique_id="never seen")  # the zero embedding, its own scaler
     assert model.predict(new, future=future.assign(unique_id="never seen")).unique_id.unique().tolist() == ["never seen"]
-    with pytest.raises(ValueError, match="Series 'tiny' must have at least window=24"):
-        GlobalRNNForecaster(**FAST).fit({"ok": np.arange(100.0), "tiny": np.arange(12.0)})
+    with pytest.warns(RuntimeWarning, match="1 series had fewer than window \\+ horizon = 30 training rows"):
+        short = GlobalRNNForecaster(**FAST).fit({"ok": np.arange(100.0), "tiny": np.arange(12.0)})
+    assert short.predict().groupby("unique_id").size().to_dict() == {"ok": 6, "tiny": 6}
 
 
 def test_a_text_covariate_is_one_hot_encoded_with_the_same_columns_in_every_series(tmp_path):
@@ -197,7 +198,7 @@ def test_intervals_pool_scaled_errors_over_series_and_round_trip(tmp_path):
     base = panel(n_series=1, n=300)["s0"]
     data = {"small": base, "large": 100 * base + 3}
     model = GlobalRNNForecaster(**FAST).fit(data)
-    assert model.calibration_scores_.shape == (2 * 30, 6)  # calibration_size=0.1 of each series
+    assert model.calibration_scores_.shape == (2 * 30, 6, 1)  # calibration_size=0.1 of each series
     forecast = model.predict(level=0.9)
     width = {k: (g.y_upper - g.y_lower).to_numpy() for k, g in forecast.groupby("unique_id")}
     np.testing.assert_allclose(width["large"], 100 * width["small"], rtol=1e-5)  # one quantile, each series' scale
@@ -232,7 +233,7 @@ def test_window_normalization_reads_only_the_window_and_repeats_with_its_seed(tm
     trio = MedianEnsemble(members).fit(data)
     forecasts = np.stack([m.predict()["y"].to_numpy() for m in trio.models_])
     np.testing.assert_allclose(trio.predict()["y"], np.median(forecasts, axis=0))
-    assert trio.min_history == 48 + 6 and trio.supports_panels and trio.name == "median_gru"
+    assert trio.min_history == max(m.min_history for m in members) and trio.supports_panels and trio.name == "median_gru"
     loaded = MedianEnsemble.load(trio.save(tmp_path / "trio"))
     pd.testing.assert_frame_equal(loaded.predict(), trio.predict())
     with pytest.raises(ValueError, match="`models` must be a non-empty list"):
@@ -248,14 +249,15 @@ def test_window_loss_scale_divides_each_windows_errors_by_its_scale():
     y = panel(n_series=2, n=300)["s1"]
     y[190:250] = y[190]  # a flat first validation window: its weight is capped by the floor
     model = GlobalRNNForecaster(**{**FAST, "epochs": 1, "window": 48, "loss": "mae", "season_length": 24,
-                                   "loss_scale": "window", "validation_size": 60, "calibration_size": 0}).fit({"s": y})
+                                   "loss_scale": "window", "validation_size": 60, "calibration_size": 0,
+                                   "normalize": "window"}).fit({"s": y})
     assert model.settings_["loss_scale"] == "window"
     scaled = model.scalers_["s"].transform(y[:, None])
     spec = model._spec()
     val = window_starts(spec, scaled, 240, 60)[1]
     x = np.stack([scaled[s:s + 48, 0] for s in val])
     target = np.stack([scaled[s + 48:s + 54, 0] for s in val])
-    forecast = model.model_.predict(x[..., None], verbose=0)[:, 0, :, 0]
+    forecast = model.model_.predict(np.stack([x, np.ones_like(x)], axis=-1), verbose=0)[:, 0, :, 0]  # y, observed
     weights = 1 / np.maximum(window_normalization(x, 24)[1][1], WEIGHT_FLOOR)
     assert weights.max() == 1 / WEIGHT_FLOOR and weights.min() < 10
     np.testing.assert_allclose(model.history_["val_loss"][0], np.mean(np.abs(target - forecast) * weights), rtol=1e-4)
@@ -291,7 +293,7 @@ def test_log_target_transform_is_the_plain_model_on_log_values_mapped_back(tmp_p
 def test_window_interval_scale_measures_errors_in_each_windows_scale():
     from forecastrnn.data.season import window_normalization
     from forecastrnn.models.base import WEIGHT_FLOOR
-    from forecastrnn.models.forecaster import conformal_quantile
+    from forecastrnn.models.calibration import conformal_quantile
 
     data = {k: v[:300] for k, v in panel(n_series=2, n=300).items()}
     data["s1"] = data["s1"] * (1 + 0.8 * (np.arange(300) % 100 > 60))  # volatile stretches
@@ -305,7 +307,7 @@ def test_window_interval_scale_measures_errors_in_each_windows_scale():
     scaler = model.scalers_["s1"]
     x = np.stack([scaler.transform(data["s1"][o - 48:o, None])[:, 0] for o in origins])
     units = np.maximum(window_normalization(x, 24)[1][1][:, 0], WEIGHT_FLOOR)
-    expected = conformal_quantile(model.calibration_scores_, 0.9)[None, :] * units[:, None] / scaler.scale_[0]
+    expected = conformal_quantile(model.calibration_scores_, 0.9)[None, :, 0] * units[:, None] / scaler.scale_[0]
     np.testing.assert_allclose((upper - point)[:, :, 0], expected, rtol=1e-5)
     np.testing.assert_allclose((point - lower)[:, :, 0], expected, rtol=1e-5)
     # the scores are the series-unit scores divided by the window unit of each score's origin

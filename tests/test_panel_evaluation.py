@@ -7,7 +7,7 @@ import pytest
 from forecastrnn import GlobalRNNForecaster
 from forecastrnn.baselines import Naive2Forecaster, NaiveForecaster, SeasonalNaiveForecaster
 from forecastrnn.evaluation import backtest, compare
-from forecastrnn.panel_evaluation import backtest_panel, summarize_panel
+from forecastrnn.evaluation import backtest_panel, summarize_panel
 
 
 def panel(n=150, ids=("a", "b", "c")):

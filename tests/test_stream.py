@@ -84,7 +84,7 @@ def test_stream_batches_cross_blocks_and_count_exactly():
 
 
 def test_streamed_fit_sees_the_in_memory_windows_and_statistics(tmp_path, monkeypatch):
-    import forecastrnn.models.global_forecaster as module
+    import forecastrnn.models.core as module
 
     frame = panel_frame(gap=True)
     seen = {}
@@ -110,7 +110,7 @@ def test_streamed_fit_sees_the_in_memory_windows_and_statistics(tmp_path, monkey
     assert streamed.calibration_scores_.shape == memory.calibration_scores_.shape
     # the windows the stream yields, in storage order, are exactly the in-memory ones
     stack = memory._read(frame)
-    scale, offset = memory._coefficients(stack)
+    scale, offset = memory._coefficients(stack, stack.lengths)
     inputs, targets, blocks = memory._layout(stack, scale, offset, np.arange(1, len(stack.keys) + 1))
     n_train, n_val, _ = memory._held_out(stack.lengths)
     spec = memory._spec()
@@ -166,7 +166,7 @@ def test_unsorted_or_missing_parquet_is_one_clear_error(tmp_path):
 
 
 def test_forecasts_in_bounded_pieces_equal_one_pass(monkeypatch):
-    import forecastrnn.models.global_forecaster as module
+    import forecastrnn.models.core as module
 
     frame = panel_frame()
     model = GlobalRNNForecaster(**FAST).fit(frame, id_col="store", target="sales")

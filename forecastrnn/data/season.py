@@ -93,36 +93,46 @@ def normalization_season(window: int, m: int) -> int:
     return m if window >= 2 * m else 1
 
 
-def window_normalization(windows, m: int):
+def window_normalization(windows, m: int, observed=None):
     """Per-window deseasonalisation and normalisation (ES-RNN's idea, from the window alone).
 
-    ``windows`` has shape ``(n, window)``. With ``k = window // m`` whole seasons at the end
-    of the window:
+    ``windows`` has shape ``(n, window)``; ``observed`` (same shape, optional) marks the real
+    steps: missing and padded steps are left out of every statistic. With ``k = window // m``
+    whole seasons at the end of the window:
 
-    * seasonal indices ``s_j`` (``j = 0..m-1``, summing to 0): the mean of phase ``j`` over
-      the ``k`` seasons minus their overall mean (``s = 0`` when ``m = 1``; a window of fewer
-      than two seasons uses ``m = 1``: one season alone cannot tell its shape from noise);
+    * seasonal indices ``s_j`` (``j = 0..m-1``): the mean of phase ``j`` over the ``k`` seasons
+      minus the mean over the phases (``s = 0`` when ``m = 1`` and for a phase never observed;
+      a window of fewer than two seasons uses ``m = 1``: one season alone cannot tell its
+      shape from noise);
     * the deseasonalised window ``d_t = w_t - s_{phase(t)}``, phases counted from the first
       of the ``k`` seasons;
-    * level ``L``: the mean of the last season (the last value when ``m = 1``);
+    * level ``L``: the mean of the last season (the last value when ``m = 1``; the mean of
+      the window when the last season has no observed step);
     * scale ``S``: the mean absolute deviation of ``d`` from ``L``, plus :data:`SCALE_FLOOR`.
 
-    Returns ``z = (d - L) / S`` of shape ``(n, window)`` and ``(L, S, s)`` of shapes
-    ``(n, 1)``, ``(n, 1)``, ``(n, m)``. :func:`window_denormalization` inverts it for any
-    steps; forecast step ``h`` (0-based) after the window has phase ``h mod m``. Nothing but
-    the window is read. ``forecastrnn.models.builders.WindowNormalization`` computes the same
-    inside the network.
+    Returns ``z = (d - L) / S`` (0 on unobserved steps) of shape ``(n, window)`` and
+    ``(L, S, s)`` of shapes ``(n, 1)``, ``(n, 1)``, ``(n, m)``. :func:`window_denormalization`
+    inverts it for any steps; forecast step ``h`` (0-based) after the window has phase
+    ``h mod m``. Nothing but the window is read. ``forecastrnn.models.builders.window_statistics``
+    computes the same inside the network.
     """
     w = np.asarray(windows, dtype="float64")
-    size = w.shape[1]
+    n, size = w.shape
+    o = np.ones_like(w) if observed is None else np.asarray(observed, dtype="float64")
+    x = np.where(o > 0, w, 0.0)
     m = normalization_season(size, m)
     k = size // m
-    seasons = w[:, size - k * m:].reshape(len(w), k, m).mean(axis=1)
-    profile = seasons - seasons.mean(axis=1, keepdims=True)
-    d = w - profile[:, (np.arange(size) - (size - k * m)) % m]
-    level = w[:, size - m:].mean(axis=1, keepdims=True)
-    scale = np.abs(d - level).mean(axis=1, keepdims=True) + SCALE_FLOOR
-    return (d - level) / scale, (level, scale, profile)
+    counts = o[:, size - k * m:].reshape(n, k, m).sum(axis=1)
+    seasons = (x * o)[:, size - k * m:].reshape(n, k, m).sum(axis=1) / np.maximum(counts, 1)
+    have = counts > 0
+    overall = (seasons * have).sum(axis=1, keepdims=True) / np.maximum(have.sum(axis=1, keepdims=True), 1)
+    profile = np.where(have, seasons - overall, 0.0)
+    d = x - profile[:, (np.arange(size) - (size - k * m)) % m]
+    n_last, n_all = o[:, size - m:].sum(axis=1, keepdims=True), o.sum(axis=1, keepdims=True)
+    level = np.where(n_last > 0, (x * o)[:, size - m:].sum(axis=1, keepdims=True) / np.maximum(n_last, 1),
+                     (x * o).sum(axis=1, keepdims=True) / np.maximum(n_all, 1))
+    scale = (np.abs(d - level) * o).sum(axis=1, keepdims=True) / np.maximum(n_all, 1) + SCALE_FLOOR
+    return (d - level) / scale * o, (level, scale, profile)
 
 
 def window_denormalization(z, stats, phases) -> np.ndarray:

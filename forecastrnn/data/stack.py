@@ -196,7 +196,7 @@ def window_starts(spec, targets, n_train: int, n_val: int, offset: int = 0):
     return train + offset, val + offset
 
 
-def stacked_window_starts(spec, targets, blocks, lengths, n_train, n_val):
+def stacked_window_starts(spec, targets, blocks, lengths, n_train, n_val, pads=None):
     """:func:`window_starts` of every series of a stacked layout at once, without a loop over series.
 
     Parameters
@@ -205,7 +205,9 @@ def stacked_window_starts(spec, targets, blocks, lengths, n_train, n_val):
     targets : array (n_rows, n_targets)
         The stacked target rows (NaN where missing).
     blocks, lengths, n_train, n_val : arrays of int (n_series,)
-        Where each series begins in ``targets``, its rows, and its training and validation rows.
+        Where each series' first row is in ``targets``, its rows, and its training and validation rows.
+    pads : array of int (n_series,), optional
+        Masked rows laid before each series: its windows may start that far before its first row.
 
     Returns
     -------
@@ -214,9 +216,10 @@ def stacked_window_starts(spec, targets, blocks, lengths, n_train, n_val):
     """
     blocks, lengths = np.asarray(blocks, dtype="int64"), np.asarray(lengths, dtype="int64")
     n_train, n_val = np.asarray(n_train, dtype="int64"), np.asarray(n_val, dtype="int64")
-    counts = np.maximum(0, (lengths - spec.span) // spec.stride + 1)
+    pads = np.zeros_like(lengths) if pads is None else np.asarray(pads, dtype="int64")
+    counts = np.maximum(0, (lengths + pads - spec.span) // spec.stride + 1)
     series = np.repeat(np.arange(len(lengths)), counts)
-    local = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)) * spec.stride
+    local = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)) * spec.stride - pads[series]
     missing = np.isnan(np.asarray(targets, dtype="float64").reshape(len(targets), -1)).any(axis=1)
     cumulative = np.concatenate([[0], np.cumsum(missing)])
     starts = blocks[series] + local

@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator
 
 from forecastrnn._tf import has_gpu
 from forecastrnn.base import Forecaster
-from forecastrnn.data.windows import WindowSpec, check_positive_int, make_dataset
+from forecastrnn.data.windows import WindowSpec, check_positive_int
 from forecastrnn.defaults import AUTO, network_settings
 
 LOSSES = ("mse", "mae", "huber")
@@ -83,7 +83,9 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                  recurrent_dropout=0.0, window="auto", horizon=24, stride=1, scaler="standard",
                  epochs="auto", batch_size="auto", learning_rate=1e-3, patience=5, loss="mse",
                  validation_size=0.1, calibration_size=0.1, anchor="auto", n_models="auto",
-                 mc_samples=30, jit_compile="auto", random_state=None, verbose="auto"):
+                 mc_samples=30, jit_compile="auto", random_state=None, verbose="auto", calendar="auto",
+                 id_embedding=0, season_length="auto", normalize="auto", loss_scale="series",
+                 target_transform=None, interval_scale="auto"):
         self.cell = cell
         self.units = units
         self.layers = layers
@@ -107,14 +109,27 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         self.jit_compile = jit_compile
         self.random_state = random_state
         self.verbose = verbose
+        self.calendar = calendar
+        self.id_embedding = id_embedding
+        self.season_length = season_length
+        self.normalize = normalize
+        self.loss_scale = loss_scale
+        self.target_transform = target_transform
+        self.interval_scale = interval_scale
 
     # ------------------------------------------------------------------ helpers
     @property
     def min_history(self) -> int:
-        """Rows of one training window: ``window + horizon`` (``"auto"`` windows are at least
-        ``max(horizon, 2)`` long). More rows give the network more windows to learn from."""
-        window = self.window if self.window != AUTO else max(self.horizon, 2)
-        return int(window) + int(self.horizon)
+        """The fewest rows ``fit`` can train on: one window of ``horizon`` targets after one
+        input row (shorter windows are padded), once the validation and calibration rows
+        that such a series can spare are set apart (none below twice ``horizon``)."""
+        from forecastrnn.models.calibration import held_out_rows
+
+        horizon = check_positive_int(self.horizon, "horizon")
+        n = horizon + 1
+        while n - sum(held_out_rows(n, self.validation_size, self.calibration_size, horizon)) < horizon + 1:
+            n += 1
+        return n
 
     @property
     def name(self) -> str:
@@ -189,7 +204,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                              f"Received: horizon={horizon}")
         return horizon
 
-    def _build(self, n_features: int, n_targets: int, anchor_targets, jit: bool, embed=None):
+    def _build(self, n_features: int, n_targets: int, anchor_targets, jit: bool, embed=None, observed_targets=None):
         """``n_models`` networks from the shared builder, side by side in one Keras model.
 
         Output ``(batch, n_models, horizon, n_targets)``. The members share nothing but the
@@ -222,18 +237,20 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                 recurrent_dropout=self.recurrent_dropout, horizon=spec.horizon, n_targets=n_targets,
                 anchor_targets=anchor_targets if s["anchor"] else None, anchor=s["anchor"] or "last",
                 season_length=s["season_length"], normalize=s.get("normalize", "last"),
-                use_cudnn=False if jit else "auto",
+                observed_targets=observed_targets, use_cudnn=False if jit else "auto",
                 seed=None if self.random_state is None else int(self.random_state) + i, name=f"member_{i}")
             outputs.append(keras.layers.Reshape((1, spec.horizon, n_targets), name=f"as_member_{i}")(member(features)))
         out = outputs[0] if len(outputs) == 1 else keras.layers.Concatenate(axis=1, name="members")(outputs)
         return keras.Model(inputs, out, name=f"{self.name}_x{s['n_models']}")
 
-    def _train(self, inputs, targets, train_starts, val_starts, callbacks=None, anchor_targets=None, embed=None,
-               checkpoint_dir=None, strategy=None):
-        """Build, compile and fit ``model_`` on the windows starting at ``train_starts``.
+    def _train_on(self, n_features, n_targets, train_data, val_data, n_train, callbacks=None, anchor_targets=None,
+                  embed=None, checkpoint_dir=None, strategy=None, observed_targets=None):
+        """Build, compile and fit ``model_`` on datasets: ``train_data(first, end)`` gives the
+        shuffled training batches of epochs ``first .. end - 1`` (``n_train`` windows each),
+        ``val_data`` the validation batches (or None).
 
-        ``inputs`` (n_rows, n_features) and ``targets`` (n_rows, n_targets) are scaled;
-        ``anchor_targets`` are the input columns holding the targets (the anchor reads them).
+        ``anchor_targets`` are the input columns holding the targets (the anchor and the window
+        normalisation read them), ``observed_targets`` the columns flagging their observed steps.
         Adam with ``ReduceLROnPlateau`` (halving after ``patience // 2`` epochs without
         improvement) and ``EarlyStopping`` (best weights restored). When the best validation
         loss is no better than the untrained anchored network's, which forecasts exactly like
@@ -248,21 +265,6 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         under which the network is built and trained; ``batch_size`` is then the global batch,
         split over its replicas.
         """
-        spec, batch = self._spec(), self.settings_["batch_size"]
-
-        def train_data(first, end):
-            return make_dataset(inputs, targets, spec, train_starts, batch, shuffle=True,
-                                seed=self.random_state, epochs=(first, end))
-
-        val_data = make_dataset(inputs, targets, spec, val_starts, batch) if np.size(val_starts) else None
-        self._train_on(inputs.shape[1], targets.shape[1], train_data, val_data, len(train_starts), callbacks,
-                       anchor_targets, embed, checkpoint_dir, strategy)
-
-    def _train_on(self, n_features, n_targets, train_data, val_data, n_train, callbacks=None, anchor_targets=None,
-                  embed=None, checkpoint_dir=None, strategy=None):
-        """:meth:`_train` on datasets: ``train_data(first, end)`` gives the shuffled training
-        batches of epochs ``first .. end - 1`` (``n_train`` windows each), ``val_data`` the
-        validation batches (or None)."""
         self._seed()
         import keras
 
@@ -275,7 +277,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         # XLA's compiled step cannot read the other replicas' variables: off.
         jit = (not has_gpu() and strategy is None) if self.jit_compile == "auto" else bool(self.jit_compile)
         with strategy.scope() if strategy is not None else contextlib.nullcontext():
-            self.model_ = self._build(n_features, n_targets, anchor_targets, jit, embed)
+            self.model_ = self._build(n_features, n_targets, anchor_targets, jit, embed, observed_targets)
             self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.loss,
                                 jit_compile=jit)
         batch = self.settings_["batch_size"]
@@ -286,7 +288,10 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         def weighted(x, y):  # the errors in each window's own units: divided by its scale
             from forecastrnn.models.builders import window_statistics
 
-            scale = window_statistics(tf.gather(x, anchor_targets[:1], axis=-1), self.settings_["season_length"])[2]
+            observed = None if observed_targets is None else tf.gather(x, observed_targets, axis=-1)
+            scale = window_statistics(tf.gather(x, anchor_targets, axis=-1), self.settings_["season_length"],
+                                      observed)[2]
+            scale = tf.reduce_mean(scale, axis=-1, keepdims=True)  # one weight per window: (b, 1, 1)
             return x, tf.expand_dims(y, 1), 1.0 / tf.maximum(scale, WEIGHT_FLOOR)  # (b, 1, 1)
 
         def with_members(ds):  # a named function: autograph cannot read a lambda's source

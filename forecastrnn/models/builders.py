@@ -114,39 +114,59 @@ class CenterOnLastStep(keras.layers.Layer):
         return inputs - inputs[:, -1:, :]
 
 
-def window_statistics(series, season_length: int):
+def window_statistics(series, season_length: int, observed=None):
     """:func:`forecastrnn.data.season.window_normalization` in Keras ops, for a batch
-    ``series`` of shape ``(batch, window, n)``: ``z`` (same shape), level and scale
-    ``(batch, 1, n)``, seasonal indices ``(batch, m, n)``."""
-    window = series.shape[1]
+    ``series`` of shape ``(batch, window, n)`` and its ``observed`` indicators (same shape;
+    default all observed): ``z`` (same shape), level and scale ``(batch, 1, n)``, seasonal
+    indices ``(batch, m, n)``."""
+    ops = keras.ops
+    window, n = series.shape[1], series.shape[2]
+    o = ops.ones_like(series) if observed is None else ops.cast(observed > 0.5, series.dtype)
+    x = series * o
     m = normalization_season(window, season_length)
     k = window // m
-    seasons = keras.ops.mean(keras.ops.reshape(series[:, window - k * m:], (-1, k, m, series.shape[2])), axis=1)
-    profile = seasons - keras.ops.mean(seasons, axis=1, keepdims=True)
-    d = series - keras.ops.take(profile, [(t - (window - k * m)) % m for t in range(window)], axis=1)
-    level = keras.ops.mean(series[:, window - m:], axis=1, keepdims=True)
-    scale = keras.ops.mean(keras.ops.abs(d - level), axis=1, keepdims=True) + SCALE_FLOOR
-    return (d - level) / scale, level, scale, profile
+
+    def by_phase(v):
+        return ops.sum(ops.reshape(v[:, window - k * m:], (-1, k, m, n)), axis=1)
+
+    counts = by_phase(o)
+    seasons = by_phase(x) / ops.maximum(counts, 1.0)
+    have = ops.cast(counts > 0, series.dtype)
+    overall = ops.sum(seasons * have, axis=1, keepdims=True) / ops.maximum(ops.sum(have, axis=1, keepdims=True), 1.0)
+    profile = (seasons - overall) * have
+    d = x - ops.take(profile, [(t - (window - k * m)) % m for t in range(window)], axis=1)
+    n_last, n_all = ops.sum(o[:, window - m:], axis=1, keepdims=True), ops.sum(o, axis=1, keepdims=True)
+    level = ops.where(n_last > 0, ops.sum(x[:, window - m:], axis=1, keepdims=True) / ops.maximum(n_last, 1.0),
+                      ops.sum(x, axis=1, keepdims=True) / ops.maximum(n_all, 1.0))
+    scale = ops.sum(ops.abs(d - level) * o, axis=1, keepdims=True) / ops.maximum(n_all, 1.0) + SCALE_FLOOR
+    return (d - level) / scale * o, level, scale, profile
 
 
 @keras.saving.register_keras_serializable(package="forecastrnn")
 class WindowNormalization(keras.layers.Layer):
     """Deseasonalise, centre and scale the target channels of each window by the window's own
-    seasonal indices, level and scale (:func:`window_statistics`), so the network sees shapes,
-    not levels or scales. Output: the normalised targets, then the other channels unchanged."""
+    seasonal indices, level and scale (:func:`window_statistics`, over the steps that the
+    ``observed_indices`` channels mark as observed), so the network sees shapes, not levels
+    or scales. Output: the normalised targets, then the other channels unchanged."""
 
-    def __init__(self, target_indices, season_length=1, **kwargs):
+    def __init__(self, target_indices, season_length=1, observed_indices=None, **kwargs):
         super().__init__(**kwargs)
         self.target_indices = [int(i) for i in target_indices]
         self.season_length = int(season_length)
+        self.observed_indices = None if observed_indices is None else [int(i) for i in observed_indices]
+
+    def _statistics(self, inputs):
+        observed = None if self.observed_indices is None else keras.ops.take(inputs, self.observed_indices, axis=-1)
+        return window_statistics(keras.ops.take(inputs, self.target_indices, axis=-1), self.season_length, observed)
 
     def call(self, inputs):
-        z = window_statistics(keras.ops.take(inputs, self.target_indices, axis=-1), self.season_length)[0]
+        z = self._statistics(inputs)[0]
         others = [i for i in range(inputs.shape[-1]) if i not in self.target_indices]
         return keras.ops.concatenate([z, keras.ops.take(inputs, others, axis=-1)], axis=-1) if others else z
 
     def get_config(self):
-        return {**super().get_config(), "target_indices": self.target_indices, "season_length": self.season_length}
+        return {**super().get_config(), "target_indices": self.target_indices, "season_length": self.season_length,
+                "observed_indices": self.observed_indices}
 
 
 @keras.saving.register_keras_serializable(package="forecastrnn")
@@ -156,8 +176,7 @@ class WindowDenormalization(WindowNormalization):
     ``"season_mean"`` anchor). Inputs: ``[forecast (batch, horizon, n_targets), inputs]``."""
 
     def call(self, forecast, inputs):
-        _, level, scale, profile = window_statistics(keras.ops.take(inputs, self.target_indices, axis=-1),
-                                                     self.season_length)
+        _, level, scale, profile = self._statistics(inputs)
         steps = [h % profile.shape[1] for h in range(forecast.shape[1])]
         return forecast * scale + level + keras.ops.take(profile, steps, axis=1)
 
@@ -199,6 +218,7 @@ def build_recurrent_model(
     anchor="last",
     season_length=1,
     normalize="last",
+    observed_targets=None,
     use_cudnn="auto",
     seed=None,
     name=None,
@@ -252,6 +272,9 @@ def build_recurrent_model(
         the window's own seasonal indices, level and scale (:class:`WindowNormalization`) and
         maps the output back (:class:`WindowDenormalization`; ``anchor`` is then unused: the
         untrained network forecasts the ``"season_mean"`` anchor).
+    observed_targets : list of int, optional
+        With ``normalize="window"``: the input channels that flag each target's observed
+        steps (1 observed, 0 missing or padding); the window statistics read only those steps.
     use_cudnn : "auto" or bool
         GRU/LSTM only: ``"auto"`` uses cuDNN when the configuration allows; ``False`` is
         needed for XLA (``jit_compile=True``).
@@ -310,7 +333,7 @@ def build_recurrent_model(
                              f"Received: input_shape={input_shape!r}")
         inputs = x = keras.Input(shape=shape, name="window")
         if anchor_targets is not None and normalize == "window":
-            x = WindowNormalization(anchor_targets, season_length, name="window_normalization")(x)
+            x = WindowNormalization(anchor_targets, season_length, observed_targets, name="window_normalization")(x)
         elif anchor_targets is not None:
             x = CenterOnLastStep(name="center_on_last_step")(x)
 
@@ -341,8 +364,8 @@ def build_recurrent_model(
                                kernel_initializer="zeros" if anchored else "glorot_uniform")(x)
         outputs = keras.layers.Reshape((int(horizon), int(n_targets)), name="steps")(x)
         if anchored and normalize == "window":
-            outputs = WindowDenormalization(anchor_targets, season_length, name="window_denormalization")(
-                outputs, inputs)
+            outputs = WindowDenormalization(anchor_targets, season_length, observed_targets,
+                                            name="window_denormalization")(outputs, inputs)
         elif anchored:
             m = 1 if anchor in ("last", "mean") else int(season_length)
             if int(input_shape[0]) < (2 * m if anchor == "season_mean" else m):

@@ -1,0 +1,570 @@
+"""The windowed recurrent network core: one implementation under both forecasters.
+
+``RNNForecaster`` is this core on one series (several targets; covariates as past inputs)
+and ``GlobalRNNForecaster`` the core on many; an option added here reaches both.
+
+encode -> window starts -> train -> predict in model units -> calibrate
+------------------------------------------------------------------------
+* **Encode.** The series are laid end to end (:class:`~forecastrnn.data.stack.Stack`), each
+  followed by ``horizon`` rows for its known-future inputs. Every window step holds
+  ``[targets | past covariates | observed indicators | known-future inputs | series code]``:
+  targets and covariates scaled per series by a scaler fitted on that series' training rows
+  (``target_transform="log"`` first takes logs); a missing value filled and flagged by an
+  indicator channel (the targets always have one); known-future inputs (calendar cycles,
+  ``known_future`` columns) **shifted by the horizon**, so window step ``t`` carries the
+  values of step ``t + horizon`` and nothing else about the future is read.
+* **Short series.** A series whose training rows hold no complete ``window + horizon`` is
+  padded on the left with ``window - 1`` masked rows (indicator 0, filled with its first
+  value), so its windows read what it has; so is every forecast origin with fewer than
+  ``window`` rows before it. Window normalisation and the loss read observed steps only.
+* **Window starts** never cross from one series into the next; windows whose targets are
+  missing are never trained on; the in-memory fit is the streamed fit with one chunk.
+* **Calibrate** (:mod:`forecastrnn.models.calibration`): conformal scores on every series'
+  calibration rows, in scaled units divided by ``interval_scale``'s unit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from forecastrnn.base import check_level
+from forecastrnn.data.calendar import calendar_cycles, calendar_features
+from forecastrnn.data.masking import add_missing_indicators
+from forecastrnn.data.panel import freq_step
+from forecastrnn.data.scaling import SeriesScalers, segment_coefficients
+from forecastrnn.data.season import best_anchor, season_length_for, window_normalization
+from forecastrnn.data.stack import Stack, StackWriter, stacked_window_starts
+from forecastrnn.data.windows import check_positive_int, make_dataset, make_stream_dataset
+from forecastrnn.defaults import AUTO, default_window, shape_settings
+from forecastrnn.models.base import LOSS_SCALES, NORMALIZATIONS, WEIGHT_FLOOR, RecurrentEstimator
+from forecastrnn.models.calibration import (INTERVAL_SCALES, by_target_row, conformal_quantile, held_out_rows,
+                                            spread_units)
+from forecastrnn.persistence import array_from_json, array_to_json
+
+TARGET_TRANSFORMS = (None, "log")
+MIN_INPUT_ROWS = 1  # a window needs this many real rows before its origin (the rest is padding)
+MAX_CALIBRATION_SERIES = 20_000  # a streamed panel's intervals are calibrated on at most so many series
+FORECAST_ROWS = 1_000_000  # forecasts are computed on layouts of about so many rows at a time
+ANCHOR_VOTERS = 500  # series whose best anchor is counted for an "auto" anchor
+
+
+class NetworkCore(RecurrentEstimator):
+    """The recurrent network over series laid end to end; see the module docstring.
+
+    Subclasses read their data into a :class:`Stack` (``_read``) and shape the output.
+    """
+
+    supports_intervals = True
+    supports_covariates = True
+    _format_version = 5
+
+    # ------------------------------------------------------------------ reading
+    def _columns(self) -> list:
+        return self.target_ + self.features_ + self.known_future_
+
+    def _in_model_units(self, stack: Stack) -> Stack:
+        """``stack`` with its target columns in the units the model works in (``target_transform``)."""
+        if self.target_transform not in TARGET_TRANSFORMS:
+            raise ValueError(f"`target_transform` must be one of {list(TARGET_TRANSFORMS)}. "
+                             f"Received: target_transform={self.target_transform!r}")
+        if self.target_transform is None:
+            return stack
+        n_targets = len(self.target_)
+        y = stack.values[:, :n_targets]
+        bad = (y <= 0).any(axis=1)  # NaN (missing) compares False and stays missing
+        if bad.any():
+            i = int(np.argmax(bad))
+            segment = stack.segments[i]
+            raise ValueError(f"target_transform='log' needs positive target values. Received: "
+                             f"{np.nanmin(y[i]):g} in series {stack.keys[segment]!r} at row {i - stack.starts[segment]}")
+        values = stack.values.copy()
+        values[:, :n_targets] = np.log(y)
+        return dataclasses.replace(stack, values=values)
+
+    def _from_model_units(self, forecast):
+        return np.exp(forecast) if self.target_transform == "log" else forecast
+
+    def _check_freq(self, freq):
+        if self.freq_ is not None and freq is not None and freq_step(freq) != freq_step(self.freq_):
+            raise ValueError(f"The series must have the training frequency {self.freq_!r}. "
+                             f"Received: frequency {freq!r}")
+
+    # --------------------------------------------------------------- encoding
+    def _layout(self, stack: Stack, scale, offset, codes, future=None, pads=None):
+        """Network inputs and scaled targets of every series, each after ``pads[i]`` masked
+        rows and followed by ``horizon`` future rows, with whole-array operations only.
+
+        Returns
+        -------
+        inputs : float32 (n_rows, n_inputs)
+        targets : float32 (n_rows, n_targets), NaN on padding and future rows
+        blocks : int64 (n_series,)
+            Where each series' first real row is.
+        """
+        h, n, n_targets = self.horizon, stack.lengths, len(self.target_)
+        n_series = len(n)
+        pads = np.zeros(n_series, dtype="int64") if pads is None else np.asarray(pads, dtype="int64")
+        sizes = pads + n + h
+        blocks = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype("int64") + pads
+        total = int(sizes.sum())
+        series_rows = np.arange(len(stack.values)) - stack.starts[stack.segments] + blocks[stack.segments]
+        future_rows = ((blocks + n)[:, None] + np.arange(h)).ravel()
+        segment = np.repeat(np.arange(n_series), sizes)
+        values = np.full((total, stack.values.shape[1]), np.nan)
+        values[series_rows] = stack.values
+        n_observed = n_targets + len(self.features_)
+        if future is not None:
+            values[future_rows, n_observed:] = future.reshape(n_series * h, -1)
+        scaled = values * scale[segment] + offset[segment]
+        observed = add_missing_indicators(scaled[:, :n_observed], self.indicator_columns_)
+        if pads.any():  # padding reads as the series' first row, flagged as not observed
+            first = np.repeat(blocks, pads)
+            rows = first - pads.repeat(pads) + np.arange(int(pads.sum())) - np.repeat(np.cumsum(pads) - pads, pads)
+            observed[rows, :n_observed] = observed[first, :n_observed]
+        parts = [observed]
+        known = scaled[:, n_observed:]
+        if self.calendar_:
+            times = np.full(total, np.datetime64("NaT"), dtype="datetime64[ns]")
+            times[series_rows] = stack.index.to_numpy(dtype="datetime64[ns]")
+            times[future_rows] = stack.future_index(self.freq_, h).ravel().astype("datetime64[ns]")
+            known = np.column_stack([known, calendar_features(pd.DatetimeIndex(times), self.calendar_)])
+        if known.shape[1]:  # row t carries the known-future values of row t + horizon of its series
+            shifted = np.zeros_like(known)
+            shifted[:total - h] = np.nan_to_num(known[h:])
+            shifted[future_rows] = 0.0
+            parts.append(shifted)
+        if self.id_embedding:
+            parts.append(np.asarray(codes, dtype="float64")[segment][:, None])
+        return np.concatenate(parts, axis=1).astype("float32"), scaled[:, :n_targets].astype("float32"), blocks
+
+    def _pads(self, room) -> np.ndarray:
+        """Masked rows to put before series with only ``room`` rows before their first window
+        end or origin: ``window - MIN_INPUT_ROWS`` where ``room`` falls short of a window, else 0."""
+        return np.where(np.asarray(room) < self.window_, self.window_ - MIN_INPUT_ROWS, 0).astype("int64")
+
+    def _coefficients(self, stack: Stack, first_origins):
+        """``(scale, offset)`` of every series: the training scaler of a series trained on, else
+        one fitted on its rows before ``first_origins[i]`` (vectorised over the new series)."""
+        k = len(self._columns())
+        scale, offset = np.ones((len(stack.keys), k)), np.zeros((len(stack.keys), k))
+        rows = self.scalers_.positions(stack.keys)
+        known = rows >= 0
+        scale[known], offset[known] = self.scalers_.scale[rows[known]], self.scalers_.offset[rows[known]]
+        if not known.all():
+            position = np.arange(len(stack.values)) - stack.starts[stack.segments]
+            new = ~known[stack.segments] & (position < np.asarray(first_origins)[stack.segments])
+            slots = np.cumsum(~known) - 1
+            s, o, empty = segment_coefficients(stack.values[new], slots[stack.segments[new]],
+                                               int((~known).sum()), self.scaler)
+            scale[~known], offset[~known] = s, o
+        return scale, offset
+
+    # ---------------------------------------------------------------------- fit
+    def _check_settings(self, n_series: int, timed: bool) -> int:
+        """Validate the core's own settings, settle the ``"auto"`` ones that depend on the
+        shape of the data (``_shape``), set ``calendar_``; return the season length."""
+        if self.calendar not in (AUTO, None):
+            raise ValueError(f"`calendar` must be 'auto' or None. Received: calendar={self.calendar!r}")
+        if isinstance(self.id_embedding, bool) or not isinstance(self.id_embedding, int) or self.id_embedding < 0:
+            raise ValueError(f"`id_embedding` must be an int >= 0. Received: id_embedding={self.id_embedding!r}")
+        for name, allowed in (("normalize", NORMALIZATIONS), ("loss_scale", LOSS_SCALES),
+                              ("interval_scale", INTERVAL_SCALES), ("target_transform", TARGET_TRANSFORMS)):
+            value = getattr(self, name)
+            if value not in allowed and not (value == AUTO and name in ("normalize", "interval_scale")):
+                raise ValueError(f"`{name}` must be one of {list(allowed)}{' or auto' * (name in ('normalize', 'interval_scale'))}. "
+                                 f"Received: {name}={value!r}")
+        self._shape = shape_settings(n_series, timed, self.normalize, self.calendar, self.interval_scale,
+                                     self._uses_dropout() or self.n_models != 1)
+        self.calendar_ = calendar_cycles(self.freq_) if self._shape["calendar"] else []
+        return season_length_for(self.freq_) if self.season_length == AUTO else \
+            check_positive_int(self.season_length, "season_length")
+
+    def _held_out(self, lengths):
+        """``(n_train, n_val, n_cal)`` rows of every series (arrays like ``lengths``)."""
+        horizon = check_positive_int(self.horizon, "horizon")
+        held = {int(n): held_out_rows(int(n), self.validation_size, self.calibration_size, horizon)
+                for n in np.unique(lengths)}
+        n_val = np.array([held[int(n)][0] for n in lengths], dtype="int64")
+        n_cal = np.array([held[int(n)][1] for n in lengths], dtype="int64")
+        return lengths - n_val - n_cal, n_val, n_cal
+
+    def _statistics(self, stack: Stack, n_train):
+        """``(missing, scale, offset)`` from the training rows of every series: which observed
+        columns have missing training values, and each series' scaler coefficients."""
+        segments = stack.segments
+        training = (np.arange(len(stack.values)) - stack.starts[segments]) < n_train[segments]
+        missing = np.isnan(stack.values[training, :len(self.target_) + len(self.features_)]).any(axis=0)
+        scale, offset, empty = segment_coefficients(stack.values[training], segments[training], len(stack.keys),
+                                                    self.scaler)
+        if empty[:, :len(self.target_) + len(self.features_)].any():
+            i, j = np.argwhere(empty)[0]
+            raise ValueError(f"Series {stack.keys[i]!r}: every column needs at least one observed training value. "
+                             f"Received: only NaN in {self._columns()[j]!r}")
+        return missing, scale, offset
+
+    def _settle(self, n_train, season: int, train_rows):
+        """Settle the network settings from the data (``settings_``) and return the WindowSpec.
+
+        ``train_rows()`` gives the training rows of up to ``ANCHOR_VOTERS`` series, for an
+        ``"auto"`` anchor (the one that forecasts most of them best; ``best_anchor``)."""
+        horizon = check_positive_int(self.horizon, "horizon")
+
+        def pick_anchor(window):
+            votes = pd.Series([best_anchor(y, season, horizon, window) for y in train_rows()])
+            return str(votes.value_counts().index[0]) if len(votes) else "last"
+
+        spec = self._resolve(int(n_train.sum()), season, pick_anchor if self._shape["normalize"] == "last" else None,
+                             window=default_window(int(np.median(n_train)), horizon, season))
+        self.settings_.update(normalize=self._shape["normalize"], loss_scale=self.loss_scale,
+                              interval_scale=self._shape["interval_scale"], calendar=self.calendar_)
+        return spec
+
+    def _embed(self):
+        return (len(self.scalers_) + 1, self.id_embedding) if self.id_embedding else None
+
+    def _fit_chunks(self, chunks, callbacks=None, checkpoint_dir=None, strategy=None):
+        """Train on the series of ``chunks()`` (an iterable of :class:`Stack` in model units,
+        the same series in the same order on every call): in memory, one chunk.
+
+        Pass 1 keeps each series' length and scaler coefficients; pass 2 counts the windows
+        and keeps the last ``window`` rows of every series; every epoch reads the chunks again
+        (one chunk stays in memory as tensors), and a last pass scores the calibration rows of
+        at most ``MAX_CALIBRATION_SERIES`` series (every k-th).
+        """
+        keys, lengths, missing, scale, offset, timed, anchor_rows = [], [], False, [], [], False, []
+        for stack in chunks():
+            n_train = self._held_out(stack.lengths)[0]
+            chunk_missing, chunk_scale, chunk_offset = self._statistics(stack, n_train)
+            keys += stack.keys
+            lengths.append(stack.lengths)
+            missing, timed = missing | chunk_missing, stack.timed
+            scale.append(chunk_scale)
+            offset.append(chunk_offset)
+            for a, n in zip(stack.starts[:ANCHOR_VOTERS - len(anchor_rows)], n_train):
+                anchor_rows.append(stack.values[a:a + n, 0])
+        repeated = pd.Index(keys).duplicated()
+        if repeated.any():
+            raise ValueError(f"Series {keys[int(np.argmax(repeated))]!r} is stored in two places: each series' rows "
+                             "must be together and in time order. Received: unsorted data; sort it by id, then time")
+        n_targets = len(self.target_)
+        season = self._check_settings(len(keys), timed)
+        lengths, scale, offset = np.concatenate(lengths), np.concatenate(scale), np.concatenate(offset)
+        n_train, n_val, n_cal = self._held_out(lengths)
+        self.indicator_columns_ = sorted(set(range(n_targets)) | set(np.flatnonzero(missing).tolist()))
+        spec = self._settle(n_train, season, lambda: anchor_rows)
+        self.scalers_ = SeriesScalers(keys, self.scaler, self._columns(), scale, offset)
+        pads = self._pads(n_train - spec.horizon)
+        self.settings_["padded_series"] = int((pads > 0).sum())
+
+        def layouts():  # (stack, inputs, targets, blocks, rows), chunk by chunk
+            first = 0
+            for stack in chunks():
+                rows = slice(first, first + len(stack.keys))
+                if stack.keys != keys[rows]:
+                    raise ValueError("The data changed while it was read. Received: other series in a later pass")
+                yield (stack, *self._layout(stack, scale[rows], offset[rows], np.arange(rows.start, rows.stop) + 1,
+                                            pads=pads[rows]), rows)
+                first = rows.stop
+
+        def starts_of(stack, targets, blocks, rows):
+            return stacked_window_starts(spec, targets, blocks, stack.lengths, n_train[rows], n_val[rows],
+                                         pads=pads[rows])
+
+        tails = StackWriter(int(np.minimum(lengths, spec.window).sum()), len(self._columns()))
+        n_windows, n_chunks, first_chunk = [0, 0], 0, None
+        for stack, inputs, targets, blocks, rows in layouts():
+            train, val = starts_of(stack, targets, blocks, rows)
+            n_windows = [n_windows[0] + len(train), n_windows[1] + len(val)]
+            n_features, n_chunks = inputs.shape[1], n_chunks + 1
+            first_chunk = (inputs, targets, blocks, rows, train, val) if n_chunks == 1 else None
+            tails.append(stack.tail(spec.window))
+        if not n_windows[0]:
+            raise ValueError(f"No series has a training window: each needs {MIN_INPUT_ROWS + spec.horizon} "
+                             f"training rows (horizon={spec.horizon} targets after at least {MIN_INPUT_ROWS}). "
+                             f"Received: series of {lengths.min()}..{lengths.max()} rows")
+        self.n_windows_ = n_windows[0]
+        batch = self.settings_["batch_size"]
+        if first_chunk is not None:  # in memory: the windows are gathered from tensors
+            inputs, targets, _, _, train, val = first_chunk
+
+            def train_data(first, end):
+                return make_dataset(inputs, targets, spec, train, batch, shuffle=True, seed=self.random_state,
+                                    epochs=(first, end))
+
+            val_data = make_dataset(inputs, targets, spec, val, batch) if val.size else None
+        else:
+            def blocks_of(part):  # part 0: training windows, 1: validation windows
+                def read(epoch):
+                    for stack, inputs, targets, blocks, rows in layouts():
+                        yield inputs, targets, starts_of(stack, targets, blocks, rows)[part]
+                return read
+
+            def train_data(first, end):
+                return make_stream_dataset(blocks_of(0), spec, n_features, n_targets, batch, shuffle=True,
+                                           seed=self.random_state, epochs=(first, end), n_windows=n_windows[0])
+
+            val_data = (make_stream_dataset(blocks_of(1), spec, n_features, n_targets, batch, n_windows=n_windows[1])
+                        if n_windows[1] else None)
+        self._train_on(n_features, n_targets, train_data, val_data, n_windows[0], callbacks,
+                       anchor_targets=list(range(n_targets)), embed=self._embed(), checkpoint_dir=checkpoint_dir,
+                       strategy=strategy, observed_targets=[n_targets + len(self.features_) + j for j in range(n_targets)])
+        calibrated = np.flatnonzero(n_cal > 0)
+        chosen = np.zeros(len(keys), dtype=bool)
+        chosen[calibrated[::max(1, -(-len(calibrated) // MAX_CALIBRATION_SERIES))]] = True
+        empty = np.empty((0, spec.horizon, n_targets))
+        scores, spreads = [empty], [empty]
+        chunks_again = [first_chunk[:4]] if first_chunk is not None else (x[1:] for x in layouts())
+        for inputs, targets, blocks, rows in chunks_again:
+            mine = np.flatnonzero(chosen[rows])
+            if mine.size:
+                n, c = lengths[rows][mine], n_cal[rows][mine]
+                floor = spec.window - pads[rows][mine]
+                s, sp = self._calibration_scores(inputs, targets, list(zip(blocks[mine], n - c, n, floor)))
+                scores.append(s)
+                spreads.append(sp)
+        self.calibration_scores_ = np.concatenate(scores)
+        self.spread_floor_ = None
+        if self.settings_["interval_scale"] == "spread" and len(self.calibration_scores_):
+            units, self.spread_floor_ = spread_units(np.concatenate(spreads))
+            self.calibration_scores_ = self.calibration_scores_ / units
+        self.tails_ = tails.stack()
+        return self
+
+    def _refit_clone(self):
+        new = super()._refit_clone()
+        s = self.settings_
+        return new.set_params(normalize=s["normalize"], interval_scale=s["interval_scale"],
+                              calendar=AUTO if s["calendar"] else None)
+
+    def refit(self, data, callbacks=None, checkpoint_dir=None, **fit_kwargs):
+        """A copy retrained on *all* rows of ``data``, keeping this fit's intervals.
+
+        For the model to deploy after a backtest: the settings chosen here (``settings_``),
+        trained for the number of epochs early stopping chose, with no rows held back. Its
+        intervals reuse this fit's calibration scores (from rows that model never trained
+        on); a network trained on more rows is usually at least as accurate, so they are, if
+        anything, conservative. ``fit_kwargs`` replace the reading arguments of this fit.
+
+        Returns
+        -------
+        A new fitted forecaster (``self`` is unchanged).
+        """
+        new = self._refit_clone()
+        new.fit(data, callbacks=callbacks, checkpoint_dir=checkpoint_dir, **{**self.fit_args_, **fit_kwargs})
+        if self.settings_.get("fell_back"):  # the backtested model was its anchor: so is the retrained one
+            new._fall_back_to_anchor()
+        new.calibration_scores_, new.spread_floor_ = self.calibration_scores_, self.spread_floor_
+        return new
+
+    # ------------------------------------------------------------- calibration
+    def _calibration_scores(self, inputs, targets, cal_rows: list):
+        """Absolute scaled errors ``(n_rows, horizon, n_targets)`` of every step on the
+        calibration rows of every series, divided by the ``"series"`` / ``"window"`` unit,
+        and the ensemble/dropout spread of the same forecasts (NaN unless
+        ``interval_scale="spread"``). ``cal_rows``: ``(block, first_row, end_row, origin_floor)``."""
+        spec = self._spec()
+        n_targets = targets.shape[1]
+        first_origins = [max(first - spec.horizon + 1, floor) for _, first, _, floor in cal_rows]
+        starts = np.concatenate([b + np.arange(o, end) - spec.window
+                                 for (b, _, end, _), o in zip(cal_rows, first_origins)])
+        point, spread = self._predict_scaled(inputs, starts, with_spread=self.settings_["interval_scale"] == "spread")
+        units = self._interval_units(inputs, starts)[:, None, None] * np.ones_like(point)
+        scores, spreads, first_point = [], [], 0
+        for (b, first, end, _), o in zip(cal_rows, first_origins):
+            mine = slice(first_point, first_point + end - o)
+            actual = targets[b + first:b + end][:, None, :]
+            scores.append(np.abs(actual - by_target_row(point[mine], first, end, o))
+                          / by_target_row(units[mine], first, end, o))
+            spreads.append(by_target_row(spread[mine], first, end, o) if spread is not None
+                           else np.full((end - first, spec.horizon, n_targets), np.nan))
+            first_point = mine.stop
+        return np.concatenate(scores), np.concatenate(spreads)
+
+    def _interval_units(self, inputs, starts) -> np.ndarray:
+        """The ``"window"`` unit of the windows at ``starts``: the scale of each window's
+        first target channel over its observed steps (at least ``WEIGHT_FLOOR``); else 1."""
+        if self.settings_["interval_scale"] != "window":
+            return np.ones(len(starts))
+        rows = np.asarray(starts)[:, None] + np.arange(self.window_)
+        observed = inputs[rows, len(self.target_) + len(self.features_)]  # the first target's indicator
+        scale = window_normalization(inputs[rows, 0], self.settings_["season_length"], observed > 0)[1][1][:, 0]
+        return np.maximum(scale, WEIGHT_FLOOR)
+
+    def _predict_scaled(self, inputs, starts, with_spread=False):
+        """Median over members of the scaled forecasts of the windows at ``starts``:
+        ``(n, horizon, n_targets)``, and with ``with_spread`` the spread of the members and of
+        ``mc_samples`` Monte-Carlo dropout runs (else None)."""
+        ds = make_dataset(inputs, None, self._spec(), np.asarray(starts, dtype="int64"),
+                          batch_size=max(256, self.settings_["batch_size"]))
+        members = self.model_.predict(ds, verbose=0)  # (n, n_models, horizon, n_targets)
+        point = np.median(members, axis=1)
+        if not with_spread:
+            return point, None
+        variance = members.var(axis=1)
+        if self._uses_dropout():
+            self._reset_dropout_seeds()
+            from forecastrnn._tf import tensorflow
+
+            def with_dropout(x):  # traced: eager calls would run the recurrence step by step
+                return self.model_(x, training=True)
+
+            sample = tensorflow().function(with_dropout, reduce_retracing=True)
+            draws = []
+            for x in ds:
+                runs = np.stack([sample(x).numpy() for _ in range(self.mc_samples)])
+                draws.append(runs.var(axis=0).mean(axis=1))  # dropout variance, averaged over members
+            variance = variance + np.concatenate(draws)
+        return point, np.maximum(np.sqrt(variance), 1e-6)
+
+    def _reset_dropout_seeds(self):
+        """Restart every dropout random stream so Monte-Carlo runs repeat exactly (also after load)."""
+        seed = 0 if self.random_state is None else int(self.random_state)
+        generators = [v for v in self.model_.variables if "seed_generator_state" in v.path]
+        for i, state in enumerate(generators):
+            state.assign(np.array([seed + i, 0], dtype=state.dtype))
+
+    # ------------------------------------------------------------------ predict
+    def _forecast(self, stack: Stack, origins: list, future=None, level=None):
+        """Forecasts from ``origins[i]`` (row positions) of every series ``i`` of ``stack`` (in
+        model units), in the target's units: ``point``, ``lower``, ``upper`` of shape
+        ``(n_forecasts, horizon, n_targets)`` (bounds None without ``level``), series after
+        series. The forecast from origin ``o`` reads rows ``[o - window, o)`` (padded when
+        ``o < window``) and the known-future inputs up to ``o + horizon`` only."""
+        check_level(level)
+        h, n_targets = self.horizon, len(self.target_)
+        for key, n, o in zip(stack.keys, stack.lengths, origins):
+            o = np.asarray(o)
+            if o.size and (o.min() < MIN_INPUT_ROWS or o.max() > n):
+                raise ValueError(f"Series {key!r}: origins must lie in [{MIN_INPUT_ROWS}, {n}] (rows before each "
+                                 f"origin). Received: {o.min()}..{o.max()}")
+            if self.known_future_ and o.size and o.max() + h > n and future is None:
+                raise ValueError(f"Series {key!r}: forecasting needs the future values of {self.known_future_} "
+                                 f"for the {h} steps after the origin. Pass them as `future`")
+        if level is not None and not len(self.calibration_scores_):
+            raise ValueError("No intervals: the model was fitted without calibration rows. "
+                             "Fit with calibration_size > 0 (the default 0.1)")
+        spread = level is not None and self.settings_["interval_scale"] == "spread"
+        point, target_scale, units = [], [], []
+        for lo, hi in stack.groups(FORECAST_ROWS, extra_rows=h + self.window_):  # a bounded layout at a time
+            part, mine = stack.take(lo, hi), origins[lo:hi]
+            first_origins = np.array([np.min(o) if len(o) else n for o, n in zip(mine, part.lengths)])
+            scale, offset = self._coefficients(part, first_origins)
+            pads = np.maximum(self.window_ - first_origins, 0)
+            inputs, _, blocks = self._layout(part, scale, offset, self.scalers_.positions(part.keys) + 1,
+                                             None if future is None else future[lo:hi], pads)
+            owner = np.concatenate([np.full(len(o), i) for i, o in enumerate(mine)]).astype("int64")
+            starts = np.concatenate([b + np.asarray(o, dtype="int64") - self.window_ for b, o in zip(blocks, mine)])
+            scaled, sp = self._predict_scaled(inputs, starts, with_spread=spread)
+            point.append((scaled - offset[owner, None, :n_targets]) / scale[owner, None, :n_targets])
+            target_scale.append(scale[owner, None, :n_targets])
+            if level is not None:
+                unit = self._interval_units(inputs, starts)[:, None, None] * np.ones_like(scaled)
+                units.append(spread_units(sp, self.spread_floor_)[0] if spread else unit)
+        point, target_scale = np.concatenate(point), np.concatenate(target_scale)
+        if level is None:
+            return self._from_model_units(point), None, None
+        width = conformal_quantile(self.calibration_scores_, level)[None] * np.concatenate(units) / target_scale
+        return tuple(self._from_model_units(a) for a in (point, point - width, point + width))
+
+    def _future_values(self, future, stack: Stack):
+        """``(n_series, horizon, n_known)`` known-future values from the ``future`` table, the
+        rows of each series matched to its next ``horizon`` timestamps (positions without time)."""
+        if not self.known_future_ or future is None:
+            return None
+        table = future if isinstance(future, pd.DataFrame) else pd.read_csv(future)
+        id_name, time_name = self.columns_[0], self.columns_[1]
+        if id_name not in table.columns:
+            if len(stack.keys) != 1:
+                raise ValueError(f"`future` must have the id column {id_name!r}. Received: columns {list(table.columns)}")
+            table = table.assign(**{id_name: stack.keys[0]})
+        if time_name not in table.columns and isinstance(table.index, pd.DatetimeIndex):
+            table = table.rename_axis(time_name).reset_index()
+        absent = [c for c in self.known_future_ if c not in table.columns]
+        if absent:
+            raise ValueError(f"`future` must have the columns {self.known_future_}. Received: no {absent}")
+        expected = stack.future_index(self.freq_, self.horizon)
+        groups = {str(k): g for k, g in table.groupby(table[id_name].astype(str), sort=False)}
+        out = np.empty((len(stack.keys), self.horizon, len(self.known_future_)))
+        for i, key in enumerate(stack.keys):
+            rows = groups.get(key, table.iloc[:0])
+            if stack.timed and time_name in rows.columns:
+                rows = rows.set_index(pd.to_datetime(rows[time_name]).to_numpy()).reindex(expected[i])
+            else:
+                rows = rows.iloc[:self.horizon]
+            values = rows[self.known_future_].to_numpy(dtype="float64")
+            if len(values) < self.horizon or np.isnan(values).any():
+                raise ValueError(f"Series {key!r}: `future` must give {self.known_future_} for each of the next "
+                                 f"{self.horizon} steps{' (matched by time)' * stack.timed}. Received: "
+                                 f"{int((~np.isnan(values).any(axis=1)).sum())} of them")
+            out[i] = values
+        return out
+
+    def _origins_forecast(self, data, origins, horizon, level):
+        """``forecast_origins`` of both forecasters: arrays ``(n_series, n_origins, horizon,
+        n_targets)``; a series with fewer origins than the most (a dict of origins) has NaN after its own."""
+        self._check_fitted()
+        horizon = self._horizon(horizon)
+        stack = self._read(data)
+        by_series = [np.asarray(origins[k] if isinstance(origins, dict) else origins, dtype="int64") for k in stack.keys]
+        counts = np.array([len(o) for o in by_series])
+        out = self._forecast(stack, by_series, None, level)
+        slots = np.concatenate([i * counts.max() + np.arange(c) for i, c in enumerate(counts)]).astype("int64")
+
+        def spread_out(a):
+            full = np.full((len(counts) * counts.max(), *a.shape[1:]), np.nan)
+            full[slots] = a
+            return full.reshape(len(counts), counts.max(), *a.shape[1:])[:, :, :horizon]
+
+        return tuple(None if a is None else spread_out(a) for a in out)
+
+    def _update_tails(self, stack: Stack):
+        frames = self.tails_.frames(self._columns())
+        frames.update(stack.tail(self.window_).frames(self._columns()))
+        self.tails_ = Stack.from_frames(frames, self._columns())
+
+    # -------------------------------------------------------------- save / load
+    def _get_state(self) -> dict:
+        tails = self.tails_
+        return {"settings": self.settings_, "n_windows": self.n_windows_, "freq": self.freq_,
+                "columns": self.columns_, "target": self.target_, "features": self.features_,
+                "known_future": self.known_future_, "calendar": self.calendar_, "fit_args": self.fit_args_,
+                "indicator_columns": self.indicator_columns_, "scalers": self.scalers_.to_dict(),
+                "tails": {"keys": tails.keys, "lengths": tails.lengths.tolist(),
+                          "values": array_to_json(tails.values), "timed": tails.timed,
+                          "index": [int(v) for v in (tails.index.as_unit("ns").asi8 if tails.timed else tails.index)]},
+                "calibration_scores": array_to_json(self.calibration_scores_),
+                "spread_floor": None if self.spread_floor_ is None else array_to_json(self.spread_floor_),
+                "history": self.history_}
+
+    def _set_state(self, state: dict) -> None:
+        self.settings_ = dict(state["settings"])
+        self.n_windows_, self.freq_ = int(state["n_windows"]), state["freq"]
+        self.columns_ = [str(c) for c in state["columns"]]
+        self.target_, self.features_ = list(state["target"]), list(state["features"])
+        self.known_future_, self.calendar_ = list(state["known_future"]), list(state["calendar"])
+        self.fit_args_ = dict(state["fit_args"])
+        self.indicator_columns_ = [int(j) for j in state["indicator_columns"]]
+        self.scalers_ = SeriesScalers.from_dict(state["scalers"])
+        t = state["tails"]
+        index = np.asarray(t["index"], dtype="int64")
+        self.tails_ = Stack([str(k) for k in t["keys"]], np.asarray(t["lengths"], dtype="int64"),
+                            array_from_json(t["values"]).reshape(len(index), len(self._columns())),
+                            pd.DatetimeIndex(index.astype("datetime64[ns]")) if t["timed"] else pd.Index(index))
+        self.calibration_scores_ = array_from_json(state["calibration_scores"]).reshape(
+            -1, self.horizon, len(self.target_))
+        floor = state["spread_floor"]
+        self.spread_floor_ = None if floor is None else array_from_json(floor).reshape(self.horizon, len(self.target_))
+        self.history_ = state["history"]
+
+
+def warn_padded(model) -> None:
+    """One note counting the series that had no complete training window (padded)."""
+    n = model.settings_.get("padded_series", 0)
+    if n:
+        warnings.warn(f"{n} series had fewer than window + horizon = {model.window_ + model.horizon} training "
+                      f"rows: trained and forecast on windows padded on the left and masked.", RuntimeWarning,
+                      stacklevel=3)
