@@ -94,9 +94,12 @@ def main():
         lengths = long.groupby("unique_id").size()
         print(f"the collection's positive monthly series: {', '.join(f'{k} ({n})' for k, n in lengths.items())}; "
               f"validation: the last {args.n_windows} x 12 months of each\n")
-    rows = []
+    rows, positive = [], bool((long.y > 0).all())
     for seed in [int(s) for s in args.seeds.split(",")]:
         for name in args.variants.split(","):
+            if VARIANTS[name].get("target_transform") == "log" and not positive:
+                print(f"{name}: skipped (logs need positive values; this panel has values <= 0)")
+                continue
             model = GlobalRNNForecaster(horizon=horizon, window=window, epochs=args.epochs, n_models=1, dropout=0.0,
                                         random_state=seed, verbose=0, **VARIANTS[name])
             start = time.perf_counter()

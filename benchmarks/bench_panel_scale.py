@@ -102,7 +102,7 @@ def main():
                                 epochs=args.epochs, batch_size=args.batch_size, n_models=1, dropout=0.0,
                                 calibration_size=0, random_state=0, verbose=2)
     timings = {}
-    train = model._train
+    train = model._train_on
 
     def timed_train(*a, **k):  # split the fit into preparing the arrays and training
         timings["prepare"] = time.perf_counter() - start
@@ -110,7 +110,7 @@ def main():
         train(*a, **k)
         timings["train"] = time.perf_counter() - train_start
 
-    model._train = timed_train
+    model._train_on = timed_train
     start = time.perf_counter()
     model.fit(panel)
     fit_s, fit_peak = time.perf_counter() - start, peak_gib()

@@ -160,3 +160,35 @@ def test_window_layers_compute_the_same_and_start_as_the_season_mean_anchor(m):
     np.testing.assert_allclose(model(x).numpy()[..., 0], expected, rtol=1e-5, atol=1e-5)
     with pytest.raises(ValueError, match="`normalize` must be one of"):
         build_recurrent_model(input_shape=(13, 2), anchor_targets=[1], normalize="max")
+
+
+def test_window_statistics_read_observed_steps_only():
+    """A missing or padded step (indicator 0) changes nothing, whatever its fill value; numpy and
+    Keras agree; with every step observed the statistics are those of the plain formula."""
+    import keras
+
+    from forecastrnn.data.season import window_normalization
+    from forecastrnn.models.builders import window_statistics
+
+    rng = np.random.default_rng(0)
+    w = 10 + np.sin(np.arange(48) * 2 * np.pi / 12)[None, :] + 0.1 * rng.standard_normal((3, 48))
+    observed = np.ones_like(w)
+    observed[0, 47], observed[1, 20], observed[2, :30] = 0, 0, 0  # the last step; a gap; padding
+    stats = []
+    for fill in (0.0, 1e3):
+        filled = np.where(observed > 0, w, fill)
+        z, numpy_stats = window_normalization(filled, 12, observed)
+        keras_stats = window_statistics(keras.ops.convert_to_tensor(filled[..., None], "float32"), 12,
+                                        keras.ops.convert_to_tensor(observed[..., None], "float32"))
+        for a, b in zip(numpy_stats, keras_stats[1:]):
+            np.testing.assert_allclose(np.asarray(b)[..., 0], a, rtol=1e-4, atol=1e-4)
+        assert (z[observed == 0] == 0).all()
+        stats.append(numpy_stats)
+    for a, b in zip(*stats):
+        np.testing.assert_allclose(a, b)
+    # a gap moves the level by what the missing value would have added, not by a zero
+    level = stats[0][0]
+    assert abs(level[0, 0] - w[0, 36:47].mean()) < 1e-9 and abs(level[1, 0] - w[1, 36:].mean()) < 1e-9
+    plain = window_normalization(w, 12)
+    for a, b in zip(plain[1], window_normalization(w, 12, np.ones_like(w))[1]):
+        np.testing.assert_allclose(a, b)

@@ -43,7 +43,8 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
     assert result.exit_code == 0, result.output
     assert "time column 'timestamp'" in result.output and "target ['load']" in result.output
     assert "1 input column(s)" in result.output  # the target only, unless --features says more
-    assert "Epoch 1/2" in result.output and "backtesting arima" in result.output
+    assert "Epoch 1/2" in result.output and "training and backtesting gru" in result.output
+    assert "backtesting naive, seasonal_naive, arima" in result.output
     for name in ("metrics.json", "backtest.csv", "forecast.csv", "forecast.png", "training.png",
                  "model/model.keras", "model/state.json"):
         assert (out / name).is_file(), name
@@ -106,7 +107,6 @@ def bad_inputs(tmp_path, csv):
         (["fit", empty], 1, "The CSV file is empty"),
         (["fit", text], 1, "non-numeric column"),
         (["fit", csv, "--target", "nope"], 1, "Received: 'nope'"),
-        (["fit", csv, "--window", "400"], 1, "needs at least 424 training rows (min_history)"),
         (["fit", csv, "--dropout", "1.5"], 2, "Invalid value for '--dropout'"),
         (["fit", csv, "--units", "0"], 2, "expected positive integers"),
         (["fit", csv, "--baselines", "prophet"], 2, "Received: prophet"),
@@ -276,7 +276,6 @@ def test_bad_panels_in_the_cli_give_one_line(tmp_path):
     dup = pd.concat([dup.iloc[:5], dup.iloc[[4]], dup.iloc[5:]])
     dup.to_csv(tmp_path / "dup.csv", index=False)
     cases = {"mixed.csv": "All series of a panel must share one frequency",
-             "short.csv": "Series 's2': The backtest needs",
              "dup.csv": "Series 's1': Timestamps must be unique",
              "sales.csv": "several series in long format (column 'store' repeats)"}
     for name, message in cases.items():
@@ -286,10 +285,20 @@ def test_bad_panels_in_the_cli_give_one_line(tmp_path):
         error = [line for line in result.output.splitlines() if line.startswith("Error:")]
         assert len(error) == 1 and message in error[0], result.output
     assert "--id-col store" in error[0] and not (tmp_path / "out").exists()
+    # a series of 10 rows: no backtest origin, but trained (padded) and forecast, with a note
+    result = run(["fit", tmp_path / "short.csv", "--id-col", "store", "--out", tmp_path / "short", *FAST])
+    assert result.exit_code == 0, result.output
+    assert "Note: 1 series had fewer than" in result.output and "left out of the scores" in result.output
+    forecast = pd.read_csv(tmp_path / "short" / "forecast.csv")
+    assert sorted(forecast.store.unique()) == ["s1", "s2", "s3"] and forecast.sales.notna().all()
     single = pd.read_csv(data)
     single[single.store == "s1"].drop(columns="store").to_csv(tmp_path / "one.csv", index=False)
-    one = run(["backtest", tmp_path / "one.csv", "--log", *FAST])
-    assert one.exit_code == 1 and "Error: --log applies to the global model of a panel" in one.output, one.output
+    one = run(["backtest", tmp_path / "one.csv", "--log", *FAST])  # logs work on one series too
+    assert one.exit_code == 0 and "training and backtesting gru" in one.output, one.output
+    negative = single[single.store == "s1"].drop(columns="store").assign(sales=lambda d: d.sales - 100)
+    negative.to_csv(tmp_path / "negative.csv", index=False)
+    bad = run(["backtest", tmp_path / "negative.csv", "--log", *FAST])
+    assert bad.exit_code == 1 and "Error: target_transform='log' needs positive target values" in bad.output
 
 
 @pytest.mark.slow

@@ -134,3 +134,81 @@ def test_sentiment_classifier_contract(tmp_path):
     np.testing.assert_allclose(loaded.predict_proba(x), proba, rtol=1e-6)
     other = SentimentClassifier(**params, random_state=1).fit(x, y).predict_proba(x)
     assert not np.allclose(other, proba)
+
+
+# -------------------------------------------------------------- the one network core, both ways
+def _one(data):
+    return data  # one series, a read_series frame
+
+
+def _panel_of(data):
+    return pd.concat([data.assign(unique_id=k, y=data.y * (1 + k) + k) for k in range(3)]).reset_index(
+        names="ds")
+
+
+def _with_promo(data):
+    return data.assign(promo=(np.arange(len(data)) % 5 == 0).astype(float))
+
+
+CORE_CASES = {  # estimator, reading of the data, fit arguments
+    "rnn, one series": (RNNForecaster, _one, {}),
+    "global, one series": (GlobalRNNForecaster, lambda d: {"s": d["y"]}, {}),
+    "global, many series": (GlobalRNNForecaster, _panel_of, {}),
+}
+OPTIONS = [
+    {},  # every default ("auto")
+    {"anchor": "auto", "normalize": "last", "n_models": 2, "interval_scale": "spread", "dropout": 0.2},
+    {"normalize": "window", "target_transform": "log", "interval_scale": "window", "loss_scale": "window",
+     "season_length": 12, "calendar": "auto"},
+    {"normalize": "last", "anchor": "season", "season_length": 24, "interval_scale": "series", "calendar": None},
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(CORE_CASES))
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: ",".join(o) or "defaults")
+def test_both_network_estimators_take_every_option_the_same_way(case, options, tmp_path):
+    cls, shape, _ = CORE_CASES[case]
+    data = shape(series(240))
+    model = cls(**{**NET, **options}).fit(data)
+    for name in ("normalize", "interval_scale"):
+        assert model.settings_[name] == options.get(name, model.settings_[name]) != "auto"
+    forecast = model.predict(level=0.8)
+    value = "y"
+    assert np.isfinite(forecast[value]).all() and (forecast[f"{value}_lower"] <= forecast[f"{value}_upper"]).all()
+    loaded = cls.load(model.save(tmp_path / "m"))
+    _same(loaded.predict(level=0.8), forecast)
+    refitted = model.refit(data)  # every row, the chosen settings, the same calibration
+    assert refitted.settings_["normalize"] == model.settings_["normalize"]
+    np.testing.assert_array_equal(refitted.calibration_scores_, model.calibration_scores_)
+    model.update(data)
+    _same(model.predict(level=0.8), forecast)
+    # the same defaults and names on both estimators
+    assert RNNForecaster().get_params() == GlobalRNNForecaster().get_params()
+
+
+def test_known_future_inputs_work_on_one_series_too():
+    data = _with_promo(series(240))
+    model = RNNForecaster(**NET).fit(data, target="y", known_future=["promo"])
+    assert model.known_future_ == ["promo"] and model.features_ == []
+    with pytest.raises(ValueError, match="needs the future values of \\['promo'\\]"):
+        model.predict()
+    future = pd.DataFrame({"promo": [1.0] * H}, index=pd.date_range(data.index[-1], periods=H + 1, freq="h")[1:])
+    assert np.isfinite(model.predict(future=future).y).all()
+    late = future.set_axis(future.index + pd.Timedelta("1h"))  # matched by time, not position
+    with pytest.raises(ValueError, match="matched by time"):
+        model.predict(future=late)
+
+
+@pytest.mark.parametrize("cls", [RNNForecaster, GlobalRNNForecaster])
+@pytest.mark.parametrize("held_out", [{}, {"validation_size": 30, "calibration_size": 0.2}])
+def test_min_history_is_exactly_what_fit_needs(cls, held_out):
+    model = cls(**{**NET, **held_out})
+    need = model.min_history
+    y = series(need)["y"]
+    data = {"s": y} if cls is GlobalRNNForecaster else y.to_frame()
+    with pytest.warns(RuntimeWarning, match="padded on the left and masked"):
+        assert np.isfinite(clone(model).fit(data).predict()["y"]).all()
+    short = {"s": y.iloc[1:]} if cls is GlobalRNNForecaster else y.iloc[1:].to_frame()
+    with pytest.raises(ValueError, match=f"each needs {H + 1} training rows"):
+        clone(model).fit(short)

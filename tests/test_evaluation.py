@@ -75,22 +75,42 @@ def test_backtest_table_is_tidy_and_origins_shared():
     assert (first.time == data.index[292:296]).all()
 
 
+class _PeeksAtItsOrigin(NaiveForecaster):
+    """A mutant that reads the row at its origin (its own first target): the leakage tests
+    must catch it."""
+
+    def _point(self, y, origins, horizon):
+        return np.repeat(y[np.minimum(origins, len(y) - 1)][:, None], horizon, axis=1)
+
+
+def assert_no_forecast_reads_its_origin(model, data, horizon=3, n_windows=12, step=3):
+    """For origins first, middle and last: rows from exactly that origin on are perturbed, and
+    every forecast from it and from earlier origins stays the same."""
+    before = backtest(model, data, horizon=horizon, n_windows=n_windows, step=step)
+    origins = origins_for(len(data), horizon, n_windows, step)
+    for o in origins[[0, n_windows // 2, -1]]:
+        perturbed = data.copy()
+        perturbed.iloc[o:] += 100.0
+        after = backtest(model, perturbed, horizon=horizon, n_windows=n_windows, step=step)
+        kept = before.origin <= data.index[o - 1]  # the origin's time is its last observed row
+        np.testing.assert_allclose(after.y_pred[kept], before.y_pred[kept], err_msg=f"origin {o}")
+        np.testing.assert_allclose(after.lower[kept], before.lower[kept], err_msg=f"origin {o}")
+    return before
+
+
 @pytest.mark.parametrize("model", [NaiveForecaster(), SeasonalNaiveForecaster(),
                                    ARIMAForecaster(order=(1, 0, 1)), ARIMAForecaster(), Naive2Forecaster(),
                                    ETSForecaster(), ThetaForecaster(),
                                    pytest.param(RNNForecaster(units=4, window=12, horizon=3, epochs=1, n_models=1,
                                                               verbose=0, jit_compile=False,
                                                               random_state=0), marks=pytest.mark.slow)])
-def test_no_forecast_sees_data_after_its_origin(model):
-    data = series()
-    before = backtest(model, data, horizon=3, n_windows=12, step=3)
-    perturbed = data.copy()
-    perturbed.iloc[-27:] += 100.0  # more than a season (24), so every model's later forecasts move
-    after = backtest(model, perturbed, horizon=3, n_windows=12, step=3)
-    early = before.origin < data.index[-28]
-    np.testing.assert_allclose(after.y_pred[early], before.y_pred[early])
-    np.testing.assert_allclose(after.lower[early], before.lower[early])
-    assert not np.allclose(after.y_pred[~early], before.y_pred[~early]) or isinstance(model, SeasonalNaiveForecaster)
+def test_no_forecast_sees_data_from_its_origin_on(model):
+    assert_no_forecast_reads_its_origin(model, series())
+
+
+def test_the_leakage_check_catches_a_forecaster_that_reads_its_first_target():
+    with pytest.raises(AssertionError, match="origin"):
+        assert_no_forecast_reads_its_origin(_PeeksAtItsOrigin(), series())
 
 
 def test_refit_every_origin_matches_manual_refits():
@@ -152,8 +172,8 @@ class PointsOnly(NaiveForecaster):
 
 def test_backtest_checks_capabilities_before_training():
     data = series()
-    with pytest.raises(ValueError, match=r"Model 'gru' needs at least 60 training rows \(min_history\)"):
-        backtest(RNNForecaster(window=48, horizon=12), data.iloc[:80], horizon=12, n_windows=2)
+    with pytest.raises(ValueError, match=r"Model 'gru' needs at least 13 training rows \(min_history\)"):
+        backtest(RNNForecaster(window=48, horizon=12), data.iloc[:30], horizon=12, n_windows=2)
     from forecastrnn import SentimentClassifier
 
     with pytest.raises(ValueError, match="cannot forecast from past origins"):

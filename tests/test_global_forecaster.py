@@ -315,3 +315,37 @@ def test_window_interval_scale_measures_errors_in_each_windows_scale():
     assert np.nanmin(ratio) >= WEIGHT_FLOOR - 1e-9 and np.nanstd(ratio) > 0
     with pytest.raises(ValueError, match="`interval_scale` must be one of"):
         GlobalRNNForecaster(**settings, interval_scale="step").fit(data)
+
+
+def test_a_category_seen_only_after_the_training_rows_is_not_an_input():
+    data = covariate_panel()
+    data["wind"] = np.where(data.temp > 0.8, "NW", "SE")
+    late = data.groupby("unique_id").cumcount(ascending=False) < 6
+    data.loc[late, "wind"] = "storm"  # only in every series' last 6 rows (a backtest's test span)
+    position = data.groupby("unique_id").cumcount(ascending=False)
+    train = data[position >= 6]
+    model = GlobalRNNForecaster(**{**FAST, "epochs": 1}).fit(train, features=["wind"])
+    assert model.features_ == ["wind=NW", "wind=SE"]
+    assert np.isfinite(model.predict(data).y).all()
+
+
+def test_a_new_series_is_scaled_on_its_rows_before_the_origins_only():
+    model = GlobalRNNForecaster(**{**FAST, "epochs": 1}).fit(panel(n_series=2, n=200))
+    y = np.sin(np.arange(200) / 3.0)
+    before = model.forecast_origins({"new": y}, [100, 120])[0]
+    changed = y.copy()
+    changed[100:] = changed[100:] * 50 + 1e3  # every row from the first origin on
+    after = model.forecast_origins({"new": changed}, [100])[0]
+    np.testing.assert_allclose(after[0], before[0], rtol=1e-5)
+
+
+def test_in_a_backtest_of_one_series_any_target_name_works():
+    from forecastrnn import backtest, compare
+
+    data = pd.DataFrame({"OT": panel(n_series=1, n=200)["s0"]},
+                        index=pd.date_range("2024-01-01", periods=200, freq="h"))
+    table = backtest(GlobalRNNForecaster(**{**FAST, "epochs": 1}), data, horizon=6, n_windows=2)
+    assert table.y_pred.notna().all() and set(table.target) == {"OT"}
+    summary = compare(data, {"g": GlobalRNNForecaster(**{**FAST, "epochs": 1})}, baselines=("naive",), horizon=6,
+                      n_windows=2, season_length=12)
+    assert set(summary.index) == {"g", "naive"}

@@ -60,25 +60,45 @@ def test_panel_backtest_of_baselines_equals_their_series_one_by_one_and_aggregat
     np.testing.assert_allclose(with_level.loc["naive", "mase"], summary.loc["naive", "mase"])
 
 
-def test_bad_panel_backtests_name_the_series():
-    data = panel()
-    short = pd.concat([data, panel(n=8, ids=("tiny",))])
-    with pytest.raises(ValueError, match="Series 'tiny': The backtest needs"):
-        backtest_panel([NaiveForecaster()], short, horizon=6, n_windows=2)
+def test_short_series_are_scored_on_the_origins_they_have_or_left_out_with_a_note():
+    data = pd.concat([panel(), panel(n=8, ids=("tiny",)), panel(n=40, ids=("young",))])
+    with pytest.warns(RuntimeWarning, match="1 series had fewer than 25 rows .* left out of the scores; 1 more"):
+        table = backtest_panel([NaiveForecaster(), SeasonalNaiveForecaster(season_length=24)], data, horizon=6,
+                               n_windows=4)
+    assert "tiny" not in set(table.unique_id)  # 8 rows: no origin with 25 rows before it
+    young = table[(table.unique_id == "young") & (table.model == "naive")]
+    assert young.origin.nunique() == 2  # origins at rows 16, 22, 28, 34: those from 25 on
+    assert table[table.unique_id == "a"].origin.nunique() == 4
 
 
 @pytest.mark.slow
-def test_global_model_in_a_panel_backtest_never_sees_past_its_origins():
-    data = panel()
+def test_global_model_in_a_panel_backtest_never_sees_its_origins_or_after():
+    data = pd.concat([panel(), panel(n=20, ids=("short",))], ignore_index=True)
     model = GlobalRNNForecaster(units=4, window=24, horizon=6, epochs=1, n_models=1, verbose=0, jit_compile=False,
                                 random_state=0)
     table = backtest_panel({"global": model, "naive": NaiveForecaster()}, data, horizon=6, n_windows=2)
     assert set(table.model) == {"global", "naive"} and table.y_pred.notna().all()
-    # the test rows of every series changed: forecasts stay the same
-    changed = data.copy()
-    last = changed.groupby("unique_id").cumcount(ascending=False) < 6
-    changed.loc[last, "y"] += 100.0
-    again = backtest_panel({"global": model}, changed, horizon=6, n_windows=2)
-    first_origin = table[(table.model == "global")].groupby("unique_id").head(6)
-    np.testing.assert_allclose(again.groupby("unique_id").head(6).y_pred.to_numpy(),
-                               first_origin.y_pred.to_numpy(), rtol=1e-5)
+    assert set(table.unique_id) == {"a", "b", "c", "short"}  # 20 rows: padded windows, still scored
+    position = data.groupby("unique_id").cumcount(ascending=False)  # rows from the end
+    rank = table.groupby("unique_id").origin.rank(method="dense")
+    for last, n_kept in ((12, 1), (6, 2)):  # from exactly the first, then the second origin on: rows change
+        changed = data.copy()
+        changed.loc[position < last, "y"] += 100.0
+        again = backtest_panel({"global": model}, changed, horizon=6, n_windows=2)
+        kept = (table.model == "global") & (rank <= n_kept)
+        mine = again.set_index(["unique_id", "origin", "step"]).y_pred
+        theirs = table[kept].set_index(["unique_id", "origin", "step"]).y_pred
+        np.testing.assert_allclose(mine.loc[theirs.index], theirs, rtol=1e-5)
+
+
+def test_compare_and_backtest_of_a_panel_take_a_season_length():
+    data = panel()
+    summary, table = compare(data, {"sn": SeasonalNaiveForecaster(horizon=6)}, baselines=("seasonal_naive",),
+                             horizon=6, n_windows=2, id_col="unique_id", season_length=12, return_backtest=True)
+    assert table.attrs["season_length"] == 12
+    y = data[data.unique_id == "a"].y.to_numpy()
+    first = len(y) - 12
+    assert table.attrs["mase_scales"]["a"] == pytest.approx(np.abs(y[12:first] - y[:first - 12]).mean())
+    # the seasonal naive baseline got the season too: it repeats the value 12 steps before
+    rows = table[(table.model == "seasonal_naive") & (table.unique_id == "a")]
+    np.testing.assert_allclose(rows.y_pred.to_numpy()[:6], y[first - 12:first - 6])

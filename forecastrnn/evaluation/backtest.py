@@ -104,13 +104,19 @@ def _run_model(model, frame, origins, horizon, level, refit, fit_kwargs, checkpo
     return stack, fitted
 
 
-def _one_pair(item, horizon, level, refit):
-    """A model on a series (for :func:`forecastrnn.parallel.map_chunks`): its forecasts."""
-    key, name, model, frame, origins = item
-    try:
-        return _run_model(model, frame, origins, horizon, level, refit, {"target": frame.attrs["target"]})[0]
-    except (ValueError, TypeError) as exc:
-        raise type(exc)(f"Series {key!r}, model {name!r}: {exc}") from None
+def _one_series(item, horizon, level, refit, keep_fitted=False):
+    """Models on one series (for :func:`forecastrnn.parallel.map_chunks`): ``{name: (forecasts,
+    fitted)}``, the fitted model only when ``keep_fitted`` (a panel's would travel back for nothing)."""
+    key, models, frame, origins = item
+    out = {}
+    for name, model in models.items():
+        try:
+            forecasts, fitted = _run_model(model, frame, origins, horizon, level, refit,
+                                           {"target": frame.attrs["target"]})
+            out[name] = (forecasts, fitted if keep_fitted else None)
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"Series {key!r}, model {name!r}: {exc}") from None
+    return out
 
 
 def tidy_rows(name, targets, index, origins, horizon, actual, point, lower=None, upper=None) -> pd.DataFrame:
@@ -177,24 +183,32 @@ def _backtest(named, series: dict, fit_panel, horizon, n_windows, step, level, r
     kept = {k: series[k] for k in origins}
     from forecastrnn.baselines import _Baseline
 
-    results = {}  # (key, name) -> (point, lower, upper)
-    pooled = [(k, n, m, kept[k], origins[k]) for n, m in local.items() if isinstance(m, _Baseline) for k in kept]
-    if pooled:
+    results, fitted_models = {}, {}  # (key, name) -> (point, lower, upper); name -> fitted
+    baselines = {n: m for n, m in local.items() if isinstance(m, _Baseline)}
+    if baselines:
         from forecastrnn.parallel import map_chunks
 
         if progress is not None:
             where = f"n_jobs={n_jobs}" if client is None else "on the Dask cluster"
-            progress(f"{', '.join(dict.fromkeys(p[1] for p in pooled))}: series by series ({where})")
-        say = None if progress is None or len(kept) == 1 else (lambda done, n: progress(f"  {done}/{n} series"))
-        one = partial(_one_pair, horizon=horizon, level=level, refit=refit)
-        out = map_chunks(one, pooled, n_jobs, client, chunk_size=1 if len(kept) == 1 else None, progress=say)
-        results.update({(p[0], p[1]): r for p, r in zip(pooled, out)})
-    fitted_models = {}
+            progress(f"backtesting {', '.join(baselines)}" + (f": series by series ({where})" if len(kept) > 1 else ""))
+        one = partial(_one_series, horizon=horizon, level=level, refit=refit, keep_fitted=len(kept) == 1)
+        if len(kept) == 1:  # one series: the baselines side by side
+            key, frame = next(iter(kept.items()))
+            items = [(key, {n: m}, frame, origins[key]) for n, m in baselines.items()]
+            out = {n: r[n] for r in map_chunks(one, items, n_jobs, client, chunk_size=1) for n in r}
+            results.update({(key, n): r[0] for n, r in out.items()})
+            fitted_models.update({n: r[1] for n, r in out.items()})
+        else:
+            say = None if progress is None else (lambda done, n: progress(f"  {done}/{n} series"))
+            out = map_chunks(one, [(k, baselines, f, origins[k]) for k, f in kept.items()], n_jobs, client,
+                             progress=say)
+            results.update({(k, n): r[n][0] for k, r in zip(kept, out) for n in baselines})
     for name, model in named.items():
-        if any(n == name for _, n in results):
+        if name in baselines:
             continue
         if progress is not None:
-            progress(f"{name}: {'one model for all ' + str(len(kept)) + ' series' if name not in local else 'training'}")
+            progress(f"training and backtesting {name}" + (f": one model for all {len(kept)} series"
+                                                           if name not in local and len(kept) > 1 else ""))
         folder = checkpoint_folder(model, name, checkpoint_dir)
         if name in local:  # a network of one series, here (TensorFlow uses the cores)
             for key, frame in kept.items():

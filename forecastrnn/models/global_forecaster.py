@@ -170,8 +170,7 @@ class GlobalRNNForecaster(NetworkCore):
         else:
             stack = self._read(data, target, features, known_future, time_col, id_col, fitting=True)
             chunks = lambda: [stack]  # noqa: E731
-        self.fit_args_ = {"target": self.target_[0], "features": self.features_ or None,
-                          "known_future": self.known_future_ or None}
+        self.fit_args_ = {"target": target, "features": features, "known_future": known_future}
         self._fit_chunks(chunks, callbacks, checkpoint_dir, strategy)
         warn_padded(self)
         return self
