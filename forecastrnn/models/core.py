@@ -312,6 +312,7 @@ class NetworkCore(RecurrentEstimator):
         self._train_on(n_features, n_targets, train_data, val_data, n_windows[0], callbacks,
                        anchor_targets=list(range(n_targets)), embed=self._embed(), checkpoint_dir=checkpoint_dir,
                        strategy=strategy, observed_targets=[n_targets + len(self.features_) + j for j in range(n_targets)])
+        cal_end, n_cal = self._calibration_rows(lengths, n_train, n_val, n_cal)
         calibrated = np.flatnonzero(n_cal > 0)
         chosen = np.zeros(len(keys), dtype=bool)
         chosen[calibrated[::max(1, -(-len(calibrated) // MAX_CALIBRATION_SERIES))]] = True
@@ -321,7 +322,7 @@ class NetworkCore(RecurrentEstimator):
         for inputs, targets, blocks, rows in chunks_again:
             mine = np.flatnonzero(chosen[rows])
             if mine.size:
-                n, c = lengths[rows][mine], n_cal[rows][mine]
+                n, c = cal_end[rows][mine], n_cal[rows][mine]
                 floor = spec.window - pads[rows][mine]
                 s, sp = self._calibration_scores(inputs, targets, list(zip(blocks[mine], n - c, n, floor)))
                 scores.append(s)
@@ -333,6 +334,19 @@ class NetworkCore(RecurrentEstimator):
             self.calibration_scores_ = self.calibration_scores_ / units
         self.tails_ = tails.stack()
         return self
+
+    def _calibration_rows(self, lengths, n_train, n_val, n_cal):
+        """``(end, rows)`` of every series: the rows ``[end - rows, end)`` calibrate the intervals.
+        The calibration rows; where no series has any (short series), the validation rows,
+        else the training rows, with a warning that coverage is not guaranteed."""
+        if n_cal.any() or self.calibration_size == 0:
+            return lengths, n_cal
+        what, end, rows = (("the early-stopping windows", lengths - n_cal, n_val) if n_val.any()
+                           else ("training rows", n_train, n_train))
+        warnings.warn(f"No series had rows to spare for calibration: intervals are calibrated on {what}, so their "
+                      "coverage is not guaranteed (more rows per series, or a smaller horizon, give calibration "
+                      "rows of their own).", RuntimeWarning, stacklevel=4)
+        return end, rows
 
     def _refit_clone(self):
         new = super()._refit_clone()
@@ -354,7 +368,9 @@ class NetworkCore(RecurrentEstimator):
         A new fitted forecaster (``self`` is unchanged).
         """
         new = self._refit_clone()
-        new.fit(data, callbacks=callbacks, checkpoint_dir=checkpoint_dir, **{**self.fit_args_, **fit_kwargs})
+        with warnings.catch_warnings():  # the padded series were counted when this model was fitted
+            warnings.filterwarnings("ignore", "[0-9]+ series had fewer than window", RuntimeWarning)
+            new.fit(data, callbacks=callbacks, checkpoint_dir=checkpoint_dir, **{**self.fit_args_, **fit_kwargs})
         if self.settings_.get("fell_back"):  # the backtested model was its anchor: so is the retrained one
             new._fall_back_to_anchor()
         new.calibration_scores_, new.spread_floor_ = self.calibration_scores_, self.spread_floor_
@@ -412,7 +428,7 @@ class NetworkCore(RecurrentEstimator):
             def with_dropout(x):  # traced: eager calls would run the recurrence step by step
                 return self.model_(x, training=True)
 
-            sample = tensorflow().function(with_dropout, reduce_retracing=True)
+            sample = tensorflow().function(with_dropout, reduce_retracing=True, autograph=False)
             draws = []
             for x in ds:
                 runs = np.stack([sample(x).numpy() for _ in range(self.mc_samples)])
