@@ -246,24 +246,16 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
     def _train_on(self, n_features, n_targets, train_data, val_data, n_train, callbacks=None, anchor_targets=None,
                   embed=None, checkpoint_dir=None, strategy=None, observed_targets=None):
         """Build, compile and fit ``model_`` on datasets: ``train_data(first, end)`` gives the
-        shuffled training batches of epochs ``first .. end - 1`` (``n_train`` windows each),
-        ``val_data`` the validation batches (or None).
+        shuffled batches of epochs ``first .. end - 1`` (``n_train`` windows each), ``val_data``
+        the validation batches (or None). ``anchor_targets`` / ``observed_targets``: the input
+        columns of the targets and of their observed indicators.
 
-        ``anchor_targets`` are the input columns holding the targets (the anchor and the window
-        normalisation read them), ``observed_targets`` the columns flagging their observed steps.
-        Adam with ``ReduceLROnPlateau`` (halving after ``patience // 2`` epochs without
-        improvement) and ``EarlyStopping`` (best weights restored). When the best validation
-        loss is no better than the untrained anchored network's, which forecasts exactly like
-        its baseline, the output layers are reset to zero: the model then *is* the baseline
-        (``settings_["fell_back"]``). Sets ``model_`` and ``history_``.
-
-        ``checkpoint_dir``: back up the training state there after every epoch
-        (``models.resume``); a training started again with the same folder goes on from the
-        last finished epoch and ends with the same model.
-
-        ``strategy``: a ``tf.distribute.Strategy`` (``MirroredStrategy``, ``MultiWorkerMirroredStrategy``)
-        under which the network is built and trained; ``batch_size`` is then the global batch,
-        split over its replicas.
+        Adam with ``ReduceLROnPlateau`` and ``EarlyStopping`` (best weights restored). When the
+        best validation loss is no better than the untrained anchored network's (its
+        baseline), the output layers are reset to zero: the model *is* the baseline
+        (``settings_["fell_back"]``). ``checkpoint_dir``: the training state backed up after
+        every epoch (``models.resume``), resumed to the same model. ``strategy``: a
+        ``tf.distribute.Strategy`` to build and train under (``batch_size`` is the global batch).
         """
         self._seed()
         import keras

@@ -52,6 +52,16 @@ FORECAST_ROWS = 1_000_000  # forecasts are computed on layouts of about so many 
 ANCHOR_VOTERS = 500  # series whose best anchor is counted for an "auto" anchor
 
 
+def names_of(value, name: str) -> list:
+    """A column name or a list of them as a list (None: empty)."""
+    if value is None:
+        return []
+    names = [value] if isinstance(value, str) else list(value)
+    if not all(isinstance(n, str) for n in names):
+        raise TypeError(f"`{name}` must be a column name or a list of them. Received: {name}={value!r}")
+    return names
+
+
 class NetworkCore(RecurrentEstimator):
     """The recurrent network over series laid end to end; see the module docstring.
 

@@ -15,18 +15,9 @@ from forecastrnn.data.io import as_series, read_series
 from forecastrnn.data.panel import ID_COL
 from forecastrnn.data.stack import Stack
 from forecastrnn.defaults import AUTO
-from forecastrnn.models.core import NetworkCore, warn_padded
+from forecastrnn.models.core import NetworkCore, names_of as _names, warn_padded
 
 KEY = "series"  # the one series' id inside the core
-
-
-def _names(value, name: str) -> list:
-    if value is None:
-        return []
-    names = [value] if isinstance(value, str) else list(value)
-    if not all(isinstance(n, str) for n in names):
-        raise TypeError(f"`{name}` must be a column name or a list of them. Received: {name}={value!r}")
-    return names
 
 
 class RNNForecaster(NetworkCore):
@@ -44,70 +35,53 @@ class RNNForecaster(NetworkCore):
     cell : {"gru", "lstm", "simplernn"}
     units : "auto", int or list of int
         Units per recurrent layer; a list gives a stack (and overrides ``layers``).
-    layers : int
-        Number of stacked layers of ``units`` units when ``units`` is an int.
-    bidirectional : bool
+    layers, bidirectional : int, bool
     dropout, recurrent_dropout : float in [0, 1)
-        Input and recurrent dropout of each recurrent layer. ``recurrent_dropout`` turns off
-        cuDNN on GPU.
+        Input and recurrent dropout of each recurrent layer (``recurrent_dropout`` turns off cuDNN).
     window : "auto" or int
         Input length; a series or origin with fewer rows is padded on the left and masked.
     horizon, stride : int
         Forecast length and step between training windows.
     scaler : {"standard", "minmax", "robust", "none"}
         Fitted on each series' training rows only.
-    epochs, batch_size : "auto" or int
-    learning_rate, patience : training settings (Adam, halved after ``patience // 2`` epochs
-        without improvement; EarlyStopping on the validation loss, best weights restored).
-    loss : {"mse", "mae", "huber"}
-    validation_size : float or int
-        Fraction or number of rows, after the training rows, whose windows drive early
-        stopping and the learning-rate schedule.
-    calibration_size : float or int
-        Fraction or number of final rows that calibrate the intervals; 0: no intervals.
+    epochs, batch_size, learning_rate, patience, loss ("mse", "mae", "huber")
+        Adam, halved after ``patience // 2`` epochs without improvement; early stopping on the
+        validation loss, best weights restored.
+    validation_size, calibration_size : float or int
+        Fractions or numbers of rows after the training rows: early stopping, then intervals.
     anchor : "auto", "last", "mean", "season", "season_mean" or None
-        With ``normalize="last"``: the simple forecast the network corrects. ``"last"``: each
-        window is read relative to its last step and the network forecasts changes from the
-        last observed value. ``"season"``: corrections to seasonal naive. ``"mean"``: the
-        window's mean. ``"season_mean"``: the mean of each season position over the seasons
-        in the window, shifted by the level change. None: a plain network. ``"auto"``: the
-        one with the lowest error on the training rows (most series' choice;
-        :func:`forecastrnn.data.season.best_anchor`). If training never beats the anchor on
-        the validation windows, the fitted model is the anchor itself (``settings_["fell_back"]``).
+        With ``normalize="last"``: the simple forecast the network corrects (last value, window
+        mean, seasonal naive, mean of the seasons in the window shifted by the level change;
+        None: a plain network). ``"auto"``: the lowest error on the training rows (most
+        series' choice; :func:`forecastrnn.data.season.best_anchor`). If training never beats
+        the anchor on the validation windows, the model is the anchor (``settings_["fell_back"]``).
     n_models : "auto" or int
-        Ensemble size: networks from different seeds trained side by side, combined by their
-        median.
+        Ensemble size: networks from different seeds side by side, combined by their median.
     mc_samples : int
         Monte-Carlo dropout runs per forecast for ``interval_scale="spread"``.
     jit_compile : bool or "auto"
-        XLA compilation for training; "auto" uses it on CPU, where it measured faster.
+        XLA for training; "auto": on CPU, where it measured faster.
     random_state : int or None
-        Seeds weights, shuffling and dropout through ``keras.utils.set_random_seed`` (which
-        also reseeds Python's ``random`` and NumPy's global generator). With an int, forecasts
-        on CPU are identical across runs. On a GPU, ``fit`` also calls
-        ``tf.config.experimental.enable_op_determinism()`` (process-wide).
+        Seeds weights, shuffling and dropout (``keras.utils.set_random_seed``, which also
+        reseeds ``random`` and NumPy's global generator); with an int, CPU forecasts repeat.
+        On a GPU ``fit`` also enables op determinism (process-wide).
     verbose : "auto", 0, 1 or 2
-        Keras progress output during ``fit``.
     calendar : "auto" or None
-        The calendar cycles of the frequency (hour of day, day of week, ...) as known-future
-        inputs. ``"auto"``: for several series with timestamps.
+        Calendar cycles of the frequency as known-future inputs (``"auto"``: several series with time).
     id_embedding : int
         Size of a learned embedding of the series id (0: none; a new series gets zeros).
     season_length : "auto" or int
-        The season of the anchors and of ``normalize="window"`` (``"auto"``: from the frequency).
+        Season of the anchors and of ``normalize="window"`` (``"auto"``: from the frequency).
     normalize : "auto", "window" or "last"
-        ``"window"``: each window's target is deseasonalised, centred and scaled by its own
-        seasonal indices, level and scale, put back on the output (``anchor`` unused).
-        ``"last"``: the window minus its last value, and the network corrects ``anchor``.
-        ``"auto"``: ``"window"`` for several series, ``"last"`` for one.
+        ``"window"``: each window's target deseasonalised, centred and scaled by its own
+        statistics, put back on the output; ``"last"``: the window minus its last value, the
+        network corrects ``anchor``. ``"auto"``: ``"window"`` for several series, else ``"last"``.
     loss_scale : "series" or "window"
-        The units of the training loss: each series' scaled units, or each window's errors
-        divided by its own scale (calm and volatile stretches weigh alike).
+        Errors in each series' scaled units, or divided by each window's own scale.
     target_transform : None or "log"
-        ``"log"``: the model works on the logarithm of the (positive) targets and forecasts
-        ``exp`` of its output; the intervals are mapped back too.
+        Model the logarithm of the (positive) targets; forecasts and bounds mapped back with ``exp``.
     interval_scale : "auto", "series", "window" or "spread"
-        The unit of the conformal scores (:mod:`forecastrnn.models.calibration`). ``"auto"``:
+        Unit of the conformal scores (:mod:`forecastrnn.models.calibration`); ``"auto"``:
         ``"spread"`` on one series with dropout or an ensemble, else ``"series"``.
 
     Attributes

@@ -21,7 +21,7 @@ from forecastrnn.data.panel import ID_COL, TARGET, read_panel
 from forecastrnn.data.stack import Stack, common_freq, named_series
 from forecastrnn.data.stream import ParquetPanel
 from forecastrnn.defaults import AUTO
-from forecastrnn.models.core import NetworkCore, warn_padded
+from forecastrnn.models.core import NetworkCore, names_of as _names, warn_padded
 
 
 class GlobalRNNForecaster(NetworkCore):
@@ -262,15 +262,6 @@ class GlobalRNNForecaster(NetworkCore):
         self._check_fitted()
         self._update_tails(self._read(data))
         return self
-
-
-def _names(value, name: str) -> list:
-    if value is None:
-        return []
-    names = [value] if isinstance(value, str) else list(value)
-    if not all(isinstance(n, str) for n in names):
-        raise TypeError(f"`{name}` must be a column name or a list of them. Received: {name}={value!r}")
-    return names
 
 
 def _one_hot(names: list, columns, seen=None) -> list:
