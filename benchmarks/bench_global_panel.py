@@ -75,7 +75,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--seeds", default="0,1", help="comma list: every variant is trained once per seed")
     parser.add_argument("--variants", default=",".join(VARIANTS))
-    parser.add_argument("--quick", action="store_true", help="400 rows, 1 epoch, one seed, one origin")
+    parser.add_argument("--quick", action="store_true", help="400 rows, 1 epoch, one seed, one origin, no XLA")
     args = parser.parse_args()
     if args.quick:
         args.rows, args.epochs, args.seeds, args.n_windows = 400, 1, "0", 1
@@ -101,7 +101,8 @@ def main():
                 print(f"{name}: skipped (logs need positive values; this panel has values <= 0)")
                 continue
             model = GlobalRNNForecaster(horizon=horizon, window=window, epochs=args.epochs, n_models=1, dropout=0.0,
-                                        random_state=seed, verbose=0, **VARIANTS[name])
+                                        random_state=seed, verbose=0, **VARIANTS[name],
+                                        **({"jit_compile": False} if args.quick else {}))  # no XLA compile: quicker
             start = time.perf_counter()
             table = backtest_panel({name: model, "seasonal_naive": SeasonalNaiveForecaster(horizon=horizon),
                                     "naive2": Naive2Forecaster(horizon=horizon)}, long, horizon=horizon,

@@ -157,10 +157,10 @@ CORE_CASES = {  # estimator, reading of the data, fit arguments
 }
 OPTIONS = [
     {},  # every default ("auto")
-    {"anchor": "auto", "normalize": "last", "n_models": 2, "interval_scale": "spread", "dropout": 0.2},
+    {"anchor": "auto", "normalize": "last", "n_models": 2, "interval_scale": "spread", "dropout": 0.2,
+     "calendar": None},
     {"normalize": "window", "target_transform": "log", "interval_scale": "window", "loss_scale": "window",
      "season_length": 12, "calendar": "auto"},
-    {"normalize": "last", "anchor": "season", "season_length": 24, "interval_scale": "series", "calendar": None},
 ]
 
 
