@@ -195,10 +195,10 @@ def _plan(opts):
     season = opts["season_length"] or season_length_for(frame.attrs["freq"])
     horizon = opts["horizon"] or default_horizon(season)
     settings = dict(season=season, **backtest_plan(len(frame), horizon, opts["n_windows"], opts["test_size"]))
-    if settings["train_rows"] < 2 * horizon + 2:
+    if settings["train_rows"] < horizon + 1:  # one window of horizon targets after one row (shorter: padded)
         raise ValueError(f"Too little data before the test span for horizon={horizon}: "
-                         f"{settings['train_rows']} rows. Received: {len(frame)} rows in all; "
-                         "try a smaller --horizon or --n-windows")
+                         f"{settings['train_rows']} rows, at least {horizon + 1} needed. Received: {len(frame)} rows "
+                         "in all; try a smaller --horizon or --n-windows")
     _say(opts["quiet"], describe(frame))
     _say(opts["quiet"], f"Plan: horizon={horizon}, {settings['n_windows']} test origin(s) every {settings['step']} "
                         f"steps over the last {settings['test_rows']} rows; models trained on the first "

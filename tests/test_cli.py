@@ -389,3 +389,15 @@ def test_a_signal_during_training_leaves_no_run_directory(tmp_path, csv, signal_
     assert stderr.strip().splitlines()[-1].startswith(f"Error: Interrupted by {'SIGTERM' if status == 143 else 'Ctrl-C'}")
     assert "Traceback" not in stderr
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["load.csv"]
+
+
+@pytest.mark.slow
+def test_a_short_series_backtests_with_default_horizon_or_says_how_much_is_needed(tmp_path):
+    months = pd.date_range("2001-01-01", periods=36, freq="MS").strftime("%Y-%m")
+    pd.DataFrame({"Month": months, "Sales": 100 + 10 * np.sin(np.arange(36))}).to_csv(tmp_path / "short.csv",
+                                                                                      index=False)
+    quick = ["--units", "4", "--epochs", "1", "--n-models", "1", "--baselines", "naive,seasonal-naive"]
+    ok = run(["backtest", tmp_path / "short.csv", *quick])  # horizon 12: 24 training rows, padded windows
+    assert ok.exit_code == 0 and "Plan: horizon=12, 1 test origin(s)" in ok.output, ok.output
+    too_long = run(["backtest", tmp_path / "short.csv", "--horizon", "30", *quick])
+    assert too_long.exit_code == 1 and "6 rows, at least 31 needed" in too_long.output, too_long.output

@@ -205,6 +205,8 @@ def test_known_future_inputs_work_on_one_series_too():
 def test_min_history_is_exactly_what_fit_needs(cls, held_out):
     model = cls(**{**NET, **held_out})
     need = model.min_history
+    lengths = np.arange(need, 400)  # every longer series keeps at least that many training rows
+    assert (model._held_out(lengths)[0] >= need).all()
     y = series(need)["y"]
     data = {"s": y} if cls is GlobalRNNForecaster else y.to_frame()
     with pytest.warns(RuntimeWarning, match="padded on the left and masked"):

@@ -27,6 +27,7 @@ LOSS_SCALES = ("series", "window")
 # ``loss_scale="window"`` divides each window's errors by max(its scale, this), in the series'
 # scaled units: a flat window (scale near 0) must not get an unbounded weight.
 WEIGHT_FLOOR = 0.05
+MIN_INPUT_ROWS = 1  # a window needs this many real rows before its origin (the rest is padding)
 
 
 class TrainingDiverged(ValueError):
@@ -121,15 +122,9 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
     @property
     def min_history(self) -> int:
         """The fewest rows ``fit`` can train on: one window of ``horizon`` targets after one
-        input row (shorter windows are padded), once the validation and calibration rows
-        that such a series can spare are set apart (none below twice ``horizon``)."""
-        from forecastrnn.models.calibration import held_out_rows
-
-        horizon = check_positive_int(self.horizon, "horizon")
-        n = horizon + 1
-        while n - sum(held_out_rows(n, self.validation_size, self.calibration_size, horizon)) < horizon + 1:
-            n += 1
-        return n
+        real row (shorter windows are padded); validation and calibration rows are set apart
+        only from series that can spare them."""
+        return check_positive_int(self.horizon, "horizon") + MIN_INPUT_ROWS
 
     @property
     def name(self) -> str:

@@ -50,18 +50,19 @@ def conformal_quantile(scores, level: float) -> np.ndarray:
     return np.where(short, np.inf, picked)
 
 
-def held_out_rows(n_rows: int, validation, calibration, horizon: int) -> tuple[int, int]:
+def held_out_rows(n_rows: int, validation, calibration, horizon: int, min_train: int = 0) -> tuple[int, int]:
     """Rows for early stopping and for calibration (each a fraction of ``n_rows`` or a count).
 
     A piece that is asked for gets at least ``horizon`` rows (a validation window needs a
-    full horizon of targets), as long as that leaves half of the rows for training; else the
-    calibration piece is dropped first, then the validation piece.
+    full horizon of targets), as long as that leaves half of the rows, and at least
+    ``min_train``, for training; else the calibration piece is dropped first, then the
+    validation piece.
     """
     sizes = [_n_rows(size, n_rows, name) for size, name in ((validation, "validation_size"),
                                                              (calibration, "calibration_size"))]
     sizes = [max(k, horizon) if k else 0 for k in sizes]
     for i in (1, 0):
-        if sizes[i] and n_rows - sum(sizes) < n_rows / 2:
+        if sizes[i] and n_rows - sum(sizes) < max(n_rows / 2, min_train):
             sizes[i] = 0
     return sizes[0], sizes[1]
 

@@ -40,13 +40,12 @@ from forecastrnn.data.season import best_anchor, season_length_for, window_norma
 from forecastrnn.data.stack import Stack, StackWriter, stacked_window_starts
 from forecastrnn.data.windows import check_positive_int, make_dataset, make_stream_dataset
 from forecastrnn.defaults import AUTO, default_window, shape_settings
-from forecastrnn.models.base import LOSS_SCALES, NORMALIZATIONS, WEIGHT_FLOOR, RecurrentEstimator
+from forecastrnn.models.base import LOSS_SCALES, MIN_INPUT_ROWS, NORMALIZATIONS, WEIGHT_FLOOR, RecurrentEstimator
 from forecastrnn.models.calibration import (INTERVAL_SCALES, by_target_row, conformal_quantile, held_out_rows,
                                             spread_units)
 from forecastrnn.persistence import array_from_json, array_to_json
 
 TARGET_TRANSFORMS = (None, "log")
-MIN_INPUT_ROWS = 1  # a window needs this many real rows before its origin (the rest is padding)
 MAX_CALIBRATION_SERIES = 20_000  # a streamed panel's intervals are calibrated on at most so many series
 FORECAST_ROWS = 1_000_000  # forecasts are computed on layouts of about so many rows at a time
 ANCHOR_VOTERS = 500  # series whose best anchor is counted for an "auto" anchor
@@ -196,7 +195,8 @@ class NetworkCore(RecurrentEstimator):
     def _held_out(self, lengths):
         """``(n_train, n_val, n_cal)`` rows of every series (arrays like ``lengths``)."""
         horizon = check_positive_int(self.horizon, "horizon")
-        held = {int(n): held_out_rows(int(n), self.validation_size, self.calibration_size, horizon)
+        held = {int(n): held_out_rows(int(n), self.validation_size, self.calibration_size, horizon,
+                                      min_train=horizon + MIN_INPUT_ROWS)
                 for n in np.unique(lengths)}
         n_val = np.array([held[int(n)][0] for n in lengths], dtype="int64")
         n_cal = np.array([held[int(n)][1] for n in lengths], dtype="int64")
