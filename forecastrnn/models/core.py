@@ -322,6 +322,14 @@ class NetworkCore(RecurrentEstimator):
         self._train_on(n_features, n_targets, train_data, val_data, n_windows[0], callbacks,
                        anchor_targets=list(range(n_targets)), embed=self._embed(), checkpoint_dir=checkpoint_dir,
                        strategy=strategy, observed_targets=[n_targets + len(self.features_) + j for j in range(n_targets)])
+        if not n_windows[1] and self.validation_size and self.settings_["anchor"] and not self.settings_["fell_back"]:
+            # Asked for, but no series could spare validation rows: nothing shows that the network
+            # beats its anchor, so the model is the anchor (the refit keeps that).
+            self._fall_back_to_anchor()
+            warnings.warn("No series had rows to spare for validation windows, so the network could not be checked "
+                          "against its anchor: the model forecasts its anchor "
+                          f"({self.settings_['anchor'] if self.settings_['normalize'] == 'last' else 'the window level and season'}).",
+                          RuntimeWarning, stacklevel=3)
         cal_end, n_cal = self._calibration_rows(lengths, n_train, n_val, n_cal)
         calibrated = np.flatnonzero(n_cal > 0)
         chosen = np.zeros(len(keys), dtype=bool)
