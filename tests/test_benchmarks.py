@@ -40,11 +40,11 @@ def test_short_panels(tmp_path):
         header = ["Series", "N", "NF", "Category", "Starting Year", "Starting Period", *range(1, width - 5)]
         pd.DataFrame([r + [None] * (width - len(r)) for r in rows], columns=header).to_csv(tmp_path / "m3" / sheet,
                                                                                           index=False)
-    # the script exits non-zero unless every series of every panel gets a finite forecast; two of its
-    # four panels here (each is a CLI run): the one cut to 7 rows and the one shorter than its window
-    out = run("bench_short_panels.py", "--data", tmp_path, "--panels", "m3_yearly_short,weekly")
+    # the script exits non-zero unless every series of every panel gets a finite forecast; one of its
+    # four panels here (each is a CLI run): the one cut to 7 rows
+    out = run("bench_short_panels.py", "--data", tmp_path, "--panels", "m3_yearly_short")
     table = out[out.rindex("panel"):]
-    assert "m3_yearly_short" in table and "weekly" in table and table.count("True") == 2
+    assert "m3_yearly_short" in table and table.count("True") == 1
 
 
 def test_jit():
