@@ -341,7 +341,8 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         s = self.settings_
         losses = self.history_.get("val_loss") or self.history_["loss"]
         return clone(self).set_params(window=s["window"], units=s["units"], batch_size=s["batch_size"],
-                                      n_models=s["n_models"], anchor=s["anchor"],
+                                      n_models=s["n_models"], anchor=s["anchor"], normalize=s["normalize"],
+                                      interval_scale=s["interval_scale"], calendar=AUTO if s["calendar"] else None,
                                       epochs=int(np.argmin(losses)) + 1, validation_size=0, calibration_size=0)
 
     def _fall_back_to_anchor(self):

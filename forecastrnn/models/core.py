@@ -3,65 +3,38 @@
 ``RNNForecaster`` is this core on one series (several targets; covariates as past inputs)
 and ``GlobalRNNForecaster`` the core on many; an option added here reaches both.
 
-encode -> window starts -> train -> predict in model units -> calibrate
-------------------------------------------------------------------------
-* **Encode.** The series are laid end to end (:class:`~forecastrnn.data.stack.Stack`), each
-  followed by ``horizon`` rows for its known-future inputs. Every window step holds
-  ``[targets | past covariates | observed indicators | known-future inputs | series code]``:
-  targets and covariates scaled per series by a scaler fitted on that series' training rows
-  (``target_transform="log"`` first takes logs); a missing value filled and flagged by an
-  indicator channel (the targets always have one); known-future inputs (calendar cycles,
-  ``known_future`` columns) **shifted by the horizon**, so window step ``t`` carries the
-  values of step ``t + horizon`` and nothing else about the future is read.
-* **Short series.** A series whose training rows hold no complete ``window + horizon`` is
-  padded on the left with ``window - 1`` masked rows (indicator 0, filled with its first
-  value), so its windows read what it has; so is every forecast origin with fewer than
-  ``window`` rows before it. Window normalisation and the loss read observed steps only.
-* **Window starts** never cross from one series into the next; windows whose targets are
-  missing are never trained on; the in-memory fit is the streamed fit with one chunk.
-* **Calibrate** (:mod:`forecastrnn.models.calibration`): conformal scores on every series'
-  calibration rows, in scaled units divided by ``interval_scale``'s unit.
+encode (:mod:`forecastrnn.models.encoding`) -> window starts (never across series; none with a
+missing target) -> train (in memory: the streamed fit with one chunk) -> predict in model units
+-> calibrate (:mod:`forecastrnn.models.calibration`). A series with no complete training window,
+and a forecast from fewer than ``window`` rows, are padded on the left with masked rows; window
+statistics and the loss read observed steps only.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
 
 import numpy as np
 import pandas as pd
 
 from forecastrnn.base import check_level
-from forecastrnn.data.calendar import calendar_cycles, calendar_features
-from forecastrnn.data.masking import add_missing_indicators
-from forecastrnn.data.panel import freq_step
-from forecastrnn.data.scaling import SeriesScalers, segment_coefficients
+from forecastrnn.data.calendar import calendar_cycles
+from forecastrnn.data.scaling import SeriesScalers
 from forecastrnn.data.season import best_anchor, season_length_for, window_normalization
 from forecastrnn.data.stack import Stack, StackWriter, stacked_window_starts
 from forecastrnn.data.windows import check_positive_int, make_dataset, make_stream_dataset
 from forecastrnn.defaults import AUTO, default_window, shape_settings
 from forecastrnn.models.base import LOSS_SCALES, MIN_INPUT_ROWS, NORMALIZATIONS, WEIGHT_FLOOR, RecurrentEstimator
-from forecastrnn.models.calibration import (INTERVAL_SCALES, by_target_row, conformal_quantile, held_out_rows,
-                                            spread_units)
+from forecastrnn.models.calibration import INTERVAL_SCALES, by_target_row, conformal_quantile, spread_units
+from forecastrnn.models.encoding import TARGET_TRANSFORMS, SeriesEncoder
 from forecastrnn.persistence import array_from_json, array_to_json
 
-TARGET_TRANSFORMS = (None, "log")
 MAX_CALIBRATION_SERIES = 20_000  # a streamed panel's intervals are calibrated on at most so many series
 FORECAST_ROWS = 1_000_000  # forecasts are computed on layouts of about so many rows at a time
 ANCHOR_VOTERS = 500  # series whose best anchor is counted for an "auto" anchor
 
 
-def names_of(value, name: str) -> list:
-    """A column name or a list of them as a list (None: empty)."""
-    if value is None:
-        return []
-    names = [value] if isinstance(value, str) else list(value)
-    if not all(isinstance(n, str) for n in names):
-        raise TypeError(f"`{name}` must be a column name or a list of them. Received: {name}={value!r}")
-    return names
-
-
-class NetworkCore(RecurrentEstimator):
+class NetworkCore(SeriesEncoder, RecurrentEstimator):
     """The recurrent network over series laid end to end; see the module docstring.
 
     Subclasses read their data into a :class:`Stack` (``_read``) and shape the output.
@@ -70,107 +43,6 @@ class NetworkCore(RecurrentEstimator):
     supports_intervals = True
     supports_covariates = True
     _format_version = 5
-
-    # ------------------------------------------------------------------ reading
-    def _columns(self) -> list:
-        return self.target_ + self.features_ + self.known_future_
-
-    def _in_model_units(self, stack: Stack) -> Stack:
-        """``stack`` with its target columns in the units the model works in (``target_transform``)."""
-        if self.target_transform not in TARGET_TRANSFORMS:
-            raise ValueError(f"`target_transform` must be one of {list(TARGET_TRANSFORMS)}. "
-                             f"Received: target_transform={self.target_transform!r}")
-        if self.target_transform is None:
-            return stack
-        n_targets = len(self.target_)
-        y = stack.values[:, :n_targets]
-        bad = (y <= 0).any(axis=1)  # NaN (missing) compares False and stays missing
-        if bad.any():
-            i = int(np.argmax(bad))
-            segment = stack.segments[i]
-            raise ValueError(f"target_transform='log' needs positive target values. Received: "
-                             f"{np.nanmin(y[i]):g} in series {stack.keys[segment]!r} at row {i - stack.starts[segment]}")
-        values = stack.values.copy()
-        values[:, :n_targets] = np.log(y)
-        return dataclasses.replace(stack, values=values)
-
-    def _from_model_units(self, forecast):
-        return np.exp(forecast) if self.target_transform == "log" else forecast
-
-    def _check_freq(self, freq):
-        if self.freq_ is not None and freq is not None and freq_step(freq) != freq_step(self.freq_):
-            raise ValueError(f"The series must have the training frequency {self.freq_!r}. "
-                             f"Received: frequency {freq!r}")
-
-    # --------------------------------------------------------------- encoding
-    def _layout(self, stack: Stack, scale, offset, codes, future=None, pads=None):
-        """Network inputs and scaled targets of every series, each after ``pads[i]`` masked
-        rows and followed by ``horizon`` future rows, with whole-array operations only.
-
-        Returns
-        -------
-        inputs : float32 (n_rows, n_inputs)
-        targets : float32 (n_rows, n_targets), NaN on padding and future rows
-        blocks : int64 (n_series,)
-            Where each series' first real row is.
-        """
-        h, n, n_targets = self.horizon, stack.lengths, len(self.target_)
-        n_series = len(n)
-        pads = np.zeros(n_series, dtype="int64") if pads is None else np.asarray(pads, dtype="int64")
-        sizes = pads + n + h
-        blocks = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype("int64") + pads
-        total = int(sizes.sum())
-        series_rows = np.arange(len(stack.values)) - stack.starts[stack.segments] + blocks[stack.segments]
-        future_rows = ((blocks + n)[:, None] + np.arange(h)).ravel()
-        segment = np.repeat(np.arange(n_series), sizes)
-        values = np.full((total, stack.values.shape[1]), np.nan)
-        values[series_rows] = stack.values
-        n_observed = n_targets + len(self.features_)
-        if future is not None:
-            values[future_rows, n_observed:] = future.reshape(n_series * h, -1)
-        scaled = values * scale[segment] + offset[segment]
-        observed = add_missing_indicators(scaled[:, :n_observed], self.indicator_columns_)
-        if pads.any():  # padding reads as the series' first row, flagged as not observed
-            first = np.repeat(blocks, pads)
-            rows = first - pads.repeat(pads) + np.arange(int(pads.sum())) - np.repeat(np.cumsum(pads) - pads, pads)
-            observed[rows, :n_observed] = observed[first, :n_observed]
-        parts = [observed]
-        known = scaled[:, n_observed:]
-        if self.calendar_:
-            times = np.full(total, np.datetime64("NaT"), dtype="datetime64[ns]")
-            times[series_rows] = stack.index.to_numpy(dtype="datetime64[ns]")
-            times[future_rows] = stack.future_index(self.freq_, h).ravel().astype("datetime64[ns]")
-            known = np.column_stack([known, calendar_features(pd.DatetimeIndex(times), self.calendar_)])
-        if known.shape[1]:  # row t carries the known-future values of row t + horizon of its series
-            shifted = np.zeros_like(known)
-            shifted[:total - h] = np.nan_to_num(known[h:])
-            shifted[future_rows] = 0.0
-            parts.append(shifted)
-        if self.id_embedding:
-            parts.append(np.asarray(codes, dtype="float64")[segment][:, None])
-        return np.concatenate(parts, axis=1).astype("float32"), scaled[:, :n_targets].astype("float32"), blocks
-
-    def _pads(self, room) -> np.ndarray:
-        """Masked rows to put before series with only ``room`` rows before their first window
-        end or origin: ``window - MIN_INPUT_ROWS`` where ``room`` falls short of a window, else 0."""
-        return np.where(np.asarray(room) < self.window_, self.window_ - MIN_INPUT_ROWS, 0).astype("int64")
-
-    def _coefficients(self, stack: Stack, first_origins):
-        """``(scale, offset)`` of every series: the training scaler of a series trained on, else
-        one fitted on its rows before ``first_origins[i]`` (vectorised over the new series)."""
-        k = len(self._columns())
-        scale, offset = np.ones((len(stack.keys), k)), np.zeros((len(stack.keys), k))
-        rows = self.scalers_.positions(stack.keys)
-        known = rows >= 0
-        scale[known], offset[known] = self.scalers_.scale[rows[known]], self.scalers_.offset[rows[known]]
-        if not known.all():
-            position = np.arange(len(stack.values)) - stack.starts[stack.segments]
-            new = ~known[stack.segments] & (position < np.asarray(first_origins)[stack.segments])
-            slots = np.cumsum(~known) - 1
-            s, o, empty = segment_coefficients(stack.values[new], slots[stack.segments[new]],
-                                               int((~known).sum()), self.scaler)
-            scale[~known], offset[~known] = s, o
-        return scale, offset
 
     # ---------------------------------------------------------------------- fit
     def _check_settings(self, n_series: int, timed: bool) -> int:
@@ -191,30 +63,6 @@ class NetworkCore(RecurrentEstimator):
         self.calendar_ = calendar_cycles(self.freq_) if self._shape["calendar"] else []
         return season_length_for(self.freq_) if self.season_length == AUTO else \
             check_positive_int(self.season_length, "season_length")
-
-    def _held_out(self, lengths):
-        """``(n_train, n_val, n_cal)`` rows of every series (arrays like ``lengths``)."""
-        horizon = check_positive_int(self.horizon, "horizon")
-        held = {int(n): held_out_rows(int(n), self.validation_size, self.calibration_size, horizon,
-                                      min_train=horizon + MIN_INPUT_ROWS)
-                for n in np.unique(lengths)}
-        n_val = np.array([held[int(n)][0] for n in lengths], dtype="int64")
-        n_cal = np.array([held[int(n)][1] for n in lengths], dtype="int64")
-        return lengths - n_val - n_cal, n_val, n_cal
-
-    def _statistics(self, stack: Stack, n_train):
-        """``(missing, scale, offset)`` from the training rows of every series: which observed
-        columns have missing training values, and each series' scaler coefficients."""
-        segments = stack.segments
-        training = (np.arange(len(stack.values)) - stack.starts[segments]) < n_train[segments]
-        missing = np.isnan(stack.values[training, :len(self.target_) + len(self.features_)]).any(axis=0)
-        scale, offset, empty = segment_coefficients(stack.values[training], segments[training], len(stack.keys),
-                                                    self.scaler)
-        if empty[:, :len(self.target_) + len(self.features_)].any():
-            i, j = np.argwhere(empty)[0]
-            raise ValueError(f"Series {stack.keys[i]!r}: every column needs at least one observed training value. "
-                             f"Received: only NaN in {self._columns()[j]!r}")
-        return missing, scale, offset
 
     def _settle(self, n_train, season: int, train_rows):
         """Settle the network settings from the data (``settings_``) and return the WindowSpec.
@@ -268,7 +116,10 @@ class NetworkCore(RecurrentEstimator):
         spec = self._settle(n_train, season, lambda: anchor_rows)
         self.scalers_ = SeriesScalers(keys, self.scaler, self._columns(), scale, offset)
         pads = self._pads(n_train - spec.horizon)
-        self.settings_["padded_series"] = int((pads > 0).sum())
+        self.settings_["padded_series"] = n_padded = int((pads > 0).sum())
+        if n_padded:
+            warnings.warn(f"{n_padded} series had fewer than window + horizon = {spec.span} training rows: trained "
+                          "and forecast on windows padded on the left and masked.", RuntimeWarning, stacklevel=3)
 
         def layouts():  # (stack, inputs, targets, blocks, rows), chunk by chunk
             first = 0
@@ -365,12 +216,6 @@ class NetworkCore(RecurrentEstimator):
                       "coverage is not guaranteed (more rows per series, or a smaller horizon, give calibration "
                       "rows of their own).", RuntimeWarning, stacklevel=4)
         return end, rows
-
-    def _refit_clone(self):
-        new = super()._refit_clone()
-        s = self.settings_
-        return new.set_params(normalize=s["normalize"], interval_scale=s["interval_scale"],
-                              calendar=AUTO if s["calendar"] else None)
 
     def refit(self, data, callbacks=None, checkpoint_dir=None, **fit_kwargs):
         """A copy retrained on *all* rows of ``data``, keeping this fit's intervals.
@@ -504,39 +349,6 @@ class NetworkCore(RecurrentEstimator):
         width = conformal_quantile(self.calibration_scores_, level)[None] * np.concatenate(units) / target_scale
         return tuple(self._from_model_units(a) for a in (point, point - width, point + width))
 
-    def _future_values(self, future, stack: Stack):
-        """``(n_series, horizon, n_known)`` known-future values from the ``future`` table, the
-        rows of each series matched to its next ``horizon`` timestamps (positions without time)."""
-        if not self.known_future_ or future is None:
-            return None
-        table = future if isinstance(future, pd.DataFrame) else pd.read_csv(future)
-        id_name, time_name = self.columns_[0], self.columns_[1]
-        if id_name not in table.columns:
-            if len(stack.keys) != 1:
-                raise ValueError(f"`future` must have the id column {id_name!r}. Received: columns {list(table.columns)}")
-            table = table.assign(**{id_name: stack.keys[0]})
-        if time_name not in table.columns and isinstance(table.index, pd.DatetimeIndex):
-            table = table.rename_axis(time_name).reset_index()
-        absent = [c for c in self.known_future_ if c not in table.columns]
-        if absent:
-            raise ValueError(f"`future` must have the columns {self.known_future_}. Received: no {absent}")
-        expected = stack.future_index(self.freq_, self.horizon)
-        groups = {str(k): g for k, g in table.groupby(table[id_name].astype(str), sort=False)}
-        out = np.empty((len(stack.keys), self.horizon, len(self.known_future_)))
-        for i, key in enumerate(stack.keys):
-            rows = groups.get(key, table.iloc[:0])
-            if stack.timed and time_name in rows.columns:
-                rows = rows.set_index(pd.to_datetime(rows[time_name]).to_numpy()).reindex(expected[i])
-            else:
-                rows = rows.iloc[:self.horizon]
-            values = rows[self.known_future_].to_numpy(dtype="float64")
-            if len(values) < self.horizon or np.isnan(values).any():
-                raise ValueError(f"Series {key!r}: `future` must give {self.known_future_} for each of the next "
-                                 f"{self.horizon} steps{' (matched by time)' * stack.timed}. Received: "
-                                 f"{int((~np.isnan(values).any(axis=1)).sum())} of them")
-            out[i] = values
-        return out
-
     def _origins_forecast(self, data, origins, horizon, level):
         """``forecast_origins`` of both forecasters: arrays ``(n_series, n_origins, horizon,
         n_targets)``; a series with fewer origins than the most (a dict of origins) has NaN after its own."""
@@ -554,11 +366,6 @@ class NetworkCore(RecurrentEstimator):
             return full.reshape(len(counts), counts.max(), *a.shape[1:])[:, :, :horizon]
 
         return tuple(None if a is None else spread_out(a) for a in out)
-
-    def _update_tails(self, stack: Stack):
-        frames = self.tails_.frames(self._columns())
-        frames.update(stack.tail(self.window_).frames(self._columns()))
-        self.tails_ = Stack.from_frames(frames, self._columns())
 
     # -------------------------------------------------------------- save / load
     def _get_state(self) -> dict:
@@ -593,12 +400,3 @@ class NetworkCore(RecurrentEstimator):
         floor = state["spread_floor"]
         self.spread_floor_ = None if floor is None else array_from_json(floor).reshape(self.horizon, len(self.target_))
         self.history_ = state["history"]
-
-
-def warn_padded(model) -> None:
-    """One note counting the series that had no complete training window (padded)."""
-    n = model.settings_.get("padded_series", 0)
-    if n:
-        warnings.warn(f"{n} series had fewer than window + horizon = {model.window_ + model.horizon} training "
-                      f"rows: trained and forecast on windows padded on the left and masked.", RuntimeWarning,
-                      stacklevel=3)

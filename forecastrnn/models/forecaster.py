@@ -15,7 +15,8 @@ from forecastrnn.data.io import as_series, read_series
 from forecastrnn.data.panel import ID_COL
 from forecastrnn.data.stack import Stack
 from forecastrnn.defaults import AUTO
-from forecastrnn.models.core import NetworkCore, names_of as _names, warn_padded
+from forecastrnn.models.core import NetworkCore
+from forecastrnn.models.encoding import names_of as _names
 
 KEY = "series"  # the one series' id inside the core
 
@@ -144,12 +145,10 @@ class RNNForecaster(NetworkCore):
         callbacks : list of keras.callbacks.Callback, optional
             Extra callbacks for Keras ``fit`` (early stopping is always added).
         checkpoint_dir : str or path, optional
-            Back up the training there after every epoch. If the process dies, ``fit`` with
-            the same data, settings and folder goes on from the last finished epoch and ends
-            with the model an uninterrupted run gives. The folder is removed when training ends.
+            Back up the training there after every epoch; ``fit`` again with the same data,
+            settings and folder resumes after the last finished epoch, to the same model.
         strategy : tf.distribute.Strategy, optional
-            Train under it, e.g. ``tf.distribute.MirroredStrategy()``; ``batch_size`` is then
-            the global batch. Default: one device.
+            Train under it (e.g. ``MirroredStrategy()``); ``batch_size`` is the global batch.
 
         Returns
         -------
@@ -158,7 +157,6 @@ class RNNForecaster(NetworkCore):
         stack = self._read(data, True, target, features, time_col, known_future)
         self._fit_chunks(lambda: [stack], callbacks, checkpoint_dir, strategy)
         self.n_train_rows_ = int(self._held_out(stack.lengths)[0][0])
-        warn_padded(self)
         return self
 
     def forecast_origins(self, data, origins, horizon=None, level=None):

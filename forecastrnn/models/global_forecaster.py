@@ -21,7 +21,8 @@ from forecastrnn.data.panel import ID_COL, TARGET, read_panel
 from forecastrnn.data.stack import Stack, common_freq, named_series
 from forecastrnn.data.stream import ParquetPanel
 from forecastrnn.defaults import AUTO
-from forecastrnn.models.core import NetworkCore, names_of as _names, warn_padded
+from forecastrnn.models.core import NetworkCore
+from forecastrnn.models.encoding import names_of as _names
 
 
 class GlobalRNNForecaster(NetworkCore):
@@ -147,16 +148,11 @@ class GlobalRNNForecaster(NetworkCore):
         time_col, id_col : str, optional
             Long format: the time and series-id columns (default: ``"auto"``, detected as in
             ``read_series``, ``None`` for no time; ``unique_id``).
-        callbacks : list of keras.callbacks.Callback, optional
         known_future : list of str, optional
             Columns known in advance for the forecast steps (long format); ``predict`` then
             needs their future values (``future=``).
-        checkpoint_dir : str or path, optional
-            Resumable training, as in ``RNNForecaster.fit``.
-        strategy : tf.distribute.Strategy, optional
-            Train under it: ``MirroredStrategy()`` for the GPUs of one machine,
-            ``MultiWorkerMirroredStrategy()`` across machines (``TF_CONFIG``). ``batch_size`` is
-            the global batch. Default: one device.
+        callbacks, checkpoint_dir, strategy : as in ``RNNForecaster.fit`` (``strategy``:
+            ``MultiWorkerMirroredStrategy()`` trains across machines, see ``TF_CONFIG``)
 
         Returns
         -------
@@ -172,7 +168,6 @@ class GlobalRNNForecaster(NetworkCore):
             chunks = lambda: [stack]  # noqa: E731
         self.fit_args_ = {"target": target, "features": features, "known_future": known_future}
         self._fit_chunks(chunks, callbacks, checkpoint_dir, strategy)
-        warn_padded(self)
         return self
 
     def _stream(self, source: ParquetPanel, target, features, known_future):
