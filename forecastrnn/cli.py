@@ -285,8 +285,7 @@ def _panel_plan(opts):
 
 def _run_panel(opts):
     """Backtest one global network and the per-series baselines on every series of a panel."""
-    from forecastrnn.evaluation import default_baselines
-    from forecastrnn.evaluation import backtest_panel, summarize_panel
+    from forecastrnn.evaluation import backtest_panel, default_baselines, summarize_panel
 
     panel, settings, fit_kwargs = _panel_plan(opts)
     rnn = _forecaster(opts, settings, panel=True)
