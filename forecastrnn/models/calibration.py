@@ -88,10 +88,3 @@ def spread_units(spread, floor=None):
     calibration forecasts' own, returned so that later forecasts use the same)."""
     floor = np.nanmedian(spread, axis=0) if floor is None else floor
     return spread + floor, floor
-
-
-def interval_bounds(point, scores, level: float, units):
-    """``point -/+ q * units`` with ``q`` the conformal quantile of ``scores`` (per step and
-    target); ``units`` broadcasts against ``point`` (n, horizon, n_targets)."""
-    width = conformal_quantile(scores, level)[None] * units
-    return point - width, point + width

@@ -26,7 +26,7 @@ from forecastrnn.data.windows import check_positive_int, make_dataset, make_stre
 from forecastrnn.defaults import AUTO, default_window, shape_settings
 from forecastrnn.models.base import LOSS_SCALES, MIN_INPUT_ROWS, NORMALIZATIONS, WEIGHT_FLOOR, RecurrentEstimator
 from forecastrnn.models.calibration import INTERVAL_SCALES, by_target_row, conformal_quantile, spread_units
-from forecastrnn.models.encoding import TARGET_TRANSFORMS, SeriesEncoder
+from forecastrnn.models.encoding import SeriesEncoder
 from forecastrnn.persistence import array_from_json, array_to_json
 
 MAX_CALIBRATION_SERIES = 20_000  # a streamed panel's intervals are calibrated on at most so many series
@@ -52,12 +52,11 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
             raise ValueError(f"`calendar` must be 'auto' or None. Received: calendar={self.calendar!r}")
         if isinstance(self.id_embedding, bool) or not isinstance(self.id_embedding, int) or self.id_embedding < 0:
             raise ValueError(f"`id_embedding` must be an int >= 0. Received: id_embedding={self.id_embedding!r}")
-        for name, allowed in (("normalize", NORMALIZATIONS), ("loss_scale", LOSS_SCALES),
-                              ("interval_scale", INTERVAL_SCALES), ("target_transform", TARGET_TRANSFORMS)):
-            value = getattr(self, name)
-            if value not in allowed and not (value == AUTO and name in ("normalize", "interval_scale")):
-                raise ValueError(f"`{name}` must be one of {list(allowed)}{' or auto' * (name in ('normalize', 'interval_scale'))}. "
-                                 f"Received: {name}={value!r}")
+        # (target_transform is checked where the data is read, in _in_model_units)
+        for name, allowed in (("normalize", (*NORMALIZATIONS, AUTO)), ("loss_scale", LOSS_SCALES),
+                              ("interval_scale", (*INTERVAL_SCALES, AUTO))):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"`{name}` must be one of {list(allowed)}. Received: {name}={getattr(self, name)!r}")
         self._shape = shape_settings(n_series, timed, self.normalize, self.calendar, self.interval_scale,
                                      self._uses_dropout() or self.n_models != 1)
         self.calendar_ = calendar_cycles(self.freq_) if self._shape["calendar"] else []
