@@ -39,16 +39,14 @@ then test rows) in ``benchmarks/data/m4_hourly_long.csv`` (``--long``; the defau
 import argparse
 import os
 import time
-import warnings
 
 import numpy as np
 import pandas as pd
-from _common import machine
+from _common import STATISTICAL, machine, parse_settings, run_statistical
 
 from forecastrnn.evaluation import mase, smape
 
 H, M = 48, 24
-STATISTICAL = ("naive2", "seasonal_naive", "arima", "arima_ml", "arima_fourier", "arima_order5", "ets", "theta")
 
 
 def m4_long(folder, path):
@@ -78,34 +76,6 @@ def read_m4(path, max_series=None, validation=False, every=1):
     if validation:
         return [y[:-H] for y in train], [y[-H:] for y in train], ids
     return train, test, ids
-
-
-def statistical_model(name):
-    from forecastrnn.baselines import (ARIMAForecaster, ETSForecaster, Naive2Forecaster,
-                                       SeasonalNaiveForecaster, ThetaForecaster)
-
-    return {"naive2": lambda: Naive2Forecaster(season_length=M, horizon=H),
-            "seasonal_naive": lambda: SeasonalNaiveForecaster(season_length=M, horizon=H),
-            "arima": lambda: ARIMAForecaster(season_length=M, horizon=H),
-            "arima_ml": lambda: ARIMAForecaster(season_length=M, horizon=H, method="css-ml"),
-            "arima_order5": lambda: ARIMAForecaster(season_length=M, horizon=H, max_order=5),
-            "arima_fourier": lambda: ARIMAForecaster(season_length=1, fourier_seasons=[M], horizon=H),
-            "ets": lambda: ETSForecaster(season_length=M, horizon=H),
-            "theta": lambda: ThetaForecaster(season_length=M, horizon=H)}[name]()
-
-
-def fit_one(name, y):
-    """Forecast, fit seconds and whether the fit failed (then Naive2 stands in)."""
-    from forecastrnn.baselines import Naive2Forecaster
-
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return statistical_model(name).fit(y).predict()["y"].to_numpy(), time.perf_counter() - start, False
-        except (ValueError, np.linalg.LinAlgError):
-            forecast = Naive2Forecaster(season_length=M, horizon=H).fit(y).predict()["y"].to_numpy()
-            return forecast, time.perf_counter() - start, True
 
 
 def gru(y, epochs, learning_rate):
@@ -146,21 +116,6 @@ def global_gru(train, test, ids, quick, settings):
     return [by_series[k].to_numpy() for k in ids], f"95% coverage {summary.coverage:.3f}, MSIS {summary.msis:.2f}"
 
 
-def parse_settings(pairs):
-    """``["normalize=window", "n_models=3"]`` -> keyword arguments (numbers parsed)."""
-    out = {}
-    for pair in pairs:
-        key, _, value = pair.partition("=")
-        try:
-            out[key] = int(value)
-        except ValueError:
-            try:
-                out[key] = float(value)
-            except ValueError:
-                out[key] = None if value == "None" else value
-    return out
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("FORECASTRNN_M4", "../shared/data/m4"),
@@ -197,28 +152,17 @@ def main():
         owa = 0.5 * (s["smape"] / ref["smape"] + s["mase"] / ref["mase"])
         print(f"{name:16s} {s['smape']:8.3f} {s['mase']:8.3f} {owa:7.3f} {seconds:7.0f}s {extra}", flush=True)
 
-    from joblib import Parallel, delayed
-
-    def run_statistical(name):
-        start = time.perf_counter()
-        outs = Parallel(n_jobs=args.n_jobs)(delayed(fit_one)(name, y) for y in train)
-        seconds = time.perf_counter() - start
-        fits = np.array([o[1] for o in outs])
-        extra = (f"fit {fits.mean():.2f} s/series (median {np.median(fits):.2f}, max {fits.max():.1f} "
-                 f"on series {int(np.argmax(fits)) * args.every}), {sum(o[2] for o in outs)} failed fit(s)")
-        return [o[0] for o in outs], seconds, extra
-
     split = "validation (last 48 h of each training series)" if args.validation else "test"
     print(f"\nM4 hourly, {len(train)} series, horizon {H}, {split}; each row is printed when its model "
           f"is done\n{'model':16s} {'sMAPE':>8s} {'MASE':>8s} {'OWA':>7s} {'time':>8s}")
-    preds, seconds, extra = run_statistical("naive2")
+    preds, seconds, extra = run_statistical("naive2", train, M, H, args.n_jobs)
     reference = score(preds)
     report("naive2", reference, reference, seconds, extra)
     for name in args.models.split(","):
         extra = ""
         start = time.perf_counter()
         if name in STATISTICAL:
-            preds, seconds, extra = run_statistical(name)
+            preds, seconds, extra = run_statistical(name, train, M, H, args.n_jobs)
         elif name == "global_gru":
             preds, extra = global_gru(train, test, ids, args.quick, parse_settings(args.set))
         elif name == "gru":

@@ -1,0 +1,330 @@
+"""``CombinationForecaster``: the network and the classical baselines, weighted on validation windows.
+
+What wins forecasting competitions is rarely one model: FFORMA weighted the classical
+methods per series, ES-RNN combined smoothing with a network, and the M3/M4 combinations of
+exponential smoothing, ARIMA and Theta beat each of them alone. This forecaster holds out
+the last ``validation_windows`` horizons of every series, fits every member on the rows
+before them, scores each member's forecasts there, and turns the errors into weights per
+series. The network is then retrained on all rows (``refit``); the baselines are refitted
+on the rows before each forecast origin whenever they forecast.
+
+The weights read validation rows only: the forecast from an origin combines members fitted
+on the rows before that origin, with weights from rows before the first origin the
+combination was asked about (in a backtest: rows before the test span).
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import partial
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+
+from forecastrnn.base import Forecaster
+from forecastrnn.data.windows import check_positive_int
+
+METHODS = ("inverse", "select", "mean", "median")
+SERIES = "series"  # the key of a single series
+
+
+def member_weights(errors: np.ndarray, method: str) -> np.ndarray:
+    """Weights ``(n_series, n_members)`` from validation errors of the same shape.
+
+    ``inverse``: proportional to 1 / error (a member with zero error takes all the weight);
+    ``select``: all on the member with the lowest error; ``mean`` / ``median``: equal
+    weights (``median`` combines by the median instead). A member with no error (NaN) gets
+    no weight; a row with no error at all gets equal weights.
+    """
+    errors = np.asarray(errors, dtype="float64")
+    valid = np.isfinite(errors)
+    if method in ("mean", "median"):
+        weights = valid.astype("float64")
+    elif method == "select":
+        best = np.argmin(np.where(valid, errors, np.inf), axis=1)
+        weights = np.eye(errors.shape[1])[best] * valid.any(axis=1, keepdims=True)
+    elif method == "inverse":
+        zero = valid & (errors <= 0)
+        weights = np.where(zero.any(axis=1, keepdims=True), zero.astype("float64"),
+                           np.where(valid, 1.0 / np.where(valid & (errors > 0), errors, 1.0), 0.0))
+    else:
+        raise ValueError(f"`method` must be one of {list(METHODS)}. Received: method={method!r}")
+    total = weights.sum(axis=1, keepdims=True)
+    return np.where(total > 0, weights / np.where(total > 0, total, 1.0), 1.0 / errors.shape[1])
+
+
+def combine(forecasts: np.ndarray, weights: np.ndarray, method: str) -> np.ndarray:
+    """Combine ``forecasts`` ``(n_members, ...)`` with ``weights`` ``(n_members,)``: the
+    weighted mean, or the median of the members with weight for ``method="median"``."""
+    keep = weights > 0
+    if method == "median":
+        return np.median(forecasts[keep], axis=0)
+    return np.tensordot(weights[keep], forecasts[keep], axes=1)
+
+
+class CombinationForecaster(Forecaster, BaseEstimator):
+    """The network and classical baselines combined with weights from validation windows.
+
+    Parameters
+    ----------
+    network : forecaster, optional
+        The recurrent member (unfitted; cloned). Default: ``GlobalRNNForecaster`` with this
+        ``horizon`` and ``season_length`` and every other default (one series or a panel).
+    baselines : sequence of str
+        Names in :data:`forecastrnn.baselines.BASELINES`.
+    method : {"inverse", "select", "mean", "median"}
+        How validation errors become weights (:func:`member_weights`), per series.
+    horizon : int, optional
+        Steps to forecast (default: the network's).
+    season_length : int, optional
+        Season of the baselines and of the network (default: from the data's frequency).
+    validation_windows : int
+        Horizons held out at the end of each series to weigh the members. A series too short
+        to spare them takes the panel's weights (from the mean scaled error of each member).
+    refit : bool
+        Retrain the network on all rows after the validation fit (``network.refit``);
+        otherwise it forecasts with the weights' fit (trained on fewer rows).
+    n_jobs : int
+        Processes for the baselines, series by series.
+
+    Attributes
+    ----------
+    network_ : the fitted network
+    members_ : list of str, ``["network", *baselines]``
+    weights_ : pandas.DataFrame, one row per series id (and ``"*"``: the panel's), one column per member
+    validation_errors_ : pandas.DataFrame, each member's mean absolute scaled validation error per series
+    """
+
+    supports_panels = True
+    supports_intervals = True
+    name = "combination"
+    _fitted_attr = "weights_"
+
+    def __init__(self, network=None, baselines=("theta", "ets", "arima"), method="inverse", horizon=None,
+                 season_length=None, validation_windows=1, refit=True, n_jobs=1):
+        self.network = network
+        self.baselines = baselines
+        self.method = method
+        self.horizon = horizon
+        self.season_length = season_length
+        self.validation_windows = validation_windows
+        self.refit = refit
+        self.n_jobs = n_jobs
+
+    # ----------------------------------------------------------------- members
+    @property
+    def min_history(self) -> int:
+        """The held-out horizons plus the most rows any member needs before them."""
+        need = max([getattr(self._network(), "min_history", 1), *(b.min_history for b in self._baselines(1).values())])
+        return need + check_positive_int(self.validation_windows, "validation_windows") * self._horizon()
+
+    def _horizon(self) -> int:
+        if self.horizon is not None:
+            return check_positive_int(self.horizon, "horizon")
+        if self.network is None:
+            raise ValueError("`horizon` is needed when no `network` is given. Received: horizon=None")
+        return check_positive_int(self.network.horizon, "horizon")
+
+    def _network(self):
+        if self.network is not None:
+            return clone(self.network).set_params(horizon=self._horizon())
+        from forecastrnn.models.global_forecaster import GlobalRNNForecaster
+
+        return GlobalRNNForecaster(horizon=self._horizon(), season_length=self.season_length)
+
+    def _baselines(self, season_length) -> dict:
+        from forecastrnn.evaluation.summary import default_baselines
+
+        names = [self.baselines] if isinstance(self.baselines, str) else list(self.baselines or [])
+        baselines = default_baselines(names, self._horizon(), season_length)
+        if len(baselines) != len(names):
+            raise ValueError(f"`baselines` must be distinct names. Received: baselines={names}")
+        return baselines
+
+    # ---------------------------------------------------------------- reading
+    @staticmethod
+    def _is_panel(data, id_col) -> bool:
+        return id_col is not None or isinstance(data, (str, bytes)) or \
+            (isinstance(data, pd.DataFrame) and "unique_id" in data.columns)
+
+    def _series(self, data) -> tuple[dict, str | None]:
+        """``{key: one-column frame}`` of ``data`` read as in ``fit``, and the frequency."""
+        a = self.read_args_
+        if not self.panel_:
+            from forecastrnn.data.io import as_series
+
+            frame = as_series(data, target=a["target"])
+            return {SERIES: frame[frame.attrs["target"]]}, frame.attrs.get("freq")
+        from forecastrnn.data.panel import panel_series, read_panel
+
+        panel = read_panel(data, id_col=a["id_col"], time_col=a["time_col"], target=a["target"])
+        value = panel.attrs["target"][0]
+        return {k: s.to_frame(value) for k, s in panel_series(panel, value).items()}, panel.attrs["freq"]
+
+    # --------------------------------------------------------------------- fit
+    def fit(self, data, target=None, time_col="auto", id_col=None, features=None, known_future=None,
+            callbacks=None, checkpoint_dir=None) -> "CombinationForecaster":
+        """Weigh the members on the last ``validation_windows`` horizons of every series, then
+        retrain the network on all rows (``refit``). Arguments as in ``GlobalRNNForecaster.fit``
+        (one series: a DataFrame or Series with ``target``). Returns ``self``."""
+        from forecastrnn.data.season import season_length_for
+        from forecastrnn.evaluation.backtest import backtest, backtest_panel
+
+        if self.method not in METHODS:
+            raise ValueError(f"`method` must be one of {list(METHODS)}. Received: method={self.method!r}")
+        k, h = check_positive_int(self.validation_windows, "validation_windows"), self._horizon()
+        self.panel_ = self._is_panel(data, id_col)
+        self.read_args_ = {"target": target, "time_col": time_col, "id_col": id_col}
+        m = self.season_length or season_length_for(self._series(data)[1])
+        network = self._network()
+        if self.network is None or network.get_params().get("season_length") is None:
+            network.set_params(season_length=m)
+        members = {"network": network, **self._baselines(m)}
+        self.members_ = list(members)
+        net_kwargs = {"callbacks": callbacks, "checkpoint_dir": checkpoint_dir}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if self.panel_:
+                fit_kwargs = dict(id_col=id_col, time_col=time_col, target=target, features=features,
+                                  known_future=known_future)
+                table, fitted = backtest_panel(members, data, h, k, season_length=m, n_jobs=self.n_jobs,
+                                               return_models=True, **fit_kwargs)
+                table = table.rename(columns={table.attrs["id_col"]: "id"})
+                scales = table.attrs["mase_scales"]
+            else:
+                fit_kwargs = {"target": target}
+                table, fitted = backtest(members, data, h, k, level=None, n_jobs=self.n_jobs, return_models=True,
+                                         season_length=m)
+                table["id"], scales = SERIES, {SERIES: 1.0}
+        for w in caught:  # the inner backtest's notes, said in this model's words
+            if issubclass(w.category, RuntimeWarning) and "left out of the scores" in str(w.message):
+                warnings.warn("Some series were too short to hold out validation windows: they take the panel's "
+                              f"weights ({w.message})", RuntimeWarning, stacklevel=2)
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        table["error"] = (table.y_true - table.y_pred).abs()
+        mae = table.groupby(["id", "model"], sort=False)["error"].mean().unstack("model")[self.members_]
+        scaled = mae.div(pd.Series({k: scales.get(k, np.nan) for k in mae.index}), axis=0)
+        panel_error = scaled.replace([np.inf, -np.inf], np.nan).mean().to_numpy()[None, :]
+        weights = member_weights(np.vstack([mae.to_numpy(), panel_error]), self.method)
+        self.validation_errors_ = scaled.set_axis([*map(str, mae.index)])
+        self.weights_ = pd.DataFrame(weights, index=[*map(str, mae.index), "*"], columns=self.members_)
+        self.season_length_, self.fit_kwargs_ = m, fit_kwargs
+        self.network_ = fitted["network"]
+        if self.refit:
+            self.network_ = self.network_.refit(data, **net_kwargs, **(fit_kwargs if self.panel_ else {}))
+        self.data_ = data
+        return self
+
+    # ----------------------------------------------------------------- predict
+    def _weights_of(self, key) -> np.ndarray:
+        key = str(key)
+        return self.weights_.loc[key if key in self.weights_.index else "*"].to_numpy()
+
+    def _baseline_forecasts(self, series: dict, origins: dict, horizon: int, level) -> dict:
+        """``{name: (point, lower, upper)}`` arrays ``(n_origins, horizon, n_series)``: each
+        baseline fitted on the rows of each series before its first origin."""
+        from forecastrnn.evaluation.backtest import _one_series
+        from forecastrnn.parallel import map_chunks
+
+        baselines = self._baselines(self.season_length_)
+        items = [(key, baselines, frame, np.asarray(origins[key])) for key, frame in series.items()]
+        for _, _, frame, _ in items:
+            frame.attrs["target"] = list(frame.columns)
+        out = map_chunks(partial(_one_series, horizon=horizon, level=level, refit=False), items, self.n_jobs, None)
+        n = max(len(o) for o in origins.values())
+        result = {}
+        for name in baselines:
+            parts = []
+            for per_series in out:
+                arrays = per_series[name][0]
+                parts.append([None if a is None else _pad(a[..., 0], n) for a in arrays])
+            result[name] = tuple(None if parts[0][i] is None else np.stack([p[i] for p in parts], axis=-1)
+                                 for i in range(3))
+        return result
+
+    def forecast_members(self, data, origins, horizon=None, level=None) -> tuple[list, dict]:
+        """Every member's forecasts from ``origins`` of each series in ``data`` (forms of
+        :meth:`forecast_origins`): the series keys in data order and ``{member: (point,
+        lower, upper)}`` with arrays ``(n_origins, horizon, n_series)``."""
+        self._check_fitted()
+        horizon = self._horizon() if horizon is None else check_positive_int(horizon, "horizon")
+        series = self._series(data)[0]
+        if isinstance(origins, dict):
+            by_key = {str(k): list(v) for k, v in origins.items()}
+            absent = [k for k in series if str(k) not in by_key]
+            if absent:
+                raise ValueError(f"`origins` must give origins for every series in the data. Received: none for "
+                                 f"{absent[:3]}")
+            mine = {k: by_key[str(k)] for k in series}
+        else:
+            mine = {k: list(origins) for k in series}
+        net = self.network_.forecast_origins(data, origins, horizon, level)
+        return list(series), {"network": net, **self._baseline_forecasts(series, mine, horizon, level)}
+
+    def combine_members(self, keys, members: dict, method=None) -> tuple:
+        """Combine :meth:`forecast_members` output with this fit's weights (``method``: another
+        way of turning the same validation errors into weights, for comparisons)."""
+        method = self.method if method is None else method
+        weights = self.weights_ if method == self.method else pd.DataFrame(
+            member_weights(self.validation_errors_.reindex(self.weights_.index).to_numpy(), method),
+            index=self.weights_.index, columns=self.members_)
+        if method != self.method:  # the panel row: from the mean scaled errors
+            weights.loc["*"] = member_weights(self.validation_errors_.mean().to_numpy()[None, :], method)[0]
+        w = np.stack([weights.loc[str(k) if str(k) in weights.index else "*"].to_numpy() for k in keys], axis=-1)
+        combined = []
+        for part in range(3):
+            if members["network"][part] is None:
+                combined.append(None)
+                continue
+            stack = np.stack([members[name][part] for name in self.members_])  # (members, origins, h, series)
+            combined.append(np.stack([combine(stack[..., j], w[:, j], method) for j in range(stack.shape[-1])],
+                                     axis=-1))
+        return tuple(combined)
+
+    def forecast_origins(self, data, origins, horizon=None, level=None):
+        """Forecast ``horizon`` steps from several origins of each series in ``data`` (forms
+        of ``fit``; ``origins`` a sequence, or a dict id -> sequence for a panel).
+
+        Returns ``point``, ``lower``, ``upper`` arrays ``(n_origins, horizon, n_series)``
+        (the last two None without ``level``; series padded with NaN to the most origins):
+        the members' forecasts combined with each series' weights (the panel's for a series
+        not seen in ``fit``); the bounds are combined like the points (quantile averaging)."""
+        return self.combine_members(*self.forecast_members(data, origins, horizon, level))
+
+    def predict(self, data=None, horizon=None, level=None) -> pd.DataFrame:
+        """Forecast the ``horizon`` steps after each series (default: the training data), in
+        the network's ``predict`` layout with the combined values."""
+        self._check_fitted()
+        horizon = self._horizon() if horizon is None else check_positive_int(horizon, "horizon")
+        history = self.data_ if data is None else data
+        series = self._series(history)[0]
+        out = self.network_.predict(history, horizon=horizon, level=level)
+        point, lower, upper = self.forecast_origins(history, {k: [len(s)] for k, s in series.items()}
+                                                    if self.panel_ else [len(series[SERIES])], horizon, level)
+        values = {"": point, "_lower": lower, "_upper": upper}
+        if getattr(self.network_, "supports_panels", False):  # long layout: one block of rows per series, in data order
+            id_name, _, value = self.network_.columns_
+            j = pd.factorize(out[id_name])[0]
+            step = out.groupby(id_name, sort=False).cumcount().to_numpy()
+            for suffix, a in values.items():
+                if a is not None:
+                    out[value + suffix] = a[0, step, j]
+        else:  # one series indexed by time
+            target = out.columns[0]
+            for suffix, a in values.items():
+                if a is not None:
+                    out[target + suffix] = a[0, :horizon, 0]
+        return out
+
+    def describe(self) -> str:
+        """One line: the members and their mean weight over series."""
+        mean = self.weights_.drop(index="*").mean() if len(self.weights_) > 1 else self.weights_.iloc[0]
+        return (f"combination ({self.method} of validation errors, {self.validation_windows} window(s)): "
+                + ", ".join(f"{k} {v:.2f}" for k, v in mean.items()))
+
+
+def _pad(a: np.ndarray, n: int) -> np.ndarray:
+    """``a`` ``(k, horizon)`` padded with NaN rows to ``(n, horizon)``."""
+    return np.concatenate([a, np.full((n - len(a),) + a.shape[1:], np.nan)]) if len(a) < n else a
