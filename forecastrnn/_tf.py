@@ -36,6 +36,7 @@ def tensorflow():
         import tensorflow as tf
 
         tf.config.list_physical_devices()  # device start-up reports a missing GPU driver here
+    tf.get_logger().setLevel("ERROR")  # e.g. "triggered tf.function retracing" after several models' predictions
     return tf
 
 

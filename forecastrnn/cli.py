@@ -136,6 +136,9 @@ def data_options(func):
         click.option("--seed", type=int, default=0, show_default=True),
         click.option("--baselines", default="naive,seasonal-naive,arima,ets,theta", show_default=True,
                      callback=_baseline_names, help="Comma list of naive, seasonal-naive, drift, naive2, arima, ets, theta, or none."),
+        click.option("--combination/--no-combination", default=True, show_default=True,
+                     help="Also backtest the combination: the network and the baselines weighted per series "
+                          "by their errors on a validation horizon held out before the test span."),
         click.option("--n-windows", type=click.IntRange(min=1), default=None,
                      help="Test origins [default: up to 10 within the last 25% of rows]."),
         click.option("--test-size", type=float, default=None,
@@ -227,6 +230,19 @@ def _forecaster(opts, settings, panel=False):
                          season_length=settings["season"], target_transform="log" if opts["log_target"] else None)
 
 
+def _with_combination(opts, rnn, baselines: dict, settings) -> dict:
+    """The models of a backtest: the network, the baselines and (``--combination``) the
+    combination of all of them, named ``combination``."""
+    models = {rnn.name: rnn, **baselines}
+    if opts["combination"]:
+        from forecastrnn.models.combination import CombinationForecaster
+
+        members = [n for n in baselines if n != "naive2"]
+        models["combination"] = CombinationForecaster(network=rnn, baselines=members, horizon=settings["horizon"],
+                                                      season_length=settings["season"], n_jobs=opts["n_jobs"])
+    return models
+
+
 def _verbosity(quiet) -> int:
     """Keras progress: none with --quiet, a progress bar in a terminal, else one line per epoch."""
     return 0 if quiet else 1 if sys.stdout.isatty() else 2
@@ -290,7 +306,7 @@ def _run_panel(opts):
     panel, settings, fit_kwargs = _panel_plan(opts)
     rnn = _forecaster(opts, settings, panel=True)
     names = list(dict.fromkeys([*opts["baselines"], "naive2"]))  # naive2: the reference of OWA
-    models = {rnn.name: rnn, **default_baselines(names, settings["horizon"], settings["season"])}
+    models = _with_combination(opts, rnn, default_baselines(names, settings["horizon"], settings["season"]), settings)
 
     def progress(message):
         _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] {message}")
@@ -307,7 +323,7 @@ def _run_panel(opts):
                f"{settings['horizon']}, level {opts['level']:.0%} (means over series, sorted by MASE; OWA against "
                "naive2; beats_seasonal_naive_%: share of series with a lower MASE than seasonal naive):")
     click.echo(summary.to_string(float_format=lambda v: f"{v:.4f}"))
-    return panel, settings, fit_kwargs, table, summary, by_series, fitted[rnn.name]
+    return panel, settings, fit_kwargs, table, summary, by_series, fitted[rnn.name], fitted.get("combination")
 
 
 def _run_comparison(opts):
@@ -316,7 +332,8 @@ def _run_comparison(opts):
 
     frame, settings = _plan(opts)
     rnn = _forecaster(opts, settings)
-    models = {rnn.name: rnn, **default_baselines(opts["baselines"], settings["horizon"], settings["season"])}
+    models = _with_combination(opts, rnn, default_baselines(opts["baselines"], settings["horizon"], settings["season"]),
+                               settings)
 
     def progress(message):
         _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] {message}")
@@ -336,7 +353,7 @@ def _run_comparison(opts):
     click.echo(f"\nBacktest over {settings['n_windows']} origin(s), horizon {settings['horizon']}, "
                f"level {opts['level']:.0%} (sorted by MASE; skill = MAE improvement over naive):")
     click.echo(summary.to_string(float_format=lambda v: f"{v:.4f}"))
-    return frame, settings, table, summary, fitted[rnn.name]
+    return frame, settings, table, summary, fitted[rnn.name], fitted.get("combination")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
@@ -361,7 +378,10 @@ def cli(debug):
 @click.option("--overwrite", is_flag=True, help="Replace an existing run directory.")
 @click.option("--refit/--no-refit", default=True, show_default=True,
               help="Retrain the saved model on all rows after the backtest (else it never saw the test span).")
-def fit(out, overwrite, refit, **opts):
+@click.option("--forecast", "forecast_model", type=click.Choice(["combination", "network"]), default="combination",
+              show_default=True,
+              help="The model saved and written to forecast.csv: the combination (with --combination) or the network.")
+def fit(out, overwrite, refit, forecast_model, **opts):
     """Train a recurrent forecaster, backtest it against baselines and save a run directory.
 
     Example: forecastrnn fit datasets/ETTh1.csv --target OT --model lstm --epochs 10
@@ -376,25 +396,22 @@ def fit(out, overwrite, refit, **opts):
         raise FileExistsError(f"Run directory {out!r} already exists. Pass --overwrite to replace it, "
                               "or choose another --out")
     if opts["id_col"]:
-        return _fit_panel(out, overwrite, refit, opts)
-    frame, settings, table, summary, rnn = _run_comparison(opts)
+        return _fit_panel(out, overwrite, refit, forecast_model, opts)
+    frame, settings, table, summary, rnn, combination = _run_comparison(opts)
+    model, rnn = _deployed(opts, rnn, combination if forecast_model == "combination" else None, refit, frame, {},
+                           f"on all {len(frame)} rows")
     if refit:
-        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining {rnn.name} on all {len(frame)} rows "
-                            "for the epochs early stopping chose (the saved model) ...")
-        with _notes():
-            rnn = rnn.refit(frame, checkpoint_dir=_refit_checkpoint(opts))
         trained_on = (f"all {len(frame)} rows ({rnn.settings_['epochs']} epochs); its intervals keep the "
                       "calibration of the backtested model")
     else:
-        rnn.update(frame)
         trained_on = (f"the first {settings['train_rows']} rows only (--no-refit): "
                       f"it never saw the last {settings['test_rows']}")
-    forecast = rnn.predict(level=opts["level"])
+    forecast = model.predict(level=opts["level"])
 
     def write(tmp):
         from forecastrnn.plotting import plot_forecast, plot_training
 
-        rnn.save(os.path.join(tmp, "model"))
+        model.save(os.path.join(tmp, "model"))
         metrics = {model: {k: _finite(row[k]) for k in ("mae", "rmse", "smape", "mase", "coverage")}
                    for model, row in summary.iterrows()}
         with open(os.path.join(tmp, "metrics.json"), "w", encoding="utf-8") as fh:
@@ -404,7 +421,7 @@ def fit(out, overwrite, refit, **opts):
         with open(os.path.join(tmp, "run.json"), "w", encoding="utf-8") as fh:
             json.dump({"data": os.path.abspath(opts["data"]), "settings": settings,
                        "options": {k: v for k, v in opts.items() if k != "quiet"},
-                       "network": rnn.settings_, "saved_model_trained_on": trained_on,
+                       "network": rnn.settings_, **_forecast_info(model), "saved_model_trained_on": trained_on,
                        "version": __version__}, fh, indent=2, default=str)
         target = rnn.target_[0]
         plot_forecast(frame[target], table[table.target == target], forecast,
@@ -415,34 +432,31 @@ def fit(out, overwrite, refit, **opts):
     path = atomic_write_dir(out, overwrite, write)
     click.echo(f"\nRun saved to {path}: model/, metrics.json, backtest.csv, forecast.csv, "
                "forecast.png, training.png")
-    _say(opts["quiet"], f"The saved model was trained on {trained_on}.")
+    _say(opts["quiet"], f"The saved model ({model.name}) was trained on {trained_on}.")
     _say(opts["quiet"], f"Next {settings['horizon']} steps:\n{forecast.head(5).to_string()}\n...")
 
 
-def _fit_panel(out, overwrite, refit, opts):
+def _fit_panel(out, overwrite, refit, forecast_model, opts):
     """``fit --id-col``: the panel backtest, the saved global model and the run directory."""
     from forecastrnn.data.panel import panel_series
     from forecastrnn.persistence import atomic_write_dir
 
-    panel, settings, fit_kwargs, table, summary, by_series, rnn = _run_panel(opts)
+    panel, settings, fit_kwargs, table, summary, by_series, rnn, combination = _run_panel(opts)
+    model, fitted = _deployed(opts, rnn, combination if forecast_model == "combination" else None, refit, panel,
+                              fit_kwargs, "on all rows of every series")
     if refit:
-        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining the global {rnn.name} on all rows of every "
-                            "series for the epochs early stopping chose (the saved model) ...")
-        with _notes():
-            fitted = rnn.refit(panel, checkpoint_dir=_refit_checkpoint(opts), **fit_kwargs)
         trained_on = "all rows of every series; its intervals keep the calibration of the backtested model"
     else:
-        fitted = rnn.update(panel)
         trained_on = (f"every series without its last {settings['test_rows']} rows (--no-refit); "
                       "it forecasts from the end of the data")
-    forecast = fitted.predict(level=opts["level"])
+    forecast = model.predict(level=opts["level"])
     value = fit_kwargs["target"]
 
     def write(tmp):
         from forecastrnn.plotting import plot_mase_distribution, plot_panel, plot_training
 
-        fitted.save(os.path.join(tmp, "model"))
-        metrics = {model: {k: _finite(v) for k, v in row.items()} for model, row in summary.iterrows()}
+        model.save(os.path.join(tmp, "model"))
+        metrics = {name: {k: _finite(v) for k, v in row.items()} for name, row in summary.iterrows()}
         with open(os.path.join(tmp, "metrics.json"), "w", encoding="utf-8") as fh:
             json.dump(metrics, fh, indent=2)
         by_series.to_csv(os.path.join(tmp, "metrics_by_series.csv"), index=False)
@@ -451,7 +465,7 @@ def _fit_panel(out, overwrite, refit, opts):
         with open(os.path.join(tmp, "run.json"), "w", encoding="utf-8") as fh:
             json.dump({"data": os.path.abspath(opts["data"]), "panel": True, "settings": settings,
                        "fit": fit_kwargs, "options": {k: v for k, v in opts.items() if k != "quiet"},
-                       "network": fitted.settings_, "saved_model_trained_on": trained_on,
+                       "network": fitted.settings_, **_forecast_info(model), "saved_model_trained_on": trained_on,
                        "version": __version__}, fh, indent=2, default=str)
         plot_panel(panel_series(panel, value), table, by_series, rnn.name, tail=4 * settings["test_rows"],
                    path=os.path.join(tmp, "series.png"))
@@ -464,6 +478,28 @@ def _fit_panel(out, overwrite, refit, opts):
     _say(opts["quiet"], f"The saved model was trained on {trained_on}.")
     _say(opts["quiet"], f"Next {settings['horizon']} steps of each series (long format):\n"
                         f"{forecast.head(5).to_string(index=False)}\n...")
+
+
+def _deployed(opts, rnn, combination, refit, data, fit_kwargs, rows: str):
+    """The saved model, the combination when given or else the network, retrained on all rows
+    (``--refit``: a combination keeps its weights and retrains its network) or moved to the end
+    of the data; returns it and its network."""
+    model = rnn if combination is None else combination
+    if refit:
+        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining {rnn.name}{' (of the combination)' if combination is not None else ''} "
+                            f"{rows} for the epochs early stopping chose (the saved model) ...")
+        with _notes():
+            model = model.refit(data, checkpoint_dir=_refit_checkpoint(opts), **fit_kwargs)
+    else:
+        model = model.update(data)
+    return model, getattr(model, "network_", model)
+
+
+def _forecast_info(model) -> dict:
+    """What run.json says about the model behind forecast.csv."""
+    if not hasattr(model, "weights_"):
+        return {"forecast_model": model.name}
+    return {"forecast_model": "combination", "combination": model.describe()}
 
 
 def _refit_checkpoint(opts):
@@ -505,6 +541,7 @@ def predict(run_dir, data, horizon, level, output, overwrite):
     Example: forecastrnn predict runs/ETTh1-20260101-120000 --horizon 12 --output next.csv
     """
     from forecastrnn._tf import tensorflow
+    from forecastrnn.models.combination import CombinationForecaster
     from forecastrnn.models.forecaster import RNNForecaster
     from forecastrnn.models.global_forecaster import GlobalRNNForecaster
 
@@ -515,11 +552,15 @@ def predict(run_dir, data, horizon, level, output, overwrite):
         raise FileExistsError(f"Output file {output!r} already exists. Pass --overwrite to replace it")
     try:
         with open(os.path.join(run_dir, "model", "state.json"), encoding="utf-8") as fh:
-            panel = json.load(fh).get("format") == "forecastrnn.GlobalRNNForecaster"
+            state = json.load(fh)
+        kind = state.get("format", "").rpartition(".")[2]
     except (OSError, ValueError, AttributeError):
-        panel = False  # load() below says what is wrong
+        state, kind = {}, "RNNForecaster"  # load() below says what is wrong
+    classes = {"RNNForecaster": RNNForecaster, "GlobalRNNForecaster": GlobalRNNForecaster,
+               "CombinationForecaster": CombinationForecaster}
     tensorflow()  # silenced start-up, before load() imports Keras
-    model = (GlobalRNNForecaster if panel else RNNForecaster).load(os.path.join(run_dir, "model"))
+    model = classes.get(kind, RNNForecaster).load(os.path.join(run_dir, "model"))
+    panel = getattr(getattr(model, "network_", model), "supports_panels", False)
     forecast = model.predict(data, horizon=horizon, level=level)
     csv = dict(index=False) if panel else dict(index_label="time")  # panels: long format, the time a column
     if output is None:

@@ -27,7 +27,7 @@ def csv(tmp_path):
     return path
 
 
-FAST = ["--horizon", "6", "--window", "24", "--units", "8", "--epochs", "2", "--n-models", "1", "--n-windows", "3",
+FAST = ["--horizon", "6", "--window", "24", "--units", "8", "--epochs", "2", "--n-models", "1", "--n-windows", "3", "--no-combination",
         "--baselines", "naive,seasonal-naive"]
 
 

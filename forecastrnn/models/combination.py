@@ -5,7 +5,7 @@ methods per series, ES-RNN combined smoothing with a network, and the M3/M4 comb
 exponential smoothing, ARIMA and Theta beat each of them alone. This forecaster holds out
 the last ``validation_windows`` horizons of every series, fits every member on the rows
 before them, scores each member's forecasts there, and turns the errors into weights per
-series. The network is then retrained on all rows (``refit``); the baselines are refitted
+series. The network is then retrained on all rows (``refit_network``); the baselines are refitted
 on the rows before each forecast origin whenever they forecast.
 
 The weights read validation rows only: the forecast from an origin combines members fitted
@@ -15,6 +15,8 @@ combination was asked about (in a backtest: rows before the test span).
 
 from __future__ import annotations
 
+import copy
+import os
 import warnings
 from functools import partial
 
@@ -24,6 +26,8 @@ from sklearn.base import BaseEstimator, clone
 
 from forecastrnn.base import Forecaster
 from forecastrnn.data.windows import check_positive_int
+from forecastrnn.persistence import (STATE_FILE, atomic_write_dir, frame_from_json, frame_to_json, read_state,
+                                     versions, write_json)
 
 METHODS = ("inverse", "select", "mean", "median")
 SERIES = "series"  # the key of a single series
@@ -82,7 +86,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
     validation_windows : int
         Horizons held out at the end of each series to weigh the members. A series too short
         to spare them takes the panel's weights (from the mean scaled error of each member).
-    refit : bool
+    refit_network : bool
         Retrain the network on all rows after the validation fit (``network.refit``);
         otherwise it forecasts with the weights' fit (trained on fewer rows).
     n_jobs : int
@@ -102,14 +106,14 @@ class CombinationForecaster(Forecaster, BaseEstimator):
     _fitted_attr = "weights_"
 
     def __init__(self, network=None, baselines=("theta", "ets", "arima"), method="inverse", horizon=None,
-                 season_length=None, validation_windows=1, refit=True, n_jobs=1):
+                 season_length=None, validation_windows=1, refit_network=True, n_jobs=1):
         self.network = network
         self.baselines = baselines
         self.method = method
         self.horizon = horizon
         self.season_length = season_length
         self.validation_windows = validation_windows
-        self.refit = refit
+        self.refit_network = refit_network
         self.n_jobs = n_jobs
 
     # ----------------------------------------------------------------- members
@@ -166,7 +170,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
     def fit(self, data, target=None, time_col="auto", id_col=None, features=None, known_future=None,
             callbacks=None, checkpoint_dir=None) -> "CombinationForecaster":
         """Weigh the members on the last ``validation_windows`` horizons of every series, then
-        retrain the network on all rows (``refit``). Arguments as in ``GlobalRNNForecaster.fit``
+        retrain the network on all rows (``refit_network``). Arguments as in ``GlobalRNNForecaster.fit``
         (one series: a DataFrame or Series with ``target``). Returns ``self``."""
         from forecastrnn.data.season import season_length_for
         from forecastrnn.evaluation.backtest import backtest, backtest_panel
@@ -176,9 +180,10 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         k, h = check_positive_int(self.validation_windows, "validation_windows"), self._horizon()
         self.panel_ = self._is_panel(data, id_col)
         self.read_args_ = {"target": target, "time_col": time_col, "id_col": id_col}
-        m = self.season_length or season_length_for(self._series(data)[1])
+        self.history_, self.freq_ = self._series(data)
+        m = self.season_length or season_length_for(self.freq_)
         network = self._network()
-        if self.network is None or network.get_params().get("season_length") is None:
+        if network.get_params().get("season_length", m) in (None, "auto"):
             network.set_params(season_length=m)
         members = {"network": network, **self._baselines(m)}
         self.members_ = list(members)
@@ -212,9 +217,10 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         self.weights_ = pd.DataFrame(weights, index=[*map(str, mae.index), "*"], columns=self.members_)
         self.season_length_, self.fit_kwargs_ = m, fit_kwargs
         self.network_ = fitted["network"]
-        if self.refit:
+        if self.refit_network:
             self.network_ = self.network_.refit(data, **net_kwargs, **(fit_kwargs if self.panel_ else {}))
-        self.data_ = data
+        elif hasattr(self.network_, "update"):  # it forecasts from the end of the data, not of its training rows
+            self.network_.update(data)
         return self
 
     # ----------------------------------------------------------------- predict
@@ -294,29 +300,98 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         return self.combine_members(*self.forecast_members(data, origins, horizon, level))
 
     def predict(self, data=None, horizon=None, level=None) -> pd.DataFrame:
-        """Forecast the ``horizon`` steps after each series (default: the training data), in
-        the network's ``predict`` layout with the combined values."""
+        """Forecast the ``horizon`` steps after each series in ``data`` (default: where
+        ``fit`` left each series), in the network's ``predict`` layout with the combined values."""
         self._check_fitted()
         horizon = self._horizon() if horizon is None else check_positive_int(horizon, "horizon")
-        history = self.data_ if data is None else data
-        series = self._series(history)[0]
-        out = self.network_.predict(history, horizon=horizon, level=level)
-        point, lower, upper = self.forecast_origins(history, {k: [len(s)] for k, s in series.items()}
-                                                    if self.panel_ else [len(series[SERIES])], horizon, level)
-        values = {"": point, "_lower": lower, "_upper": upper}
-        if getattr(self.network_, "supports_panels", False):  # long layout: one block of rows per series, in data order
-            id_name, _, value = self.network_.columns_
-            j = pd.factorize(out[id_name])[0]
-            step = out.groupby(id_name, sort=False).cumcount().to_numpy()
-            for suffix, a in values.items():
-                if a is not None:
-                    out[value + suffix] = a[0, step, j]
-        else:  # one series indexed by time
-            target = out.columns[0]
-            for suffix, a in values.items():
-                if a is not None:
-                    out[target + suffix] = a[0, :horizon, 0]
+        series = self.history_ if data is None else self._series(data)[0]
+        if data is None and not hasattr(self.network_, "update"):
+            data = self.history_[SERIES]  # a one-series model without a stored origin (a baseline)
+        out = self.network_.predict(data, horizon=horizon, level=level)
+        long = getattr(self.network_, "supports_panels", False)
+        value = self.network_.columns_[2] if long else out.columns[0]
+        j = pd.factorize(out[self.network_.columns_[0]])[0] if long else np.zeros(len(out), dtype=int)
+        step = out.groupby(self.network_.columns_[0], sort=False).cumcount().to_numpy() if long else np.arange(len(out))
+        network = []
+        for suffix in ("", "_lower", "_upper"):
+            if value + suffix not in out:
+                network.append(None)
+                continue
+            a = np.full((1, horizon, len(series)), np.nan)
+            a[0, step, j] = out[value + suffix].to_numpy()
+            network.append(a)
+        members = {"network": tuple(network), **self._baseline_forecasts(
+            series, {k: [len(f)] for k, f in series.items()}, horizon, level)}
+        combined = self.combine_members(list(series), members)
+        for suffix, a in zip(("", "_lower", "_upper"), combined):
+            if a is not None:
+                out[value + suffix] = a[0, step, j]
         return out
+
+    def refit(self, data, **fit_kwargs) -> "CombinationForecaster":
+        """A copy whose network is retrained on all rows of ``data`` (``network.refit``), with
+        this fit's weights: the model to deploy after a backtest. Returns the new forecaster."""
+        self._check_fitted()
+        new = copy.copy(self)
+        new.network_ = self.network_.refit(data, **fit_kwargs)
+        new.history_ = self._series(data)[0]
+        return new
+
+    def update(self, data) -> "CombinationForecaster":
+        """Make the end of each series in ``data`` the default forecast origin (no retraining;
+        the baselines refit on it when they forecast). Returns ``self``."""
+        self._check_fitted()
+        self.network_.update(data)
+        self.history_ = {**self.history_, **self._series(data)[0]}
+        return self
+
+    # -------------------------------------------------------------- save / load
+    _format_version = 1
+
+    def save(self, path, overwrite=False) -> str:
+        """Write the network to ``path/network`` and the weights, settings and histories the
+        baselines refit on to ``path/state.json``, atomically."""
+        self._check_fitted()
+
+        def write(tmp):
+            self.network_.save(os.path.join(tmp, "network"))
+            write_json(os.path.join(tmp, STATE_FILE), {
+                "format": "forecastrnn.CombinationForecaster", "format_version": self._format_version,
+                "network": type(self.network_).__name__, "versions": versions(),
+                "params": {k: v for k, v in self.get_params(deep=False).items() if k != "network"},
+                "members": self.members_, "season_length": self.season_length_, "panel": self.panel_,
+                "read_args": self.read_args_,
+                "weights": {"index": list(self.weights_.index), "values": self.weights_.to_numpy().tolist()},
+                "errors": {"index": list(self.validation_errors_.index),
+                           "values": np.where(np.isfinite(self.validation_errors_), self.validation_errors_,
+                                              None).tolist()},
+                "history": {"keys": [str(k) for k in self.history_],
+                            "frames": [frame_to_json(f) for f in self.history_.values()],
+                            "freq": self.freq_}})
+
+        return atomic_write_dir(path, overwrite, write)
+
+    @classmethod
+    def load(cls, path) -> "CombinationForecaster":
+        """Restore a combination written by :meth:`save`."""
+        import forecastrnn
+
+        state = read_state(path, "forecastrnn.CombinationForecaster", cls._format_version, with_model=False)
+        kind = getattr(forecastrnn, str(state["network"]), None)
+        if not isinstance(kind, type) or not hasattr(kind, "load"):
+            raise ValueError(f"Corrupt combination state in {os.fspath(path)!r}: expected a forecastrnn network "
+                             f"class. Received: {state['network']!r}")
+        network = kind.load(os.path.join(os.fspath(path), "network"))
+        self = cls(network=clone(network), **state["params"])
+        self.network_, self.members_ = network, list(state["members"])
+        self.season_length_, self.panel_, self.read_args_ = state["season_length"], state["panel"], state["read_args"]
+        self.weights_ = pd.DataFrame(state["weights"]["values"], index=state["weights"]["index"], columns=self.members_)
+        self.validation_errors_ = pd.DataFrame(np.array(state["errors"]["values"], dtype="float64"),
+                                               index=state["errors"]["index"], columns=self.members_)
+        self.freq_ = state["history"]["freq"]
+        self.history_ = {k: frame_from_json(f, self.freq_)
+                         for k, f in zip(state["history"]["keys"], state["history"]["frames"])}
+        return self
 
     def describe(self) -> str:
         """One line: the members and their mean weight over series."""

@@ -1,0 +1,104 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecastrnn import (CombinationForecaster, DriftForecaster, GlobalRNNForecaster, ThetaForecaster, backtest,
+                         backtest_panel)
+from forecastrnn.models.combination import combine, member_weights
+
+
+def test_member_weights_turn_errors_into_weights():
+    errors = np.array([[1.0, 2.0, 4.0], [0.0, 1.0, 1.0], [np.nan, 1.0, 3.0], [np.nan] * 3])
+    inverse = member_weights(errors, "inverse")
+    np.testing.assert_allclose(inverse[0], np.array([1, 0.5, 0.25]) / 1.75)
+    np.testing.assert_allclose(inverse[1], [1, 0, 0])  # a perfect member takes all the weight
+    np.testing.assert_allclose(inverse[2], [0, 0.75, 0.25])  # no error, no weight
+    np.testing.assert_allclose(inverse[3], [1 / 3] * 3)  # nothing known: equal weights
+    np.testing.assert_allclose(member_weights(errors, "select")[0], [1, 0, 0])
+    np.testing.assert_allclose(member_weights(errors, "select")[2], [0, 1, 0])
+    np.testing.assert_allclose(member_weights(errors, "mean")[2], [0, 0.5, 0.5])
+    with pytest.raises(ValueError, match="`method` must be one of"):
+        member_weights(errors, "best")
+    stack = np.array([[1.0], [2.0], [10.0]])
+    assert combine(stack, np.array([0.5, 0.5, 0.0]), "inverse")[0] == 1.5
+    assert combine(stack, np.array([1 / 3] * 3), "median")[0] == 2.0
+
+
+def series(n=80, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    index = pd.date_range("2020-01-01", periods=n, freq="MS")
+    return pd.DataFrame({"y": 50 + 0.8 * t + 5 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, n)}, index=index)
+
+
+def one_series_combination(**kwargs):
+    # A baseline stands in for the network: the weighting is what is tested, fast.
+    return CombinationForecaster(network=DriftForecaster(horizon=6), baselines=("naive", "theta"), horizon=6,
+                                 refit_network=False, **kwargs)
+
+
+def test_weights_come_from_the_last_horizon_of_the_training_rows():
+    data = series()
+    model = one_series_combination().fit(data)
+    y, h = data["y"].to_numpy(), 6
+    errors = []
+    for member in (DriftForecaster(horizon=h), __import__("forecastrnn").NaiveForecaster(horizon=h),
+                   ThetaForecaster(horizon=h, season_length=12)):
+        forecast = member.fit(data.iloc[:-h]).predict()["y"].to_numpy()
+        errors.append(np.abs(forecast - y[-h:]).mean())
+    np.testing.assert_allclose(model.weights_.loc["series"], member_weights(np.array([errors]), "inverse")[0])
+    assert model.members_ == ["network", "naive", "theta"]
+    assert "combination (inverse" in model.describe()
+    forecast = model.predict(level=0.9)
+    assert list(forecast.columns) == ["y", "y_lower", "y_upper"] and len(forecast) == h
+    assert forecast.index[0] == data.index[-1] + pd.offsets.MonthBegin()
+    assert (forecast.y_lower < forecast.y).all() and (forecast.y < forecast.y_upper).all()
+
+
+def test_backtest_weights_read_no_test_row():
+    """The combination in a backtest is weighed on rows before the test span: changing the
+    test rows changes neither its weights nor its forecasts from the first origin."""
+    data = series(96)
+    changed = data.copy()
+    changed.iloc[-24:] *= 3
+    runs = [backtest({"combination": one_series_combination()}, d, horizon=6, n_windows=4, level=None,
+                     return_models=True) for d in (data, changed)]
+    pd.testing.assert_frame_equal(runs[0][1]["combination"].weights_, runs[1][1]["combination"].weights_)
+    first = [t[t.origin == t.origin.min()].y_pred.to_numpy() for t, _ in runs]
+    np.testing.assert_allclose(first[0], first[1])
+
+
+def long_panel(n_series=4, seed=0):
+    rng = np.random.default_rng(seed)
+    parts = []
+    for i in range(n_series):
+        n = 40 + 8 * i
+        t = np.arange(n)
+        parts.append(pd.DataFrame({"unique_id": f"s{i}", "y": 20 + i + 0.3 * t + 3 * np.sin(2 * np.pi * t / 4)
+                                   + rng.normal(0, 0.5, n)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+@pytest.mark.slow
+def test_panel_combination_backtest_predict_save_load(tmp_path):
+    data = long_panel()
+    net = GlobalRNNForecaster(horizon=4, units=4, epochs=1, n_models=1, verbose=0, random_state=0)
+    model = CombinationForecaster(network=net, baselines=("naive", "theta"), horizon=4, season_length=4,
+                                  refit_network=False)
+    table = backtest_panel({"combination": model, "theta": ThetaForecaster(horizon=4, season_length=4)}, data,
+                           horizon=4, n_windows=2, season_length=4, level=0.9)
+    assert set(table.model) == {"combination", "theta"} and table.y_pred.notna().all()
+    fitted = model.fit(data)
+    assert list(fitted.weights_.index) == ["s0", "s1", "s2", "s3", "*"]
+    np.testing.assert_allclose(fitted.weights_.sum(axis=1), 1.0)
+    forecast = fitted.predict(level=0.9)
+    assert list(forecast.columns) == ["unique_id", "ds", "y", "y_lower", "y_upper"] and len(forecast) == 16
+    fitted.save(tmp_path / "comb")
+    assert json.loads((tmp_path / "comb" / "state.json").read_text())["format"] == "forecastrnn.CombinationForecaster"
+    loaded = CombinationForecaster.load(tmp_path / "comb")
+    pd.testing.assert_frame_equal(loaded.predict(level=0.9), forecast)
+    new = data[data.unique_id == "s1"].assign(unique_id="new")  # a series never weighed: the panel's weights
+    np.testing.assert_allclose(loaded._weights_of("new"), fitted.weights_.loc["*"])
+    assert len(loaded.predict(new)) == 4
