@@ -73,7 +73,7 @@ def network(model, train, test, ids, h, m):
     return [by_series[k].to_numpy() for k in ids], fitted["model"]
 
 
-def make_network(name, h, m, quick, settings, members):
+def make_network(name, h, m, quick, settings, members, combine=None):
     from forecastrnn import CombinationForecaster, GlobalRNNForecaster
 
     params = dict(horizon=h, season_length=m, random_state=0, verbose=0, **settings)
@@ -83,7 +83,7 @@ def make_network(name, h, m, quick, settings, members):
         return GlobalRNNForecaster(**params)
     if name == "combination":
         return CombinationForecaster(network=GlobalRNNForecaster(**params), baselines=members, season_length=m,
-                                     horizon=h, n_jobs=2)
+                                     horizon=h, n_jobs=2, **(combine or {}))
     raise SystemExit(f"unknown model {name!r}; expected one of {STATISTICAL + ('global_gru', 'combination')}")
 
 
@@ -115,6 +115,8 @@ def main():
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--members", default="theta,ets,arima",
                         help="the baselines of the combination (comma-separated)")
+    parser.add_argument("--combine", action="append", default=[], metavar="KEY=VALUE",
+                        help="a CombinationForecaster setting, e.g. --combine time_budget=600 (repeatable)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a network setting, e.g. --set window=12 (repeatable)")
     args = parser.parse_args()
@@ -151,7 +153,8 @@ def main():
                 preds, _, extra = run_statistical(name, train, m, h, args.n_jobs)
                 extras.append(f"{category}: {extra}")
             elif name == "combination":
-                model = make_network(name, h, m, args.quick, settings, args.members.split(","))
+                model = make_network(name, h, m, args.quick, settings, args.members.split(","),
+                                     parse_settings(args.combine))
                 rows, fitted = combination(model, train, ids, h)
                 extras.append(f"{category}: {fitted.describe()}; network {fitted.network_.settings_}")
                 for row, preds in rows.items():

@@ -131,7 +131,8 @@ def data_options(func):
         click.option("--batch-size", type=click.IntRange(min=1), default=None, help="[default: from the data]"),
         click.option("--patience", type=click.IntRange(min=1), default=5, show_default=True,
                      help="Early-stopping patience in epochs."),
-        click.option("--loss", type=click.Choice(["mse", "mae", "huber"]), default="mse", show_default=True),
+        click.option("--loss", type=click.Choice(["auto", "mse", "mae", "huber"]), default="auto", show_default=True,
+                     help="Training loss; auto: mae for several series (--id-col), mse for one."),
         click.option("--learning-rate", type=click.FloatRange(0, min_open=True), default=1e-3, show_default=True),
         click.option("--seed", type=int, default=0, show_default=True),
         click.option("--baselines", default="naive,seasonal-naive,arima,ets,theta", show_default=True,
@@ -139,6 +140,9 @@ def data_options(func):
         click.option("--combination/--no-combination", default=True, show_default=True,
                      help="Also backtest the combination: the network and the baselines weighted per series "
                           "by their errors on a validation horizon held out before the test span."),
+        click.option("--search-budget", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+                     help="Time the combination may spend trying other look-back windows of the network on its "
+                          "validation horizon (the median of the best 3 becomes its network) [default: no search]."),
         click.option("--n-windows", type=click.IntRange(min=1), default=None,
                      help="Test origins [default: up to 10 within the last 25% of rows]."),
         click.option("--test-size", type=float, default=None,
@@ -239,7 +243,8 @@ def _with_combination(opts, rnn, baselines: dict, settings) -> dict:
 
         members = [n for n in baselines if n != "naive2"]
         models["combination"] = CombinationForecaster(network=rnn, baselines=members, horizon=settings["horizon"],
-                                                      season_length=settings["season"], n_jobs=opts["n_jobs"])
+                                                      season_length=settings["season"], n_jobs=opts["n_jobs"],
+                                                      time_budget=opts["search_budget"])
     return models
 
 

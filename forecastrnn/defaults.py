@@ -92,7 +92,7 @@ def network_settings(n_rows: int, horizon: int, season_length: int = 1, pick_anc
 
 
 def shape_settings(n_series: int, timed: bool, normalize=AUTO, calendar=AUTO, interval_scale=AUTO,
-                   has_spread: bool = True) -> dict:
+                   has_spread: bool = True, loss=AUTO) -> dict:
     """The settings of a recurrent forecaster that follow the shape of the data.
 
     ===============  ========================================================================
@@ -104,13 +104,17 @@ def shape_settings(n_series: int, timed: bool, normalize=AUTO, calendar=AUTO, in
                      series, whose seasonal anchor carries the cycle
     interval_scale   ``"spread"`` (ensemble and dropout spread) on one series when the model
                      has members or dropout, else ``"series"``
+    loss             ``"mae"`` for several series (M3 validation sMAPE 13.89 against 14.47 with
+                     MSE, better in every category; the M4 hourly recipe), ``"mse"`` on one
+                     series (the setting the collection and ETTh1 were tuned with)
     ===============  ========================================================================
     """
     many = n_series > 1
     return {"normalize": ("window" if many else "last") if _auto(normalize) else normalize,
             "calendar": (many and timed) if _auto(calendar) else calendar is not None and timed,
             "interval_scale": ("spread" if not many and has_spread else "series") if _auto(interval_scale)
-            else interval_scale}
+            else interval_scale,
+            "loss": ("mae" if many else "mse") if _auto(loss) else loss}
 
 
 def backtest_plan(n_rows: int, horizon: int, n_windows=None, test_size=None) -> dict:

@@ -49,7 +49,8 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
                  "model/model.keras", "model/state.json"):
         assert (out / name).is_file(), name
     metrics = json.loads((out / "metrics.json").read_text())
-    assert set(metrics) == {"gru", "naive", "seasonal_naive", "arima"}
+    assert set(metrics) == {"gru", "naive", "seasonal_naive", "arima"}  # --no-combination
+    assert json.loads((out / "run.json").read_text())["forecast_model"] == "gru"
     for values in metrics.values():
         assert set(values) == {"mae", "rmse", "smape", "mase", "coverage"}
     assert metrics["naive"]["mase"] > 0
@@ -401,3 +402,21 @@ def test_a_short_series_backtests_with_default_horizon_or_says_how_much_is_neede
     assert ok.exit_code == 0 and "Plan: horizon=12, 1 test origin(s)" in ok.output, ok.output
     too_long = run(["backtest", tmp_path / "short.csv", "--horizon", "30", *quick])
     assert too_long.exit_code == 1 and "6 rows, at least 31 needed" in too_long.output, too_long.output
+
+
+@pytest.mark.slow
+def test_fit_writes_the_combination_and_predict_reads_it(csv, tmp_path):
+    out = tmp_path / "run"
+    args = [a for a in FAST if a != "--no-combination"]
+    result = run(["fit", csv, "--out", out, *args, "--no-refit"])
+    assert result.exit_code == 0, result.output
+    assert "training and backtesting combination" in result.output
+    assert set(json.loads((out / "metrics.json").read_text())) == {"gru", "naive", "seasonal_naive", "combination"}
+    info = json.loads((out / "run.json").read_text())
+    assert info["forecast_model"] == "combination" and info["combination"].startswith("combination (inverse")
+    assert "The saved model (combination)" in result.output
+    forecast = pd.read_csv(out / "forecast.csv", index_col=0)
+    again = run(["predict", out])
+    assert again.exit_code == 0, again.output
+    predicted = pd.read_csv(__import__("io").StringIO(again.output), index_col=0)
+    np.testing.assert_allclose(predicted["load"], forecast["load"], rtol=1e-6)

@@ -102,3 +102,33 @@ def test_panel_combination_backtest_predict_save_load(tmp_path):
     new = data[data.unique_id == "s1"].assign(unique_id="new")  # a series never weighed: the panel's weights
     np.testing.assert_allclose(loaded._weights_of("new"), fitted.weights_.loc["*"])
     assert len(loaded.predict(new)) == 4
+
+
+@pytest.mark.slow
+def test_search_tries_windows_within_the_budget_reproducibly_and_keeps_explicit_values():
+    from forecastrnn import RNNForecaster
+
+    data = series(60)
+    net = RNNForecaster(horizon=6, units=4, epochs=1, n_models=1, dropout=0.0, verbose=0, random_state=0)
+
+    def fit(network, **kwargs):
+        return CombinationForecaster(network=network, baselines=("naive",), horizon=6, season_length=1,
+                                     refit_network=False, top_k=2, **kwargs).fit(data)
+
+    searched = fit(net, time_budget=1e6)
+    tried = searched.settings_["configurations"]
+    assert len(tried) >= 3 and {"network[window=6]", "network[window=18]"} <= set(tried)
+    best = sorted(tried, key=lambda c: tried[c]["error"])[:2]
+    assert searched.settings_["chosen"] == [tried[c]["overrides"] for c in best]
+    assert len(searched.networks_) == 2 and "median of 2 of" in searched.describe()
+    assert fit(net, time_budget=1e6).settings_ == searched.settings_  # the same random_state, the same choice
+    assert list(fit(net).settings_["configurations"]) == ["network"]  # no budget: no search
+    pinned = fit(clone_with(net, window=12), time_budget=1e6)
+    assert list(pinned.settings_["configurations"]) == ["network"]  # an explicit window is never overridden
+    assert pinned.network_.settings_["window"] == 12
+
+
+def clone_with(model, **params):
+    from sklearn.base import clone
+
+    return clone(model).set_params(**params)

@@ -56,3 +56,14 @@ def test_best_anchor_picks_the_simple_forecast_that_does_best_on_the_rows_given(
     assert best_anchor(np.cumsum(rng.standard_normal(360)), 12, 12, 36) == "last"
     assert best_anchor(rng.standard_normal(360), 1, 12, 36) == "mean"  # noise around a level
     assert best_anchor(np.arange(100.0), 12, 12, 36) == "last"  # a trend: nothing lags less
+
+
+def test_shape_settings_follow_the_number_of_series_and_keep_explicit_values():
+    from forecastrnn.defaults import shape_settings
+
+    many, one = shape_settings(5, True), shape_settings(1, True)
+    assert (many["normalize"], many["loss"], many["calendar"]) == ("window", "mae", True)
+    assert (one["normalize"], one["loss"], one["calendar"]) == ("last", "mse", False)
+    pinned = shape_settings(5, True, normalize="last", calendar=None, interval_scale="window", loss="huber")
+    assert (pinned["normalize"], pinned["calendar"], pinned["interval_scale"], pinned["loss"]) == \
+        ("last", False, "window", "huber")

@@ -82,7 +82,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
 
     def __init__(self, cell="gru", units="auto", layers=1, bidirectional=False, dropout=0.1,
                  recurrent_dropout=0.0, window="auto", horizon=24, stride=1, scaler="standard",
-                 epochs="auto", batch_size="auto", learning_rate=1e-3, patience=5, loss="mse",
+                 epochs="auto", batch_size="auto", learning_rate=1e-3, patience=5, loss="auto",
                  validation_size=0.1, calibration_size=0.1, anchor="auto", n_models="auto",
                  mc_samples=30, jit_compile="auto", random_state=None, verbose="auto", calendar="auto",
                  id_embedding=0, season_length="auto", normalize="auto", loss_scale="series",
@@ -140,8 +140,8 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         for arg in ("window", "epochs", "batch_size", "n_models"):
             if getattr(self, arg) != AUTO:
                 check_positive_int(getattr(self, arg), arg)
-        if self.loss not in LOSSES:
-            raise ValueError(f"`loss` must be one of {list(LOSSES)}. Received: loss={self.loss!r}")
+        if self.loss not in (*LOSSES, AUTO):
+            raise ValueError(f"`loss` must be one of {[*LOSSES, AUTO]}. Received: loss={self.loss!r}")
         if self.anchor not in ANCHORS:
             raise ValueError(f"`anchor` must be one of {list(ANCHORS)}. Received: anchor={self.anchor!r}")
         if isinstance(self.learning_rate, bool) or not isinstance(self.learning_rate, numbers.Real) \
@@ -265,7 +265,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         jit = (not has_gpu() and strategy is None) if self.jit_compile == "auto" else bool(self.jit_compile)
         with strategy.scope() if strategy is not None else contextlib.nullcontext():
             self.model_ = self._build(n_features, n_targets, anchor_targets, jit, embed, observed_targets)
-            self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.loss,
+            self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.settings_["loss"],
                                 jit_compile=jit)
         batch = self.settings_["batch_size"]
 
@@ -324,7 +324,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         if guard.epoch is not None:
             raise TrainingDiverged(
                 f"Training diverged: the loss became {guard.value} in epoch {guard.epoch + 1}. Expected finite "
-                f"losses. Received: learning_rate={self.learning_rate}, loss={self.loss!r}; try a smaller "
+                f"losses. Received: learning_rate={self.learning_rate}, loss={self.settings_['loss']!r}; try a smaller "
                 "learning_rate (CLI --learning-rate), loss='huber' or 'mae' (CLI --loss), or check the data "
                 "for extreme values")
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.items()}
@@ -343,6 +343,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         return clone(self).set_params(window=s["window"], units=s["units"], batch_size=s["batch_size"],
                                       n_models=s["n_models"], anchor=s["anchor"], normalize=s["normalize"],
                                       interval_scale=s["interval_scale"], calendar=AUTO if s["calendar"] else None,
+                                      loss=s["loss"],
                                       epochs=int(np.argmin(losses)) + 1, validation_size=0, calibration_size=0)
 
     def _fall_back_to_anchor(self):

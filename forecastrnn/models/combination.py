@@ -16,7 +16,9 @@ combination was asked about (in a backtest: rows before the test span).
 from __future__ import annotations
 
 import copy
+import itertools
 import os
+import time
 import warnings
 from functools import partial
 
@@ -31,6 +33,7 @@ from forecastrnn.persistence import (STATE_FILE, atomic_write_dir, frame_from_js
 
 METHODS = ("inverse", "select", "mean", "median")
 SERIES = "series"  # the key of a single series
+SEARCHABLE = ("window", "target_transform")
 
 
 def member_weights(errors: np.ndarray, method: str) -> np.ndarray:
@@ -89,12 +92,27 @@ class CombinationForecaster(Forecaster, BaseEstimator):
     refit_network : bool
         Retrain the network on all rows after the validation fit (``network.refit``);
         otherwise it forecasts with the weights' fit (trained on fewer rows).
+    search : sequence of str
+        Network settings tried on the validation windows when the network leaves them
+        ``"auto"``: ``"window"`` (the rule's look-back, then 1, 2 and 3 horizons and 3 seasons)
+        and ``"target_transform"`` (when None: ``"log"`` too, for positive data). Other
+        explicit values are never searched. The network member is the median of the ``top_k`` configurations with
+        the lowest mean scaled validation error.
+    time_budget : float, optional
+        Seconds the search may take: the first configuration is always trained; another is
+        tried only while the time spent so far plus one more configuration's training time
+        (the slowest so far) fits. None: no search, the network as given.
+    top_k : int
+        Configurations in the network member's median.
     n_jobs : int
         Processes for the baselines, series by series.
 
     Attributes
     ----------
-    network_ : the fitted network
+    network_ : the fitted network (the best configuration)
+    networks_ : list, the fitted networks of the ``top_k`` configurations (best first)
+    settings_ : dict, ``configurations``: each tried configuration's overrides and mean scaled
+        validation error; ``chosen``: the ``top_k`` kept
     members_ : list of str, ``["network", *baselines]``
     weights_ : pandas.DataFrame, one row per series id (and ``"*"``: the panel's), one column per member
     validation_errors_ : pandas.DataFrame, each member's mean absolute scaled validation error per series
@@ -106,7 +124,8 @@ class CombinationForecaster(Forecaster, BaseEstimator):
     _fitted_attr = "weights_"
 
     def __init__(self, network=None, baselines=("theta", "ets", "arima"), method="inverse", horizon=None,
-                 season_length=None, validation_windows=1, refit_network=True, n_jobs=1):
+                 season_length=None, validation_windows=1, refit_network=True, search=("window",), time_budget=None,
+                 top_k=3, n_jobs=1):
         self.network = network
         self.baselines = baselines
         self.method = method
@@ -114,6 +133,9 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         self.season_length = season_length
         self.validation_windows = validation_windows
         self.refit_network = refit_network
+        self.search = search
+        self.time_budget = time_budget
+        self.top_k = top_k
         self.n_jobs = n_jobs
 
     # ----------------------------------------------------------------- members
@@ -188,20 +210,35 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         members = {"network": network, **self._baselines(m)}
         self.members_ = list(members)
         net_kwargs = {"callbacks": callbacks, "checkpoint_dir": checkpoint_dir}
+        fit_kwargs = dict(id_col=id_col, time_col=time_col, target=target, features=features,
+                          known_future=known_future) if self.panel_ else {"target": target}
+
+        def inner_backtest(models):
+            if self.panel_:
+                out, fitted = backtest_panel(models, data, h, k, season_length=m, n_jobs=self.n_jobs,
+                                             return_models=True, **fit_kwargs)
+                return out.rename(columns={out.attrs["id_col"]: "id"}), fitted, out.attrs["mase_scales"]
+            out, fitted = backtest(models, data, h, k, level=None, n_jobs=self.n_jobs, return_models=True,
+                                   season_length=m)
+            return out.assign(id=SERIES), fitted, {SERIES: 1.0}
+
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            if self.panel_:
-                fit_kwargs = dict(id_col=id_col, time_col=time_col, target=target, features=features,
-                                  known_future=known_future)
-                table, fitted = backtest_panel(members, data, h, k, season_length=m, n_jobs=self.n_jobs,
-                                               return_models=True, **fit_kwargs)
-                table = table.rename(columns={table.attrs["id_col"]: "id"})
-                scales = table.attrs["mase_scales"]
-            else:
-                fit_kwargs = {"target": target}
-                table, fitted = backtest(members, data, h, k, level=None, n_jobs=self.n_jobs, return_models=True,
-                                         season_length=m)
-                table["id"], scales = SERIES, {SERIES: 1.0}
+            start = time.perf_counter()
+            table, fitted, scales = inner_backtest(members)
+            configurations = {"network": {}}
+            slowest = time.perf_counter() - start
+            positive = all(bool((f.to_numpy() > 0).all()) for f in self.history_.values())
+            for label, overrides in self._candidates(network, h, m, positive)[1:]:
+                if self.time_budget is None or time.perf_counter() - start + slowest > self.time_budget:
+                    break
+                if overrides.get("window") == getattr(fitted["network"], "settings_", {}).get("window"):
+                    continue  # the rule's look-back: tried already
+                began = time.perf_counter()
+                more, more_fitted, _ = inner_backtest({label: clone(network).set_params(**overrides)})
+                table, configurations[label] = pd.concat([table, more], ignore_index=True), overrides
+                fitted[label] = more_fitted[label]
+                slowest = max(slowest, time.perf_counter() - began)
         for w in caught:  # the inner backtest's notes, said in this model's words
             if issubclass(w.category, RuntimeWarning) and "left out of the scores" in str(w.message):
                 warnings.warn("Some series were too short to hold out validation windows: they take the panel's "
@@ -209,19 +246,58 @@ class CombinationForecaster(Forecaster, BaseEstimator):
             else:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         table["error"] = (table.y_true - table.y_pred).abs()
+        errors = table.groupby(["id", "model"], sort=False)["error"].mean().unstack("model")
+        scale = pd.Series({key: scales.get(key, np.nan) for key in errors.index})
+        mean_scaled = errors.div(scale, axis=0).replace([np.inf, -np.inf], np.nan).mean()
+        ranked = sorted(configurations, key=lambda c: (mean_scaled[c], list(configurations).index(c)))
+        chosen = ranked[:check_positive_int(self.top_k, "top_k")]
+        if len(chosen) > 1:  # the network member: the median of the chosen configurations
+            nets = table[table.model.isin(chosen)]
+            median = nets.groupby(["id", "origin", "step"], sort=False).agg(y_true=("y_true", "first"),
+                                                                             y_pred=("y_pred", "median"))
+            median = median.reset_index().assign(model="network")
+            median["error"] = (median.y_true - median.y_pred).abs()
+            table = pd.concat([table[~table.model.isin(configurations)], median], ignore_index=True)
+        elif chosen[0] != "network":
+            table = table[~table.model.isin(set(configurations) - set(chosen))].replace({"model": {chosen[0]: "network"}})
         mae = table.groupby(["id", "model"], sort=False)["error"].mean().unstack("model")[self.members_]
-        scaled = mae.div(pd.Series({k: scales.get(k, np.nan) for k in mae.index}), axis=0)
+        scaled = mae.div(scale.reindex(mae.index), axis=0)
         panel_error = scaled.replace([np.inf, -np.inf], np.nan).mean().to_numpy()[None, :]
         weights = member_weights(np.vstack([mae.to_numpy(), panel_error]), self.method)
         self.validation_errors_ = scaled.set_axis([*map(str, mae.index)])
         self.weights_ = pd.DataFrame(weights, index=[*map(str, mae.index), "*"], columns=self.members_)
         self.season_length_, self.fit_kwargs_ = m, fit_kwargs
-        self.network_ = fitted["network"]
-        if self.refit_network:
-            self.network_ = self.network_.refit(data, **net_kwargs, **(fit_kwargs if self.panel_ else {}))
-        elif hasattr(self.network_, "update"):  # it forecasts from the end of the data, not of its training rows
-            self.network_.update(data)
+        self.settings_ = {"configurations": {c: {"overrides": configurations[c], "error": float(mean_scaled[c])}
+                                             for c in configurations},
+                          "chosen": [configurations[c] for c in chosen]}
+        self.networks_ = []
+        for label in chosen:
+            net = fitted[label]
+            if self.refit_network:
+                net = net.refit(data, **net_kwargs, **(fit_kwargs if self.panel_ else {}))
+            elif hasattr(net, "update"):  # it forecasts from the end of the data, not of its training rows
+                net.update(data)
+            self.networks_.append(net)
+        self.network_ = self.networks_[0]
         return self
+
+    def _candidates(self, network, horizon: int, m: int, positive: bool) -> list[tuple[str, dict]]:
+        """``(label, overrides)`` of the network configurations to try, the network as given first
+        (``"log"`` only for positive data)."""
+        names = [self.search] if isinstance(self.search, str) else list(self.search or [])
+        unknown = [n for n in names if n not in SEARCHABLE]
+        if unknown:
+            raise ValueError(f"`search` must name settings among {list(SEARCHABLE)}. Received: {unknown}")
+        params = network.get_params()
+        grid = {"window": sorted({horizon, 2 * horizon, 3 * horizon, *([3 * m] if m > 1 else [])}),
+                "target_transform": ["log"] if positive else []}
+        options = [[(n, v) for v in grid[n]] for n in names if params.get(n, "") in ("auto", None)]
+        out = [("network", {})]
+        for combo in itertools.product(*[[None, *o] for o in options]):
+            overrides = dict(c for c in combo if c is not None)
+            if overrides:
+                out.append(("network[" + ",".join(f"{k}={v}" for k, v in overrides.items()) + "]", overrides))
+        return out
 
     # ----------------------------------------------------------------- predict
     def _weights_of(self, key) -> np.ndarray:
@@ -266,7 +342,8 @@ class CombinationForecaster(Forecaster, BaseEstimator):
             mine = {k: by_key[str(k)] for k in series}
         else:
             mine = {k: list(origins) for k in series}
-        net = self.network_.forecast_origins(data, origins, horizon, level)
+        outs = [net.forecast_origins(data, origins, horizon, level) for net in self.networks_]
+        net = tuple(None if parts[0] is None else np.median(np.stack(parts), axis=0) for parts in zip(*outs))
         return list(series), {"network": net, **self._baseline_forecasts(series, mine, horizon, level)}
 
     def combine_members(self, keys, members: dict, method=None) -> tuple:
@@ -307,7 +384,10 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         series = self.history_ if data is None else self._series(data)[0]
         if data is None and not hasattr(self.network_, "update"):
             data = self.history_[SERIES]  # a one-series model without a stored origin (a baseline)
-        out = self.network_.predict(data, horizon=horizon, level=level)
+        outs = [net.predict(data, horizon=horizon, level=level) for net in self.networks_]
+        out = outs[0].copy()  # the networks' median, in the layout they share
+        numeric = [c for c in out.columns if pd.api.types.is_float_dtype(out[c])]
+        out[numeric] = np.median(np.stack([o[numeric].to_numpy() for o in outs]), axis=0)
         long = getattr(self.network_, "supports_panels", False)
         value = self.network_.columns_[2] if long else out.columns[0]
         j = pd.factorize(out[self.network_.columns_[0]])[0] if long else np.zeros(len(out), dtype=int)
@@ -333,15 +413,16 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         this fit's weights: the model to deploy after a backtest. Returns the new forecaster."""
         self._check_fitted()
         new = copy.copy(self)
-        new.network_ = self.network_.refit(data, **fit_kwargs)
-        new.history_ = self._series(data)[0]
+        new.networks_ = [net.refit(data, **fit_kwargs) for net in self.networks_]
+        new.network_, new.history_ = new.networks_[0], self._series(data)[0]
         return new
 
     def update(self, data) -> "CombinationForecaster":
         """Make the end of each series in ``data`` the default forecast origin (no retraining;
         the baselines refit on it when they forecast). Returns ``self``."""
         self._check_fitted()
-        self.network_.update(data)
+        for net in self.networks_:
+            net.update(data)
         self.history_ = {**self.history_, **self._series(data)[0]}
         return self
 
@@ -349,15 +430,17 @@ class CombinationForecaster(Forecaster, BaseEstimator):
     _format_version = 1
 
     def save(self, path, overwrite=False) -> str:
-        """Write the network to ``path/network`` and the weights, settings and histories the
+        """Write the networks to ``path/network_<i>`` and the weights, settings and histories the
         baselines refit on to ``path/state.json``, atomically."""
         self._check_fitted()
 
         def write(tmp):
-            self.network_.save(os.path.join(tmp, "network"))
+            for i, net in enumerate(self.networks_):
+                net.save(os.path.join(tmp, f"network_{i}"))
             write_json(os.path.join(tmp, STATE_FILE), {
                 "format": "forecastrnn.CombinationForecaster", "format_version": self._format_version,
-                "network": type(self.network_).__name__, "versions": versions(),
+                "network": type(self.network_).__name__, "n_networks": len(self.networks_), "versions": versions(),
+                "settings": self.settings_,
                 "params": {k: v for k, v in self.get_params(deep=False).items() if k != "network"},
                 "members": self.members_, "season_length": self.season_length_, "panel": self.panel_,
                 "read_args": self.read_args_,
@@ -381,9 +464,10 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         if not isinstance(kind, type) or not hasattr(kind, "load"):
             raise ValueError(f"Corrupt combination state in {os.fspath(path)!r}: expected a forecastrnn network "
                              f"class. Received: {state['network']!r}")
-        network = kind.load(os.path.join(os.fspath(path), "network"))
-        self = cls(network=clone(network), **state["params"])
-        self.network_, self.members_ = network, list(state["members"])
+        self = cls(**state["params"])
+        self.networks_ = [kind.load(os.path.join(os.fspath(path), f"network_{i}")) for i in range(int(state["n_networks"]))]
+        self.network_, self.network, self.members_ = self.networks_[0], clone(self.networks_[0]), list(state["members"])
+        self.settings_ = state["settings"]
         self.season_length_, self.panel_, self.read_args_ = state["season_length"], state["panel"], state["read_args"]
         self.weights_ = pd.DataFrame(state["weights"]["values"], index=state["weights"]["index"], columns=self.members_)
         self.validation_errors_ = pd.DataFrame(np.array(state["errors"]["values"], dtype="float64"),
@@ -394,10 +478,14 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         return self
 
     def describe(self) -> str:
-        """One line: the members and their mean weight over series."""
+        """One line: the members, their mean weight over series and the chosen network settings."""
         mean = self.weights_.drop(index="*").mean() if len(self.weights_) > 1 else self.weights_.iloc[0]
+        tried = self.settings_["configurations"]
+        search = "" if len(tried) == 1 else (
+            f"; network: median of {len(self.networks_)} of {len(tried)} configurations tried on validation ("
+            + ", ".join(f"{c} {v['error']:.3f}" for c, v in tried.items()) + ")")
         return (f"combination ({self.method} of validation errors, {self.validation_windows} window(s)): "
-                + ", ".join(f"{k} {v:.2f}" for k, v in mean.items()))
+                + ", ".join(f"{k} {v:.2f}" for k, v in mean.items()) + search)
 
 
 def _pad(a: np.ndarray, n: int) -> np.ndarray:

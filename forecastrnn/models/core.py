@@ -58,7 +58,7 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"`{name}` must be one of {list(allowed)}. Received: {name}={getattr(self, name)!r}")
         self._shape = shape_settings(n_series, timed, self.normalize, self.calendar, self.interval_scale,
-                                     self._uses_dropout() or self.n_models != 1)
+                                     self._uses_dropout() or self.n_models != 1, self.loss)
         self.calendar_ = calendar_cycles(self.freq_) if self._shape["calendar"] else []
         return season_length_for(self.freq_) if self.season_length == AUTO else \
             check_positive_int(self.season_length, "season_length")
@@ -76,7 +76,7 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
 
         spec = self._resolve(int(n_train.sum()), season, pick_anchor if self._shape["normalize"] == "last" else None,
                              window=default_window(int(np.median(n_train)), horizon, season))
-        self.settings_.update(normalize=self._shape["normalize"], loss_scale=self.loss_scale,
+        self.settings_.update(normalize=self._shape["normalize"], loss=self._shape["loss"], loss_scale=self.loss_scale,
                               interval_scale=self._shape["interval_scale"], calendar=self.calendar_)
         return spec
 
