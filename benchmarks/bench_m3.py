@@ -113,7 +113,7 @@ def main():
     parser.add_argument("--models", default="seasonal_naive,arima,ets,theta,global_gru,combination")
     parser.add_argument("--every", type=int, default=1, help="take every k-th series (a sample)")
     parser.add_argument("--n-jobs", type=int, default=2)
-    parser.add_argument("--members", default="theta,ets,arima",
+    parser.add_argument("--members", default="theta,ets",
                         help="the baselines of the combination (comma-separated)")
     parser.add_argument("--combine", action="append", default=[], metavar="KEY=VALUE",
                         help="a CombinationForecaster setting, e.g. --combine time_budget=600 (repeatable)")

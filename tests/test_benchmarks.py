@@ -25,26 +25,39 @@ def test_every_script_is_covered():
     assert not missing, f"benchmark scripts without a --quick test here: {missing}"
 
 
-def test_short_panels(tmp_path):
+def fake_m3(folder, sheets=(("m3_yearly.csv", "", (20, 47)), ("m3_quarterly.csv", 1, (24, 72)))):
+    """Small files shaped like ``../shared/data/m3`` (random walks) in ``folder/m3``."""
     import numpy as np
     import pandas as pd
 
-    (tmp_path / "m3").mkdir()
+    (folder / "m3").mkdir()
     rng = np.random.default_rng(0)
-    for sheet, period, lengths in (("m3_yearly.csv", "", (20, 47)), ("m3_quarterly.csv", 1, (24, 72))):
+    for sheet, period, lengths in sheets:
         rows = []
         for i in range(8):
             n = int(rng.integers(*lengths))
             rows.append([f"N{i}", n, 6, "MICRO", 1980, period, *(100 + np.cumsum(rng.standard_normal(n)))])
         width = max(len(r) for r in rows)
         header = ["Series", "N", "NF", "Category", "Starting Year", "Starting Period", *range(1, width - 5)]
-        pd.DataFrame([r + [None] * (width - len(r)) for r in rows], columns=header).to_csv(tmp_path / "m3" / sheet,
+        pd.DataFrame([r + [None] * (width - len(r)) for r in rows], columns=header).to_csv(folder / "m3" / sheet,
                                                                                           index=False)
+
+
+def test_short_panels(tmp_path):
+    fake_m3(tmp_path)
     # the script exits non-zero unless every series of every panel gets a finite forecast; one of its
     # four panels here (each is a CLI run): the one cut to 7 rows
     out = run("bench_short_panels.py", "--data", tmp_path, "--panels", "m3_yearly_short")
     table = out[out.rindex("panel"):]
     assert "m3_yearly_short" in table and table.count("True") == 1
+
+
+def test_m3(tmp_path):
+    fake_m3(tmp_path)
+    out = run("bench_m3.py", "--data", tmp_path / "m3", "--categories", "yearly",
+              "--models", "theta,combination")
+    for row in ("naive2", "theta", "combination", "combination[select]", "member network"):
+        assert f"{row} " in out, out
 
 
 def test_jit():

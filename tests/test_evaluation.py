@@ -42,7 +42,7 @@ def test_flat_series_through_compare_gives_nan_mase_not_an_exception():
                         random_state=0)
     with pytest.warns(RuntimeWarning, match="MASE is undefined"):
         summary = compare(flat, rnn, baselines=("naive", "seasonal_naive", "naive2", "arima", "ets", "theta"),
-                          horizon=7, n_windows=2)
+                          horizon=7, n_windows=2, combination=False)
     assert summary["mase"].isna().all()
     baselines = summary.drop(index="gru")
     np.testing.assert_allclose(baselines["mae"], 0, atol=1e-6)  # every baseline repeats the level
@@ -148,7 +148,7 @@ def test_compare_one_call():
                         random_state=0)
     summary, table = compare(data, rnn, baselines=("naive", "seasonal-naive", "arima"), horizon=6,
                              n_windows=4, return_backtest=True)
-    assert set(summary.index) == {"gru", "naive", "seasonal_naive", "arima"}
+    assert set(summary.index) == {"gru", "naive", "seasonal_naive", "arima", "combination"}
     assert np.isfinite(summary[["mae", "rmse", "smape", "mase", "coverage"]].to_numpy()).all()
     # The naive row, recomputed from the data alone: the last value before each origin
     y = data["y"].to_numpy()

@@ -347,5 +347,5 @@ def test_in_a_backtest_of_one_series_any_target_name_works():
     table = backtest(GlobalRNNForecaster(**{**FAST, "epochs": 1}), data, horizon=6, n_windows=2)
     assert table.y_pred.notna().all() and set(table.target) == {"OT"}
     summary = compare(data, {"g": GlobalRNNForecaster(**{**FAST, "epochs": 1})}, baselines=("naive",), horizon=6,
-                      n_windows=2, season_length=12)
+                      n_windows=2, season_length=12, combination=False)
     assert set(summary.index) == {"g", "naive"}

@@ -117,7 +117,7 @@ def default_baselines(names=("naive", "seasonal_naive", "arima", "ets", "theta")
 
 def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima", "ets", "theta"), horizon=24,
             n_windows=10, step=None, level=0.9, refit=False, target=None, n_jobs=1,
-            progress=None, return_backtest=False, id_col=None, season_length=None):
+            progress=None, return_backtest=False, id_col=None, season_length=None, combination=True):
     """Backtest RNN model(s) and baselines on the same origins and summarise.
 
     With ``id_col`` the data is a long-format panel: the default model is one
@@ -139,6 +139,10 @@ def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima", "e
         frequency).
     return_backtest : bool
         Also return the tidy backtest table.
+    combination : bool
+        With one recurrent model (and no ``refit``), also backtest ``combination``: a
+        ``CombinationForecaster`` of that network and the baselines (except naive2), weighed
+        on a validation horizon before the test span.
 
     Returns
     -------
@@ -165,6 +169,13 @@ def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima", "e
     for name, model in named.items():
         if getattr(model, "horizon", horizon) < horizon:
             raise ValueError(f"Model {name!r} forecasts {model.horizon} steps. Received: horizon={horizon}")
+    baseline_models = default_baselines(baselines, horizon, season_length)
+    network = next(iter(named.values())) if len(named) == 1 else None
+    if combination and not refit and hasattr(network, "_fit_chunks"):  # one recurrent network
+        from forecastrnn.models.combination import CombinationForecaster
+
+        named["combination"] = CombinationForecaster(network=network, baselines=[b for b in baseline_models if b != "naive2"],
+                                                     horizon=horizon, season_length=season_length, n_jobs=n_jobs)
     if id_col is not None:
         named.update(default_baselines(list(dict.fromkeys([*baselines, "naive2"])), horizon, season_length))
         table = backtest(named, data, horizon, n_windows, step, level, refit, target=target, n_jobs=n_jobs,
@@ -172,7 +183,7 @@ def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima", "e
         summary = summarize_panel(table)[0]
         return (summary, table) if return_backtest else summary
     frame = as_series(data, target=target)
-    named.update(default_baselines(baselines, horizon, season_length))
+    named.update(baseline_models)
     table = backtest(named, frame, horizon, n_windows, step, level, refit, n_jobs=n_jobs,
                      progress=progress, season_length=season_length)
     train = frame.iloc[: table.attrs["first_origin"]][frame.attrs["target"]]
