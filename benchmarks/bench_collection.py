@@ -135,13 +135,13 @@ def report(table, rnn_name):
     mase = table[[c for c in table if c.startswith("mase_")]]
     mase.columns = [c[5:] for c in mase.columns]
     ranks = mase.rank(axis=1, method="min").mean().sort_values()
-    print("\nMean MASE rank (1 = best):")
-    print(ranks.to_string(float_format=lambda v: f"{v:.2f}"))
+    print("\nMean MASE rank (1 = best), mean MASE:")
+    print(pd.DataFrame({"rank": ranks, "mase": mase.mean()[ranks.index]}).to_string(float_format=lambda v: f"{v:.3f}"))
     simple = mase[[c for c in ("naive", "seasonal_naive") if c in mase]].min(axis=1)
     losses = table.series[mase[rnn_name] > 1.1 * simple].tolist()
     print(f"\nSeries where {rnn_name} loses to the best of naive/seasonal naive by > 10 % MASE: "
           f"{len(losses)} {losses}")
-    best = mase.drop(columns=[rnn_name]).min(axis=1)
+    best = mase.drop(columns=[c for c in (rnn_name, "combination") if c in mase]).min(axis=1)
     print(f"{rnn_name} best of all models on {(mase[rnn_name] <= best).sum()} of {len(mase)} series; "
           f"mean MASE {rnn_name} {mase[rnn_name].mean():.3f}, best baseline per series {best.mean():.3f}")
     print(f"Mean 90 % interval coverage of {rnn_name}: {table.rnn_coverage.mean():.3f} "

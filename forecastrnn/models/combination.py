@@ -70,6 +70,17 @@ def combine(forecasts: np.ndarray, weights: np.ndarray, method: str) -> np.ndarr
     return np.tensordot(weights[keep], forecasts[keep], axes=1)
 
 
+def network_member(table: pd.DataFrame, chosen: list, configurations) -> pd.DataFrame:
+    """The validation rows with the network ``configurations`` replaced by one member named
+    ``network``: the median forecast of the ``chosen`` ones (each origin and step)."""
+    nets = table[table.model.isin(chosen)]
+    median = nets.groupby(["id", "origin", "step"], sort=False).agg(y_true=("y_true", "first"),
+                                                                     y_pred=("y_pred", "median"))
+    median = median.reset_index().assign(model="network")
+    median["error"] = (median.y_true - median.y_pred).abs()
+    return pd.concat([table[~table.model.isin(list(configurations))], median], ignore_index=True)
+
+
 class CombinationForecaster(Forecaster, BaseEstimator):
     """The network and classical baselines combined with weights from validation windows.
 
@@ -252,15 +263,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         mean_scaled = errors.div(scale, axis=0).replace([np.inf, -np.inf], np.nan).mean()
         ranked = sorted(configurations, key=lambda c: (mean_scaled[c], list(configurations).index(c)))
         chosen = ranked[:check_positive_int(self.top_k, "top_k")]
-        if len(chosen) > 1:  # the network member: the median of the chosen configurations
-            nets = table[table.model.isin(chosen)]
-            median = nets.groupby(["id", "origin", "step"], sort=False).agg(y_true=("y_true", "first"),
-                                                                             y_pred=("y_pred", "median"))
-            median = median.reset_index().assign(model="network")
-            median["error"] = (median.y_true - median.y_pred).abs()
-            table = pd.concat([table[~table.model.isin(configurations)], median], ignore_index=True)
-        elif chosen[0] != "network":
-            table = table[~table.model.isin(set(configurations) - set(chosen))].replace({"model": {chosen[0]: "network"}})
+        table = network_member(table, chosen, configurations)
         mae = table.groupby(["id", "model"], sort=False)["error"].mean().unstack("model")[self.members_]
         scaled = mae.div(scale.reindex(mae.index), axis=0)
         panel_error = scaled.replace([np.inf, -np.inf], np.nan).mean().to_numpy()[None, :]
