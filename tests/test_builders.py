@@ -192,3 +192,28 @@ def test_window_statistics_read_observed_steps_only():
     plain = window_normalization(w, 12)
     for a, b in zip(plain[1], window_normalization(w, 12, np.ones_like(w))[1]):
         np.testing.assert_allclose(a, b)
+
+
+@pytest.mark.parametrize("kind", ["theta", "damped"])
+def test_trend_anchors_extend_the_deseasonalised_windows_slope(kind):
+    from forecastrnn.data.season import DAMPING, trend_steps, window_normalization, window_slope
+
+    t = np.arange(24, dtype="float64")
+    np.testing.assert_allclose(window_slope((5 + 2 * t)[None, :], 1), [[2.0]], rtol=1e-9)
+    w = (5 + 2 * t + np.tile([1.0, -1.0, 2.0, -2.0], 6))[None, :]  # a trend under a season of 4
+    observed = np.ones_like(w)
+    observed[0, :5] = 0  # padded steps are left out, whatever they hold
+    slope = window_slope(w, 4, observed)
+    assert 1.5 < slope[0, 0] < 2.5  # (the seasonal indices, means per phase, absorb a little of the trend)
+    np.testing.assert_allclose(window_slope(np.where(observed > 0, w, 99.0), 4, observed), slope, rtol=1e-9)
+    steps = trend_steps(24, 4, 3, kind)  # the level is the last season's mean, 1.5 steps back
+    d = np.arange(1, 4) + 1.5
+    np.testing.assert_allclose(steps, d / 2 if kind == "theta" else DAMPING * (1 - DAMPING ** d) / (1 - DAMPING))
+    x = np.stack([np.where(observed > 0, w, 0.0)[0], observed[0]], axis=-1)[None].astype("float32")
+    model = build_recurrent_model(input_shape=(24, 2), units=3, horizon=3, anchor_targets=[0], normalize="window",
+                                  season_length=4, anchor=kind, observed_targets=[1])
+    _, (level, _, profile) = window_normalization(w, 4, observed)
+    expected = level + profile[:, np.arange(3) % 4] + slope * steps  # a zero output: the anchor itself
+    np.testing.assert_allclose(model(x).numpy()[..., 0], expected, rtol=1e-4)
+    with pytest.raises(ValueError, match="with normalize='window'"):
+        build_recurrent_model(input_shape=(24, 2), anchor_targets=[0], anchor=kind)

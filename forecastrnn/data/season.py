@@ -135,6 +135,38 @@ def window_normalization(windows, m: int, observed=None):
     return (d - level) / scale * o, (level, scale, profile)
 
 
+TREND_ANCHORS = ("theta", "damped")
+DAMPING = 0.9
+
+
+def trend_steps(window: int, m: int, horizon: int, kind: str) -> np.ndarray:
+    """How many times the window's slope a trend anchor adds at forecast steps 1..horizon.
+
+    The level of :func:`window_normalization` (the mean of the last season) sits ``(m' - 1) /
+    2`` steps before the window's end (``m'``: :func:`normalization_season`), so step ``h`` is
+    ``d = h + (m' - 1) / 2`` steps after it. ``"theta"``: half the drift, ``d / 2`` (the Theta
+    method's forecast: the level plus half the linear trend); ``"damped"``: a damped trend,
+    ``phi (1 - phi^d) / (1 - phi)`` with ``phi = DAMPING``.
+    """
+    if kind not in TREND_ANCHORS:
+        raise ValueError(f"A trend anchor is one of {list(TREND_ANCHORS)}. Received: {kind!r}")
+    d = np.arange(1, horizon + 1) + (normalization_season(window, m) - 1) / 2
+    return d / 2 if kind == "theta" else DAMPING * (1 - DAMPING ** d) / (1 - DAMPING)
+
+
+def window_slope(windows, m: int, observed=None) -> np.ndarray:
+    """Least-squares slope per step of each deseasonalised window (observed steps only),
+    shape ``(n, 1)``; 0 for a window with fewer than two observed steps."""
+    w = np.asarray(windows, dtype="float64")
+    o = np.ones_like(w) if observed is None else np.asarray(observed, dtype="float64")
+    z, (_, scale, _) = window_normalization(w, m, o)
+    t = np.arange(w.shape[1], dtype="float64")[None, :]
+    n = np.maximum(o.sum(axis=1, keepdims=True), 1)
+    tc = (t - (o * t).sum(axis=1, keepdims=True) / n) * o
+    zc = (z - (o * z).sum(axis=1, keepdims=True) / n) * o
+    return (tc * zc).sum(axis=1, keepdims=True) / np.maximum((tc * tc).sum(axis=1, keepdims=True), 1e-12) * scale
+
+
 def window_denormalization(z, stats, phases) -> np.ndarray:
     """Invert :func:`window_normalization`: ``z * S + L + s[phases]``.
 

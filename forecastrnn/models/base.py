@@ -21,7 +21,7 @@ from forecastrnn.data.windows import WindowSpec, check_positive_int
 from forecastrnn.defaults import AUTO, network_settings
 
 LOSSES = ("mse", "mae", "huber")
-ANCHORS = ("auto", "last", "mean", "season", "season_mean", None)
+ANCHORS = ("auto", "last", "mean", "season", "season_mean", "theta", "damped", None)
 NORMALIZATIONS = ("last", "window")
 LOSS_SCALES = ("series", "window")
 # ``loss_scale="window"`` divides each window's errors by max(its scale, this), in the series'

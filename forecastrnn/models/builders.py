@@ -19,7 +19,7 @@ from __future__ import annotations
 import numbers
 
 from forecastrnn._tf import tensorflow
-from forecastrnn.data.season import ANCHORS, SCALE_FLOOR, normalization_season
+from forecastrnn.data.season import ANCHORS, SCALE_FLOOR, TREND_ANCHORS, normalization_season, trend_steps
 
 tensorflow()
 import keras  # noqa: E402  (after the quiet TensorFlow import)
@@ -173,12 +173,36 @@ class WindowNormalization(keras.layers.Layer):
 class WindowDenormalization(WindowNormalization):
     """Undo :class:`WindowNormalization` on the forecast: ``z * scale + level + s[h mod m]``.
     A zero network output forecasts the window's level plus its seasonal indices (the
-    ``"season_mean"`` anchor). Inputs: ``[forecast (batch, horizon, n_targets), inputs]``."""
+    ``"season_mean"`` anchor); with ``trend`` (``"theta"`` or ``"damped"``) plus the
+    deseasonalised window's slope times :func:`forecastrnn.data.season.trend_steps` (as
+    :func:`forecastrnn.data.season.window_slope`). Inputs: ``[forecast (batch, horizon,
+    n_targets), inputs]``."""
+
+    def __init__(self, target_indices, season_length=1, observed_indices=None, trend=None, **kwargs):
+        super().__init__(target_indices, season_length, observed_indices, **kwargs)
+        if trend not in (None, *TREND_ANCHORS):
+            raise ValueError(f"`trend` must be one of {[None, *TREND_ANCHORS]}. Received: trend={trend!r}")
+        self.trend = trend
 
     def call(self, forecast, inputs):
-        _, level, scale, profile = self._statistics(inputs)
+        z, level, scale, profile = self._statistics(inputs)
         steps = [h % profile.shape[1] for h in range(forecast.shape[1])]
-        return forecast * scale + level + keras.ops.take(profile, steps, axis=1)
+        out = forecast * scale + level + keras.ops.take(profile, steps, axis=1)
+        if self.trend is None:
+            return out
+        ops, window = keras.ops, inputs.shape[1]
+        o = ops.ones_like(z) if self.observed_indices is None else \
+            ops.cast(ops.take(inputs, self.observed_indices, axis=-1) > 0.5, z.dtype)
+        t = ops.reshape(ops.arange(window, dtype=z.dtype), (1, window, 1))
+        n = ops.maximum(ops.sum(o, axis=1, keepdims=True), 1.0)
+        tc = (t - ops.sum(o * t, axis=1, keepdims=True) / n) * o
+        zc = (z - ops.sum(o * z, axis=1, keepdims=True) / n) * o
+        slope = ops.sum(tc * zc, axis=1, keepdims=True) / ops.maximum(ops.sum(tc * tc, axis=1, keepdims=True), 1e-12)
+        multiples = trend_steps(window, self.season_length, forecast.shape[1], self.trend)
+        return out + slope * scale * ops.reshape(ops.convert_to_tensor(multiples, dtype=z.dtype), (1, -1, 1))
+
+    def get_config(self):
+        return {**super().get_config(), "trend": self.trend}
 
 
 def _check_units(units) -> list[int]:
@@ -259,7 +283,7 @@ def build_recurrent_model(
         targets. The window is re-centred on its last step (:class:`CenterOnLastStep`), the
         output layer starts at zero, and a baseline forecast read from the window is added
         to the output (:class:`BaselineAnchor`), so the network learns corrections to it.
-    anchor : {"last", "mean", "season", "season_mean"}
+    anchor : {"last", "mean", "season", "season_mean"}, or "theta" / "damped" with ``normalize="window"``
         The baseline (:func:`forecastrnn.data.season.anchor_forecast`): the last observed
         value (naive), the window's mean, the value one season earlier (seasonal naive, needs
         ``window >= season_length``) or the level-adjusted mean of the seasons in the window
@@ -270,8 +294,9 @@ def build_recurrent_model(
         With ``anchor_targets``: ``"last"`` re-centres the window on its last step and adds the
         ``anchor``; ``"window"`` deseasonalises, centres and scales the target channels by
         the window's own seasonal indices, level and scale (:class:`WindowNormalization`) and
-        maps the output back (:class:`WindowDenormalization`; ``anchor`` is then unused: the
-        untrained network forecasts the ``"season_mean"`` anchor).
+        maps the output back (:class:`WindowDenormalization`: the untrained network forecasts
+        the window's level and seasonal indices, plus, with ``anchor="theta"`` or
+        ``"damped"``, the trend of the deseasonalised window; other anchors are unused).
     observed_targets : list of int, optional
         With ``normalize="window"``: the input channels that flag each target's observed
         steps (1 observed, 0 missing or padding); the window statistics read only those steps.
@@ -307,8 +332,9 @@ def build_recurrent_model(
         raise ValueError(f"`cell` must be one of {list(CELLS)}. Received: cell={cell!r}")
     if head not in HEADS:
         raise ValueError(f"`head` must be one of {list(HEADS)}. Received: head={head!r}")
-    if anchor not in ANCHORS:
-        raise ValueError(f"`anchor` must be one of {list(ANCHORS)}. Received: anchor={anchor!r}")
+    if anchor not in ANCHORS and not (anchor in TREND_ANCHORS and normalize == "window"):
+        raise ValueError(f"`anchor` must be one of {list(ANCHORS)} ({list(TREND_ANCHORS)} with normalize='window'). "
+                         f"Received: anchor={anchor!r}, normalize={normalize!r}")
     if normalize not in NORMALIZATIONS:
         raise ValueError(f"`normalize` must be one of {list(NORMALIZATIONS)}. Received: normalize={normalize!r}")
     if pooling not in POOLINGS:
@@ -365,6 +391,7 @@ def build_recurrent_model(
         outputs = keras.layers.Reshape((int(horizon), int(n_targets)), name="steps")(x)
         if anchored and normalize == "window":
             outputs = WindowDenormalization(anchor_targets, season_length, observed_targets,
+                                            trend=anchor if anchor in TREND_ANCHORS else None,
                                             name="window_denormalization")(outputs, inputs)
         elif anchored:
             m = 1 if anchor in ("last", "mean") else int(season_length)

@@ -27,13 +27,14 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
 from forecastrnn.base import Forecaster
+from forecastrnn.data.season import TREND_ANCHORS
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.persistence import (STATE_FILE, atomic_write_dir, frame_from_json, frame_to_json, read_state,
                                      versions, write_json)
 
 METHODS = ("inverse", "select", "mean", "median")
 SERIES = "series"  # the key of a single series
-SEARCHABLE = ("window", "target_transform")
+SEARCHABLE = ("window", "target_transform", "anchor")
 
 
 def member_weights(errors: np.ndarray, method: str) -> np.ndarray:
@@ -107,8 +108,9 @@ class CombinationForecaster(Forecaster, BaseEstimator):
     search : sequence of str
         Network settings tried on the validation windows when the network leaves them
         ``"auto"``: ``"window"`` (the rule's look-back, then 1, 2 and 3 horizons and 3 seasons)
-        and ``"target_transform"`` (when None: ``"log"`` too, for positive data). Other
-        explicit values are never searched. The network member is the median of the ``top_k`` configurations with
+        ``"target_transform"`` (when None: ``"log"`` too, for positive data) and ``"anchor"``
+        (``"theta"`` and ``"damped"``, the window's trend, where windows are normalised: several
+        series). Other explicit values are never searched. The network member is the median of the ``top_k`` configurations with
         the lowest mean scaled validation error.
     time_budget : float, optional
         Seconds the search may take: the first configuration is always trained; another is
@@ -293,8 +295,11 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         if unknown:
             raise ValueError(f"`search` must name settings among {list(SEARCHABLE)}. Received: {unknown}")
         params = network.get_params()
+        window_normalized = params.get("normalize") == "window" or (params.get("normalize") == "auto"
+                                                                    and len(self.history_) > 1)
         grid = {"window": sorted({horizon, 2 * horizon, 3 * horizon, *([3 * m] if m > 1 else [])}),
-                "target_transform": ["log"] if positive else []}
+                "target_transform": ["log"] if positive else [],
+                "anchor": list(TREND_ANCHORS) if window_normalized else []}
         options = [[(n, v) for v in grid[n]] for n in names if params.get(n, "") in ("auto", None)]
         out = [("network", {})]
         for combo in itertools.product(*[[None, *o] for o in options]):

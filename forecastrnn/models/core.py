@@ -20,7 +20,7 @@ import pandas as pd
 from forecastrnn.base import check_level
 from forecastrnn.data.calendar import calendar_cycles
 from forecastrnn.data.scaling import SeriesScalers
-from forecastrnn.data.season import best_anchor, season_length_for, window_normalization
+from forecastrnn.data.season import TREND_ANCHORS, best_anchor, season_length_for, window_normalization
 from forecastrnn.data.stack import Stack, StackWriter, stacked_window_starts
 from forecastrnn.data.windows import check_positive_int, make_dataset, make_stream_dataset
 from forecastrnn.defaults import AUTO, default_window, shape_settings
@@ -76,6 +76,9 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
 
         spec = self._resolve(int(n_train.sum()), season, pick_anchor if self._shape["normalize"] == "last" else None,
                              window=default_window(int(np.median(n_train)), horizon, season))
+        if self.settings_["anchor"] in TREND_ANCHORS and self._shape["normalize"] != "window":
+            raise ValueError(f"A {self.settings_['anchor']!r} anchor extends the window's own trend: it needs "
+                             f"normalize='window'. Received: normalize={self._shape['normalize']!r}")
         self.settings_.update(normalize=self._shape["normalize"], loss=self._shape["loss"], loss_scale=self.loss_scale,
                               interval_scale=self._shape["interval_scale"], calendar=self.calendar_)
         return spec
