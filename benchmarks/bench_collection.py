@@ -77,7 +77,7 @@ def run_one(path, extra, quick):
     """``forecastrnn backtest PATH EXTRA --quiet`` in this process; returns the summary table."""
     from forecastrnn.cli import _run_comparison, backtest_cmd
 
-    args = [path, *extra, "--quiet"] + (["--epochs", "2", "--n-models", "1"] if quick else [])
+    args = [path, *extra, "--quiet"] + (["--epochs", "2", "--n-models", "1", "--no-combination"] if quick else [])
     with backtest_cmd.make_context("backtest", args) as ctx:
         opts = ctx.params
     with contextlib.redirect_stdout(io.StringIO()):
@@ -89,7 +89,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.path.join("..", "shared", "data"))
     parser.add_argument("--only", nargs="*", help="Run only these series names.")
-    parser.add_argument("--quick", action="store_true", help="2 epochs, one network, first 3 series.")
+    parser.add_argument("--quick", action="store_true", help="2 epochs, one network, no combination, first 3 series.")
     parser.add_argument("--out", default=None, help="CSV of per-series results.")
     parser.add_argument("--cli-args", default="", help='Extra backtest options for ablations, e.g. "--n-models 1".')
     args = parser.parse_args()
