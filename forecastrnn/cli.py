@@ -448,7 +448,7 @@ def _fit_panel(out, overwrite, refit, forecast_model, opts):
 
     panel, settings, fit_kwargs, table, summary, by_series, rnn, combination = _run_panel(opts)
     model, fitted = _deployed(opts, rnn, combination if forecast_model == "combination" else None, refit, panel,
-                              fit_kwargs, "on all rows of every series")
+                              fit_kwargs, "on all rows of every series", label=f"the global {rnn.name}")
     if refit:
         trained_on = "all rows of every series; its intervals keep the calibration of the backtested model"
     else:
@@ -485,14 +485,15 @@ def _fit_panel(out, overwrite, refit, forecast_model, opts):
                         f"{forecast.head(5).to_string(index=False)}\n...")
 
 
-def _deployed(opts, rnn, combination, refit, data, fit_kwargs, rows: str):
+def _deployed(opts, rnn, combination, refit, data, fit_kwargs, rows: str, label=None):
     """The saved model, the combination when given or else the network, retrained on all rows
     (``--refit``: a combination keeps its weights and retrains its network) or moved to the end
     of the data; returns it and its network."""
     model = rnn if combination is None else combination
     if refit:
-        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining {rnn.name}{' (of the combination)' if combination is not None else ''} "
-                            f"{rows} for the epochs early stopping chose (the saved model) ...")
+        of = " (of the combination)" if combination is not None else ""
+        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining {label or rnn.name}{of} {rows} "
+                            "for the epochs early stopping chose (the saved model) ...")
         with _notes():
             model = model.refit(data, checkpoint_dir=_refit_checkpoint(opts), **fit_kwargs)
     else:

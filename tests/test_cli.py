@@ -223,7 +223,7 @@ def write_panel(path, ids=("s1", "s2", "s3"), n=200):
 
 @pytest.mark.slow
 def test_panel_fit_backtest_predict(tmp_path):
-    from forecastrnn import GlobalRNNForecaster
+    from forecastrnn import CombinationForecaster
 
     data = write_panel(tmp_path / "sales.csv")
     out = tmp_path / "run"
@@ -237,19 +237,21 @@ def test_panel_fit_backtest_predict(tmp_path):
                  "mase_by_series.png", "training.png", "model/state.json"):
         assert (out / name).is_file(), name
     metrics = json.loads((out / "metrics.json").read_text())
-    assert set(metrics) == {"gru", "naive", "seasonal_naive", "naive2"} and metrics["naive2"]["owa"] == 1.0
+    assert set(metrics) == {"gru", "naive", "seasonal_naive", "naive2", "combination"}
+    assert metrics["naive2"]["owa"] == 1.0
     assert set(metrics["gru"]) == {"smape", "mase", "owa", "beats_seasonal_naive_%", "coverage", "msis", "n_series"}
     by_series = pd.read_csv(out / "metrics_by_series.csv")
-    assert len(by_series) == 4 * 3 and set(by_series.store) == {"s1", "s2", "s3"}
+    assert len(by_series) == 5 * 3 and set(by_series.store) == {"s1", "s2", "s3"}
     backtest = pd.read_csv(out / "backtest.csv")
-    assert len(backtest) == 4 * 3 * 2 * 6  # models x series x origins x steps, the same rows for each model
+    assert len(backtest) == 5 * 3 * 2 * 6  # models x series x origins x steps, the same rows for each model
     assert backtest.groupby("model").size().nunique() == 1
     forecast = pd.read_csv(out / "forecast.csv", parse_dates=["date"])
     assert list(forecast.columns) == ["store", "date", "sales", "sales_lower", "sales_upper"]
     last = pd.read_csv(data, parse_dates=["date"]).groupby("store").date.max()
     for key, part in forecast.groupby("store"):
         assert part.date.iloc[0] == last[key] + pd.Timedelta(hours=1) and len(part) == 6
-    assert GlobalRNNForecaster.load(out / "model").columns_ == ["store", "date", "sales"]
+    saved = CombinationForecaster.load(out / "model")  # the default --forecast: the combination
+    assert saved.network_.columns_ == ["store", "date", "sales"] and saved.members_[0] == "network"
 
     printed = run(["predict", out, "--horizon", "2"])
     assert printed.exit_code == 0, printed.output
@@ -259,7 +261,8 @@ def test_panel_fit_backtest_predict(tmp_path):
     fresh = run(["predict", out, "--data", new, "--horizon", "1"])
     assert fresh.exit_code == 0 and fresh.output.splitlines()[1].startswith("fresh,2024-01-03 12:00:00")
 
-    compared = run(["backtest", data, *args, "--quiet", "--checkpoint-dir", tmp_path / "ckpt", "--log"])
+    compared = run(["backtest", data, *args, "--quiet", "--checkpoint-dir", tmp_path / "ckpt", "--log",
+                    "--no-combination"])
     assert compared.exit_code == 0 and "beats_seasonal_naive_%" in compared.output
     assert not [p for p in (tmp_path / "ckpt").rglob("*") if p.is_file()]  # a finished training keeps no backup
 
