@@ -132,3 +132,14 @@ def clone_with(model, **params):
     from sklearn.base import clone
 
     return clone(model).set_params(**params)
+
+
+def test_too_short_to_hold_out_a_horizon_weighs_members_equally(tmp_path):
+    data = series(10)  # drift needs 2 rows, theta more: 6 + 2 > 10 rows is not enough for a held-out horizon
+    with pytest.warns(RuntimeWarning, match="weighs its members equally"):
+        model = CombinationForecaster(network=DriftForecaster(horizon=6), baselines=("naive", "theta"), horizon=6,
+                                      season_length=1, refit_network=False).fit(data.iloc[:7])
+    np.testing.assert_allclose(model.weights_.loc["*"], [1 / 3] * 3)
+    assert len(model.predict()) == 6 and model.predict().y.notna().all()
+    model.save(tmp_path / "short")
+    np.testing.assert_allclose(CombinationForecaster.load(tmp_path / "short").weights_.loc["*"], [1 / 3] * 3)

@@ -236,6 +236,9 @@ class CombinationForecaster(Forecaster, BaseEstimator):
                                    season_length=m)
             return out.assign(id=SERIES), fitted, {SERIES: 1.0}
 
+        need = max(getattr(network, "min_history", 1), *(b.min_history for b in members.values() if b is not network))
+        if max(len(f) for f in self.history_.values()) < k * h + need:
+            return self._fit_unweighed(network, data, fit_kwargs, net_kwargs, k * h + need, m)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             start = time.perf_counter()
@@ -285,6 +288,20 @@ class CombinationForecaster(Forecaster, BaseEstimator):
                 net.update(data)
             self.networks_.append(net)
         self.network_ = self.networks_[0]
+        return self
+
+    def _fit_unweighed(self, network, data, fit_kwargs, net_kwargs, need: int, m: int):
+        """No series can hold out a validation horizon: equal weights, the network fitted on all rows."""
+        longest = max(len(f) for f in self.history_.values())
+        warnings.warn(f"No series has the {need} rows that validation windows need (the longest has {longest}): "
+                      "the combination weighs its members equally", RuntimeWarning, stacklevel=3)
+        given = {k: v for k, v in net_kwargs.items() if v is not None}  # a baseline as network takes neither
+        self.networks_ = [network.fit(data, **fit_kwargs, **given)]
+        self.network_, self.season_length_, self.fit_kwargs_ = self.networks_[0], m, fit_kwargs
+        self.validation_errors_ = pd.DataFrame(columns=self.members_, dtype="float64")
+        self.weights_ = pd.DataFrame([np.full(len(self.members_), 1 / len(self.members_))], index=["*"],
+                                     columns=self.members_)
+        self.settings_ = {"configurations": {"network": {"overrides": {}, "error": float("nan")}}, "chosen": [{}]}
         return self
 
     def _candidates(self, network, horizon: int, m: int, positive: bool) -> list[tuple[str, dict]]:
@@ -479,8 +496,8 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         self.settings_ = state["settings"]
         self.season_length_, self.panel_, self.read_args_ = state["season_length"], state["panel"], state["read_args"]
         self.weights_ = pd.DataFrame(state["weights"]["values"], index=state["weights"]["index"], columns=self.members_)
-        self.validation_errors_ = pd.DataFrame(np.array(state["errors"]["values"], dtype="float64"),
-                                               index=state["errors"]["index"], columns=self.members_)
+        errors = np.array(state["errors"]["values"], dtype="float64").reshape(-1, len(self.members_))
+        self.validation_errors_ = pd.DataFrame(errors, index=state["errors"]["index"], columns=self.members_)
         self.freq_ = state["history"]["freq"]
         self.history_ = {k: frame_from_json(f, self.freq_)
                          for k, f in zip(state["history"]["keys"], state["history"]["frames"])}
