@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from forecastrnn.baselines import default_baselines
 from forecastrnn.data.io import as_series
 from forecastrnn.evaluation.backtest import _as_named, backtest
 from forecastrnn.evaluation.metrics import coverage, interval_score, interval_width, mae, mase_scale, rmse, scaled_error, smape
@@ -95,24 +96,6 @@ def summarize_panel(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         summary["msis"] = by_series.groupby("model", sort=False)["msis"].mean()
     summary["n_series"] = by_series.groupby("model", sort=False)[id_name].nunique()
     return summary.sort_values("mase"), by_series
-
-
-def default_baselines(names=("naive", "seasonal_naive", "arima", "ets", "theta"), horizon=1,
-                      season_length=None) -> dict:
-    """Baseline instances by name (``forecastrnn.baselines.BASELINES``): naive,
-    seasonal_naive (or seasonal-naive), drift, naive2, arima, ets, theta. ``season_length``
-    is given to those that take one (default: from the data's frequency)."""
-    from forecastrnn.baselines import BASELINES
-
-    out = {}
-    for name in names:
-        key = name.replace("-", "_").lower()
-        if key not in BASELINES:
-            raise ValueError(f"Baselines must be among {sorted(BASELINES)}. Received: {name!r}")
-        out[key] = BASELINES[key](horizon=horizon)
-        if season_length is not None and "season_length" in out[key].get_params():
-            out[key].set_params(season_length=season_length)
-    return out
 
 
 def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima", "ets", "theta"), horizon=24,

@@ -174,7 +174,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         return GlobalRNNForecaster(horizon=self._horizon(), season_length=self.season_length)
 
     def _baselines(self, season_length) -> dict:
-        from forecastrnn.evaluation.summary import default_baselines
+        from forecastrnn.baselines import default_baselines
 
         names = [self.baselines] if isinstance(self.baselines, str) else list(self.baselines or [])
         baselines = default_baselines(names, self._horizon(), season_length)
