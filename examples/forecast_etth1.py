@@ -22,6 +22,7 @@ def main():
                              epochs=1 if args.quick else args.epochs, n_models=1 if args.quick else "auto",
                              random_state=0, verbose=2)
     summary = frnn.compare(frame, gru, target="OT", horizon=24, n_windows=2 if args.quick else 10,
+                           combination=not args.quick,  # the network and the baselines weighted on validation
                            progress=lambda name: print(f"backtesting {name} ..."))
     print(summary.round(4).to_string())
     best = summary.index[0]

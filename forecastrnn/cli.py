@@ -417,8 +417,8 @@ def fit(out, overwrite, refit, forecast_model, **opts):
         from forecastrnn.plotting import plot_forecast, plot_training
 
         model.save(os.path.join(tmp, "model"))
-        metrics = {model: {k: _finite(row[k]) for k in ("mae", "rmse", "smape", "mase", "coverage")}
-                   for model, row in summary.iterrows()}
+        metrics = {name: {k: _finite(row[k]) for k in ("mae", "rmse", "smape", "mase", "coverage")}
+                   for name, row in summary.iterrows()}
         with open(os.path.join(tmp, "metrics.json"), "w", encoding="utf-8") as fh:
             json.dump(metrics, fh, indent=2)
         table.to_csv(os.path.join(tmp, "backtest.csv"), index=False)

@@ -50,6 +50,7 @@ def test_weights_come_from_the_last_horizon_of_the_training_rows():
         errors.append(np.abs(forecast - y[-h:]).mean())
     np.testing.assert_allclose(model.weights_.loc["series"], member_weights(np.array([errors]), "inverse")[0])
     assert model.members_ == ["network", "naive", "theta"]
+    assert list(model.settings_["configurations"]) == ["network"]  # no time_budget: no search
     assert "combination (inverse" in model.describe()
     forecast = model.predict(level=0.9)
     assert list(forecast.columns) == ["y", "y_lower", "y_upper"] and len(forecast) == h
@@ -122,7 +123,6 @@ def test_search_tries_windows_within_the_budget_reproducibly_and_keeps_explicit_
     assert searched.settings_["chosen"] == [tried[c]["overrides"] for c in best]
     assert len(searched.networks_) == 2 and "median of 2 of" in searched.describe()
     assert fit(net, time_budget=1e6).settings_ == searched.settings_  # the same random_state, the same choice
-    assert list(fit(net).settings_["configurations"]) == ["network"]  # no budget: no search
     pinned = fit(clone_with(net, window=12), time_budget=1e6)
     assert list(pinned.settings_["configurations"]) == ["network"]  # an explicit window is never overridden
     assert pinned.network_.settings_["window"] == 12
