@@ -76,7 +76,7 @@ def network(model, train, test, ids, h, m):
 def make_network(name, h, m, quick, settings, members, combine=None):
     from forecastrnn import CombinationForecaster, GlobalRNNForecaster
 
-    params = dict(horizon=h, season_length=m, random_state=0, verbose=0, **settings)
+    params = {**dict(horizon=h, season_length=m, random_state=0, verbose=0), **settings}
     if quick:
         params.update(units=8, epochs=1, n_models=1)
     if name == "global_gru":
