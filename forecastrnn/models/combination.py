@@ -275,7 +275,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         weights = member_weights(np.vstack([mae.to_numpy(), panel_error]), self.method)
         self.validation_errors_ = scaled.set_axis([*map(str, mae.index)])
         self.weights_ = pd.DataFrame(weights, index=[*map(str, mae.index), "*"], columns=self.members_)
-        self.season_length_, self.fit_kwargs_ = m, fit_kwargs
+        self.season_length_ = m
         self.settings_ = {"configurations": {c: {"overrides": configurations[c], "error": float(mean_scaled[c])}
                                              for c in configurations},
                           "chosen": [configurations[c] for c in chosen]}
@@ -297,7 +297,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
                       "the combination weighs its members equally", RuntimeWarning, stacklevel=3)
         given = {k: v for k, v in net_kwargs.items() if v is not None}  # a baseline as network takes neither
         self.networks_ = [network.fit(data, **fit_kwargs, **given)]
-        self.network_, self.season_length_, self.fit_kwargs_ = self.networks_[0], m, fit_kwargs
+        self.network_, self.season_length_ = self.networks_[0], m
         self.validation_errors_ = pd.DataFrame(columns=self.members_, dtype="float64")
         self.weights_ = pd.DataFrame([np.full(len(self.members_), 1 / len(self.members_))], index=["*"],
                                      columns=self.members_)
