@@ -236,7 +236,9 @@ def _forecaster(opts, settings, panel=False):
 
 def _with_combination(opts, rnn, baselines: dict, settings) -> dict:
     """The models of a backtest: the network, the baselines and (``--combination``) the
-    combination of all of them, named ``combination``."""
+    combination of all of them, named ``combination``. Its network is not retrained after the
+    weighing (``refit_network=False``: it misses the last horizon before the test rows, not
+    worth a second training); the saved model is retrained on all rows anyway (``--refit``)."""
     models = {rnn.name: rnn, **baselines}
     if opts["combination"]:
         from forecastrnn.models.combination import CombinationForecaster
@@ -244,7 +246,7 @@ def _with_combination(opts, rnn, baselines: dict, settings) -> dict:
         members = [n for n in baselines if n != "naive2"]
         models["combination"] = CombinationForecaster(network=rnn, baselines=members, horizon=settings["horizon"],
                                                       season_length=settings["season"], n_jobs=opts["n_jobs"],
-                                                      time_budget=opts["search_budget"])
+                                                      time_budget=opts["search_budget"], refit_network=False)
     return models
 
 

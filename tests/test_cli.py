@@ -229,7 +229,7 @@ def test_panel_fit_backtest_predict(tmp_path):
     out = tmp_path / "run"
     args = ["--id-col", "store", "--time-col", "date", "--target", "sales", *FAST[:8], "--n-windows", "2",
             "--baselines", "naive,seasonal-naive", "--n-jobs", "2"]
-    result = run(["fit", data, "--out", out, *args, "--epochs", "1"])  # with the combination: five trainings
+    result = run(["fit", data, "--out", out, *args, "--epochs", "1"])  # with the combination: three trainings
     assert result.exit_code == 0, result.output
     assert "Read 573 rows of 3 series" in result.output and "3/3 series" in result.output
     assert "one model for all 3 series" in result.output and "retraining the global gru" in result.output

@@ -210,3 +210,18 @@ def test_a_model_named_like_a_baseline_is_an_error_not_replaced():
 def test_jit_compile_must_be_auto_or_a_bool():
     with pytest.raises(ValueError, match="`jit_compile` must be 'auto', True or False. Received: jit_compile='false'"):
         RNNForecaster(horizon=3, window=6, epochs=1, jit_compile="false").fit(np.sin(np.arange(80) / 3.0))
+
+
+def test_xla_only_for_trainings_that_pay_for_its_compilation(monkeypatch):
+    from forecastrnn.models import base
+
+    y = np.sin(np.arange(120) / 3.0)
+    tiny = RNNForecaster(horizon=3, window=6, units=2, epochs=1, n_models=1, verbose=0, random_state=0).fit(y)
+    assert tiny.model_.jit_compile is False  # 1 epoch of ~90 windows: compiling would cost more than it saves
+    monkeypatch.setattr(base, "JIT_MIN_WINDOWS", 10)
+    monkeypatch.setattr(base, "has_gpu", lambda: False)
+    big = RNNForecaster(horizon=3, window=6, units=2, epochs=1, n_models=1, verbose=0, random_state=0).fit(y)
+    assert big.model_.jit_compile is True
+    pinned = RNNForecaster(horizon=3, window=6, units=2, epochs=1, n_models=1, verbose=0, random_state=0,
+                           jit_compile=False).fit(y)
+    assert pinned.model_.jit_compile is False

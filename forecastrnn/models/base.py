@@ -27,6 +27,9 @@ LOSS_SCALES = ("series", "window")
 # ``loss_scale="window"`` divides each window's errors by max(its scale, this), in the series'
 # scaled units: a flat window (scale near 0) must not get an unbounded weight.
 WEIGHT_FLOOR = 0.05
+# Windows x epochs from which XLA pays for its compilation on CPU: it compiles in 5-7 s and
+# saves about 0.1 ms per window (benchmarks/bench_jit.py: 2,005 -> 2,489 GRU windows/s).
+JIT_MIN_WINDOWS = 50_000
 MIN_INPUT_ROWS = 1  # a window needs this many real rows before its origin (the rest is padding)
 
 
@@ -260,9 +263,11 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         tf = tensorflow()
         own_loop = check_strategy(strategy)
         # XLA and cuDNN exclude each other. On CPU, XLA trains faster (benchmarks/bench_jit.py:
-        # GRU 1.2x, LSTM 1.5x on 2 cores); on GPU the cuDNN kernel wins. Under a strategy,
+        # GRU 1.2x, LSTM 1.5x on 2 cores) once its compilation is paid: worth it from about
+        # JIT_MIN_WINDOWS windows trained; on GPU the cuDNN kernel wins. Under a strategy,
         # XLA's compiled step cannot read the other replicas' variables: off.
-        jit = (not has_gpu() and strategy is None) if self.jit_compile == "auto" else bool(self.jit_compile)
+        big = n_train * self.settings_["epochs"] >= JIT_MIN_WINDOWS
+        jit = (not has_gpu() and strategy is None and big) if self.jit_compile == "auto" else bool(self.jit_compile)
         with strategy.scope() if strategy is not None else contextlib.nullcontext():
             self.model_ = self._build(n_features, n_targets, anchor_targets, jit, embed, observed_targets)
             self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.settings_["loss"],

@@ -28,6 +28,9 @@ CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM, "simplernn": keras.
 HEADS = ("regression", "binary")
 POOLINGS = ("last", "mean", "max")
 NORMALIZATIONS = ("last", "window")
+# The anchored output layer's initial kernel: zeros, so the untrained network forecasts exactly
+# its anchor (benchmarks/bench_etth1_accuracy.py --ablate glorot_start measures the alternative).
+ANCHORED_START = "zeros"
 
 
 def anchor_positions(window: int, horizon: int, season_length: int = 1) -> list[int]:
@@ -387,7 +390,7 @@ def build_recurrent_model(
                                  f"Received: anchor_targets={list(anchor_targets)!r}")
         # Anchored, a zero start makes the untrained network forecast exactly like its baseline.
         x = keras.layers.Dense(int(horizon) * int(n_targets), name="forecast",
-                               kernel_initializer="zeros" if anchored else "glorot_uniform")(x)
+                               kernel_initializer=ANCHORED_START if anchored else "glorot_uniform")(x)
         outputs = keras.layers.Reshape((int(horizon), int(n_targets)), name="steps")(x)
         if anchored and normalize == "window":
             outputs = WindowDenormalization(anchor_targets, season_length, observed_targets,

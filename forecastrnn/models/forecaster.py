@@ -61,7 +61,8 @@ class RNNForecaster(NetworkCore):
     mc_samples : int
         Monte-Carlo dropout runs per forecast for ``interval_scale="spread"``.
     jit_compile : bool or "auto"
-        XLA for training; "auto": on CPU, where it measured faster.
+        XLA for training; "auto": on CPU, where it measured faster, once the training is big
+        enough (windows x epochs >= 50,000) to pay for the compilation.
     random_state : int or None
         Seeds weights, shuffling and dropout (``keras.utils.set_random_seed``, which also
         reseeds ``random`` and NumPy's global generator); with an int, CPU forecasts repeat.
