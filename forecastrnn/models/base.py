@@ -30,6 +30,9 @@ WEIGHT_FLOOR = 0.05
 # Windows x epochs from which XLA pays for its compilation on CPU: it compiles in 5-7 s and
 # saves about 0.1 ms per window (benchmarks/bench_jit.py: 2,005 -> 2,489 GRU windows/s).
 JIT_MIN_WINDOWS = 50_000
+# Halving the learning rate on plateaus: off, it cost on validation windows (ETTh1 h48 0.0658 ->
+# 0.0715 MSE, M3 13.87 -> 13.89 sMAPE; BENCHMARKS.md); bench_etth1_accuracy.py --ablate turns it on.
+HALVE_ON_PLATEAU = False
 MIN_INPUT_ROWS = 1  # a window needs this many real rows before its origin (the rest is padding)
 
 
@@ -248,10 +251,10 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         the validation batches (or None). ``anchor_targets`` / ``observed_targets``: the input
         columns of the targets and of their observed indicators.
 
-        Adam with ``ReduceLROnPlateau`` and ``EarlyStopping`` (best weights restored). When the
-        best validation loss is no better than the untrained anchored network's (its
-        baseline), the output layers are reset to zero: the model *is* the baseline
-        (``settings_["fell_back"]``). ``checkpoint_dir``: the training state backed up after
+        Adam at a constant learning rate with ``EarlyStopping`` (best weights restored). When the
+        best validation loss is no better than the anchor's own (the network with its output
+        layers at zero, evaluated before training), the output layers are reset to zero: the
+        model *is* the baseline (``settings_["fell_back"]``). ``checkpoint_dir``: the training state backed up after
         every epoch (``models.resume``), resumed to the same model. ``strategy``: a
         ``tf.distribute.Strategy`` to build and train under (``batch_size`` is the global batch).
         """
@@ -304,17 +307,23 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
 
             trainer = ReplicaTrainer(self.model_, strategy)
         start_loss = None
-        if val_ds is not None and anchored:
+        if val_ds is not None and anchored:  # the anchor's loss: the output layers at zero, for a moment
+            start = [layer.get_weights() for layer in self._forecast_layers()]
+            self._fall_back_to_anchor()
             start_loss = trainer.evaluate(val_ds) if own_loop else self.model_.evaluate(val_ds, verbose=0)
+            for layer, weights in zip(self._forecast_layers(), start):
+                layer.set_weights(weights)
+            self.settings_.pop("fell_back", None)
         stop = keras.callbacks.EarlyStopping(monitor=monitor, patience=self.patience, restore_best_weights=True)
-        slow_down = keras.callbacks.ReduceLROnPlateau(monitor=monitor, factor=0.5,
-                                                      patience=max(1, self.patience // 2), verbose=0)
         guard = _training_guard()
-        own = [guard, stop, slow_down]
+        own = [guard, stop]
+        if HALVE_ON_PLATEAU:
+            own.append(keras.callbacks.ReduceLROnPlateau(monitor=monitor, factor=0.5,
+                                                         patience=max(1, self.patience // 2), verbose=0))
         if checkpoint_dir is not None:  # after the callbacks whose state it saves
             from forecastrnn.models.resume import ResumableTraining
 
-            own.append(ResumableTraining(checkpoint_dir, watched=[stop, slow_down]))
+            own.append(ResumableTraining(checkpoint_dir, watched=own[1:]))
         steps = -(-n_train // batch)
         from forecastrnn import interrupts
 
@@ -351,10 +360,13 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                                       loss=s["loss"],
                                       epochs=int(np.argmin(losses)) + 1, validation_size=0, calibration_size=0)
 
+    def _forecast_layers(self) -> list:
+        """Every member's output layer."""
+        return [layer for member in self.model_.layers for layer in getattr(member, "layers", [])
+                if layer.name == "forecast"]
+
     def _fall_back_to_anchor(self):
         """Zero every member's output layer: the model then forecasts exactly its anchor."""
-        for member in self.model_.layers:
-            for layer in getattr(member, "layers", []):
-                if layer.name == "forecast":
-                    layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+        for layer in self._forecast_layers():
+            layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
         self.settings_["fell_back"] = True
