@@ -46,8 +46,8 @@ class RNNForecaster(NetworkCore):
     scaler : {"standard", "minmax", "robust", "none"}
         Fitted on each series' training rows only.
     epochs, batch_size, learning_rate, patience, loss ("mse", "mae", "huber")
-        Adam, halved after ``patience // 2`` epochs without improvement; early stopping on the
-        validation loss, best weights restored.
+        Adam at a constant rate (halving it on plateaus cost on validation windows); early
+        stopping on the validation loss, best weights restored.
     validation_size, calibration_size : float or int
         Fractions or numbers of rows after the training rows: early stopping, then intervals.
     anchor : "auto", "last", "mean", "season", "season_mean" or None

@@ -20,7 +20,7 @@ import os
 import keras
 import numpy as np
 
-# The counters of EarlyStopping and ReduceLROnPlateau that decide what they do next.
+# The counters of EarlyStopping (and ReduceLROnPlateau, when used) that decide what they do next.
 _COUNTERS = ("wait", "best", "best_epoch", "stopped_epoch", "cooldown_counter")
 STATE_FILE = "callbacks.json"
 ARRAYS_FILE = "arrays.npz"
