@@ -143,3 +143,17 @@ def test_too_short_to_hold_out_a_horizon_weighs_members_equally(tmp_path):
     assert len(model.predict()) == 6 and model.predict().y.notna().all()
     model.save(tmp_path / "short")
     np.testing.assert_allclose(CombinationForecaster.load(tmp_path / "short").weights_.loc["*"], [1 / 3] * 3)
+
+
+def test_search_covers_loss_and_normalize_without_training_the_rules_choice_twice():
+    from forecastrnn import RNNForecaster
+
+    net = RNNForecaster(horizon=6, window=12, units=4, epochs=1, n_models=1, dropout=0.0, verbose=0, random_state=0)
+    combination = CombinationForecaster(network=net, baselines=("naive",), horizon=6, season_length=1,
+                                        refit_network=False, search=("loss", "normalize", "anchor"))
+    candidates = dict(combination._candidates(net, 6, 1, positive=True, n_series=1))
+    assert {"network[loss=mse]", "network[normalize=window,anchor=theta]"} <= set(candidates)
+    assert "network[normalize=last,anchor=theta]" not in candidates  # a trend anchor needs normalised windows
+    assert "network[anchor=damped]" not in candidates  # one series: windows are not normalised by default
+    searched = combination.set_params(search=("loss",), time_budget=1e6).fit(series(60))
+    assert list(searched.settings_["configurations"]) == ["network", "network[loss=mae]"]  # the rules chose mse

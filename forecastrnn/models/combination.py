@@ -34,7 +34,7 @@ from forecastrnn.persistence import (STATE_FILE, atomic_write_dir, frame_from_js
 
 METHODS = ("inverse", "select", "mean", "median")
 SERIES = "series"  # the key of a single series
-SEARCHABLE = ("window", "target_transform", "anchor")
+SEARCHABLE = ("window", "target_transform", "anchor", "normalize", "loss")
 
 
 def member_weights(errors: np.ndarray, method: str) -> np.ndarray:
@@ -108,9 +108,11 @@ class CombinationForecaster(Forecaster, BaseEstimator):
     search : sequence of str
         Network settings tried on the validation windows when the network leaves them
         ``"auto"``: ``"window"`` (the rule's look-back, then 1, 2 and 3 horizons and 3 seasons)
-        ``"target_transform"`` (when None: ``"log"`` too, for positive data) and ``"anchor"``
+        ``"target_transform"`` (when None: ``"log"`` too, for positive data), ``"anchor"``
         (``"theta"`` and ``"damped"``, the window's trend, where windows are normalised: several
-        series). Other explicit values are never searched. The network member is the median of the ``top_k`` configurations with
+        series), ``"normalize"`` (``"last"`` and ``"window"``) and ``"loss"`` (``"mse"`` and
+        ``"mae"``); a value equal to what the rules chose is not trained twice. Other explicit
+        values are never searched. The network member is the median of the ``top_k`` configurations with
         the lowest mean scaled validation error.
     time_budget : float, optional
         Seconds the search may take: the first configuration is always trained; another is
@@ -246,11 +248,12 @@ class CombinationForecaster(Forecaster, BaseEstimator):
             configurations = {"network": {}}
             slowest = time.perf_counter() - start
             positive = all(bool((f.to_numpy() > 0).all()) for f in self.history_.values())
-            for label, overrides in self._candidates(network, h, m, positive)[1:]:
+            for label, overrides in self._candidates(network, h, m, positive, len(self.history_))[1:]:
                 if self.time_budget is None or time.perf_counter() - start + slowest > self.time_budget:
                     break
-                if overrides.get("window") == getattr(fitted["network"], "settings_", {}).get("window"):
-                    continue  # the rule's look-back: tried already
+                chosen_by_rules = getattr(fitted["network"], "settings_", {})
+                if all(chosen_by_rules.get(key, "?") == value for key, value in overrides.items()):
+                    continue  # what the rules chose: tried already
                 began = time.perf_counter()
                 more, more_fitted, _ = inner_backtest({label: clone(network).set_params(**overrides)})
                 table, configurations[label] = pd.concat([table, more], ignore_index=True), overrides
@@ -304,7 +307,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         self.settings_ = {"configurations": {"network": {"overrides": {}, "error": float("nan")}}, "chosen": [{}]}
         return self
 
-    def _candidates(self, network, horizon: int, m: int, positive: bool) -> list[tuple[str, dict]]:
+    def _candidates(self, network, horizon: int, m: int, positive: bool, n_series: int) -> list[tuple[str, dict]]:
         """``(label, overrides)`` of the network configurations to try, the network as given first
         (``"log"`` only for positive data)."""
         names = [self.search] if isinstance(self.search, str) else list(self.search or [])
@@ -313,14 +316,18 @@ class CombinationForecaster(Forecaster, BaseEstimator):
             raise ValueError(f"`search` must name settings among {list(SEARCHABLE)}. Received: {unknown}")
         params = network.get_params()
         window_normalized = params.get("normalize") == "window" or (params.get("normalize") == "auto"
-                                                                    and len(self.history_) > 1)
+                                                                    and n_series > 1)
         grid = {"window": sorted({horizon, 2 * horizon, 3 * horizon, *([3 * m] if m > 1 else [])}),
                 "target_transform": ["log"] if positive else [],
-                "anchor": list(TREND_ANCHORS) if window_normalized else []}
+                "anchor": list(TREND_ANCHORS),
+                "normalize": ["last", "window"], "loss": ["mse", "mae"]}
         options = [[(n, v) for v in grid[n]] for n in names if params.get(n, "") in ("auto", None)]
         out = [("network", {})]
         for combo in itertools.product(*[[None, *o] for o in options]):
             overrides = dict(c for c in combo if c is not None)
+            normalized = overrides.get("normalize", "window" if window_normalized else "last") == "window"
+            if overrides.get("anchor") in TREND_ANCHORS and not normalized:
+                continue  # a trend anchor reads the window's own statistics
             if overrides:
                 out.append(("network[" + ",".join(f"{k}={v}" for k, v in overrides.items()) + "]", overrides))
         return out
