@@ -82,7 +82,8 @@ def main():
     parser.add_argument("--quick", action="store_true",
                         help="short series, horizon 24, the baselines and a GRU, 1 epoch")
     parser.add_argument("--horizons", default="24,48,96")
-    parser.add_argument("--window", type=int, default=96)
+    parser.add_argument("--window", type=int, default=168,
+                        help="look-back of the networks (168 chosen on the validation rows over 96 and 336)")
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--json", default=None)
     parser.add_argument("--validation", action="store_true",
