@@ -40,11 +40,19 @@ def test_parameter_counts_follow_the_gate_counts():
     assert counts["lstm"] > counts["gru"] > counts["simplernn"]
 
 
-def test_last_value_anchor_starts_as_naive():
-    # The output layer starts at zero, so the untrained network is exactly the naive forecast.
+def zero_output(model):
+    """Set the output layer to zero: only the anchor is left (what a fall-back does)."""
+    for layer in model.layers:
+        if layer.name == "forecast":
+            layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+    return model
+
+
+def test_last_value_anchor_with_a_zero_output_is_naive():
     model = build_recurrent_model(input_shape=(4, 2), units=3, horizon=3, anchor_targets=[1])
     x = np.arange(16, dtype="float32").reshape(2, 4, 2)
-    np.testing.assert_allclose(model(x).numpy()[:, :, 0], [[7, 7, 7], [15, 15, 15]])
+    assert not np.allclose(model(x).numpy()[:, :, 0], [[7, 7, 7], [15, 15, 15]])  # starts random
+    np.testing.assert_allclose(zero_output(model)(x).numpy()[:, :, 0], [[7, 7, 7], [15, 15, 15]])
 
 
 @pytest.mark.parametrize("anchor", ["last", "mean", "season", "season_mean"])
@@ -56,11 +64,8 @@ def test_anchor_equals_its_baseline_when_the_network_outputs_zero(anchor):
     assert anchor_positions(6, 5, 3) == [3, 4, 5, 3, 4]
     assert anchor_positions(6, 2, 1) == [5, 5]
     keras.utils.set_random_seed(0)
-    model = build_recurrent_model(input_shape=(7, 2), units=3, horizon=5, anchor_targets=[0],
-                                  anchor=anchor, season_length=3)
-    for layer in model.layers:
-        if layer.name == "forecast":  # trained weights set to zero again: only the anchor is left
-            layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+    model = zero_output(build_recurrent_model(input_shape=(7, 2), units=3, horizon=5, anchor_targets=[0],
+                                              anchor=anchor, season_length=3))
     x = np.random.default_rng(0).normal(size=(4, 7, 2)).astype("float32")
     expected = anchor_forecast(x[:, :, 0], 5, 1 if anchor in ("last", "mean") else 3, anchor)
     np.testing.assert_allclose(model(x).numpy()[:, :, 0], expected, rtol=1e-5, atol=1e-6)
@@ -145,13 +150,13 @@ def test_window_normalization_exact_values_and_exact_inverse():
 
 
 @pytest.mark.parametrize("m", [1, 3, 7])
-def test_window_layers_compute_the_same_and_start_as_the_season_mean_anchor(m):
+def test_window_layers_compute_the_same_and_with_a_zero_output_are_the_season_mean_anchor(m):
     from forecastrnn.data.season import anchor_forecast, window_normalization
 
     rng = np.random.default_rng(1)
     x = rng.normal(size=(5, 13, 2)).cumsum(axis=1).astype("float32")  # target in column 1
-    model = build_recurrent_model(input_shape=(13, 2), units=3, horizon=7, anchor_targets=[1],
-                                  normalize="window", season_length=m)
+    model = zero_output(build_recurrent_model(input_shape=(13, 2), units=3, horizon=7, anchor_targets=[1],
+                                              normalize="window", season_length=m))
     normalized = model.get_layer("window_normalization")(x).numpy()
     z, _ = window_normalization(x[..., 1], m)
     np.testing.assert_allclose(normalized[..., 0], z, rtol=1e-4, atol=1e-4)
@@ -210,8 +215,8 @@ def test_trend_anchors_extend_the_deseasonalised_windows_slope(kind):
     d = np.arange(1, 4) + 1.5
     np.testing.assert_allclose(steps, d / 2 if kind == "theta" else DAMPING * (1 - DAMPING ** d) / (1 - DAMPING))
     x = np.stack([np.where(observed > 0, w, 0.0)[0], observed[0]], axis=-1)[None].astype("float32")
-    model = build_recurrent_model(input_shape=(24, 2), units=3, horizon=3, anchor_targets=[0], normalize="window",
-                                  season_length=4, anchor=kind, observed_targets=[1])
+    model = zero_output(build_recurrent_model(input_shape=(24, 2), units=3, horizon=3, anchor_targets=[0],
+                                              normalize="window", season_length=4, anchor=kind, observed_targets=[1]))
     _, (level, _, profile) = window_normalization(w, 4, observed)
     expected = level + profile[:, np.arange(3) % 4] + slope * steps  # a zero output: the anchor itself
     np.testing.assert_allclose(model(x).numpy()[..., 0], expected, rtol=1e-4)
