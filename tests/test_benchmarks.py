@@ -179,3 +179,8 @@ def test_stream(tmp_path):
     out = run("bench_stream.py", "--path", tmp_path / "panel.parquet")
     assert "2,000 series x 100 rows" in out and "windows per epoch: 22,000" in out and "finite=True" in out
     assert "peak RSS of the training process" in out
+
+
+def test_main_command():
+    out = run("bench_main_command.py")
+    assert "training and backtesting gru" in out and "total (exit code 0)" in out

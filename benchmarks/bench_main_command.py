@@ -1,0 +1,75 @@
+"""Where the main command's time goes: ``forecastrnn fit datasets/ETTh1.csv --target OT``, stage by stage.
+
+Runs the command as a user does (a fresh process, stdout unbuffered) and timestamps every line
+it prints as it arrives. The stages are the command's own progress lines (``[HH:MM:SS] ...``):
+the time from one to the next is the first one's. Startup is from the process start to the
+first line (imports, reading and checking the file); the last stage runs until the process
+exits (retraining, run directory, plots, forecast).
+
+    python benchmarks/bench_main_command.py [--quick] [--args "--no-combination --epochs 5"]
+
+``--quick``: the first 1,500 rows of ETTh1, 1 epoch, 2 test windows (a smoke run).
+"""
+
+import argparse
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+
+from _common import machine
+
+STAGE = re.compile(r"^\[\d\d:\d\d:\d\d\] (.*)$")
+
+
+def stage_times(command, env) -> tuple[list[tuple[str, float]], float, int]:
+    """``([(stage, seconds), ...], total seconds, exit code)`` of one run of ``command``."""
+    start = time.perf_counter()
+    marks = []  # (label, arrival time)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env) as proc:
+        for line in proc.stdout:
+            now = time.perf_counter()
+            if not marks:
+                marks.append(("startup: imports, reading and checking the file", start))
+            found = STAGE.match(line.strip())
+            if found and not found.group(1).lstrip()[:1].isdigit():  # "[..]  3/10 series" is progress, not a stage
+                marks.append((found.group(1)[:70], now))
+        code = proc.wait()
+    end = time.perf_counter()
+    stages = [(label, (marks[i + 1][1] if i + 1 < len(marks) else end) - t) for i, (label, t) in enumerate(marks)]
+    return stages, end - start, code
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,500 rows, 1 epoch, 2 test windows")
+    parser.add_argument("--args", default="", help="more options for forecastrnn fit, quoted")
+    args = parser.parse_args()
+    print(machine())
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    data = os.path.join(root, "datasets", "ETTh1.csv")
+    with tempfile.TemporaryDirectory() as tmp:
+        extra = shlex.split(args.args)
+        if args.quick:
+            import pandas as pd
+
+            data = os.path.join(tmp, "etth1_head.csv")
+            pd.read_csv(os.path.join(root, "datasets", "ETTh1.csv"), nrows=1500).to_csv(data, index=False)
+            extra = ["--epochs", "1", "--n-windows", "2", *extra]
+        command = [sys.executable, "-m", "forecastrnn.cli", "fit", data, "--target", "OT",
+                   "--out", os.path.join(tmp, "run"), *extra]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
+        stages, total, code = stage_times(command, env)
+    print("forecastrnn fit " + " ".join(command[4:5] + command[5:7] + extra))
+    for label, seconds in stages:
+        print(f"  {seconds:7.1f} s  {label}")
+    print(f"  {total:7.1f} s  total (exit code {code})")
+    if code:
+        raise SystemExit(f"the command failed with exit code {code}")
+
+
+if __name__ == "__main__":
+    main()
