@@ -81,7 +81,7 @@ def run_one(path, extra, quick):
     with backtest_cmd.make_context("backtest", args) as ctx:
         opts = ctx.params
     with contextlib.redirect_stdout(io.StringIO()):
-        _, settings, _, summary, rnn, _ = _run_comparison(opts)
+        _, settings, _, summary, rnn, _, _ = _run_comparison(opts)
     return summary, settings, rnn
 
 

@@ -1,8 +1,9 @@
 """Where the main command's time goes: ``forecastrnn fit datasets/ETTh1.csv --target OT``, stage by stage.
 
 Runs the command as a user does (a fresh process, stdout unbuffered) and timestamps every line
-it prints as it arrives. The stages are the command's own progress lines (``[HH:MM:SS] ...``):
-the time from one to the next is the first one's. Startup is from the process start to the
+it prints as it arrives. The stages are the command's own numbered stage lines (``[2/5] ...``,
+the first line of each number; later ones only say how far it is): the time from one to the
+next is the first one's. Startup is from the process start to the
 first line (imports, reading and checking the file); the last stage runs until the process
 exits (retraining, run directory, plots, forecast).
 
@@ -22,21 +23,22 @@ import time
 
 from _common import machine
 
-STAGE = re.compile(r"^\[\d\d:\d\d:\d\d\] (.*)$")
+STAGE = re.compile(r"^\[(\d+)/\d+\] ([^:]*)")
 
 
 def stage_times(command, env) -> tuple[list[tuple[str, float]], float, int]:
     """``([(stage, seconds), ...], total seconds, exit code)`` of one run of ``command``."""
     start = time.perf_counter()
-    marks = []  # (label, arrival time)
+    marks, seen = [], set()  # (label, arrival time), the stage numbers seen
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env) as proc:
         for line in proc.stdout:
             now = time.perf_counter()
             if not marks:
                 marks.append(("startup: imports, reading and checking the file", start))
             found = STAGE.match(line.strip())
-            if found and not found.group(1).lstrip()[:1].isdigit():  # "[..]  3/10 series" is progress, not a stage
-                marks.append((found.group(1)[:70], now))
+            if found and found.group(1) not in seen:  # a stage's later lines say how far it is
+                seen.add(found.group(1))
+                marks.append((found.group(2)[:70], now))
         code = proc.wait()
     end = time.perf_counter()
     stages = [(label, (marks[i + 1][1] if i + 1 < len(marks) else end) - t) for i, (label, t) in enumerate(marks)]

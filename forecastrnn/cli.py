@@ -161,6 +161,8 @@ def data_options(func):
                      help="Back up the network's training there after every epoch; the same command run again "
                           "after an interruption resumes from the last finished epoch."),
         click.option("--quiet", is_flag=True, help="Only print the results table."),
+        click.option("--verbose", is_flag=True,
+                     help="Also show Keras' own progress (per-batch bars, or one line per epoch in a log)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -230,29 +232,48 @@ def _forecaster(opts, settings, panel=False):
                          batch_size=given("batch_size"), n_models=given("n_models"),
                          anchor=None if opts["anchor"] == "none" else opts["anchor"].replace("-", "_"),
                          patience=opts["patience"], loss=opts["loss"], learning_rate=opts["learning_rate"],
-                         random_state=opts["seed"], verbose=_verbosity(opts["quiet"]),
+                         random_state=opts["seed"], verbose=_verbosity(opts),
                          season_length=settings["season"], target_transform="log" if opts["log_target"] else None)
 
 
 def _with_combination(opts, rnn, baselines: dict, settings) -> dict:
     """The models of a backtest: the network, the baselines and (``--combination``) the
-    combination of all of them, named ``combination``. Its network is not retrained after the
-    weighing (``refit_network=False``: it misses the last horizon before the test rows, not
-    worth a second training); the saved model is retrained on all rows anyway (``--refit``)."""
+    combination of all of them, named ``combination``. It shares the network row's training
+    (weighed on the rows that network set apart for calibration) unless ``--search-budget``
+    has it try other networks; a network of its own is not retrained after the weighing
+    (``refit_network=False``); the saved model is retrained on all rows anyway (``--refit``)."""
     models = {rnn.name: rnn, **baselines}
     if opts["combination"]:
         from forecastrnn.models.combination import CombinationForecaster
 
         members = [n for n in baselines if n != "naive2"]
-        models["combination"] = CombinationForecaster(network=rnn, baselines=members, horizon=settings["horizon"],
+        network = rnn if opts["search_budget"] else rnn.name
+        models["combination"] = CombinationForecaster(network=network, baselines=members, horizon=settings["horizon"],
                                                       season_length=settings["season"], n_jobs=opts["n_jobs"],
                                                       time_budget=opts["search_budget"], refit_network=False)
     return models
 
 
-def _verbosity(quiet) -> int:
-    """Keras progress: none with --quiet, a progress bar in a terminal, else one line per epoch."""
-    return 0 if quiet else 1 if sys.stdout.isatty() else 2
+def _verbosity(opts) -> int:
+    """Keras' own progress: none (the stage lines say how far training is), with --verbose a
+    progress bar in a terminal, else one line per epoch."""
+    return 0 if opts["quiet"] or not opts["verbose"] else 1 if sys.stdout.isatty() else 2
+
+
+def _stages(opts, after: int):
+    """The numbered stage lines of a run: the baselines, the network, the combination, then
+    ``after`` more (fit: retraining, writing the run)."""
+    from forecastrnn.progress import Stages
+
+    return Stages(bool(opts["baselines"]) + 1 + bool(opts["combination"]) + after, quiet=opts["quiet"])
+
+
+def _backtest_progress(stages):
+    """The backtest's ``progress(message)``: a model's start begins a stage; an indented line
+    ("  3/10 series") advances it."""
+    def progress(message):
+        (stages.advance if message[:1].isspace() else stages.start)(message.strip())
+    return progress
 
 
 def _chosen(rnn) -> str:
@@ -306,23 +327,23 @@ def _panel_plan(opts):
     return panel, settings, fit_kwargs
 
 
-def _run_panel(opts):
+def _run_panel(opts, after=0):
     """Backtest one global network and the per-series baselines on every series of a panel."""
     from forecastrnn.evaluation import backtest_panel, default_baselines, summarize_panel
+    from forecastrnn.progress import reporting
 
     panel, settings, fit_kwargs = _panel_plan(opts)
     rnn = _forecaster(opts, settings, panel=True)
     names = list(dict.fromkeys([*opts["baselines"], "naive2"]))  # naive2: the reference of OWA
     models = _with_combination(opts, rnn, default_baselines(names, settings["horizon"], settings["season"]), settings)
 
-    def progress(message):
-        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] {message}")
-
-    with _notes():
+    stages = _stages(opts, after)
+    with _notes(), reporting(stages.advance):
         table, fitted = backtest_panel(models, panel, settings["horizon"], settings["n_windows"], level=opts["level"],
-                                       season_length=settings["season"], n_jobs=opts["n_jobs"], progress=progress,
-                                       return_models=True, checkpoint_dir=opts["checkpoint_dir"],
-                                       client=opts["scheduler"], **fit_kwargs)
+                                       season_length=settings["season"], n_jobs=opts["n_jobs"],
+                                       progress=_backtest_progress(stages), return_models=True,
+                                       checkpoint_dir=opts["checkpoint_dir"], client=opts["scheduler"], **fit_kwargs)
+    stages.finish()
     _say(opts["quiet"], f"  global {_chosen(fitted[rnn.name])}; {fitted[rnn.name].n_windows_} training windows")
     with _notes():
         summary, by_series = summarize_panel(table)
@@ -330,26 +351,26 @@ def _run_panel(opts):
                f"{settings['horizon']}, level {opts['level']:.0%} (means over series, sorted by MASE; OWA against "
                "naive2; beats_seasonal_naive_%: share of series with a lower MASE than seasonal naive):")
     click.echo(summary.to_string(float_format=lambda v: f"{v:.4f}"))
-    return panel, settings, fit_kwargs, table, summary, by_series, fitted[rnn.name], fitted.get("combination")
+    return panel, settings, fit_kwargs, table, summary, by_series, fitted[rnn.name], fitted.get("combination"), stages
 
 
-def _run_comparison(opts):
-    """Fit + backtest every model on the same origins; returns what fit/backtest print and save."""
+def _run_comparison(opts, after=0):
+    """Fit + backtest every model on the same origins; returns what fit/backtest print and save
+    (and the stage lines, ``after`` more to come)."""
     from forecastrnn.evaluation import backtest, default_baselines, summarize
+    from forecastrnn.progress import reporting
 
     frame, settings = _plan(opts)
     rnn = _forecaster(opts, settings)
     models = _with_combination(opts, rnn, default_baselines(opts["baselines"], settings["horizon"], settings["season"]),
                                settings)
-
-    def progress(message):
-        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] {message}")
-
-    with _notes():
+    stages = _stages(opts, after)
+    with _notes(), reporting(stages.advance):
         table, fitted = backtest(models, frame, settings["horizon"], settings["n_windows"], settings["step"],
-                                 level=opts["level"], progress=progress, return_models=True,
+                                 level=opts["level"], progress=_backtest_progress(stages), return_models=True,
                                  checkpoint_dir=opts["checkpoint_dir"], n_jobs=opts["n_jobs"],
                                  client=opts["scheduler"], season_length=settings["season"])
+    stages.finish()
     _say(opts["quiet"], f"  {_chosen(fitted[rnn.name])}")
     for model in fitted.values():
         if hasattr(model, "describe"):
@@ -360,7 +381,7 @@ def _run_comparison(opts):
     click.echo(f"\nBacktest over {settings['n_windows']} origin(s), horizon {settings['horizon']}, "
                f"level {opts['level']:.0%} (sorted by MASE; skill = MAE improvement over naive):")
     click.echo(summary.to_string(float_format=lambda v: f"{v:.4f}"))
-    return frame, settings, table, summary, fitted[rnn.name], fitted.get("combination")
+    return frame, settings, table, summary, fitted[rnn.name], fitted.get("combination"), stages
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
@@ -404,15 +425,16 @@ def fit(out, overwrite, refit, forecast_model, **opts):
                               "or choose another --out")
     if opts["id_col"]:
         return _fit_panel(out, overwrite, refit, forecast_model, opts)
-    frame, settings, table, summary, rnn, combination = _run_comparison(opts)
-    model, rnn = _deployed(opts, rnn, combination if forecast_model == "combination" else None, refit, frame, {},
-                           f"on all {len(frame)} rows")
+    frame, settings, table, summary, rnn, combination, stages = _run_comparison(opts, after=1 + refit)
+    model, rnn = _deployed(opts, stages, rnn, combination if forecast_model == "combination" else None, refit, frame,
+                           {}, f"on all {len(frame)} rows")
     if refit:
-        trained_on = (f"all {len(frame)} rows ({rnn.settings_['epochs']} epochs); its intervals keep the "
-                      "calibration of the backtested model")
+        trained_on = (f"all {len(frame)} rows ({rnn.settings_['epochs']} more epoch(s) from the backtested weights); "
+                      "its intervals keep the calibration of the backtested model")
     else:
         trained_on = (f"the first {settings['train_rows']} rows only (--no-refit): "
                       f"it never saw the last {settings['test_rows']}")
+    stages.start("forecasting and writing the run directory (model, metrics, plots)")
     forecast = model.predict(level=opts["level"])
 
     def write(tmp):
@@ -437,6 +459,7 @@ def fit(out, overwrite, refit, forecast_model, **opts):
         plot_training(rnn.history_, path=os.path.join(tmp, "training.png"))
 
     path = atomic_write_dir(out, overwrite, write)
+    stages.finish()
     click.echo(f"\nRun saved to {path}: model/, metrics.json, backtest.csv, forecast.csv, "
                "forecast.png, training.png")
     _say(opts["quiet"], f"The saved model ({model.name}) was trained on {trained_on}.")
@@ -448,14 +471,15 @@ def _fit_panel(out, overwrite, refit, forecast_model, opts):
     from forecastrnn.data.panel import panel_series
     from forecastrnn.persistence import atomic_write_dir
 
-    panel, settings, fit_kwargs, table, summary, by_series, rnn, combination = _run_panel(opts)
-    model, fitted = _deployed(opts, rnn, combination if forecast_model == "combination" else None, refit, panel,
-                              fit_kwargs, "on all rows of every series", label=f"the global {rnn.name}")
+    panel, settings, fit_kwargs, table, summary, by_series, rnn, combination, stages = _run_panel(opts, after=1 + refit)
+    model, fitted = _deployed(opts, stages, rnn, combination if forecast_model == "combination" else None, refit,
+                              panel, fit_kwargs, "on all rows of every series", label=f"the global {rnn.name}")
     if refit:
         trained_on = "all rows of every series; its intervals keep the calibration of the backtested model"
     else:
         trained_on = (f"every series without its last {settings['test_rows']} rows (--no-refit); "
                       "it forecasts from the end of the data")
+    stages.start("forecasting and writing the run directory (model, metrics, plots)")
     forecast = model.predict(level=opts["level"])
     value = fit_kwargs["target"]
 
@@ -480,6 +504,7 @@ def _fit_panel(out, overwrite, refit, forecast_model, opts):
         plot_training(fitted.history_, path=os.path.join(tmp, "training.png"))
 
     path = atomic_write_dir(out, overwrite, write)
+    stages.finish()
     click.echo(f"\nRun saved to {path}: model/, metrics.json, metrics_by_series.csv, backtest.csv, forecast.csv, "
                "series.png, mase_by_series.png, training.png")
     _say(opts["quiet"], f"The saved model was trained on {trained_on}.")
@@ -487,17 +512,19 @@ def _fit_panel(out, overwrite, refit, forecast_model, opts):
                         f"{forecast.head(5).to_string(index=False)}\n...")
 
 
-def _deployed(opts, rnn, combination, refit, data, fit_kwargs, rows: str, label=None):
+def _deployed(opts, stages, rnn, combination, refit, data, fit_kwargs, rows: str, label=None):
     """The saved model, the combination when given or else the network, retrained on all rows
-    (``--refit``: a combination keeps its weights and retrains its network) or moved to the end
-    of the data; returns it and its network."""
+    (``--refit``: a combination keeps its weights and retrains its network, from its backtested
+    weights) or moved to the end of the data; returns it and its network."""
+    from forecastrnn.progress import reporting
+
     model = rnn if combination is None else combination
     if refit:
         of = " (of the combination)" if combination is not None else ""
-        _say(opts["quiet"], f"[{time.strftime('%H:%M:%S')}] retraining {label or rnn.name}{of} {rows} "
-                            "for the epochs early stopping chose (the saved model) ...")
-        with _notes():
+        stages.start(f"retraining {label or rnn.name}{of} {rows}, from the backtested weights (the saved model)")
+        with _notes(), reporting(stages.advance):
             model = model.refit(data, checkpoint_dir=_refit_checkpoint(opts), **fit_kwargs)
+        stages.finish()
     else:
         model = model.update(data)
     return model, getattr(model, "network_", model)

@@ -181,6 +181,11 @@ def test_stream(tmp_path):
     assert "peak RSS of the training process" in out
 
 
+def test_refit():
+    out = run("bench_refit.py")
+    assert "warm refit" in out and "cold refit" in out
+
+
 def test_main_command():
     out = run("bench_main_command.py")
     assert "training and backtesting gru" in out and "total (exit code 0)" in out

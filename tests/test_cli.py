@@ -43,8 +43,10 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
     assert result.exit_code == 0, result.output
     assert "time column 'timestamp'" in result.output and "target ['load']" in result.output
     assert "1 input column(s)" in result.output  # the target only, unless --features says more
-    assert "Epoch 1/2" in result.output and "training and backtesting gru" in result.output
-    assert "backtesting naive, seasonal_naive, arima" in result.output
+    # Stage lines, and no Keras lines unless --verbose.
+    assert "Epoch 1/2" not in result.output and "[2/4] training and backtesting gru" in result.output
+    assert "[1/4] backtesting naive, seasonal_naive, arima" in result.output
+    assert "[4/4] forecasting and writing the run directory" in result.output
     for name in ("metrics.json", "backtest.csv", "forecast.csv", "forecast.png", "training.png",
                  "model/model.keras", "model/state.json"):
         assert (out / name).is_file(), name
@@ -61,7 +63,7 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
     n_rows = len(pd.read_csv(csv))
     assert RNNForecaster.load(out / "model").n_train_rows_ == n_rows
     assert json.loads((out / "run.json").read_text())["saved_model_trained_on"].startswith(f"all {n_rows} rows")
-    assert "gru: window=24, units=[8]" in result.output and "retraining gru on all" in result.output
+    assert "gru: window=24, units=[8]" in result.output and "[3/4] retraining gru on all" in result.output
 
     printed = run(["predict", out, "--horizon", "3"])
     assert printed.exit_code == 0, printed.output
@@ -231,8 +233,9 @@ def test_panel_fit_backtest_predict(tmp_path):
             "--baselines", "naive,seasonal-naive", "--n-jobs", "2"]
     result = run(["fit", data, "--out", out, *args, "--epochs", "1"])  # with the combination: three trainings
     assert result.exit_code == 0, result.output
-    assert "Read 573 rows of 3 series" in result.output and "3/3 series" in result.output
-    assert "one model for all 3 series" in result.output and "retraining the global gru" in result.output
+    assert "Read 573 rows of 3 series" in result.output and "[1/5] backtesting naive" in result.output
+    assert "[2/5] training and backtesting gru: one model for all 3 series" in result.output
+    assert "[4/5] retraining the global gru" in result.output
     for name in ("metrics.json", "metrics_by_series.csv", "backtest.csv", "forecast.csv", "series.png",
                  "mase_by_series.png", "training.png", "model/state.json"):
         assert (out / name).is_file(), name
@@ -297,8 +300,9 @@ def test_bad_panels_in_the_cli_give_one_line(tmp_path):
     assert sorted(forecast.store.unique()) == ["s1", "s2", "s3"] and forecast.sales.notna().all()
     single = pd.read_csv(data)
     single[single.store == "s1"].drop(columns="store").to_csv(tmp_path / "one.csv", index=False)
-    one = run(["backtest", tmp_path / "one.csv", "--log", *FAST])  # logs work on one series too
+    one = run(["backtest", tmp_path / "one.csv", "--log", *FAST, "--verbose"])  # logs work on one series too
     assert one.exit_code == 0 and "training and backtesting gru" in one.output, one.output
+    assert "Epoch 1/2" in one.output  # --verbose: Keras' own lines too
     negative = single[single.store == "s1"].drop(columns="store").assign(sales=lambda d: d.sales - 100)
     negative.to_csv(tmp_path / "negative.csv", index=False)
     bad = run(["backtest", tmp_path / "negative.csv", "--log", *FAST])
@@ -381,7 +385,7 @@ def test_a_signal_during_training_leaves_no_run_directory(tmp_path, csv, signal_
 
     out = tmp_path / "run"
     args = [sys.executable, "-m", "forecastrnn.cli", "fit", str(csv), "--out", str(out), *FAST, "--epochs", "200",
-            "--patience", "200"]
+            "--patience", "200", "--verbose"]  # --verbose: Keras' epoch lines say the training runs
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     for line in proc.stdout:  # wait for the training's first epoch line

@@ -157,3 +157,25 @@ def test_search_covers_loss_and_normalize_without_training_the_rules_choice_twic
     assert "network[anchor=damped]" not in candidates  # one series: windows are not normalised by default
     searched = combination.set_params(search=("loss",), time_budget=1e6).fit(series(60))
     assert list(searched.settings_["configurations"]) == ["network", "network[loss=mae]"]  # the rules chose mse
+
+
+@pytest.mark.slow
+def test_a_combination_sharing_the_network_row_trains_it_once_and_weighs_it_on_rows_it_never_saw():
+    from forecastrnn import RNNForecaster
+
+    data = series(120)
+    net = RNNForecaster(horizon=6, window=12, units=4, epochs=2, n_models=1, verbose=0, random_state=0)
+    shared = CombinationForecaster(network="gru", baselines=("naive", "theta"), horizon=6, season_length=12)
+    table, fitted = backtest({"gru": net, "combination": shared}, data, horizon=6, n_windows=2, level=None,
+                             return_models=True)
+    combination, network = fitted["combination"], fitted["gru"]
+    assert combination.network_ is network  # one training for both rows
+    train = data.iloc[:table.attrs["first_origin"]]
+    assert network.unseen_rows([len(train)])[0] >= 6  # the calibration rows cover the validation horizon
+    point = network.forecast_origins(train, [len(train) - 6], 6)[0][0, :, 0]
+    np.testing.assert_allclose(combination.validation_errors_.loc["series", "network"],
+                               np.abs(point - train["y"].to_numpy()[-6:]).mean())
+    with pytest.raises(ValueError, match="must come before it"):
+        backtest({"combination": shared, "gru": net}, data, horizon=6, n_windows=2, level=None)
+    with pytest.raises(ValueError, match="names a model of the same backtest"):
+        shared.fit(data)

@@ -220,7 +220,8 @@ def _backtest(named, series: dict, fit_panel, horizon, n_windows, step, level, r
             raise ValueError(f"A panel model is fitted once. Received: refit={refit!r} with model {name!r}")
         data, fit_kwargs, history = fit_panel(origins)
         resume = {} if folder is None else {"checkpoint_dir": folder}
-        fitted = fitted_models[name] = clone(model).fit(data, **fit_kwargs, **resume)
+        fitted = fitted_models[name] = clone(model).fit(data, **fit_kwargs, **resume,
+                                                        **_shared_network(name, model, named, fitted_models, kept))
         point, lower, upper = fitted.forecast_origins(history, origins if len(kept) > 1 else list(origins.values())[0],
                                                       horizon, level)
         for j, key in enumerate(kept):
@@ -234,6 +235,21 @@ def _backtest(named, series: dict, fit_panel, horizon, n_windows, step, level, r
             tables.append(tidy_rows(name, targets, frame.index, o, horizon, actual, *results[key, name])
                           .assign(id=key))
     return pd.concat(tables, ignore_index=True), fitted_models, origins
+
+
+def _shared_network(name, model, named, fitted_models, kept) -> dict:
+    """``{"fitted_network": ...}`` for a model whose ``network`` names another model of the
+    backtest (a combination sharing the network row's training), else ``{}``."""
+    shared = getattr(model, "network", None)
+    if not isinstance(shared, str):
+        return {}
+    if shared not in fitted_models:
+        raise ValueError(f"Model {name!r} shares the network of model {shared!r}, which must come before it in the "
+                         f"backtest. Received: models {list(named)}")
+    if not getattr(named[shared], "supports_panels", False) and len(kept) > 1:
+        raise ValueError(f"Model {name!r} can share the network of {shared!r} only if it is one model for all "
+                         f"series. Received: {type(named[shared]).__name__} fitted series by series")
+    return {"fitted_network": fitted_models[shared]}
 
 
 def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=False, target=None,

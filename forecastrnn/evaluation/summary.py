@@ -124,8 +124,8 @@ def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima", "e
         Also return the tidy backtest table.
     combination : bool
         With one recurrent model (and no ``refit``), also backtest ``combination``: a
-        ``CombinationForecaster`` of that network and the baselines (except naive2), weighed
-        on a validation horizon before the test span.
+        ``CombinationForecaster`` of that network (the same training) and the baselines
+        (except naive2), weighed on a validation horizon before the test span.
 
     Returns
     -------
@@ -157,7 +157,9 @@ def compare(data, models=None, baselines=("naive", "seasonal_naive", "arima", "e
     if combination and not refit and hasattr(network, "_fit_chunks"):  # one recurrent network
         from forecastrnn.models.combination import CombinationForecaster
 
-        named["combination"] = CombinationForecaster(network=network, baselines=[b for b in baseline_models if b != "naive2"],
+        # It shares the network row's training (its name), weighed on rows that network never saw.
+        named["combination"] = CombinationForecaster(network=next(iter(named)),
+                                                     baselines=[b for b in baseline_models if b != "naive2"],
                                                      horizon=horizon, season_length=season_length, n_jobs=n_jobs)
     if id_col is not None:
         named.update(default_baselines(list(dict.fromkeys([*baselines, "naive2"])), horizon, season_length))

@@ -269,10 +269,16 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         # GRU 1.2x, LSTM 1.5x on 2 cores) once its compilation is paid: worth it from about
         # JIT_MIN_WINDOWS windows trained; on GPU the cuDNN kernel wins. Under a strategy,
         # XLA's compiled step cannot read the other replicas' variables: off.
+        warm = self.__dict__.pop("_warm", None)  # (weights, training windows) of the fit refit starts from
+        if warm is not None:  # the share of the epochs that the new windows make up, at least one
+            new_share = max(0, n_train - warm[1]) / n_train
+            self.settings_["epochs"] = max(1, int(np.ceil(self.settings_["epochs"] * new_share)))
         big = n_train * self.settings_["epochs"] >= JIT_MIN_WINDOWS
         jit = (not has_gpu() and strategy is None and big) if self.jit_compile == "auto" else bool(self.jit_compile)
         with strategy.scope() if strategy is not None else contextlib.nullcontext():
             self.model_ = self._build(n_features, n_targets, anchor_targets, jit, embed, observed_targets)
+            if warm is not None:
+                self.model_.set_weights(warm[0])
             self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.settings_["loss"],
                                 jit_compile=jit)
         batch = self.settings_["batch_size"]
@@ -320,12 +326,16 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         if HALVE_ON_PLATEAU:
             own.append(keras.callbacks.ReduceLROnPlateau(monitor=monitor, factor=0.5,
                                                          patience=max(1, self.patience // 2), verbose=0))
+        from forecastrnn import interrupts, progress
+
+        shown = progress.epoch_callback(epochs)  # for a caller's stage line (the CLI's)
         if checkpoint_dir is not None:  # after the callbacks whose state it saves
             from forecastrnn.models.resume import ResumableTraining
 
-            own.append(ResumableTraining(checkpoint_dir, watched=own[1:]))
+            resumable = ResumableTraining(checkpoint_dir, watched=own[1:])
+            own.append(resumable)
+        own += [shown] if shown is not None else []
         steps = -(-n_train // batch)
-        from forecastrnn import interrupts
 
         with interrupts.training():  # a Ctrl-C or SIGTERM is raised by the guard between batches
             if own_loop:
@@ -334,7 +344,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                 history = self.model_.fit(train_ds, validation_data=val_ds, epochs=epochs, steps_per_epoch=steps,
                                           callbacks=[*own, *(callbacks or [])], shuffle=False,
                                           verbose=self.verbose).history
-        history = own[-1].history if checkpoint_dir is not None else history
+        history = resumable.history if checkpoint_dir is not None else history
         if guard.epoch is not None:
             raise TrainingDiverged(
                 f"Training diverged: the loss became {guard.value} in epoch {guard.epoch + 1}. Expected finite "

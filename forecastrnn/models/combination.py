@@ -87,9 +87,11 @@ class CombinationForecaster(Forecaster, BaseEstimator):
 
     Parameters
     ----------
-    network : forecaster, optional
+    network : forecaster or str, optional
         The recurrent member (unfitted; cloned). Default: ``GlobalRNNForecaster`` with this
         ``horizon`` and ``season_length`` and every other default (one series or a panel).
+        In a backtest, the name of another model of the same backtest shares that model's
+        fitted network (trained once; see ``fit``'s ``fitted_network``).
     baselines : sequence of str
         Names in :data:`forecastrnn.baselines.BASELINES` (default Theta and ETS, the pair
         measured on M3; ``"arima"`` adds a strong but slow member, e.g. 3 s per monthly series).
@@ -158,7 +160,8 @@ class CombinationForecaster(Forecaster, BaseEstimator):
     @property
     def min_history(self) -> int:
         """The held-out horizons plus the most rows any member needs before them."""
-        need = max([getattr(self._network(), "min_history", 1), *(b.min_history for b in self._baselines(1).values())])
+        network = 1 if isinstance(self.network, str) else getattr(self._network(), "min_history", 1)
+        need = max([network, *(b.min_history for b in self._baselines(1).values())])
         return need + check_positive_int(self.validation_windows, "validation_windows") * self._horizon()
 
     def _horizon(self) -> int:
@@ -169,6 +172,9 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         return check_positive_int(self.network.horizon, "horizon")
 
     def _network(self):
+        if isinstance(self.network, str):
+            raise ValueError(f"`network` names a model of the same backtest ({self.network!r}), whose fitted network "
+                             "the backtest passes to fit as `fitted_network`. Received: fit without one")
         if self.network is not None:
             return clone(self.network).set_params(horizon=self._horizon())
         from forecastrnn.models.global_forecaster import GlobalRNNForecaster
@@ -206,10 +212,17 @@ class CombinationForecaster(Forecaster, BaseEstimator):
 
     # --------------------------------------------------------------------- fit
     def fit(self, data, target=None, time_col="auto", id_col=None, features=None, known_future=None,
-            callbacks=None, checkpoint_dir=None) -> "CombinationForecaster":
+            callbacks=None, checkpoint_dir=None, fitted_network=None) -> "CombinationForecaster":
         """Weigh the members on the last ``validation_windows`` horizons of every series, then
         retrain the network on all rows (``refit_network``). Arguments as in ``GlobalRNNForecaster.fit``
-        (one series: a DataFrame or Series with ``target``). Returns ``self``."""
+        (one series: a DataFrame or Series with ``target``). Returns ``self``.
+
+        ``fitted_network``: a network already fitted on exactly ``data`` (a backtest's own
+        network row), used instead of training one. Its validation forecasts cover the rows
+        it set apart for calibration (``unseen_rows``: never trained on, never scored by
+        early stopping), so they are out of sample; a series without that many such rows
+        takes the panel's weights, and when no series has them the network is trained
+        again on the rows before the validation horizons, as without ``fitted_network``."""
         from forecastrnn.data.season import season_length_for
         from forecastrnn.evaluation.backtest import backtest, backtest_panel
 
@@ -220,8 +233,10 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         self.read_args_ = {"target": target, "time_col": time_col, "id_col": id_col}
         self.history_, self.freq_ = self._series(data)
         m = self.season_length or season_length_for(self.freq_)
-        network = self._network()
-        if network.get_params().get("season_length", m) in (None, "auto"):
+        shared = None if fitted_network is None else self._unseen_forecasts(fitted_network, data, k, h)
+        network = fitted_network if shared is not None else \
+            self._network() if fitted_network is None else clone(fitted_network)
+        if shared is None and network.get_params().get("season_length", m) in (None, "auto"):
             network.set_params(season_length=m)
         members = {"network": network, **self._baselines(m)}
         self.members_ = list(members)
@@ -240,11 +255,16 @@ class CombinationForecaster(Forecaster, BaseEstimator):
 
         need = max(getattr(network, "min_history", 1), *(b.min_history for b in members.values() if b is not network))
         if max(len(f) for f in self.history_.values()) < k * h + need:
-            return self._fit_unweighed(network, data, fit_kwargs, net_kwargs, k * h + need, m)
+            return self._fit_unweighed(network, data, fit_kwargs, net_kwargs, k * h + need, m, fitted=shared is not None)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             start = time.perf_counter()
-            table, fitted, scales = inner_backtest(members)
+            if shared is None:
+                table, fitted, scales = inner_backtest(members)
+            else:  # the baselines' validation fits; the network's rows are the ones it never trained on
+                table, fitted, scales = inner_backtest({n: b for n, b in members.items() if b is not network})
+                shared = shared[shared.id.isin(set(table.id))]
+                table, fitted["network"] = pd.concat([table, shared], ignore_index=True), network
             configurations = {"network": {}}
             slowest = time.perf_counter() - start
             positive = all(bool((f.to_numpy() > 0).all()) for f in self.history_.values())
@@ -285,7 +305,9 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         self.networks_ = []
         for label in chosen:
             net = fitted[label]
-            if self.refit_network:
+            if net is fitted_network:  # trained on all rows of data already
+                pass
+            elif self.refit_network:
                 net = net.refit(data, **net_kwargs, **(fit_kwargs if self.panel_ else {}))
             elif hasattr(net, "update"):  # it forecasts from the end of the data, not of its training rows
                 net.update(data)
@@ -293,13 +315,34 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         self.network_ = self.networks_[0]
         return self
 
-    def _fit_unweighed(self, network, data, fit_kwargs, net_kwargs, need: int, m: int):
-        """No series can hold out a validation horizon: equal weights, the network fitted on all rows."""
+    def _unseen_forecasts(self, network, data, k: int, h: int):
+        """Validation rows of the fitted ``network`` (``fit``'s ``fitted_network``): its forecasts of
+        the last ``k`` horizons of each series whose calibration rows cover them; None when none does."""
+        from forecastrnn.evaluation.backtest import tidy_rows
+
+        lengths = [len(f) for f in self.history_.values()]
+        unseen = network.unseen_rows(lengths) if hasattr(network, "unseen_rows") else np.zeros(len(lengths))
+        if not (unseen >= k * h).any():
+            return None
+        origins = {key: n - k * h + h * np.arange(k) for key, n in zip(self.history_, lengths)}
+        point = network.forecast_origins(data, origins if self.panel_ else origins[SERIES], h)[0]
+        rows = []
+        for j, (key, frame) in enumerate(self.history_.items()):
+            if unseen[j] >= k * h:
+                o = origins[key]
+                actual = frame.to_numpy()[o[:, None] + np.arange(h)]
+                rows.append(tidy_rows("network", list(frame.columns), frame.index, o, h, actual,
+                                      point[:len(o), :, j:j + 1]).assign(id=key))
+        return pd.concat(rows, ignore_index=True)
+
+    def _fit_unweighed(self, network, data, fit_kwargs, net_kwargs, need: int, m: int, fitted=False):
+        """No series can hold out a validation horizon: equal weights, the network fitted on all
+        rows (``fitted``: it is already)."""
         longest = max(len(f) for f in self.history_.values())
         warnings.warn(f"No series has the {need} rows that validation windows need (the longest has {longest}): "
                       "the combination weighs its members equally", RuntimeWarning, stacklevel=3)
         given = {k: v for k, v in net_kwargs.items() if v is not None}  # a baseline as network takes neither
-        self.networks_ = [network.fit(data, **fit_kwargs, **given)]
+        self.networks_ = [network if fitted else network.fit(data, **fit_kwargs, **given)]
         self.network_, self.season_length_ = self.networks_[0], m
         self.validation_errors_ = pd.DataFrame(columns=self.members_, dtype="float64")
         self.weights_ = pd.DataFrame([np.full(len(self.members_), 1 / len(self.members_))], index=["*"],

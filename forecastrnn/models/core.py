@@ -206,6 +206,12 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
         self.tails_ = tails.stack()
         return self
 
+    def unseen_rows(self, lengths) -> np.ndarray:
+        """How many rows at the end of series of ``lengths`` rows (as ``fit`` read them) a fit
+        sets apart for calibration: never training targets, never scored by early stopping.
+        Forecasts of them are out of sample, as a combination's validation needs."""
+        return self._held_out(np.asarray(lengths, dtype="int64"))[2]
+
     def _calibration_rows(self, lengths, n_train, n_val, n_cal):
         """``(end, rows)`` of every series: the rows ``[end - rows, end)`` calibrate the intervals.
         The calibration rows; where no series has any (short series), the validation rows,
@@ -219,20 +225,25 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
                       "rows of their own).", RuntimeWarning, stacklevel=4)
         return end, rows
 
-    def refit(self, data, callbacks=None, checkpoint_dir=None, **fit_kwargs):
+    def refit(self, data, callbacks=None, checkpoint_dir=None, warm_start=True, **fit_kwargs):
         """A copy retrained on *all* rows of ``data``, keeping this fit's intervals.
 
         For the model to deploy after a backtest: the settings chosen here (``settings_``),
-        trained for the number of epochs early stopping chose, with no rows held back. Its
-        intervals reuse this fit's calibration scores (from rows that model never trained
-        on); a network trained on more rows is usually at least as accurate, so they are, if
-        anything, conservative. ``fit_kwargs`` replace the reading arguments of this fit.
+        with no rows held back. ``warm_start``: it starts from this fit's weights and trains
+        the share of the epochs early stopping chose that the new rows make up (at least 1);
+        otherwise it starts afresh and trains all of them (``benchmarks/bench_refit.py``
+        compares the two on validation origins). Its intervals reuse this fit's
+        calibration scores (from rows that model never trained on); a network trained on more
+        rows is usually at least as accurate, so they are, if anything, conservative.
+        ``fit_kwargs`` replace the reading arguments of this fit.
 
         Returns
         -------
         A new fitted forecaster (``self`` is unchanged).
         """
         new = self._refit_clone()
+        if warm_start:
+            new._warm = ([w.copy() for w in self.model_.get_weights()], self.n_windows_)
         with warnings.catch_warnings():  # the padded series were counted when this model was fitted
             warnings.filterwarnings("ignore", "[0-9]+ series had fewer than window", RuntimeWarning)
             new.fit(data, callbacks=callbacks, checkpoint_dir=checkpoint_dir, **{**self.fit_args_, **fit_kwargs})
