@@ -166,10 +166,18 @@ def test_a_combination_sharing_the_network_row_trains_it_once_and_weighs_it_on_r
     data = series(120)
     net = RNNForecaster(horizon=6, window=12, units=4, epochs=2, n_models=1, verbose=0, random_state=0)
     shared = CombinationForecaster(network="gru", baselines=("naive", "theta"), horizon=6, season_length=12)
-    table, fitted = backtest({"gru": net, "combination": shared}, data, horizon=6, n_windows=2, level=None,
-                             return_models=True)
+    from forecastrnn import NaiveForecaster
+
+    models = {"gru": net, "naive": NaiveForecaster(horizon=6), "theta": ThetaForecaster(horizon=6, season_length=12),
+              "combination": shared}
+    table, fitted = backtest(models, data, horizon=6, n_windows=2, level=0.9, return_models=True)
     combination, network = fitted["combination"], fitted["gru"]
     assert combination.network_ is network  # one training for both rows
+    # Its test rows combine the other rows of the table; forecasting them again gives the same.
+    again = combination.forecast_origins(data, table.attrs["first_origin"] + 6 * np.arange(2), 6, level=0.9)
+    rows = table[table.model == "combination"]
+    np.testing.assert_allclose(rows.y_pred, again[0].ravel())
+    np.testing.assert_allclose(rows.upper, again[2].ravel())
     train = data.iloc[:table.attrs["first_origin"]]
     assert network.unseen_rows([len(train)])[0] >= 6  # the calibration rows cover the validation horizon
     point = network.forecast_origins(train, [len(train) - 6], 6)[0][0, :, 0]
@@ -177,5 +185,6 @@ def test_a_combination_sharing_the_network_row_trains_it_once_and_weighs_it_on_r
                                np.abs(point - train["y"].to_numpy()[-6:]).mean())
     with pytest.raises(ValueError, match="must come before it"):
         backtest({"combination": shared, "gru": net}, data, horizon=6, n_windows=2, level=None)
+    assert combination.describe().startswith("combination (inverse")
     with pytest.raises(ValueError, match="names a model of the same backtest"):
         shared.fit(data)

@@ -82,6 +82,23 @@ def test_theta_interval_covers_about_its_level_at_every_step():
     assert np.all(np.abs(covered - 0.9) < 0.08), covered  # statsmodels' own formula gives ~1.0 by step 6
 
 
+def test_theta_from_several_origins_keeps_the_first_origins_variance():
+    """The point forecast is fitted again from every origin; the residual variance is the
+    first origin's (rows before it only), so the first forecast is that of a lone origin."""
+    from scipy.stats import norm
+
+    y = seasonal_series(120)["y"].to_numpy()
+    model = ThetaForecaster(season_length=12, horizon=6).fit(y[:96])
+    point, lower, upper = model.forecast_origins(y, [96, 102], level=0.9)
+    alone = model.forecast_origins(y, [96], level=0.9)
+    np.testing.assert_allclose(upper[:1], alone[2])
+    second = model.forecast_origins(y, [102], level=0.9)
+    np.testing.assert_allclose(point[1], second[0][0])  # refitted from the later origin
+    first_fit, later_fit = model._fit(y[:96]), model._fit(y[:102])
+    half = norm.ppf(0.95) * np.sqrt(first_fit.sigma2 * (1 + np.arange(6) * later_fit.params.iloc[1] ** 2))
+    np.testing.assert_allclose(upper[1, :, 0] - point[1, :, 0], half)
+
+
 @pytest.mark.parametrize("code", ["MNN", "MAM", "ANN"])
 def test_ets_intervals_repeat_across_fits(code):
     # Multiplicative models simulate their intervals: two identical fits must give the same bounds.

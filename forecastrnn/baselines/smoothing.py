@@ -165,17 +165,18 @@ def _aligned(params, names, model):
     return np.array([params[list(names).index(n)] for n in model.param_names], dtype="float64")
 
 
-def theta_variance(results, horizon) -> np.ndarray:
+def theta_variance(results, horizon, sigma2=None) -> np.ndarray:
     """h-step forecast variances ``sigma^2 (1 + (h - 1) alpha^2)`` of a fitted ``ThetaModel``.
 
     The Theta method's SES part is the IMA(1,1) model ``y_t - y_{t-1} = e_t - (1 - alpha)
     e_{t-1}``, whose h-step variance is ``sigma^2 (1 + (h - 1) alpha^2)`` (Hyndman & Billah
     2003). statsmodels' own ``prediction_intervals`` (0.14-0.15) uses ``1 + (alpha - 1)^2``
     per step instead of ``alpha^2``, which makes long-horizon intervals far too wide (a
-    90 % interval that covers nearly everything).
+    90 % interval that covers nearly everything). ``sigma2``: a residual variance estimated
+    before (default: the fit's own, an ARIMA(0,1,1) fit that takes about 1 s on 17,000 rows).
     """
     alpha = float(np.asarray(results.params)[1])
-    return results.sigma2 * (1 + np.arange(horizon) * alpha ** 2)
+    return (results.sigma2 if sigma2 is None else sigma2) * (1 + np.arange(horizon) * alpha ** 2)
 
 
 class ThetaForecaster(_Baseline):
@@ -185,7 +186,10 @@ class ThetaForecaster(_Baseline):
     series is deseasonalised by classical decomposition (multiplicative for positive
     series, additive otherwise), forecast by simple exponential smoothing plus half the
     linear trend (theta = 2), and reseasonalised. Intervals: normal, with the IMA(1,1)
-    variance of :func:`theta_variance`. A flat history is forecast flat.
+    variance of :func:`theta_variance`. From several origins (a backtest) the method is fitted
+    again from each, and the residual variance is estimated once, at the first origin, as
+    ARIMA keeps its parameters (it reads rows before that origin only). A flat history is
+    forecast flat.
 
     Parameters
     ----------
@@ -229,6 +233,9 @@ class ThetaForecaster(_Baseline):
             return ThetaModel(x, period=m if seasonal else 1, deseasonalize=seasonal).fit()
 
     def _forecast_target(self, state, y, frame, origins, horizon, level):
+        once = bool(np.all(np.diff(np.asarray(origins)) > 0))  # in time order: the first origin's variance
+        sigma2 = []
+
         def forecast(history, horizon, level):
             if np.ptp(history) == 0:  # statsmodels' smoothing is undefined on a flat series
                 flat = np.repeat(history[-1], horizon)
@@ -237,7 +244,9 @@ class ThetaForecaster(_Baseline):
             point = np.asarray(results.forecast(horizon, theta=self.theta))
             if level is None:
                 return point, None, None
-            half = norm.ppf(0.5 + level / 2) * np.sqrt(theta_variance(results, horizon))
+            if not (once and sigma2):
+                sigma2[:] = [results.sigma2]
+            half = norm.ppf(0.5 + level / 2) * np.sqrt(theta_variance(results, horizon, sigma2[0]))
             return point, point - half, point + half
 
         return each_origin(y, origins, horizon, level, forecast)

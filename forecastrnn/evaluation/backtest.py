@@ -222,8 +222,12 @@ def _backtest(named, series: dict, fit_panel, horizon, n_windows, step, level, r
         resume = {} if folder is None else {"checkpoint_dir": folder}
         fitted = fitted_models[name] = clone(model).fit(data, **fit_kwargs, **resume,
                                                         **_shared_network(name, model, named, fitted_models, kept))
-        point, lower, upper = fitted.forecast_origins(history, origins if len(kept) > 1 else list(origins.values())[0],
-                                                      horizon, level)
+        reused = _members_forecasts(fitted, model, named, fitted_models, results, kept, origins)
+        if reused is not None:  # a combination of rows of this backtest: combined, not forecast again
+            point, lower, upper = fitted.combine_members(list(kept), reused)
+        else:
+            point, lower, upper = fitted.forecast_origins(history, origins if len(kept) > 1 else
+                                                          list(origins.values())[0], horizon, level)
         for j, key in enumerate(kept):
             n = len(origins[key])
             results[key, name] = [None if a is None else a[:n, :, j:j + 1] for a in (point, lower, upper)]
@@ -250,6 +254,31 @@ def _shared_network(name, model, named, fitted_models, kept) -> dict:
         raise ValueError(f"Model {name!r} can share the network of {shared!r} only if it is one model for all "
                          f"series. Received: {type(named[shared]).__name__} fitted series by series")
     return {"fitted_network": fitted_models[shared]}
+
+
+def _members_forecasts(fitted, model, named, fitted_models, results, kept, origins):
+    """The backtest's own forecasts of every member of a combination that shares a network row
+    (``{member: (point, lower, upper)}``, arrays ``(n_origins, horizon, n_series)``), when its
+    members are that network alone and baselines of the backtest with the same settings; else None."""
+    shared = getattr(model, "network", None)
+    if not isinstance(shared, str) or getattr(fitted, "networks_", None) != [fitted_models[shared]]:
+        return None
+    sources = {m: shared if m == "network" else m for m in fitted.members_}
+    own = fitted._baselines(fitted.season_length_)
+    if any(m != "network" and (m not in named or named[m].get_params() != own[m].get_params()) for m in sources):
+        return None
+    n = max(len(origins[key]) for key in kept)
+    members = {}
+    for member, source in sources.items():
+        parts = [results[key, source] for key in kept]
+        members[member] = tuple(None if parts[0][i] is None else
+                                np.stack([_pad_origins(p[i][..., 0], n) for p in parts], axis=-1) for i in range(3))
+    return members
+
+
+def _pad_origins(a: np.ndarray, n: int) -> np.ndarray:
+    """``a`` ``(k, horizon)`` padded with NaN rows to ``(n, horizon)``."""
+    return np.concatenate([a, np.full((n - len(a),) + a.shape[1:], np.nan)]) if len(a) < n else a
 
 
 def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=False, target=None,

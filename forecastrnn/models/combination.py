@@ -383,7 +383,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
     def _baseline_forecasts(self, series: dict, origins: dict, horizon: int, level) -> dict:
         """``{name: (point, lower, upper)}`` arrays ``(n_origins, horizon, n_series)``: each
         baseline fitted on the rows of each series before its first origin."""
-        from forecastrnn.evaluation.backtest import _one_series
+        from forecastrnn.evaluation.backtest import _one_series, _pad_origins
         from forecastrnn.parallel import map_chunks
 
         baselines = self._baselines(self.season_length_)
@@ -397,7 +397,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
             parts = []
             for per_series in out:
                 arrays = per_series[name][0]
-                parts.append([None if a is None else _pad(a[..., 0], n) for a in arrays])
+                parts.append([None if a is None else _pad_origins(a[..., 0], n) for a in arrays])
             result[name] = tuple(None if parts[0][i] is None else np.stack([p[i] for p in parts], axis=-1)
                                  for i in range(3))
         return result
@@ -563,7 +563,3 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         return (f"combination ({self.method} of validation errors, {self.validation_windows} window(s)): "
                 + ", ".join(f"{k} {v:.2f}" for k, v in mean.items()) + search)
 
-
-def _pad(a: np.ndarray, n: int) -> np.ndarray:
-    """``a`` ``(k, horizon)`` padded with NaN rows to ``(n, horizon)``."""
-    return np.concatenate([a, np.full((n - len(a),) + a.shape[1:], np.nan)]) if len(a) < n else a
