@@ -26,13 +26,14 @@ from _common import machine
 STAGE = re.compile(r"^\[(\d+)/\d+\] ([^:]*)")
 
 
-def stage_times(command, env) -> tuple[list[tuple[str, float]], float, int]:
-    """``([(stage, seconds), ...], total seconds, exit code)`` of one run of ``command``."""
+def stage_times(command, env) -> tuple[list[tuple[str, float]], float, int, list[str]]:
+    """``([(stage, seconds), ...], total seconds, exit code, printed lines)`` of one run of ``command``."""
     start = time.perf_counter()
-    marks, seen = [], set()  # (label, arrival time), the stage numbers seen
+    marks, seen, lines = [], set(), []  # (label, arrival time), the stage numbers seen, the output
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env) as proc:
         for line in proc.stdout:
             now = time.perf_counter()
+            lines.append(line.rstrip("\n"))
             if not marks:
                 marks.append(("startup: imports, reading and checking the file", start))
             found = STAGE.match(line.strip())
@@ -42,20 +43,17 @@ def stage_times(command, env) -> tuple[list[tuple[str, float]], float, int]:
         code = proc.wait()
     end = time.perf_counter()
     stages = [(label, (marks[i + 1][1] if i + 1 < len(marks) else end) - t) for i, (label, t) in enumerate(marks)]
-    return stages, end - start, code
+    return stages, end - start, code, lines
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1,500 rows, 1 epoch, 2 test windows")
-    parser.add_argument("--args", default="", help="more options for forecastrnn fit, quoted")
-    args = parser.parse_args()
-    print(machine())
+def main_command(quick=False, extra=()) -> dict:
+    """Run the main command (``quick``: the first 1,500 rows, 1 epoch, 2 test windows) and
+    return its stage times, total, exit code and printed lines."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     data = os.path.join(root, "datasets", "ETTh1.csv")
     with tempfile.TemporaryDirectory() as tmp:
-        extra = shlex.split(args.args)
-        if args.quick:
+        extra = list(extra)
+        if quick:
             import pandas as pd
 
             data = os.path.join(tmp, "etth1_head.csv")
@@ -64,13 +62,24 @@ def main():
         command = [sys.executable, "-m", "forecastrnn.cli", "fit", data, "--target", "OT",
                    "--out", os.path.join(tmp, "run"), *extra]
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
-        stages, total, code = stage_times(command, env)
-    print("forecastrnn fit " + " ".join(command[4:5] + command[5:7] + extra))
-    for label, seconds in stages:
+        stages, total, code, lines = stage_times(command, env)
+    shown = "forecastrnn fit " + ("datasets/ETTh1.csv" if not quick else data) + " --target OT " + " ".join(extra)
+    return {"command": shown.strip(), "stages": stages, "total": total, "code": code, "lines": lines}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,500 rows, 1 epoch, 2 test windows")
+    parser.add_argument("--args", default="", help="more options for forecastrnn fit, quoted")
+    args = parser.parse_args()
+    print(machine())
+    run = main_command(args.quick, shlex.split(args.args))
+    print(run["command"])
+    for label, seconds in run["stages"]:
         print(f"  {seconds:7.1f} s  {label}")
-    print(f"  {total:7.1f} s  total (exit code {code})")
-    if code:
-        raise SystemExit(f"the command failed with exit code {code}")
+    print(f"  {run['total']:7.1f} s  total (exit code {run['code']})")
+    if run["code"]:
+        raise SystemExit(f"the command failed with exit code {run['code']}")
 
 
 if __name__ == "__main__":

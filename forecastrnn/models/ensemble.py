@@ -22,14 +22,14 @@ from forecastrnn.persistence import STATE_FILE, atomic_write_dir, read_state, ve
 class MedianEnsemble(Forecaster, BaseEstimator):
     """Fit every member on the same data; forecast the median of their forecasts.
 
+    Intervals are the medians of the members' bounds (each member's own intervals, e.g.
+    conformal): check their coverage in a backtest.
+
     Parameters
     ----------
     models : list of forecasters
         Unfitted members (cloned by ``fit``). All must take the same ``fit`` arguments and
         have the same horizon; an ensemble of one forecasts exactly as its member.
-
-    Intervals are the medians of the members' bounds (each member's own intervals, e.g.
-    conformal): check their coverage in a backtest.
 
     Attributes
     ----------
