@@ -1,3 +1,4 @@
+import copy
 import json
 
 import numpy as np
@@ -236,9 +237,19 @@ def test_integer_index_survives_save_and_load(tmp_path):
 def test_refit_trains_on_every_row_for_the_chosen_epochs_and_keeps_the_calibration():
     data = sine(400)
     model = RNNForecaster(**{**FAST, "epochs": 3}).fit(data)
-    final = model.refit(data)
+    cold = model.refit(data, warm_start=False)  # from scratch, for the epochs early stopping chose
+    assert len(cold.history_["loss"]) == int(np.argmin(model.history_["val_loss"])) + 1
+    start = [w.copy() for w in model.model_.get_weights()]
+    final = model.refit(data)  # warm: from the fitted weights, the new windows' share of the epochs
     assert final is not model and final.n_train_rows_ == 400 and model.n_train_rows_ == 320
-    assert len(final.history_["loss"]) == int(np.argmin(model.history_["val_loss"])) + 1
+    chosen = int(np.argmin(model.history_["val_loss"])) + 1
+    share = (final.n_windows_ - model.n_windows_) / final.n_windows_
+    assert len(final.history_["loss"]) == max(1, int(np.ceil(chosen * share)))
+    for before, after in zip(start, model.model_.get_weights()):  # the fitted model is untouched
+        np.testing.assert_array_equal(before, after)
+    frozen = copy.copy(model).set_params(learning_rate=1e-12).refit(data)  # no step: the fitted weights
+    for before, after in zip(start, frozen.model_.get_weights()):
+        np.testing.assert_allclose(after, before, atol=1e-6)
     assert final.settings_["window"] == 24 and final.settings_["anchor"] == model.settings_["anchor"]
     np.testing.assert_array_equal(final.calibration_scores_, model.calibration_scores_)
     assert final.predict(level=0.9).index[0] == data.index[-1] + pd.Timedelta("1h")
