@@ -343,7 +343,7 @@ def _run_panel(opts, after=0):
                                        season_length=settings["season"], n_jobs=opts["n_jobs"],
                                        progress=_backtest_progress(stages), return_models=True,
                                        checkpoint_dir=opts["checkpoint_dir"], client=opts["scheduler"], **fit_kwargs)
-    stages.finish()
+        stages.finish()
     _say(opts["quiet"], f"  global {_chosen(fitted[rnn.name])}; {fitted[rnn.name].n_windows_} training windows")
     with _notes():
         summary, by_series = summarize_panel(table)
@@ -370,7 +370,7 @@ def _run_comparison(opts, after=0):
                                  level=opts["level"], progress=_backtest_progress(stages), return_models=True,
                                  checkpoint_dir=opts["checkpoint_dir"], n_jobs=opts["n_jobs"],
                                  client=opts["scheduler"], season_length=settings["season"])
-    stages.finish()
+        stages.finish()  # before the notes, which print when the block ends
     _say(opts["quiet"], f"  {_chosen(fitted[rnn.name])}")
     for model in fitted.values():
         if hasattr(model, "describe"):
@@ -524,7 +524,7 @@ def _deployed(opts, stages, rnn, combination, refit, data, fit_kwargs, rows: str
         stages.start(f"retraining {label or rnn.name}{of} {rows}, from the backtested weights (the saved model)")
         with _notes(), reporting(stages.advance):
             model = model.refit(data, checkpoint_dir=_refit_checkpoint(opts), **fit_kwargs)
-        stages.finish()
+            stages.finish()
     else:
         model = model.update(data)
     return model, getattr(model, "network_", model)
