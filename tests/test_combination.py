@@ -188,3 +188,16 @@ def test_a_combination_sharing_the_network_row_trains_it_once_and_weighs_it_on_r
     assert combination.describe().startswith("combination (inverse")
     with pytest.raises(ValueError, match="names a model of the same backtest"):
         shared.fit(data)
+
+
+@pytest.mark.slow
+def test_a_series_the_shared_network_never_held_out_takes_the_panels_weights():
+    data = long_panel(3)
+    data = pd.concat([data[data.unique_id != "s0"], data[data.unique_id == "s0"].head(14)], ignore_index=True)
+    models = {"gru": GlobalRNNForecaster(horizon=4, units=4, epochs=1, n_models=1, verbose=0, random_state=0),
+              "combination": CombinationForecaster(network="gru", baselines=("naive", "theta"), horizon=4,
+                                                   season_length=4)}
+    _, fitted = backtest_panel(models, data, horizon=4, n_windows=1, season_length=4, return_models=True)
+    weights = fitted["combination"].weights_
+    assert list(weights.index) == ["s1", "s2", "*"]  # s0 (10 training rows) has no calibration rows
+    np.testing.assert_allclose(fitted["combination"]._weights_of("s0"), weights.loc["*"])

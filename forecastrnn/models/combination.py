@@ -264,6 +264,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
             else:  # the baselines' validation fits; the network's rows are the ones it never trained on
                 table, fitted, scales = inner_backtest({n: b for n, b in members.items() if b is not network})
                 shared = shared[shared.id.isin(set(table.id))]
+                table = table[table.id.isin(set(shared.id))]  # a series the network cannot score: the panel's weights
                 table, fitted["network"] = pd.concat([table, shared], ignore_index=True), network
             configurations = {"network": {}}
             slowest = time.perf_counter() - start
