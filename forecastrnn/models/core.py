@@ -380,6 +380,39 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
 
         return tuple(None if a is None else spread_out(a) for a in out)
 
+    # ------------------------------------------------------------------- export
+    def export(self, path, format="saved_model", level=0.9, overwrite=False) -> str:
+        """Write the whole forecast as one graph, for serving without forecastrnn.
+
+        The graph takes the raw last ``window`` rows (and the known-future inputs and
+        timestamps where the model reads them) in data units, and returns the point forecast
+        and the bounds at ``level``: scaling, log transform, window normalisation, anchor,
+        ensemble median and the inverse transforms are inside
+        (:mod:`forecastrnn.models.export`). ``signature.json`` beside it names the inputs,
+        their order, dtypes and shapes; :class:`forecastrnn.models.exported.ExportedForecaster`
+        (CLI: ``forecastrnn predict EXPORT_DIR``) forecasts tables with it.
+
+        Parameters
+        ----------
+        path : str or path
+            The export directory (written atomically).
+        format : {"saved_model", "tflite"}
+            A TensorFlow SavedModel (TF Serving; any batch), or a TFLite flat buffer (mobile
+            and edge; one series per call, built-in operators only).
+        level : float, list of float or None
+            Interval levels fixed in the graph (None: point forecasts only).
+        overwrite : bool
+            Replace an existing directory.
+
+        Returns
+        -------
+        str
+            The absolute path of the export directory.
+        """
+        from forecastrnn.models.export import export_model
+
+        return export_model(self, path, format, level, overwrite)
+
     # -------------------------------------------------------------- save / load
     def _get_state(self) -> dict:
         tails = self.tails_

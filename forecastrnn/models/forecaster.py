@@ -206,7 +206,11 @@ class RNNForecaster(NetworkCore):
         self._check_fitted()
         horizon = self._horizon(horizon)
         stack = self.tails_ if data is None else self._read(data)
-        point, lower, upper = self._forecast(stack, [[stack.lengths[0]]], self._future_values(future, stack), level)
+        return self._output(stack, horizon,
+                            *self._forecast(stack, [[stack.lengths[0]]], self._future_values(future, stack), level))
+
+    def _output(self, stack: Stack, horizon: int, point, lower=None, upper=None) -> pd.DataFrame:
+        """The forecast table of ``predict`` from arrays ``(1, >= horizon, n_targets)``."""
         index = future_index(stack.index[-1], self.freq_, horizon)
         index = index.as_unit(self.time_unit_) if self.time_unit_ else index
         return forecast_frame(self.target_, index, point[0, :horizon], None if lower is None else lower[0, :horizon],

@@ -214,8 +214,11 @@ class GlobalRNNForecaster(NetworkCore):
         self._check_fitted()
         horizon = self._horizon(horizon)
         stack = self.tails_ if data is None else self._read(data)
-        point, lower, upper = self._forecast(stack, [[n] for n in stack.lengths],
-                                             self._future_values(future, stack), level)
+        return self._output(stack, horizon, *self._forecast(stack, [[n] for n in stack.lengths],
+                                                            self._future_values(future, stack), level))
+
+    def _output(self, stack: Stack, horizon: int, point, lower=None, upper=None) -> pd.DataFrame:
+        """The long forecast table of ``predict`` from arrays ``(n_series, >= horizon, 1)``."""
         id_name, time_name, value_name = self.columns_
         times = stack.future_index(self.freq_, self.horizon)[:, :horizon].ravel()
         out = pd.DataFrame({id_name: np.repeat(np.asarray(stack.keys, dtype=object), horizon),
