@@ -560,21 +560,8 @@ def backtest_cmd(**opts):
         _run_comparison(opts)
 
 
-@cli.command()
-@click.argument("run_dir", type=click.Path(file_okay=False))
-@click.option("--data", type=click.Path(dir_okay=False), default=None,
-              help="History to forecast from [default: the end of the data the run was fitted on].")
-@click.option("--horizon", type=click.IntRange(min=1), default=None, help="Steps [default: trained horizon].")
-@click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
-              show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), default=None,
-              help="CSV file to write [default: standard output].")
-@click.option("--overwrite", is_flag=True, help="Replace an existing --output file.")
-def predict(run_dir, data, horizon, level, output, overwrite):
-    """Forecast with the model saved in a run directory.
-
-    Example: forecastrnn predict runs/ETTh1-20260101-120000 --horizon 12 --output next.csv
-    """
+def _load_run_model(run_dir):
+    """The model saved in ``run_dir/model`` (a forecaster or a combination)."""
     from forecastrnn._tf import tensorflow
     from forecastrnn.models.combination import CombinationForecaster
     from forecastrnn.models.forecaster import RNNForecaster
@@ -583,8 +570,6 @@ def predict(run_dir, data, horizon, level, output, overwrite):
     if not os.path.isdir(run_dir):
         raise FileNotFoundError(f"Run directory not found. Expected a folder written by 'forecastrnn fit'. "
                                 f"Received: {run_dir!r}")
-    if output and os.path.exists(output) and not overwrite:
-        raise FileExistsError(f"Output file {output!r} already exists. Pass --overwrite to replace it")
     try:
         with open(os.path.join(run_dir, "model", "state.json"), encoding="utf-8") as fh:
             state = json.load(fh)
@@ -594,21 +579,89 @@ def predict(run_dir, data, horizon, level, output, overwrite):
     classes = {"RNNForecaster": RNNForecaster, "GlobalRNNForecaster": GlobalRNNForecaster,
                "CombinationForecaster": CombinationForecaster}
     tensorflow()  # silenced start-up, before load() imports Keras
-    model = classes.get(kind, RNNForecaster).load(os.path.join(run_dir, "model"))
-    panel = getattr(getattr(model, "network_", model), "supports_panels", False)
-    forecast = model.predict(data, horizon=horizon, level=level)
-    csv = dict(index=False) if panel else dict(index_label="time")  # panels: long format, the time a column
-    if output is None:
-        click.echo(forecast.to_csv(**csv), nl=False)
-        return
+    return classes.get(kind, RNNForecaster).load(os.path.join(run_dir, "model"))
+
+
+def _write_csv(frame, output, **kwargs):
+    """``frame`` to ``output`` atomically (a temporary file renamed at the end)."""
     tmp = f"{output}.tmp-{os.getpid()}"
     try:
-        forecast.to_csv(tmp, **csv)
+        frame.to_csv(tmp, **kwargs)
         os.replace(tmp, output)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(file_okay=False))
+@click.option("--data", type=click.Path(dir_okay=False), default=None,
+              help="History to forecast from [default: the end of the data the run was fitted on].")
+@click.option("--future", type=click.Path(dir_okay=False), default=None,
+              help="CSV of the known-future columns for the forecast steps (models fitted with them).")
+@click.option("--horizon", type=click.IntRange(min=1), default=None, help="Steps [default: trained horizon].")
+@click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="CSV file to write [default: standard output].")
+@click.option("--overwrite", is_flag=True, help="Replace an existing --output file.")
+def predict(run_dir, data, future, horizon, level, output, overwrite):
+    """Forecast with the model of a run directory, or of an export directory (written by
+    'forecastrnn export': only the exported SavedModel or TFLite file is run).
+
+    Example: forecastrnn predict runs/ETTh1-20260101-120000 --horizon 12 --output next.csv
+    """
+    from forecastrnn.models.exported import ExportedForecaster, is_export_dir
+
+    if output and os.path.exists(output) and not overwrite:
+        raise FileExistsError(f"Output file {output!r} already exists. Pass --overwrite to replace it")
+    if is_export_dir(run_dir):
+        model = ExportedForecaster(run_dir)
+        panel, known = model.signature["series"] is not None, model.signature["known_future"]
+    else:
+        model = _load_run_model(run_dir)
+        network = getattr(model, "network_", model)
+        panel, known = getattr(network, "supports_panels", False), getattr(network, "known_future_", [])
+    if future is not None and not known:
+        raise ValueError(f"--future gives known-future columns, but this model has none. Received: {future!r}")
+    forecast = model.predict(data, horizon=horizon, level=level, **({"future": future} if known else {}))
+    csv = dict(index=False) if panel else dict(index_label="time")  # panels: long format, the time a column
+    if output is None:
+        click.echo(forecast.to_csv(**csv), nl=False)
+        return
+    _write_csv(forecast, output, **csv)
     click.echo(f"Forecast of {len(forecast)} rows written to {output}")
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["saved_model", "tflite"]), default="saved_model",
+              show_default=True, help="SavedModel (TF Serving, any batch) or TFLite (mobile and edge).")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Export directory [default: RUN_DIR/export-<format>].")
+@click.option("--level", "levels", type=click.FloatRange(0, 1, min_open=True, max_open=True), multiple=True,
+              help="Interval level fixed in the graph; repeat for several [default: 0.9].")
+@click.option("--overwrite", is_flag=True, help="Replace an existing export directory.")
+def export(run_dir, fmt, out, levels, overwrite):
+    """Export the network of a run directory with its whole forecast inside (scaling, window
+    normalisation, log transform, anchor, intervals), plus signature.json naming its inputs.
+
+    Example: forecastrnn export runs/ETTh1-20260101-120000 --format tflite --out etth1-tflite
+    """
+    model = _load_run_model(run_dir)
+    network = getattr(model, "network_", model)
+    out = out or os.path.join(run_dir, f"export-{fmt}")
+    path = network.export(out, format=fmt, level=list(levels) or 0.9, overwrite=overwrite)
+    if network is not model:
+        click.echo("Note: the run's saved model is a combination; the export holds its network "
+                   f"({network.name}), since the baselines it combines (statsmodels) do not run in a graph.")
+    with open(os.path.join(path, "signature.json"), encoding="utf-8") as fh:
+        signature = json.load(fh)
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files)
+    inputs = ", ".join(f"{i['name']} {i['dtype']}{i['shape']}" for i in signature["inputs"])
+    click.echo(f"Exported {signature['model']} ({fmt}, {size / 1e6:.2f} MB) to {path}\n"
+               f"Inputs: {inputs}; horizon {signature['horizon']}, levels {signature['levels']}\n"
+               f"Forecast with: forecastrnn predict {path}")
 
 
 @cli.command()

@@ -1,3 +1,4 @@
+import io
 import json
 import os
 import subprocess
@@ -73,6 +74,12 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
     written = run(["predict", out, "--data", csv, "--output", target, "--level", "0.5"])
     assert written.exit_code == 0 and target.is_file()
     assert run(["predict", out, "--output", target]).exit_code == 1  # exists, no --overwrite
+    exported = run(["export", out, "--level", "0.5", "--level", "0.9"])  # the default: RUN_DIR/export-saved_model
+    assert exported.exit_code == 0, exported.output
+    from_export = run(["predict", out / "export-saved_model", "--data", csv, "--level", "0.5"])
+    assert from_export.exit_code == 0, from_export.output
+    np.testing.assert_allclose(pd.read_csv(io.StringIO(from_export.output), index_col=0),
+                               pd.read_csv(target, index_col=0), rtol=1e-5)
 
     compared = run(["backtest", csv, *FAST, "--model", "lstm", "--bidirectional", "--features", "all"])
     assert compared.exit_code == 0, compared.output
@@ -263,6 +270,17 @@ def test_panel_fit_backtest_predict(tmp_path):
     new = write_panel(tmp_path / "new.csv", ids=("fresh",), n=60)
     fresh = run(["predict", out, "--data", new, "--horizon", "1"])
     assert fresh.exit_code == 0 and fresh.output.splitlines()[1].startswith("fresh,2024-01-03 12:00:00")
+    # The export holds the combination's network; predicting from it runs only the TFLite file.
+    exported = run(["export", out, "--format", "tflite", "--out", tmp_path / "tflite"])
+    assert exported.exit_code == 0, exported.output
+    assert "the export holds its network" in exported.output and "Inputs: history float32[None, 24, 1]" in exported.output
+    from_export = run(["predict", tmp_path / "tflite", "--output", tmp_path / "exported.csv"])
+    assert from_export.exit_code == 0, from_export.output
+    got, expected = pd.read_csv(tmp_path / "exported.csv"), saved.network_.predict(level=0.9)
+    assert list(got.columns) == ["store", "date", "sales", "sales_lower", "sales_upper"]
+    np.testing.assert_allclose(got[["sales", "sales_lower", "sales_upper"]],
+                               expected[["sales", "sales_lower", "sales_upper"]], rtol=1e-3)
+    assert run(["predict", tmp_path / "tflite", "--future", data]).exit_code == 1  # no known-future columns
 
     compared = run(["backtest", data, *args, "--quiet", "--checkpoint-dir", tmp_path / "ckpt", "--log",
                     "--no-combination"])

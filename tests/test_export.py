@@ -91,6 +91,11 @@ def test_export_defaults_to_where_the_model_stood(tmp_path):
     model = GlobalRNNForecaster(window=14, horizon=3, **TINY).fit(panel)
     exported = ExportedForecaster(model.export(tmp_path / "e"))
     _close(exported.predict()["y"], model.predict()["y"], 1e-5)
+    positions = RNNForecaster(window=20, horizon=3, **TINY).fit(_one_series()["y"].to_numpy())  # no timestamps
+    expected = positions.predict()
+    got = ExportedForecaster(positions.export(tmp_path / "p", level=None)).predict()
+    assert got.index.equals(expected.index) and expected.index[0] == 240
+    _close(got, expected, 1e-5)
 
 
 def test_unfitted_and_bad_exports_are_refused(tmp_path):

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from forecastrnn.base import check_level
+from forecastrnn.data.stack import Stack
 from forecastrnn.models.export import (EXPORT_FORMAT_VERSION, LAST_ROWS_FILE, NEW_SERIES_SCALERS, SAVED_MODEL_DIR,
                                        SIGNATURE_FILE, SIGNATURE_KEY, TFLITE_FILE)
 
@@ -112,13 +113,25 @@ class ExportedForecaster:
         check_level(level)
         if level is not None and not any(abs(level - lv) < 1e-9 for lv in sig["levels"]):
             raise ValueError(f"`level` must be one of the levels fixed at export {sig['levels']}. Received: {level!r}")
-        stack = reader._read(os.path.join(self.path, LAST_ROWS_FILE) if data is None else data)
+        stack = self._last_rows() if data is None else reader._read(data)
         out = self.run(**self.inputs(stack, reader._future_values(future, stack)))
         bounds = (None, None)
         if level is not None:
             j = int(np.argmin([abs(level - lv) for lv in sig["levels"]]))
             bounds = (out["lower"][:, j], out["upper"][:, j])
         return reader._output(stack, horizon, out["point"], *bounds)
+
+    def _last_rows(self) -> Stack:
+        """``last_rows.csv`` as the forecaster's ``tails_``: each series' rows with their
+        timestamps or positions (a table read by ``_read`` would number positions from 0)."""
+        sig = self.signature
+        id_name, time_name = sig["columns"][:2]
+        columns = sig["target"] + sig["features"] + sig["known_future"]
+        table = pd.read_csv(os.path.join(self.path, LAST_ROWS_FILE), dtype={id_name: str})
+        times = pd.to_datetime(table[time_name]) if sig["freq"] is not None else table[time_name].astype("int64")
+        frames = {key: part.set_index(pd.Index(times[part.index]))
+                  for key, part in table.groupby(id_name, sort=False)}
+        return Stack.from_frames(frames, columns)
 
     def inputs(self, stack, future=None) -> dict:
         """The graph's input arrays for the histories of ``stack`` (data units) and the
@@ -145,9 +158,13 @@ class ExportedForecaster:
                                  "after each series' end. Pass them as `future`")
             out["known"] = np.concatenate([values[..., n_obs:], future], axis=1)
         if sig["calendar"]:
+            def wall_minutes(index):  # the calendar of local (wall) time, as pandas gives it
+                index = pd.DatetimeIndex(index)
+                return (index.tz_localize(None) if index.tz is not None else index).as_unit("s").asi8 // 60
+
             minutes = np.zeros((n * w,), dtype="int64")
-            minutes[rows] = tail.index.as_unit("s").asi8 // 60
-            ahead = pd.DatetimeIndex(stack.future_index(sig["freq"], h).ravel()).as_unit("s").asi8 // 60
+            minutes[rows] = wall_minutes(tail.index)
+            ahead = wall_minutes(stack.future_index(sig["freq"], h).ravel())
             out["time"] = np.concatenate([minutes.reshape(n, w), ahead.reshape(n, h)], axis=1)
         return out
 
