@@ -160,6 +160,10 @@ def data_options(func):
         click.option("--checkpoint-dir", type=click.Path(file_okay=False), default=None,
                      help="Back up the network's training there after every epoch; the same command run again "
                           "after an interruption resumes from the last finished epoch."),
+        click.option("--mlflow", "mlflow_uri", default=None, is_flag=False, flag_value="file:./mlruns",
+                     metavar="[URI]", help="Log the run to MLflow: options, chosen settings, every model's metrics, "
+                                          "the run directory and model (needs forecastrnn[mlflow]; put it after "
+                                          "DATA) [URI without a value: file:./mlruns]."),
         click.option("--quiet", is_flag=True, help="Only print the results table."),
         click.option("--verbose", is_flag=True,
                      help="Also show Keras' own progress (per-batch bars, or one line per epoch in a log)."),
@@ -423,6 +427,7 @@ def fit(out, overwrite, refit, forecast_model, **opts):
     if os.path.exists(out) and not overwrite:
         raise FileExistsError(f"Run directory {out!r} already exists. Pass --overwrite to replace it, "
                               "or choose another --out")
+    _require_tracking(opts)
     if opts["id_col"]:
         return _fit_panel(out, overwrite, refit, forecast_model, opts)
     frame, settings, table, summary, rnn, combination, stages = _run_comparison(opts, after=1 + refit)
@@ -436,13 +441,12 @@ def fit(out, overwrite, refit, forecast_model, **opts):
                       f"it never saw the last {settings['test_rows']}")
     stages.start("forecasting and writing the run directory (model, metrics, plots)")
     forecast = model.predict(level=opts["level"])
+    metrics = _metrics(summary, ("mae", "rmse", "smape", "mase", "coverage"))
 
     def write(tmp):
         from forecastrnn.plotting import plot_forecast, plot_training
 
         model.save(os.path.join(tmp, "model"))
-        metrics = {name: {k: _finite(row[k]) for k in ("mae", "rmse", "smape", "mase", "coverage")}
-                   for name, row in summary.iterrows()}
         with open(os.path.join(tmp, "metrics.json"), "w", encoding="utf-8") as fh:
             json.dump(metrics, fh, indent=2)
         table.to_csv(os.path.join(tmp, "backtest.csv"), index=False)
@@ -464,6 +468,7 @@ def fit(out, overwrite, refit, forecast_model, **opts):
                "forecast.png, training.png")
     _say(opts["quiet"], f"The saved model ({model.name}) was trained on {trained_on}.")
     _say(opts["quiet"], f"Next {settings['horizon']} steps:\n{forecast.head(5).to_string()}\n...")
+    _track(opts, "fit", rnn, metrics, artifacts=path)
 
 
 def _fit_panel(out, overwrite, refit, forecast_model, opts):
@@ -482,12 +487,12 @@ def _fit_panel(out, overwrite, refit, forecast_model, opts):
     stages.start("forecasting and writing the run directory (model, metrics, plots)")
     forecast = model.predict(level=opts["level"])
     value = fit_kwargs["target"]
+    metrics = _metrics(summary)
 
     def write(tmp):
         from forecastrnn.plotting import plot_mase_distribution, plot_panel, plot_training
 
         model.save(os.path.join(tmp, "model"))
-        metrics = {name: {k: _finite(v) for k, v in row.items()} for name, row in summary.iterrows()}
         with open(os.path.join(tmp, "metrics.json"), "w", encoding="utf-8") as fh:
             json.dump(metrics, fh, indent=2)
         by_series.to_csv(os.path.join(tmp, "metrics_by_series.csv"), index=False)
@@ -510,6 +515,7 @@ def _fit_panel(out, overwrite, refit, forecast_model, opts):
     _say(opts["quiet"], f"The saved model was trained on {trained_on}.")
     _say(opts["quiet"], f"Next {settings['horizon']} steps of each series (long format):\n"
                         f"{forecast.head(5).to_string(index=False)}\n...")
+    _track(opts, "fit", fitted, metrics, artifacts=path)
 
 
 def _deployed(opts, stages, rnn, combination, refit, data, fit_kwargs, rows: str, label=None):
@@ -547,6 +553,30 @@ def _finite(value):
     return value if value == value else None  # NaN -> null in JSON
 
 
+def _require_tracking(opts):
+    """Refuse ``--mlflow`` without MLflow before any training."""
+    if opts["mlflow_uri"] is not None:
+        from forecastrnn.tracking import require_mlflow
+
+        require_mlflow()
+
+
+def _metrics(summary, columns=None) -> dict:
+    """``{model: {metric: value}}`` of a summary table: what metrics.json and MLflow hold."""
+    return {name: {k: _finite(row[k]) for k in (columns or row.index)} for name, row in summary.iterrows()}
+
+
+def _track(opts, command: str, rnn, metrics: dict, artifacts=None, tables=None):
+    """``--mlflow``: log the run and print its id."""
+    if opts["mlflow_uri"] is None:
+        return
+    from forecastrnn.tracking import log_run
+
+    options = {k: v for k, v in opts.items() if k not in ("quiet", "verbose", "mlflow_uri")}
+    run_id = log_run(opts["mlflow_uri"], command, options, rnn.settings_, metrics, artifacts, tables)
+    click.echo(f"MLflow run {run_id} logged to {opts['mlflow_uri']} (experiment 'forecastrnn')")
+
+
 @cli.command(name="backtest")
 @data_options
 def backtest_cmd(**opts):
@@ -554,10 +584,12 @@ def backtest_cmd(**opts):
 
     Example: forecastrnn backtest datasets/airline_passengers.csv --model lstm --baselines naive,arima
     """
+    _require_tracking(opts)
     if opts["id_col"]:
-        _run_panel(opts)
+        _, _, _, table, summary, _, rnn, _, _ = _run_panel(opts)
     else:
-        _run_comparison(opts)
+        _, _, table, summary, rnn, _, _ = _run_comparison(opts)
+    _track(opts, "backtest", rnn, _metrics(summary), tables={"backtest": table, "summary": summary.reset_index()})
 
 
 def _load_run_model(run_dir):
