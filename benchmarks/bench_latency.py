@@ -149,8 +149,7 @@ def main():
         one_id = tails[tails.unique_id == ids[0]]
 
         def panel_inputs(exported):
-            read = exported._reader._read
-            return exported.inputs(read(one_id)), exported.inputs(read(batch))
+            return exported.inputs(one_id), exported.inputs(batch)
 
         library = (lambda: glob.predict(one_id, level=0.9), lambda: glob.predict(batch, level=0.9),
                    lambda: glob.predict(one_id), lambda: glob.predict(batch))

@@ -21,6 +21,7 @@ _EXPORTS = {
     "RNNForecaster": "forecastrnn.models.forecaster",
     "GlobalRNNForecaster": "forecastrnn.models.global_forecaster",
     "MedianEnsemble": "forecastrnn.models.ensemble",
+    "ExportedForecaster": "forecastrnn.models.exported",
     "CombinationForecaster": "forecastrnn.models.combination",
     "NaiveForecaster": "forecastrnn.baselines",
     "SeasonalNaiveForecaster": "forecastrnn.baselines",

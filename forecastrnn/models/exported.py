@@ -113,13 +113,23 @@ class ExportedForecaster:
         check_level(level)
         if level is not None and not any(abs(level - lv) < 1e-9 for lv in sig["levels"]):
             raise ValueError(f"`level` must be one of the levels fixed at export {sig['levels']}. Received: {level!r}")
-        stack = self._last_rows() if data is None else reader._read(data)
-        out = self.run(**self.inputs(stack, reader._future_values(future, stack)))
+        stack = self._stack(data)
+        out = self.run(**self._inputs(stack, reader._future_values(future, stack)))
         bounds = (None, None)
         if level is not None:
             j = int(np.argmin([abs(level - lv) for lv in sig["levels"]]))
             bounds = (out["lower"][:, j], out["upper"][:, j])
         return reader._output(stack, horizon, out["point"], *bounds)
+
+    def inputs(self, data=None, future=None) -> dict:
+        """The graph's input arrays (named as in ``signature["inputs"]``) for the histories in
+        ``data`` (default: ``last_rows.csv``), for calling the SavedModel or TFLite file yourself."""
+        stack = self._stack(data)
+        arrays = self._inputs(stack, self._reader._future_values(future, stack))
+        return {spec["name"]: arrays[spec["name"]].astype(spec["dtype"]) for spec in self.signature["inputs"]}
+
+    def _stack(self, data) -> Stack:
+        return self._last_rows() if data is None else self._reader._read(data)
 
     def _last_rows(self) -> Stack:
         """``last_rows.csv`` as the forecaster's ``tails_``: each series' rows with their
@@ -133,7 +143,7 @@ class ExportedForecaster:
                   for key, part in table.groupby(id_name, sort=False)}
         return Stack.from_frames(frames, columns)
 
-    def inputs(self, stack, future=None) -> dict:
+    def _inputs(self, stack, future=None) -> dict:
         """The graph's input arrays for the histories of ``stack`` (data units) and the
         known-future values ``future`` (n_series, horizon, n_known)."""
         sig = self.signature
