@@ -189,3 +189,9 @@ def test_refit():
 def test_main_command():
     out = run("bench_main_command.py")
     assert "training and backtesting gru" in out and "total (exit code 0)" in out
+
+
+def test_latency():
+    out = run("bench_latency.py")
+    for row in ("forecastrnn predict", "Keras predict", "Keras direct call", "SavedModel", "TFLite", "sizes: TFLite"):
+        assert out.count(row) >= 2, out  # the one-series model and the global one

@@ -42,7 +42,8 @@ def _close(a, b, rtol):
 def test_one_series_export_equals_predict(tmp_path, transform):
     data = _one_series()
     model = RNNForecaster(window=48, horizon=6, dropout=0.0, interval_scale="series", target_transform=transform,
-                          **TINY).fit(data, target="y", features=["temp"], known_future=["promo"])
+                          anchor=None, **TINY).fit(data, target="y", features=["temp"], known_future=["promo"])
+    assert not model.settings_["fell_back"]  # no anchor: the forecast is the network's alone
     history, future = data.iloc[:-6], data[["promo"]].iloc[-6:]
     expected = model.predict(history, level=0.9, future=future)
     for fmt, rtol in (("saved_model", 1e-5), ("tflite", 1e-3)):
@@ -72,7 +73,7 @@ def test_spread_intervals_are_said_and_bounded(tmp_path):
 def test_global_export_equals_predict_for_trained_and_new_series(tmp_path):
     panel = _panel()
     model = GlobalRNNForecaster(window=21, horizon=7, id_embedding=2, **TINY).fit(panel, known_future=["promo"])
-    assert model.settings_["normalize"] == "window" and model.calendar_
+    assert model.settings_["normalize"] == "window" and model.calendar_ and not model.settings_["fell_back"]
     history = panel.groupby("unique_id").head(-7)
     future = panel.groupby("unique_id").tail(7)[["unique_id", "ds", "promo"]]
     # a series never trained on: scaled on the rows given, so give predict the same rows

@@ -359,8 +359,18 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
         point, target_scale = np.concatenate(point), np.concatenate(target_scale)
         if level is None:
             return self._from_model_units(point), None, None
-        width = conformal_quantile(self.calibration_scores_, level)[None] * np.concatenate(units) / target_scale
+        width = self._conformal_quantile(level)[None] * np.concatenate(units) / target_scale
         return tuple(self._from_model_units(a) for a in (point, point - width, point + width))
+
+    def _conformal_quantile(self, level) -> np.ndarray:
+        """``conformal_quantile`` of the calibration scores, kept per level (sorting every
+        score took most of a panel's ``predict``); recomputed when the scores change."""
+        cached = getattr(self, "_quantiles", None)
+        if cached is None or cached[0] is not self.calibration_scores_:
+            cached = self._quantiles = (self.calibration_scores_, {})
+        if level not in cached[1]:
+            cached[1][level] = conformal_quantile(self.calibration_scores_, level)
+        return cached[1][level]
 
     def _origins_forecast(self, data, origins, horizon, level):
         """``forecast_origins`` of both forecasters: arrays ``(n_series, n_origins, horizon,

@@ -35,7 +35,6 @@ import os
 import numpy as np
 
 from forecastrnn.base import check_level
-from forecastrnn.models.calibration import conformal_quantile
 from forecastrnn.persistence import atomic_write_dir
 
 FORMATS = ("saved_model", "tflite")
@@ -153,7 +152,7 @@ def forecast_function(model, levels, batch=None):
     log = model.target_transform == "log"
     table_scale = tf.constant(model.scalers_.scale, tf.float32)
     table_offset = tf.constant(model.scalers_.offset, tf.float32)
-    widths = (tf.constant(np.stack([conformal_quantile(model.calibration_scores_, lv) for lv in levels]),
+    widths = (tf.constant(np.stack([model._conformal_quantile(lv) for lv in levels]),
                           tf.float32) if levels else None)
     if levels and s["interval_scale"] == "spread":
         spread_unit = tf.constant(2.0 * np.asarray(model.spread_floor_), tf.float32)  # spread = its median
