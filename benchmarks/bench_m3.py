@@ -117,6 +117,8 @@ def main():
                         help="the baselines of the combination (comma-separated)")
     parser.add_argument("--combine", action="append", default=[], metavar="KEY=VALUE",
                         help="a CombinationForecaster setting, e.g. --combine time_budget=600 (repeatable)")
+    parser.add_argument("--pretrained", default=None, metavar="DIR",
+                        help="the folder of the `pretrained` model (benchmarks/pretrain.py --out) [default: shipped]")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a network setting, e.g. --set window=12 (repeatable)")
     args = parser.parse_args()
@@ -152,6 +154,16 @@ def main():
             if name in STATISTICAL:
                 preds, _, extra = run_statistical(name, train, m, h, args.n_jobs)
                 extras.append(f"{category}: {extra}")
+            elif name == "pretrained":  # zero-shot: the pretrained network, no training on M3
+                from forecastrnn.models.pretrained import pretrained
+
+                model = pretrained(args.pretrained)
+                long = pd.concat([pd.DataFrame({"unique_id": k, "y": a}) for k, a in zip(ids, train)])
+                out = model.predict(long, horizon=h, season_length=m)
+                by_series = dict(tuple(out.groupby("unique_id", sort=False)["y"]))
+                preds = [by_series[k].to_numpy() for k in ids]
+                extras.append(f"{category}: pretrained on {model.info_.get('corpus')}, left out "
+                              f"{model.info_.get('left_out')}")
             elif name == "combination":
                 model = make_network(name, h, m, args.quick, settings, args.members.split(","),
                                      parse_settings(args.combine))

@@ -22,6 +22,7 @@ _EXPORTS = {
     "GlobalRNNForecaster": "forecastrnn.models.global_forecaster",
     "MedianEnsemble": "forecastrnn.models.ensemble",
     "ExportedForecaster": "forecastrnn.models.exported",
+    "pretrained": "forecastrnn.models.pretrained",
     "CombinationForecaster": "forecastrnn.models.combination",
     "NaiveForecaster": "forecastrnn.baselines",
     "SeasonalNaiveForecaster": "forecastrnn.baselines",

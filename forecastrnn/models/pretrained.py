@@ -1,0 +1,264 @@
+"""The pretrained recurrent forecaster: forecasts of any series with no training, and a head start for training.
+
+One :class:`~forecastrnn.models.global_forecaster.GlobalRNNForecaster` trained by
+``benchmarks/pretrain.py`` on a corpus of real series of every frequency (M3, M4 hourly, the
+collection, ETTh1, airline passengers) and synthetic ones
+(:mod:`forecastrnn.data.synthetic`). Its weights ship inside the package
+(``forecastrnn/pretrained_weights/``) and load without any download.
+
+The network reads no timestamps: window normalisation makes its inputs level- and
+scale-free, and the season reaches it as an input, the phase of each step within the
+series' season (``season_sin``, ``season_cos``: ``sin / cos(2 pi t / m)``, zero without a
+season), so one network serves hourly, daily, monthly and yearly data alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from forecastrnn.base import check_level, future_index
+from forecastrnn.data.io import read_series
+from forecastrnn.data.panel import read_panel
+from forecastrnn.data.season import season_length_for
+from forecastrnn.models.calibration import conformal_quantile
+
+WEIGHTS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "pretrained_weights")
+INFO_FILE = "pretrained.json"
+PHASE = ["season_sin", "season_cos"]
+ID, VALUE = "unique_id", "y"
+
+
+def phase(positions, m: int) -> np.ndarray:
+    """``(n, 2)`` sine and cosine of the phase of each position within a season of ``m`` steps
+    (zeros for ``m <= 1``).
+
+    Examples
+    --------
+    >>> phase(np.arange(4), 4).round(3).tolist()
+    [[0.0, 1.0], [1.0, 0.0], [0.0, -1.0], [-1.0, -0.0]]
+    """
+    positions = np.asarray(positions, dtype="float64")
+    if m <= 1:
+        return np.zeros((len(positions), 2))
+    angle = 2 * np.pi * positions / m
+    return np.column_stack([np.sin(angle), np.cos(angle)])
+
+
+def network_frame(series: dict, season_lengths: dict, horizon: int):
+    """The network's long input (``unique_id``, ``y``, phase columns; positions, no time) of
+    ``series`` (``{id: values}``) and the phase of the ``horizon`` steps after each (its ``future``)."""
+    history, future = [], []
+    for key, y in series.items():
+        m, n = int(season_lengths[key]), len(y)
+        history.append(pd.DataFrame({ID: key, VALUE: np.asarray(y, dtype="float64"),
+                                     **dict(zip(PHASE, phase(np.arange(n), m).T))}))
+        future.append(pd.DataFrame({ID: key, **dict(zip(PHASE, phase(np.arange(n, n + horizon), m).T))}))
+    return pd.concat(history, ignore_index=True), pd.concat(future, ignore_index=True)
+
+
+def forecast_paths(network, series: dict, seasons: dict, horizon: int) -> dict:
+    """``{id: (horizon,) point forecast}`` of every series: the network's ``network.horizon``
+    steps, then again from the series extended by them, until ``horizon`` steps."""
+    paths, current = {k: np.empty(0) for k in series}, dict(series)
+    while len(next(iter(paths.values()))) < horizon:
+        history, future = network_frame(current, seasons, network.horizon)
+        point = network.predict(history, future=future)
+        for key, part in point.groupby(ID, sort=False):
+            paths[key] = np.concatenate([paths[key], part[VALUE].to_numpy()])
+            current[key] = np.concatenate([current[key], part[VALUE].to_numpy()])
+    return {k: v[:horizon] for k, v in paths.items()}
+
+
+def series_unit(y) -> float:
+    """The unit of a series' interval scores: the standard deviation of its observed values (1 if constant)."""
+    scale = float(np.nanstd(np.asarray(y, dtype="float64")))
+    return scale if scale > 1e-12 else 1.0
+
+
+class PretrainedForecaster:
+    """Zero-shot forecasts from the pretrained network (see the module docstring).
+
+    ``forecastrnn.pretrained()`` loads the shipped one. ``predict`` works on any
+    series or long panel with no training; ``fit`` fine-tunes a copy on your data.
+
+    Attributes
+    ----------
+    network_ : GlobalRNNForecaster
+        The pretrained network (positions, no timestamps; target ``y`` and the phase columns).
+    info_ : dict
+        What ``pretrained.json`` says: corpus, training, horizon, interval scores per season length.
+    """
+
+    def __init__(self, network, info: dict):
+        self.network_, self.info_ = network, info
+
+    def _read(self, data, id_col, time_col, target, season_length):
+        """``(series, season lengths, frame info)`` of ``data``: one series or a long panel."""
+        long = id_col is not None or (isinstance(data, pd.DataFrame) and ID in data.columns)
+        if long:
+            panel = read_panel(data, id_col=id_col or ID, time_col=time_col, target=target)
+            if len(panel.attrs["target"]) != 1:
+                raise ValueError(f"The pretrained model forecasts one value column. Received: {panel.attrs['target']}")
+            id_name, time_name, value = panel.attrs["id_col"], panel.attrs["time_col"], panel.attrs["target"][0]
+            groups = dict(tuple(panel.groupby(id_name, sort=False)))
+            series = {str(k): g[value].to_numpy(dtype="float64") for k, g in groups.items()}
+            last = {str(k): (g[time_name].iloc[-1] if time_name else len(g) - 1) for k, g in groups.items()}
+            freq, names = panel.attrs["freq"], (id_name, time_name or "ds", value)
+        else:
+            frame = read_series(data, target=target, time_col=time_col)
+            if len(frame.attrs["target"]) != 1:
+                raise ValueError(f"The pretrained model forecasts one value column. Received: {frame.attrs['target']}")
+            value = frame.attrs["target"][0]
+            series, freq, names = {"series": frame[value].to_numpy(dtype="float64")}, frame.attrs.get("freq"), None
+            last = {"series": frame.index[-1] if isinstance(frame.index, pd.DatetimeIndex) else len(frame) - 1}
+        m = (season_length_for(freq) if freq is not None else 1) if season_length == "auto" else int(season_length)
+        return series, {k: m for k in series}, (long, freq, names, last, value)
+
+    def predict(self, data, horizon=None, level=None, id_col=None, time_col="auto", target=None,
+                season_length="auto") -> pd.DataFrame:
+        """Forecast the ``horizon`` steps after the end of every series of ``data``, with no training.
+
+        Parameters
+        ----------
+        data : CSV path, DataFrame, Series or array
+            One series (read by :func:`forecastrnn.read_series`) or a long panel (with
+            ``id_col``, or a ``unique_id`` column; read by :func:`forecastrnn.read_panel`),
+            with timestamps or without.
+        horizon : int, optional
+            At most :attr:`max_horizon` (default: that). Beyond the network's own horizon it
+            forecasts again from the series extended by its forecast.
+        level : float, optional
+            Split-conformal interval: the errors of the same forecasts of held-out rows of the
+            pretraining corpus with the same season length, in units of each series' standard
+            deviation.
+        season_length : "auto" or int
+            ``"auto"``: from the frequency (1 without timestamps).
+
+        Returns
+        -------
+        pandas.DataFrame
+            As :meth:`RNNForecaster.predict` for one series (indexed by the future
+            timestamps or positions), as :meth:`GlobalRNNForecaster.predict` for a panel.
+        """
+        check_level(level)
+        series, seasons, (long, freq, names, last, value) = self._read(data, id_col, time_col, target, season_length)
+        horizon = self.max_horizon if horizon is None else int(horizon)
+        if not 1 <= horizon <= self.max_horizon:
+            raise ValueError(f"`horizon` must be in [1, {self.max_horizon}] for the pretrained model. "
+                             f"Received: horizon={horizon}")
+        paths = forecast_paths(self.network_, series, seasons, horizon)
+        keys = list(series)
+        point = np.stack([paths[k] for k in keys])
+        columns = {value: point}
+        if level is not None:
+            width = self._quantile(str(next(iter(seasons.values()))), level, horizon)[None] * np.array(
+                [series_unit(series[k]) for k in keys])[:, None]
+            columns.update({f"{value}_lower": point - width, f"{value}_upper": point + width})
+        if not long:
+            return pd.DataFrame({c: v[0] for c, v in columns.items()}, index=future_index(last["series"], freq, horizon))
+        id_name, time_name, _ = names
+        times = np.concatenate([np.asarray(future_index(last[k], freq, horizon)) for k in keys])
+        return pd.DataFrame({id_name: np.repeat(np.asarray(keys, dtype=object), horizon), time_name: times,
+                             **{c: v.ravel() for c, v in columns.items()}})
+
+    def _quantile(self, m: str, level: float, horizon: int) -> np.ndarray:
+        """Conformal quantile of each step's scores of season ``m``; a step with too few of them
+        takes the quantile of every season's scores."""
+        def quantile(key):
+            scores = np.array(self.info_["scores"].get(key, []), dtype="float64").reshape(-1, self.max_horizon)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return conformal_quantile(scores[:, :horizon], level) if len(scores) else np.full(horizon, np.inf)
+
+        q = quantile(m)
+        return np.where(np.isfinite(q), q, quantile("all"))
+
+    @property
+    def max_horizon(self) -> int:
+        return int(self.info_["max_horizon"])
+
+
+MAX_HORIZON = 48
+CALIBRATION_EVERY = 10  # every 10th series of the corpus is kept apart for the interval scores
+NETWORK = dict(cell="gru", units=64, window=96, horizon=18, normalize="window", season_length=1, anchor="last",
+               loss="mae", batch_size=512, n_models=1, dropout=0.0, calendar=None, interval_scale="series",
+               patience=3, epochs=30, random_state=0)
+
+
+def usual_horizon(m: int) -> int:
+    """The horizon usually asked of data with season ``m`` (M3's and M4's), at most ``MAX_HORIZON``."""
+    return min(MAX_HORIZON, {1: 6, 4: 8, 7: 14, 12: 18, 24: 48, 52: 13}.get(m, 2 * m))
+
+
+def interval_scores(network, series: dict, seasons: dict) -> dict:
+    """Per season length (and ``"all"``): the absolute errors of the forecasts
+    (:func:`forecast_paths`, as ``predict`` makes them) of the last ``usual_horizon(m)`` rows (at
+    most half) of ``series``, in units of the standard deviation of the rows before them;
+    lists ``(n, MAX_HORIZON)``, None beyond each series' steps."""
+    steps = {k: min(usual_horizon(seasons[k]), len(y) // 2) for k, y in series.items()}
+    cut = {k: y[:-steps[k]] for k, y in series.items()}
+    paths = forecast_paths(network, cut, seasons, MAX_HORIZON)
+    errors = {}
+    for key, y in cut.items():
+        row = np.full(MAX_HORIZON, np.nan)
+        row[:steps[key]] = np.abs(series[key][-steps[key]:] - paths[key][:steps[key]]) / series_unit(y)
+        errors.setdefault(str(seasons[key]), []).append(row)
+    scores = {m: np.stack(e) for m, e in errors.items()}
+    scores["all"] = np.concatenate(list(scores.values()))
+    return {m: [[None if v != v else round(float(v), 5) for v in r] for r in s] for m, s in scores.items()}
+
+
+def pretrain(series: dict, seasons: dict, path, **settings) -> PretrainedForecaster:
+    """Train the pretrained network on ``series`` (``{id: values}``, season lengths in
+    ``seasons``) and write it to ``path`` (``model/`` and ``pretrained.json``).
+
+    Every ``CALIBRATION_EVERY``-th series is kept apart: never trained on, its last rows
+    forecast zero-shot give the interval scores (:func:`interval_scores`). ``settings``
+    replace those of ``NETWORK``. ``benchmarks/pretrain.py`` builds the shipped one's corpus.
+    """
+    import time
+
+    from forecastrnn.models.global_forecaster import GlobalRNNForecaster
+
+    start = time.perf_counter()
+    calibration = set(list(series)[::CALIBRATION_EVERY])
+    history, _ = network_frame({k: y for k, y in series.items() if k not in calibration}, seasons, 1)
+    network = GlobalRNNForecaster(**{**NETWORK, **settings}).fit(history, known_future=PHASE)
+    seconds = time.perf_counter() - start
+    scores = interval_scores(network, {k: series[k] for k in series if k in calibration}, seasons)
+    # what the package needs of the network: no default histories (predict is always given
+    # data) and a sample of its own calibration scores (those per season are in the info file)
+    network.tails_ = network.tails_.take(0, 0)
+    network.calibration_scores_ = network.calibration_scores_[::max(1, len(network.calibration_scores_) // 500)]
+    path = os.fspath(path)
+    network.save(os.path.join(path, "model"), overwrite=True)
+    info = {"series": len(series), "rows": int(sum(len(y) for y in series.values())),
+            "calibration_series": len(calibration), "settings": network.settings_,
+            "epochs_trained": len(network.history_["loss"]), "training_seconds": round(seconds),
+            "window": network.window_, "horizon": network.horizon, "max_horizon": MAX_HORIZON,
+            "phase_columns": PHASE, "scores": scores}
+    with open(os.path.join(path, INFO_FILE), "w", encoding="utf-8") as fh:
+        json.dump(info, fh)
+    return PretrainedForecaster(network, info)
+
+
+def pretrained(path=None) -> PretrainedForecaster:
+    """The pretrained forecaster stored in ``path`` (default: the one shipped in the package)."""
+    from forecastrnn.models.global_forecaster import GlobalRNNForecaster
+
+    path = WEIGHTS_DIR if path is None else os.fspath(path)
+    info_file = os.path.join(path, INFO_FILE)
+    if not os.path.isfile(info_file):
+        raise FileNotFoundError(f"No pretrained model: expected {INFO_FILE} written by benchmarks/pretrain.py. "
+                                f"Received: {path!r}")
+    with open(info_file, encoding="utf-8") as fh:
+        info = json.load(fh)
+    return PretrainedForecaster(GlobalRNNForecaster.load(os.path.join(path, "model")), info)
+
+
+__all__ = ["PretrainedForecaster", "forecast_paths", "pretrained", "network_frame", "phase", "pretrain"]

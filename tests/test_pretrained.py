@@ -1,0 +1,74 @@
+"""The pretrained forecaster: zero-shot forecasts of any series or panel, with its season as an input."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecastrnn.data.synthetic import synthetic_panel
+from forecastrnn.models.pretrained import MAX_HORIZON, forecast_paths, network_frame, phase, pretrain, pretrained
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """A pretrained model of 60 synthetic series, tiny and briefly trained."""
+    panel = synthetic_panel(60, season_lengths=(1, 12, 24), lengths=(60, 200), seed=3)
+    series = {k: g.y.to_numpy() for k, g in panel.groupby("unique_id", sort=False)}
+    seasons = {k: int(g.season_length.iloc[0]) for k, g in panel.groupby("unique_id", sort=False)}
+    path = tmp_path_factory.mktemp("pretrained")
+    pretrain(series, seasons, path, units=4, window=24, epochs=1, verbose=0)
+    return path
+
+
+def test_synthetic_panel_repeats_and_is_positive():
+    a, b = synthetic_panel(20, seed=5), synthetic_panel(20, seed=5)
+    pd.testing.assert_frame_equal(a, b)
+    assert (a.y >= 0).all() and a.groupby("unique_id").season_length.nunique().max() == 1
+
+
+def test_phase_columns_follow_each_series_season():
+    history, future = network_frame({"a": np.arange(5.0), "b": np.arange(3.0)}, {"a": 4, "b": 1}, horizon=2)
+    np.testing.assert_allclose(history.loc[history.unique_id == "a", "season_sin"], [0, 1, 0, -1, 0], atol=1e-12)
+    assert (history.loc[history.unique_id == "b", ["season_sin", "season_cos"]] == 0).all().all()  # no season
+    np.testing.assert_allclose(future.loc[future.unique_id == "a", "season_sin"], np.sin(2 * np.pi * np.array([5, 6]) / 4))
+    assert list(future.groupby("unique_id", sort=False).size()) == [2, 2]
+    np.testing.assert_allclose(phase(np.arange(3), 1), 0)
+
+
+def test_zero_shot_one_series_panel_and_positions(tiny):
+    model = pretrained(tiny)
+    assert model.info_["calibration_series"] == 6 and model.max_horizon == MAX_HORIZON
+    monthly = pd.Series(100 + 10 * np.sin(np.arange(60) * 2 * np.pi / 12),
+                        index=pd.date_range("2019-01-01", periods=60, freq="MS"), name="sales")
+    one = model.predict(monthly, horizon=24, level=0.9)  # 24 > the network's 18: forecast again from its forecast
+    assert list(one.columns) == ["sales", "sales_lower", "sales_upper"] and len(one) == 24
+    assert one.index[0] == pd.Timestamp("2024-01-01") and one.index.freqstr == "MS"
+    assert (one.sales_lower <= one.sales).all() and (one.sales <= one.sales_upper).all()
+    panel = pd.DataFrame({"store": np.repeat(["x", "y"], [40, 25]), "value": np.r_[np.arange(40.0), np.ones(25)]})
+    many = model.predict(panel, id_col="store", horizon=3)  # no timestamps, ragged
+    assert list(many.columns) == ["store", "ds", "value"] and many.ds.tolist() == [40, 41, 42, 25, 26, 27]
+    assert np.isfinite(many.value).all()
+
+
+def test_recursive_forecast_continues_the_first_pass(tiny):
+    model = pretrained(tiny)
+    y = {"s": 50 + np.random.default_rng(0).normal(size=80)}
+    first = forecast_paths(model.network_, y, {"s": 12}, 18)["s"]
+    longer = forecast_paths(model.network_, y, {"s": 12}, 30)["s"]
+    np.testing.assert_allclose(longer[:18], first, rtol=1e-6)
+    again = forecast_paths(model.network_, {"s": np.r_[y["s"], first]}, {"s": 12}, 12)["s"]
+    np.testing.assert_allclose(longer[18:], again, rtol=1e-6)
+
+
+def test_bad_requests_are_one_clear_error(tiny, tmp_path):
+    model = pretrained(tiny)
+    with pytest.raises(ValueError, match=r"`horizon` must be in \[1, 48\]"):
+        model.predict(np.arange(30.0), horizon=49)
+    with pytest.raises(ValueError, match="`level` must be a float"):
+        model.predict(np.arange(30.0), level=90)
+    with pytest.raises(FileNotFoundError, match="No pretrained model"):
+        pretrained(tmp_path)
+    info = json.loads((tiny / "pretrained.json").read_text())
+    assert "all" in info["scores"] and set(info["scores"]) <= {"1", "12", "24", "all"}  # per season length
+    assert len(info["scores"]["all"]) == 6 and len(info["scores"]["all"][0]) == MAX_HORIZON
