@@ -20,7 +20,7 @@ from the extended series), early stopping on each series' validation rows; every
 is kept apart, and its last rows forecast zero-shot give the interval scores per season.
 
     python benchmarks/pretrain.py [--data ../shared/data] [--out forecastrnn/pretrained_weights]
-                                  [--leave-out m3_monthly,...] [--epochs 30] [--quick]
+                                  [--leave-out m3_monthly,...] [--epochs 20] [--quick]
 
 ``--leave-out``: pretrain without those datasets (the leave-one-dataset-out evaluation).
 ``--quick``: a few series, a tiny network, one epoch, written to a temporary folder.
@@ -70,7 +70,7 @@ def corpus(data, leave_out=(), n_synthetic=3000, quick=False) -> tuple:
         for row, values in zip(wide.itertuples(index=False), wide.iloc[:, 6:].to_numpy("float64")):
             add(dataset, str(row.Series).strip(), values[:int(row.N)][:-h], m)
     if "m4_hourly" not in leave_out:
-        wide = pd.read_csv(os.path.join(data, "m4", "Hourly-train.csv"), index_col=0).iloc[::every * 10]
+        wide = pd.read_csv(os.path.join(data, "m4", "Hourly-train.csv"), index_col=0).iloc[::every]
         for key, row in wide.iterrows():
             add("m4_hourly", key, row.dropna().to_numpy(), 24)
     if "collection" not in leave_out:
@@ -99,7 +99,7 @@ def main():
     parser.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data"))
     parser.add_argument("--out", default=os.path.join(ROOT, "forecastrnn", "pretrained_weights"))
     parser.add_argument("--leave-out", default="", help=f"comma list of {', '.join(DATASETS)}")
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=NETWORK["epochs"])
     parser.add_argument("--synthetic", type=int, default=3000)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()

@@ -628,7 +628,9 @@ def _write_csv(frame, output, **kwargs):
 @cli.command()
 @click.argument("run_dir", type=click.Path(file_okay=False))
 @click.option("--data", type=click.Path(dir_okay=False), default=None,
-              help="History to forecast from [default: the end of the data the run was fitted on].")
+              help="History to forecast from [default: the end of the data the run was fitted on; "
+                   "required with 'pretrained'].")
+@click.option("--id-col", default=None, help="With 'pretrained': the column naming the series of long data.")
 @click.option("--future", type=click.Path(dir_okay=False), default=None,
               help="CSV of the known-future columns for the forecast steps (models fitted with them).")
 @click.option("--horizon", type=click.IntRange(min=1), default=None, help="Steps [default: trained horizon].")
@@ -637,9 +639,10 @@ def _write_csv(frame, output, **kwargs):
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="CSV file to write [default: standard output].")
 @click.option("--overwrite", is_flag=True, help="Replace an existing --output file.")
-def predict(run_dir, data, future, horizon, level, output, overwrite):
-    """Forecast with the model of a run directory, or of an export directory (written by
-    'forecastrnn export': only the exported SavedModel or TFLite file is run).
+def predict(run_dir, data, id_col, future, horizon, level, output, overwrite):
+    """Forecast with the model of a run directory, of an export directory (written by
+    'forecastrnn export': only the exported SavedModel or TFLite file is run), or with the
+    pretrained model ('pretrained': no training, any series or panel).
 
     Example: forecastrnn predict runs/ETTh1-20260101-120000 --horizon 12 --output next.csv
     """
@@ -647,7 +650,20 @@ def predict(run_dir, data, future, horizon, level, output, overwrite):
 
     if output and os.path.exists(output) and not overwrite:
         raise FileExistsError(f"Output file {output!r} already exists. Pass --overwrite to replace it")
-    if is_export_dir(run_dir):
+    if id_col is not None and run_dir != "pretrained":
+        raise ValueError(f"--id-col applies to 'pretrained' (a run knows its columns). Received: {run_dir!r}")
+    if run_dir == "pretrained" and not os.path.isdir(run_dir):
+        if data is None:
+            raise ValueError("'predict pretrained' forecasts the series of --data. Received: no --data")
+        from forecastrnn._tf import tensorflow
+        from forecastrnn.models.pretrained import PretrainedForecaster
+
+        import pandas as pd
+
+        tensorflow()
+        model = PretrainedForecaster().fit(id_col=id_col)
+        panel, known = id_col is not None or "unique_id" in pd.read_csv(data, nrows=0).columns, []
+    elif is_export_dir(run_dir):
         model = ExportedForecaster(run_dir)
         panel, known = model.signature["series"] is not None, model.signature["known_future"]
     else:

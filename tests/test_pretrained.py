@@ -63,7 +63,7 @@ def test_recursive_forecast_continues_the_first_pass(tiny):
 
 def test_bad_requests_are_one_clear_error(tiny, tmp_path):
     model = pretrained(tiny)
-    with pytest.raises(ValueError, match=r"`horizon` must be in \[1, 48\]"):
+    with pytest.raises(ValueError, match=r"`horizon` must be an int in \[1, 48\]"):
         model.predict(np.arange(30.0), horizon=49)
     with pytest.raises(ValueError, match="`level` must be a float"):
         model.predict(np.arange(30.0), level=90)
@@ -72,3 +72,36 @@ def test_bad_requests_are_one_clear_error(tiny, tmp_path):
     info = json.loads((tiny / "pretrained.json").read_text())
     assert "all" in info["scores"] and set(info["scores"]) <= {"1", "12", "24", "all"}  # per season length
     assert len(info["scores"]["all"]) == 6 and len(info["scores"]["all"][0]) == MAX_HORIZON
+
+
+def test_fine_tuning_starts_from_the_weights_and_keeps_the_shipped_ones(tiny):
+    from forecastrnn.models.pretrained import PretrainedForecaster
+
+    panel = synthetic_panel(8, season_lengths=(12,), lengths=(80, 120), seed=9).drop(columns="season_length")
+    zero_shot = PretrainedForecaster(path=tiny, season_length=12).fit()
+    tuned = PretrainedForecaster(path=tiny, season_length=12, fine_tune=True, epochs=2).fit(panel)
+    assert tuned.network_ is not zero_shot.network_ and 1 <= len(tuned.network_.history_["loss"]) <= 2
+    before = zero_shot.network_.model_.get_weights()
+    after = tuned.network_.model_.get_weights()
+    assert any(not np.allclose(a, b) for a, b in zip(before, after))  # trained further ...
+    again = PretrainedForecaster(path=tiny, season_length=12).fit().network_.model_.get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(before, again))  # ... a copy: the shipped weights unchanged
+    out = tuned.predict(panel, horizon=6, level=0.5)  # 6 held-out series score each step: enough for 50 %
+    assert len(out) == 8 * 6 and np.isfinite(out[["y", "y_lower", "y_upper"]]).all().all()
+
+
+def test_zero_shot_row_in_a_panel_backtest(tiny):
+    from forecastrnn import NaiveForecaster, backtest_panel
+    from forecastrnn.models.pretrained import PretrainedForecaster
+
+    panel = synthetic_panel(5, season_lengths=(4,), lengths=(60, 90), seed=2).drop(columns="season_length")
+    table = backtest_panel({"pretrained": PretrainedForecaster(path=tiny, season_length=4),
+                            "naive": NaiveForecaster(horizon=4)}, panel, horizon=4, n_windows=2, level=0.5)
+    rows = table[table.model == "pretrained"]
+    assert len(rows) == 5 * 2 * 4 and rows.y_pred.notna().all() and (rows.lower <= rows.upper).all()
+    # zero-shot from each origin: the forecast from origin o reads rows before o only
+    first = rows[rows.unique_id == "syn0"].iloc[:4]
+    series = panel[panel.unique_id == "syn0"].y.to_numpy()
+    origin = table.attrs["train_rows"]["syn0"]
+    direct = PretrainedForecaster(path=tiny, season_length=4).fit().predict(series[:origin], horizon=4)
+    np.testing.assert_allclose(first.y_pred, direct.y, rtol=1e-5)

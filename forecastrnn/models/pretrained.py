@@ -21,7 +21,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from forecastrnn.base import check_level, future_index
+from sklearn.base import BaseEstimator
+
+from forecastrnn.base import Forecaster, check_level, future_index
 from forecastrnn.data.io import read_series
 from forecastrnn.data.panel import read_panel
 from forecastrnn.data.season import season_length_for
@@ -80,11 +82,26 @@ def series_unit(y) -> float:
     return scale if scale > 1e-12 else 1.0
 
 
-class PretrainedForecaster:
+class PretrainedForecaster(Forecaster, BaseEstimator):
     """Zero-shot forecasts from the pretrained network (see the module docstring).
 
-    ``forecastrnn.pretrained()`` loads the shipped one. ``predict`` works on any
-    series or long panel with no training; ``fit`` fine-tunes a copy on your data.
+    ``fit`` trains nothing: it loads the network (``forecastrnn.pretrained()`` returns it
+    loaded) and notes how to read the data, so the model fits in a backtest beside the others
+    (its row: zero-shot forecasts from every origin). ``predict`` works on any series or long
+    panel.
+
+    Parameters
+    ----------
+    path : str or path, optional
+        A folder written by :func:`pretrain` (default: the one shipped in the package).
+    season_length : "auto" or int
+        The season given to the network; ``"auto"``: from the frequency (1 without timestamps).
+    fine_tune : bool
+        ``fit`` trains the pretrained network further on the data (from its weights, at most
+        ``epochs`` epochs, early stopping on each series' last rows as in any fit); the
+        intervals keep the corpus' scores.
+    epochs : int
+        Most epochs of the fine-tuning.
 
     Attributes
     ----------
@@ -94,14 +111,81 @@ class PretrainedForecaster:
         What ``pretrained.json`` says: corpus, training, horizon, interval scores per season length.
     """
 
-    def __init__(self, network, info: dict):
-        self.network_, self.info_ = network, info
+    supports_panels = True
 
-    def _read(self, data, id_col, time_col, target, season_length):
+    def __init__(self, path=None, season_length="auto", fine_tune=False, epochs=10):
+        self.path = path
+        self.season_length = season_length
+        self.fine_tune = fine_tune
+        self.epochs = epochs
+
+    @property
+    def name(self) -> str:
+        return "pretrained"
+
+    def fit(self, data=None, target=None, id_col=None, time_col="auto", features=None, known_future=None,
+            **_ignored) -> "PretrainedForecaster":
+        """Load the pretrained network; ``data`` is not trained on (``target``, ``id_col`` and
+        ``time_col`` say how later calls read their data). Returns ``self``."""
+        if features not in (None, [], target, [target]) or known_future:
+            raise ValueError("The pretrained model reads its target only. "
+                             f"Received: features={features!r}, known_future={known_future!r}")
+        if self.season_length != "auto" and (isinstance(self.season_length, bool)
+                                              or not isinstance(self.season_length, (int, np.integer))
+                                              or self.season_length < 1):
+            raise ValueError(f"`season_length` must be 'auto' or an int >= 1. Received: {self.season_length!r}")
+        path = WEIGHTS_DIR if self.path is None else os.fspath(self.path)
+        info_file = os.path.join(path, INFO_FILE)
+        if not os.path.isfile(info_file):
+            raise FileNotFoundError(f"No pretrained model: expected {INFO_FILE} written by benchmarks/pretrain.py. "
+                                    f"Received: {path!r}")
+        from forecastrnn.models.global_forecaster import GlobalRNNForecaster
+
+        with open(info_file, encoding="utf-8") as fh:
+            self.info_ = json.load(fh)
+        self.network_ = GlobalRNNForecaster.load(os.path.join(path, "model"))
+        self.reading_ = {"target": target, "id_col": id_col, "time_col": time_col}
+        if self.fine_tune:
+            if data is None:
+                raise ValueError("fine_tune=True trains on `data`. Received: no data")
+            self.network_ = self._fine_tuned(data)
+        return self
+
+    def _fine_tuned(self, data):
+        """A copy of the network trained further on the series of ``data``, from its weights."""
+        from sklearn.base import clone
+
+        series, seasons, _ = self._read(data)
+        s = self.network_.settings_
+        network = clone(self.network_).set_params(
+            window=s["window"], units=s["units"], batch_size=s["batch_size"], n_models=s["n_models"],
+            anchor=s["anchor"], normalize=s["normalize"], interval_scale=s["interval_scale"], loss=s["loss"],
+            calendar=None, epochs=int(self.epochs), stride=1, verbose=0)
+        network._warm = ([w.copy() for w in self.network_.model_.get_weights()], 0)  # all epochs, from the weights
+        history, _ = network_frame(series, seasons, 1)
+        return network.fit(history, known_future=PHASE)
+
+    def _check_fitted(self):
+        if not hasattr(self, "network_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("This PretrainedForecaster is not loaded yet: call fit() or use forecastrnn.pretrained()")
+
+    @property
+    def max_horizon(self) -> int:
+        self._check_fitted()
+        return int(self.info_["max_horizon"])
+
+    def _read(self, data, id_col=None, time_col=None, target=None):
         """``(series, season lengths, frame info)`` of ``data``: one series or a long panel."""
-        long = id_col is not None or (isinstance(data, pd.DataFrame) and ID in data.columns)
+        reading = getattr(self, "reading_", {})
+        id_col = id_col or reading.get("id_col")
+        time_col = time_col or reading.get("time_col") or "auto"
+        target = target or reading.get("target")
+        attrs = getattr(data, "attrs", {})
+        long = id_col is not None or "id_col" in attrs or (isinstance(data, pd.DataFrame) and ID in data.columns)
         if long:
-            panel = read_panel(data, id_col=id_col or ID, time_col=time_col, target=target)
+            panel = read_panel(data, id_col=id_col or attrs.get("id_col") or ID, time_col=time_col, target=target)
             if len(panel.attrs["target"]) != 1:
                 raise ValueError(f"The pretrained model forecasts one value column. Received: {panel.attrs['target']}")
             id_name, time_name, value = panel.attrs["id_col"], panel.attrs["time_col"], panel.attrs["target"][0]
@@ -116,28 +200,46 @@ class PretrainedForecaster:
             value = frame.attrs["target"][0]
             series, freq, names = {"series": frame[value].to_numpy(dtype="float64")}, frame.attrs.get("freq"), None
             last = {"series": frame.index[-1] if isinstance(frame.index, pd.DatetimeIndex) else len(frame) - 1}
-        m = (season_length_for(freq) if freq is not None else 1) if season_length == "auto" else int(season_length)
+        m = (season_length_for(freq) if freq is not None else 1) if self.season_length == "auto" \
+            else int(self.season_length)
         return series, {k: m for k in series}, (long, freq, names, last, value)
 
-    def predict(self, data, horizon=None, level=None, id_col=None, time_col="auto", target=None,
-                season_length="auto") -> pd.DataFrame:
+    def _horizon(self, horizon) -> int:
+        horizon = self.max_horizon if horizon is None else horizon
+        if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= self.max_horizon:
+            raise ValueError(f"`horizon` must be an int in [1, {self.max_horizon}] for the pretrained model. "
+                             f"Received: horizon={horizon!r}")
+        return int(horizon)
+
+    def _paths(self, series: dict, seasons: dict, horizon: int, level):
+        """``(point, lower, upper)`` arrays ``(n_series, horizon)`` (bounds None without ``level``)."""
+        paths = forecast_paths(self.network_, series, seasons, horizon)
+        point = np.stack([paths[k] for k in series])
+        if level is None:
+            return point, None, None
+        m = str(next(iter(seasons.values())))
+        width = self._quantile(m, level, horizon)[None] * np.array([series_unit(y) for y in series.values()])[:, None]
+        return point, point - width, point + width
+
+    def predict(self, data, horizon=None, level=None, id_col=None, time_col=None) -> pd.DataFrame:
         """Forecast the ``horizon`` steps after the end of every series of ``data``, with no training.
 
         Parameters
         ----------
         data : CSV path, DataFrame, Series or array
-            One series (read by :func:`forecastrnn.read_series`) or a long panel (with
-            ``id_col``, or a ``unique_id`` column; read by :func:`forecastrnn.read_panel`),
-            with timestamps or without.
+            One series (read by :func:`forecastrnn.read_series`) or a long panel (with the
+            ``id_col`` given to ``fit``, or a ``unique_id`` column; read by
+            :func:`forecastrnn.read_panel`), with timestamps or without.
         horizon : int, optional
             At most :attr:`max_horizon` (default: that). Beyond the network's own horizon it
             forecasts again from the series extended by its forecast.
         level : float, optional
-            Split-conformal interval: the errors of the same forecasts of held-out rows of the
-            pretraining corpus with the same season length, in units of each series' standard
-            deviation.
-        season_length : "auto" or int
-            ``"auto"``: from the frequency (1 without timestamps).
+            Split-conformal interval: the errors of the same forecasts of held-out series of
+            the pretraining corpus with the same season length, in units of each series'
+            standard deviation.
+        id_col, time_col : str, optional
+            How to read ``data`` (default: as given to ``fit``, else a ``unique_id`` column
+            makes a panel and the time column is found).
 
         Returns
         -------
@@ -145,26 +247,48 @@ class PretrainedForecaster:
             As :meth:`RNNForecaster.predict` for one series (indexed by the future
             timestamps or positions), as :meth:`GlobalRNNForecaster.predict` for a panel.
         """
+        self._check_fitted()
         check_level(level)
-        series, seasons, (long, freq, names, last, value) = self._read(data, id_col, time_col, target, season_length)
-        horizon = self.max_horizon if horizon is None else int(horizon)
-        if not 1 <= horizon <= self.max_horizon:
-            raise ValueError(f"`horizon` must be in [1, {self.max_horizon}] for the pretrained model. "
-                             f"Received: horizon={horizon}")
-        paths = forecast_paths(self.network_, series, seasons, horizon)
-        keys = list(series)
-        point = np.stack([paths[k] for k in keys])
+        horizon = self._horizon(horizon)
+        series, seasons, (long, freq, names, last, value) = self._read(data, id_col, time_col)
+        point, lower, upper = self._paths(series, seasons, horizon, level)
         columns = {value: point}
         if level is not None:
-            width = self._quantile(str(next(iter(seasons.values()))), level, horizon)[None] * np.array(
-                [series_unit(series[k]) for k in keys])[:, None]
-            columns.update({f"{value}_lower": point - width, f"{value}_upper": point + width})
+            columns.update({f"{value}_lower": lower, f"{value}_upper": upper})
         if not long:
             return pd.DataFrame({c: v[0] for c, v in columns.items()}, index=future_index(last["series"], freq, horizon))
         id_name, time_name, _ = names
+        keys = list(series)
         times = np.concatenate([np.asarray(future_index(last[k], freq, horizon)) for k in keys])
         return pd.DataFrame({id_name: np.repeat(np.asarray(keys, dtype=object), horizon), time_name: times,
                              **{c: v.ravel() for c, v in columns.items()}})
+
+    def forecast_origins(self, data, origins, horizon=None, level=None):
+        """Forecast ``horizon`` steps from several origins of each series in ``data``, zero-shot.
+
+        ``origins``: row positions (the forecast from ``o`` reads rows ``[0, o)`` only), the
+        same for every series or a dict id -> positions. Returns ``point``, ``lower``,
+        ``upper`` of shape ``(n_origins, horizon, n_series)`` (NaN after a series' own
+        origins; bounds None without ``level``), as :meth:`GlobalRNNForecaster.forecast_origins`.
+        """
+        self._check_fitted()
+        check_level(level)
+        horizon = self._horizon(horizon)
+        series, seasons, _ = self._read(data)
+        pairs = [(j, i, int(o)) for j, key in enumerate(series)
+                 for i, o in enumerate(origins[key] if isinstance(origins, dict) else origins)]
+        cut = {f"{j}:{i}": series[key][:o] for (j, i, o), key in zip(pairs, [list(series)[j] for j, _, _ in pairs])}
+        first = next(iter(seasons.values()))
+        out = self._paths(cut, {c: first for c in cut}, horizon, level)
+        n_origins = 1 + max(i for _, i, _ in pairs)
+        arrays = []
+        for a in out:
+            full = None if a is None else np.full((n_origins, horizon, len(series)), np.nan)
+            if a is not None:
+                for row, (j, i, _) in enumerate(pairs):
+                    full[i, :, j] = a[row]
+            arrays.append(full)
+        return tuple(arrays)
 
     def _quantile(self, m: str, level: float, horizon: int) -> np.ndarray:
         """Conformal quantile of each step's scores of season ``m``; a step with too few of them
@@ -178,16 +302,12 @@ class PretrainedForecaster:
         q = quantile(m)
         return np.where(np.isfinite(q), q, quantile("all"))
 
-    @property
-    def max_horizon(self) -> int:
-        return int(self.info_["max_horizon"])
-
 
 MAX_HORIZON = 48
 CALIBRATION_EVERY = 10  # every 10th series of the corpus is kept apart for the interval scores
 NETWORK = dict(cell="gru", units=64, window=96, horizon=18, normalize="window", season_length=1, anchor="last",
                loss="mae", batch_size=512, n_models=1, dropout=0.0, calendar=None, interval_scale="series",
-               patience=3, epochs=30, random_state=0)
+               patience=3, epochs=20, stride=2, random_state=0)
 
 
 def usual_horizon(m: int) -> int:
@@ -244,21 +364,19 @@ def pretrain(series: dict, seasons: dict, path, **settings) -> PretrainedForecas
             "phase_columns": PHASE, "scores": scores}
     with open(os.path.join(path, INFO_FILE), "w", encoding="utf-8") as fh:
         json.dump(info, fh)
-    return PretrainedForecaster(network, info)
+    return PretrainedForecaster(path=path).fit()
 
 
 def pretrained(path=None) -> PretrainedForecaster:
-    """The pretrained forecaster stored in ``path`` (default: the one shipped in the package)."""
-    from forecastrnn.models.global_forecaster import GlobalRNNForecaster
+    """The pretrained forecaster, loaded: the one shipped in the package, or the one in ``path``
+    (written by :func:`pretrain`). ``predict`` works at once, with no training.
 
-    path = WEIGHTS_DIR if path is None else os.fspath(path)
-    info_file = os.path.join(path, INFO_FILE)
-    if not os.path.isfile(info_file):
-        raise FileNotFoundError(f"No pretrained model: expected {INFO_FILE} written by benchmarks/pretrain.py. "
-                                f"Received: {path!r}")
-    with open(info_file, encoding="utf-8") as fh:
-        info = json.load(fh)
-    return PretrainedForecaster(GlobalRNNForecaster.load(os.path.join(path, "model")), info)
+    Examples
+    --------
+    >>> import forecastrnn as frnn  # doctest: +SKIP
+    >>> frnn.pretrained().predict("datasets/airline_passengers.csv", horizon=12, level=0.9)  # doctest: +SKIP
+    """
+    return PretrainedForecaster(path=path).fit()
 
 
 __all__ = ["PretrainedForecaster", "forecast_paths", "pretrained", "network_frame", "phase", "pretrain"]
