@@ -42,9 +42,12 @@ from _common import machine
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+WARM_UP = 3
+
+
 def timed(call, calls: int) -> dict:
-    """p50 / p99 milliseconds of ``call()`` over ``calls`` calls, after 3 warm-up calls."""
-    for _ in range(3):
+    """p50 / p99 milliseconds of ``call()`` over ``calls`` calls, after ``WARM_UP`` calls."""
+    for _ in range(WARM_UP):
         call()
     seconds = []
     for _ in range(calls):
@@ -112,7 +115,10 @@ def main():
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    calls, batch_calls = (5, 2) if args.quick else (args.calls, max(10, args.calls // 10))
+    calls, batch_calls = (2, 1) if args.quick else (args.calls, max(10, args.calls // 10))
+    if args.quick:
+        global WARM_UP
+        WARM_UP = 1
     from forecastrnn import GlobalRNNForecaster, RNNForecaster
 
     one, target, panel = data_sets(args.data, args.quick)
@@ -121,7 +127,8 @@ def main():
     report = {"machine": machine(), "calls": calls, "batch_calls": batch_calls}
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        model = RNNForecaster(horizon=24, random_state=0, verbose=0, **small).fit(one, target=target)
+        model = RNNForecaster(horizon=24, random_state=0, verbose=0, **small,
+                              **(dict(mc_samples=3) if args.quick else {})).fit(one, target=target)
         print(f"one series: {type(model).__name__} fitted in {time.perf_counter() - start:.0f} s, "
               f"settings {model.settings_}", flush=True)
         w, n_batch = model.window_, 20 if args.quick else 1000

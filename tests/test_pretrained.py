@@ -105,3 +105,32 @@ def test_zero_shot_row_in_a_panel_backtest(tiny):
     origin = table.attrs["train_rows"]["syn0"]
     direct = PretrainedForecaster(path=tiny, season_length=4).fit().predict(series[:origin], horizon=4)
     np.testing.assert_allclose(first.y_pred, direct.y, rtol=1e-5)
+
+
+def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
+    """The weights installed with the package: small, loaded without download, one CLI line."""
+    import os
+
+    from click.testing import CliRunner
+
+    from forecastrnn.cli import cli
+    from forecastrnn.models.pretrained import WEIGHTS_DIR
+
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(WEIGHTS_DIR) for f in files)
+    assert size <= 5e6, size
+    months = pd.date_range("2015-01-01", periods=72, freq="MS")
+    pd.DataFrame({"month": months, "sales": 200 + 30 * np.sin(2 * np.pi * np.arange(72) / 12)}).to_csv(
+        tmp_path / "one.csv", index=False)
+    result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "one.csv"), "--horizon", "12"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0] == "time,sales,sales_lower,sales_upper" and lines[1].startswith("2021-01-01") and len(lines) == 13
+    panel = pd.DataFrame({"shop": np.repeat(["a", "b"], 30), "day": list(pd.date_range("2024-01-01", periods=30)) * 2,
+                          "units": np.r_[np.arange(30.0), 5 + np.arange(30) % 7]})
+    panel.to_csv(tmp_path / "panel.csv", index=False)
+    result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "panel.csv"), "--id-col",
+                                      "shop", "--horizon", "7", "--output", str(tmp_path / "out.csv")])
+    assert result.exit_code == 0, result.output
+    out = pd.read_csv(tmp_path / "out.csv")
+    assert list(out.columns) == ["shop", "day", "units", "units_lower", "units_upper"] and len(out) == 14
+    assert CliRunner().invoke(cli, ["predict", "pretrained"]).exit_code == 1  # no --data: one clear line
