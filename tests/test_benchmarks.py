@@ -195,3 +195,23 @@ def test_latency():
     out = run("bench_latency.py")
     for row in ("forecastrnn predict", "Keras predict", "Keras direct call", "SavedModel", "TFLite", "sizes: TFLite"):
         assert out.count(row) >= 2, out  # the one-series model and the global one
+
+
+def test_pretrain_and_bench_pretrained(tmp_path):
+    fake_m3(tmp_path, sheets=(("m3_yearly.csv", "", (20, 47)), ("m3_quarterly.csv", 1, (24, 72)),
+                              ("m3_monthly.csv", 1, (48, 80)), ("m3_other.csv", 1, (70, 90))))
+    (tmp_path / "m4").mkdir()
+    rng = __import__("numpy").random.default_rng(0)
+    import pandas as pd
+
+    for name, n in (("Hourly-train.csv", 200), ("Hourly-test.csv", 48)):
+        pd.DataFrame(100 + rng.normal(size=(12, n)).cumsum(axis=1), index=[f"H{i}" for i in range(12)]).to_csv(
+            tmp_path / "m4" / name)
+    # the collection, ETTh1 and airline are left out: they are real files of ../shared/data only
+    out = run("pretrain.py", "--data", tmp_path, "--leave-out", "collection,etth1,airline")
+    assert "corpus:" in out and "written to" in out
+    folder = out.strip().splitlines()[-1].split("written to ")[1].split(" (")[0]
+    table = run("bench_pretrained.py", "--data", tmp_path, "--pretrained", folder, "--datasets", "m3_yearly,m4_hourly",
+                "--models", "naive2,pretrained,finetuned")
+    for row in ("m3_yearly     pretrained", "m3_yearly     finetuned", "m4_hourly     naive2"):
+        assert row in table, table

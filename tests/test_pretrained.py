@@ -134,3 +134,14 @@ def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
     out = pd.read_csv(tmp_path / "out.csv")
     assert list(out.columns) == ["shop", "day", "units", "units_lower", "units_upper"] and len(out) == 14
     assert CliRunner().invoke(cli, ["predict", "pretrained"]).exit_code == 1  # no --data: one clear line
+
+
+def test_stacked_paths_equal_the_network_predict_of_the_table(tiny):
+    model = pretrained(tiny)
+    series = {"a": 10 + np.sin(np.arange(70.0)), "b": np.arange(30.0) ** 1.5}
+    seasons = {"a": 12, "b": 1}
+    history, future = network_frame(series, seasons, model.network_.horizon)
+    table = model.network_.predict(history, future=future)
+    paths = forecast_paths(model.network_, series, seasons, model.network_.horizon)
+    for key in series:
+        np.testing.assert_allclose(paths[key], table.loc[table.unique_id == key, "y"], rtol=1e-6)

@@ -65,15 +65,25 @@ def network_frame(series: dict, season_lengths: dict, horizon: int):
 
 def forecast_paths(network, series: dict, seasons: dict, horizon: int) -> dict:
     """``{id: (horizon,) point forecast}`` of every series: the network's ``network.horizon``
-    steps, then again from the series extended by them, until ``horizon`` steps."""
-    paths, current = {k: np.empty(0) for k in series}, dict(series)
-    while len(next(iter(paths.values()))) < horizon:
-        history, future = network_frame(current, seasons, network.horizon)
-        point = network.predict(history, future=future)
-        for key, part in point.groupby(ID, sort=False):
-            paths[key] = np.concatenate([paths[key], part[VALUE].to_numpy()])
-            current[key] = np.concatenate([current[key], part[VALUE].to_numpy()])
-    return {k: v[:horizon] for k, v in paths.items()}
+    steps, then again from the series extended by them, until ``horizon`` steps. The series
+    go to the network's core as one stacked array (as ``predict`` lays out
+    :func:`network_frame`, without reading a table)."""
+    from forecastrnn.data.stack import Stack
+
+    h, keys = network.horizon, list(series)
+    current = [np.asarray(series[k], dtype="float64") for k in keys]
+    m = [int(seasons[k]) for k in keys]
+    paths = [np.empty(0) for _ in keys]
+    while len(paths[0]) < horizon:
+        lengths = np.array([len(y) for y in current], dtype="int64")
+        values = np.concatenate([np.column_stack([y, phase(np.arange(len(y)), s)]) for y, s in zip(current, m)])
+        index = pd.Index(np.concatenate([np.arange(n) for n in lengths]))
+        future = np.stack([phase(np.arange(n, n + h), s) for n, s in zip(lengths, m)])
+        stack = network._in_model_units(Stack(keys, lengths, values, index))
+        point = network._forecast(stack, [[n] for n in lengths], future)[0][:, :, 0]
+        paths = [np.concatenate([p, f]) for p, f in zip(paths, point)]
+        current = [np.concatenate([y, f]) for y, f in zip(current, point)]
+    return {k: p[:horizon] for k, p in zip(keys, paths)}
 
 
 def series_unit(y) -> float:
