@@ -23,6 +23,7 @@ _EXPORTS = {
     "MedianEnsemble": "forecastrnn.models.ensemble",
     "ExportedForecaster": "forecastrnn.models.exported",
     "pretrained": "forecastrnn.models.pretrained",
+    "PretrainedForecaster": "forecastrnn.models.pretrained",
     "CombinationForecaster": "forecastrnn.models.combination",
     "NaiveForecaster": "forecastrnn.baselines",
     "SeasonalNaiveForecaster": "forecastrnn.baselines",
