@@ -140,6 +140,9 @@ def data_options(func):
         click.option("--combination/--no-combination", default=True, show_default=True,
                      help="Also backtest the combination: the network and the baselines weighted per series "
                           "by their errors on a validation horizon held out before the test span."),
+        click.option("--pretrained", "with_pretrained", is_flag=True,
+                     help="Also backtest the pretrained network zero-shot (no training; horizons up to 48): "
+                          "the row 'pretrained'."),
         click.option("--search-budget", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
                      help="Time the combination may spend trying other look-back windows of the network on its "
                           "validation horizon (the median of the best 3 becomes its network) [default: no search]."),
@@ -241,12 +244,20 @@ def _forecaster(opts, settings, panel=False):
 
 
 def _with_combination(opts, rnn, baselines: dict, settings) -> dict:
-    """The models of a backtest: the network, the baselines and (``--combination``) the
-    combination of all of them, named ``combination``. It shares the network row's training
+    """The models of a backtest: the network, the baselines, (``--pretrained``) the pretrained
+    network zero-shot and (``--combination``) the combination of the network and the
+    baselines, named ``combination``. It shares the network row's training
     (weighed on the rows that network set apart for calibration) unless ``--search-budget``
     has it try other networks; a network of its own is not retrained after the weighing
     (``refit_network=False``); the saved model is retrained on all rows anyway (``--refit``)."""
     models = {rnn.name: rnn, **baselines}
+    if opts["with_pretrained"]:
+        from forecastrnn.models.pretrained import MAX_HORIZON, PretrainedForecaster
+
+        if settings["horizon"] > MAX_HORIZON:
+            raise ValueError(f"--pretrained forecasts at most {MAX_HORIZON} steps. Received: horizon "
+                             f"{settings['horizon']}; pass --horizon {MAX_HORIZON} or less")
+        models["pretrained"] = PretrainedForecaster(season_length=settings["season"])
     if opts["combination"]:
         from forecastrnn.models.combination import CombinationForecaster
 

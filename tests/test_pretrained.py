@@ -145,3 +145,21 @@ def test_stacked_paths_equal_the_network_predict_of_the_table(tiny):
     paths = forecast_paths(model.network_, series, seasons, model.network_.horizon)
     for key in series:
         np.testing.assert_allclose(paths[key], table.loc[table.unique_id == key, "y"], rtol=1e-6)
+
+
+def test_cli_backtest_has_a_zero_shot_row(tmp_path):
+    from click.testing import CliRunner
+
+    from forecastrnn.cli import cli
+
+    hours = pd.date_range("2024-01-01", periods=300, freq="h")
+    pd.DataFrame({"time": hours, "load": 50 + 10 * np.sin(2 * np.pi * np.arange(300) / 24)}).to_csv(
+        tmp_path / "load.csv", index=False)
+    args = ["backtest", str(tmp_path / "load.csv"), "--horizon", "6", "--window", "24", "--units", "4", "--epochs",
+            "1", "--n-models", "1", "--n-windows", "2", "--no-combination", "--baselines", "naive", "--pretrained"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    rows = [line.split()[0] for line in result.output.splitlines()[-4:]]
+    assert "pretrained" in rows and "naive" in rows and "gru" in rows, result.output
+    too_long = CliRunner().invoke(cli, [*args[:2], "--horizon", "60", *args[4:]])
+    assert too_long.exit_code == 1 and "--pretrained forecasts at most 48 steps" in too_long.output
