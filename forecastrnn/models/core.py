@@ -31,6 +31,9 @@ from forecastrnn.persistence import array_from_json, array_to_json
 
 MAX_CALIBRATION_SERIES = 20_000  # a streamed panel's intervals are calibrated on at most so many series
 FORECAST_ROWS = 1_000_000  # forecasts are computed on layouts of about so many rows at a time
+# Up to so many windows, a forecast is one call of the traced network: Keras' predict costs
+# about 30-40 ms a call whatever the batch (benchmarks/bench_latency.py)
+DIRECT_WINDOWS = 512
 ANCHOR_VOTERS = 500  # series whose best anchor is counted for an "auto" anchor
 
 
@@ -290,9 +293,15 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
         """Median over members of the scaled forecasts of the windows at ``starts``:
         ``(n, horizon, n_targets)``, and with ``with_spread`` the spread of the members and of
         ``mc_samples`` Monte-Carlo dropout runs (else None)."""
-        ds = make_dataset(inputs, None, self._spec(), np.asarray(starts, dtype="int64"),
-                          batch_size=max(256, self.settings_["batch_size"]))
-        members = self.model_.predict(ds, verbose=0)  # (n, n_models, horizon, n_targets)
+        starts = np.asarray(starts, dtype="int64")
+
+        def dataset():
+            return make_dataset(inputs, None, self._spec(), starts, batch_size=max(256, self.settings_["batch_size"]))
+
+        if len(starts) <= DIRECT_WINDOWS:  # one call of the traced network: no Keras predict loop
+            members = self._direct_call()(inputs[starts[:, None] + np.arange(self.window_)]).numpy()
+        else:
+            members = self.model_.predict(dataset(), verbose=0)  # (n, n_models, horizon, n_targets)
         point = np.median(members, axis=1)
         if not with_spread:
             return point, None
@@ -306,11 +315,26 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
 
             sample = tensorflow().function(with_dropout, reduce_retracing=True, autograph=False)
             draws = []
-            for x in ds:
+            for x in dataset():
                 runs = np.stack([sample(x).numpy() for _ in range(self.mc_samples)])
                 draws.append(runs.var(axis=0).mean(axis=1))  # dropout variance, averaged over members
             variance = variance + np.concatenate(draws)
         return point, np.maximum(np.sqrt(variance), 1e-6)
+
+    def _direct_call(self):
+        """``model_`` in inference mode as a traced function, kept for this ``model_`` (a
+        retrained copy gets its own)."""
+        cached = self.__dict__.get("_direct")
+        if cached is None or cached[0] is not self.model_:
+            from forecastrnn._tf import tensorflow
+
+            model = self.model_
+
+            def call(x):
+                return model(x, training=False)
+
+            cached = self._direct = (model, tensorflow().function(call, reduce_retracing=True, autograph=False))
+        return cached[1]
 
     def _reset_dropout_seeds(self):
         """Restart every dropout random stream so Monte-Carlo runs repeat exactly (also after load)."""
