@@ -163,3 +163,21 @@ def test_cli_backtest_has_a_zero_shot_row(tmp_path):
     assert "pretrained" in rows and "naive" in rows and "gru" in rows, result.output
     too_long = CliRunner().invoke(cli, [*args[:2], "--horizon", "60", *args[4:]])
     assert too_long.exit_code == 1 and "--pretrained forecasts at most 48 steps" in too_long.output
+
+
+def test_intervals_come_from_the_datas_own_rows_when_they_are_enough(tiny):
+    from forecastrnn.models.pretrained import OWN_ORIGINS, series_unit
+
+    model = pretrained(tiny)
+    rng = np.random.default_rng(4)
+    panel = pd.DataFrame({"unique_id": np.repeat([f"s{i}" for i in range(4)], 60),
+                          "y": 20 + rng.normal(size=240).cumsum()})
+    out = model.predict(panel, horizon=3, level=0.9)  # 4 series x 5 origins = 20 scores per step >= 9
+    assert model.intervals_ == "own rows" and OWN_ORIGINS == 5
+    # the width is the 90 % conformal quantile of those scores, times each series' unit
+    series = {k: g.y.to_numpy() for k, g in panel.groupby("unique_id", sort=False)}
+    q = model._own_quantile(series, dict.fromkeys(series, 1), 3, 0.9)
+    first = out[out.unique_id == "s0"]
+    np.testing.assert_allclose(first.y_upper - first.y, q * series_unit(series["s0"]), rtol=1e-6)
+    model.predict(np.arange(20.0), horizon=3, level=0.9)  # 20 rows: 4 origins, too few for 90 %
+    assert model.intervals_ == "corpus"

@@ -227,9 +227,34 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         point = np.stack([paths[k] for k in series])
         if level is None:
             return point, None, None
-        m = str(next(iter(seasons.values())))
-        width = self._quantile(m, level, horizon)[None] * np.array([series_unit(y) for y in series.values()])[:, None]
+        quantile = self._own_quantile(series, seasons, horizon, level)
+        self.intervals_ = "own rows" if quantile is not None else "corpus"
+        if quantile is None:
+            quantile = self._quantile(str(next(iter(seasons.values()))), level, horizon)
+        width = quantile[None] * np.array([series_unit(y) for y in series.values()])[:, None]
         return point, point - width, point + width
+
+    def _own_quantile(self, series: dict, seasons: dict, horizon: int, level: float):
+        """The conformal quantile of each step from the data's own recent rows: zero-shot
+        forecasts of each series' last ``horizon`` rows from up to ``OWN_ORIGINS`` origins
+        (``horizon`` apart, at least ``horizon`` rows before each), their errors in units of the
+        rows before the origin. None when some step has too few scores for ``level``."""
+        cut, actual = {}, {}
+        for key, y in series.items():
+            for j in range(OWN_ORIGINS):
+                origin = len(y) - (j + 1) * horizon
+                if origin < max(horizon, MIN_OWN_ROWS):
+                    break
+                cut[(key, j)] = y[:origin]
+                actual[(key, j)] = y[origin:origin + horizon]
+        needed = int(np.ceil(level / (1 - level) - 1e-9))
+        if len(cut) < needed:
+            return None
+        names = {c: f"{i}" for i, c in enumerate(cut)}
+        paths = forecast_paths(self.network_, {names[c]: y for c, y in cut.items()},
+                               {names[c]: seasons[c[0]] for c in cut}, horizon)
+        scores = np.stack([np.abs(actual[c] - paths[names[c]]) / series_unit(cut[c]) for c in cut])
+        return conformal_quantile(scores, level)
 
     def predict(self, data, horizon=None, level=None, id_col=None, time_col=None) -> pd.DataFrame:
         """Forecast the ``horizon`` steps after the end of every series of ``data``, with no training.
@@ -244,9 +269,11 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             At most :attr:`max_horizon` (default: that). Beyond the network's own horizon it
             forecasts again from the series extended by its forecast.
         level : float, optional
-            Split-conformal interval: the errors of the same forecasts of held-out series of
-            the pretraining corpus with the same season length, in units of each series'
-            standard deviation.
+            Split-conformal interval, in units of each series' standard deviation: from the
+            errors of the same zero-shot forecasts of the data's own last rows (up to
+            ``OWN_ORIGINS`` origins per series) when they are enough for the level, else of
+            held-out series of the pretraining corpus with the same season length
+            (``intervals_`` says which).
         id_col, time_col : str, optional
             How to read ``data`` (default: as given to ``fit``, else a ``unique_id`` column
             makes a panel and the time column is found).
@@ -314,6 +341,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
 
 
 MAX_HORIZON = 48
+OWN_ORIGINS = 5  # intervals from the data's own rows: up to so many past origins per series ...
+MIN_OWN_ROWS = 8  # ... each with at least so many rows before it
 CALIBRATION_EVERY = 10  # every 10th series of the corpus is kept apart for the interval scores
 NETWORK = dict(cell="gru", units=64, window=96, horizon=18, normalize="window", season_length=1, anchor="last",
                loss="mae", batch_size=512, n_models=1, dropout=0.0, calendar=None, interval_scale="series",
