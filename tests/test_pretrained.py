@@ -88,6 +88,7 @@ def test_fine_tuning_starts_from_the_weights_and_keeps_the_shipped_ones(tiny):
     assert all(np.array_equal(a, b) for a, b in zip(before, again))  # ... a copy: the shipped weights unchanged
     out = tuned.predict(panel, horizon=6, level=0.5)  # 6 held-out series score each step: enough for 50 %
     assert len(out) == 8 * 6 and np.isfinite(out[["y", "y_lower", "y_upper"]]).all().all()
+    assert tuned.intervals_ == "corpus"  # not the rows it has just trained on
 
 
 def test_zero_shot_row_in_a_panel_backtest(tiny):

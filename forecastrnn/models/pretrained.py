@@ -227,7 +227,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         point = np.stack([paths[k] for k in series])
         if level is None:
             return point, None, None
-        quantile = self._own_quantile(series, seasons, horizon, level)
+        # a fine-tuned network has trained on the data's rows: their errors would be too small
+        quantile = None if self.fine_tune else self._own_quantile(series, seasons, horizon, level)
         self.intervals_ = "own rows" if quantile is not None else "corpus"
         if quantile is None:
             quantile = self._quantile(str(next(iter(seasons.values()))), level, horizon)
@@ -273,7 +274,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             errors of the same zero-shot forecasts of the data's own last rows (up to
             ``OWN_ORIGINS`` origins per series) when they are enough for the level, else of
             held-out series of the pretraining corpus with the same season length
-            (``intervals_`` says which).
+            (``intervals_`` says which). A fine-tuned model always takes the corpus' scores
+            (it has trained on the data's rows).
         id_col, time_col : str, optional
             How to read ``data`` (default: as given to ``fit``, else a ``unique_id`` column
             makes a panel and the time column is found).
