@@ -314,16 +314,17 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         check_level(level)
         horizon = self._horizon(horizon)
         series, seasons, _ = self._read(data)
-        pairs = [(j, i, int(o)) for j, key in enumerate(series)
+        keys = list(series)
+        pairs = [(j, i, int(o)) for j, key in enumerate(keys)
                  for i, o in enumerate(origins[key] if isinstance(origins, dict) else origins)]
-        cut = {f"{j}:{i}": series[key][:o] for (j, i, o), key in zip(pairs, [list(series)[j] for j, _, _ in pairs])}
-        first = next(iter(seasons.values()))
-        out = self._paths(cut, {c: first for c in cut}, horizon, level)
+        cut = {f"{j}:{i}": series[keys[j]][:o] for j, i, o in pairs}  # each origin's history, as its own series
+        out = self._paths(cut, {c: seasons[keys[int(c.split(':')[0])]] for c in cut}, horizon, level)
         n_origins = 1 + max(i for _, i, _ in pairs)
         arrays = []
         for a in out:
-            full = None if a is None else np.full((n_origins, horizon, len(series)), np.nan)
+            full = None
             if a is not None:
+                full = np.full((n_origins, horizon, len(keys)), np.nan)
                 for row, (j, i, _) in enumerate(pairs):
                     full[i, :, j] = a[row]
             arrays.append(full)
