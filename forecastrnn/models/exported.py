@@ -15,8 +15,8 @@ import pandas as pd
 
 from forecastrnn.base import check_level
 from forecastrnn.data.stack import Stack
-from forecastrnn.models.export import (EXPORT_FORMAT_VERSION, LAST_ROWS_FILE, NEW_SERIES_SCALERS, SAVED_MODEL_DIR,
-                                       SIGNATURE_FILE, SIGNATURE_KEY, TFLITE_FILE)
+from forecastrnn.models.export import (EXPORT_FORMAT_VERSION, LAST_ROWS_FILE, NEW_SERIES_SCALERS, SIGNATURE_FILE,
+                                       SIGNATURE_KEY)
 
 SAVED_MODEL_BATCH = 4096  # series per call of a SavedModel
 
