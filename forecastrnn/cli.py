@@ -140,6 +140,10 @@ def data_options(func):
         click.option("--combination/--no-combination", default=True, show_default=True,
                      help="Also backtest the combination: the network and the baselines weighted per series "
                           "by their errors on a validation horizon held out before the test span."),
+        click.option("--init", default=None, metavar="pretrained|DIR",
+                     help="Start the network from the pretrained one ('pretrained', shipped; or a folder written "
+                          "by benchmarks/pretrain.py) and fine-tune it: its architecture, at most 10 epochs "
+                          "unless --epochs, its weights kept unless training beats them on validation."),
         click.option("--pretrained", "with_pretrained", is_flag=True,
                      help="Also backtest the pretrained network zero-shot (no training; horizons up to 48): "
                           "the row 'pretrained'."),
@@ -232,6 +236,10 @@ def _forecaster(opts, settings, panel=False):
     def given(key):
         return "auto" if opts[key] in (None, (), []) else opts[key]
 
+    if opts["init"] is not None:  # a wrong folder is told before any training
+        from forecastrnn.models.warm_start import source_path
+
+        source_path(opts["init"])
     kind = GlobalRNNForecaster if panel else RNNForecaster
     return kind(cell=opts["cell"], units=given("units"), bidirectional=opts["bidirectional"],
                          dropout=opts["dropout"], recurrent_dropout=opts["recurrent_dropout"],
@@ -240,7 +248,8 @@ def _forecaster(opts, settings, panel=False):
                          anchor=None if opts["anchor"] == "none" else opts["anchor"].replace("-", "_"),
                          patience=opts["patience"], loss=opts["loss"], learning_rate=opts["learning_rate"],
                          random_state=opts["seed"], verbose=_verbosity(opts),
-                         season_length=settings["season"], target_transform="log" if opts["log_target"] else None)
+                         season_length=settings["season"], target_transform="log" if opts["log_target"] else None,
+                         init=opts["init"])
 
 
 def _with_combination(opts, rnn, baselines: dict, settings) -> dict:
@@ -303,6 +312,10 @@ def _chosen(rnn) -> str:
     line = (f"{rnn.name}: window={s['window']}, units={s['units']}, layers={rnn.layers}, "
             f"n_models={s['n_models']}, batch_size={s['batch_size']}, epochs={len(rnn.history_['loss'])} "
             f"of at most {s['epochs']}, anchor={anchor}")
+    if s.get("init"):
+        line += (f", started from the pretrained network ({s['init']}; season phase m={s['phase_season']})"
+                 + (" -- fine-tuning never beat its weights on validation, so they were kept"
+                    if s.get("kept_pretrained") else ""))
     return line + (" -- training never beat the anchor on validation, so the model is the anchor"
                    if s.get("fell_back") else "")
 

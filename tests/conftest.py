@@ -17,6 +17,20 @@ def hourly_frame():
     return pd.DataFrame({"temp": np.cos(2 * np.pi * t / 24), "load": y}, index=index)
 
 
+@pytest.fixture(scope="session")
+def tiny_pretrained(tmp_path_factory):
+    """A pretrained model (``pretrain``'s folder) of 60 synthetic series, tiny and briefly trained."""
+    from forecastrnn.data.synthetic import synthetic_panel
+    from forecastrnn.models.pretrained import pretrain
+
+    panel = synthetic_panel(60, season_lengths=(1, 12, 24), lengths=(60, 200), seed=3)
+    series = {k: g.y.to_numpy() for k, g in panel.groupby("unique_id", sort=False)}
+    seasons = {k: int(g.season_length.iloc[0]) for k, g in panel.groupby("unique_id", sort=False)}
+    path = tmp_path_factory.mktemp("pretrained")
+    pretrain(series, seasons, path, units=4, window=24, epochs=1, verbose=0)
+    return path
+
+
 @pytest.fixture
 def write_csv(tmp_path):
     """Write text to a CSV file in a temporary folder and return its path."""

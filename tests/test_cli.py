@@ -208,7 +208,7 @@ def test_cli_defaults_are_the_api_defaults():
     ctx = click.Context(fit)
     options = {p.name: p.get_default(ctx) for p in fit.params}
     shared = ["cell", "bidirectional", "units", "dropout", "recurrent_dropout", "window", "epochs",
-              "batch_size", "n_models", "anchor", "patience", "loss", "learning_rate"]
+              "batch_size", "n_models", "anchor", "patience", "loss", "learning_rate", "init"]
     for name in shared:
         cli_default = options[name]
         cli_default = "auto" if cli_default in (None, ()) else cli_default

@@ -196,3 +196,52 @@ def best_anchor(y, m: int, horizon: int, window: int, max_origins: int = 2000) -
     actual = np.lib.stride_tricks.sliding_window_view(x, horizon)[origins]
     errors = {k: np.abs(actual - anchor_forecast(windows, horizon, m, k)).mean() for k in kinds}
     return min(errors, key=errors.get)
+
+
+EPOCH = pd.Timestamp("1970-01-01")
+
+
+def step_numbers(index, freq=None) -> np.ndarray:
+    """The number of each row's step counted from a fixed origin: positions as they are
+    (no timestamps), else whole steps of ``freq`` since 1970-01-01, so that the same time has
+    the same number in every series and in every part of one (a phase of the season read off
+    it does not depend on where a history was cut). NaN for a missing time.
+
+    Examples
+    --------
+    >>> step_numbers(pd.date_range("1970-03-01", periods=3, freq="MS"), "MS").tolist()
+    [2.0, 3.0, 4.0]
+    >>> step_numbers(pd.Index([5, 6]))
+    array([5., 6.])
+    """
+    if not isinstance(index, pd.DatetimeIndex):
+        return np.asarray(index, dtype="float64")
+    offset = pd.tseries.frequencies.to_offset(freq)
+    out = np.full(len(index), np.nan)
+    known = ~index.isna()
+    times = index[known].as_unit("ns")
+    try:  # a fixed step (hours, days, minutes ...)
+        step = pd.Timedelta(offset)
+        out[known] = np.floor((times - EPOCH) / step)
+    except (ValueError, TypeError):  # calendar steps (months, quarters, business days ...): count them
+        if len(times):
+            start = offset.rollback(min(times.min(), EPOCH).normalize())
+            grid = pd.date_range(start, times.max(), freq=offset).normalize()
+            out[known] = grid.searchsorted(times.normalize()) - grid.searchsorted(EPOCH)
+    return out
+
+
+def phase(steps, m: int) -> np.ndarray:
+    """``(n, 2)`` sine and cosine of the phase of each step within a season of ``m`` steps
+    (zeros for ``m <= 1``; NaN for a NaN step).
+
+    Examples
+    --------
+    >>> phase(np.arange(4), 4).round(3).tolist()
+    [[0.0, 1.0], [1.0, 0.0], [0.0, -1.0], [-1.0, -0.0]]
+    """
+    steps = np.asarray(steps, dtype="float64")
+    if m <= 1:
+        return np.where(np.isnan(steps)[:, None], np.nan, np.zeros((len(steps), 2)))
+    angle = 2 * np.pi * np.mod(steps, m) / m
+    return np.column_stack([np.sin(angle), np.cos(angle)])

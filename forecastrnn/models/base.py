@@ -92,7 +92,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                  validation_size=0.1, calibration_size=0.1, anchor="auto", n_models="auto",
                  mc_samples=30, jit_compile="auto", random_state=None, verbose="auto", calendar="auto",
                  id_embedding=0, season_length="auto", normalize="auto", loss_scale="series",
-                 target_transform=None, interval_scale="auto"):
+                 target_transform=None, interval_scale="auto", init=None):
         self.cell = cell
         self.units = units
         self.layers = layers
@@ -123,6 +123,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         self.loss_scale = loss_scale
         self.target_transform = target_transform
         self.interval_scale = interval_scale
+        self.init = init
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -270,6 +271,7 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
         # JIT_MIN_WINDOWS windows trained; on GPU the cuDNN kernel wins. Under a strategy,
         # XLA's compiled step cannot read the other replicas' variables: off.
         warm = self.__dict__.pop("_warm", None)  # (weights, training windows) of the fit refit starts from
+        pretrained = self.__dict__.pop("_init_from", None)  # the pretrained network to start from (init)
         if warm is not None:  # the share of the epochs that the new windows make up, at least one
             new_share = max(0, n_train - warm[1]) / n_train
             self.settings_["epochs"] = max(1, int(np.ceil(self.settings_["epochs"] * new_share)))
@@ -279,6 +281,10 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
             self.model_ = self._build(n_features, n_targets, anchor_targets, jit, embed, observed_targets)
             if warm is not None:
                 self.model_.set_weights(warm[0])
+            elif pretrained is not None:
+                from forecastrnn.models.warm_start import copy_weights
+
+                copy_weights(pretrained, self.model_, self.horizon)
             self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.settings_["loss"],
                                 jit_compile=jit)
         batch = self.settings_["batch_size"]
@@ -320,6 +326,10 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
             for layer, weights in zip(self._forecast_layers(), start):
                 layer.set_weights(weights)
             self.settings_.pop("fell_back", None)
+        kept = None
+        if val_ds is not None and pretrained is not None:  # the pretrained weights' loss: kept unless beaten
+            kept = (self.model_.get_weights(), trainer.evaluate(val_ds) if own_loop
+                    else self.model_.evaluate(val_ds, verbose=0))
         stop = keras.callbacks.EarlyStopping(monitor=monitor, patience=self.patience, restore_best_weights=True)
         guard = _training_guard()
         own = [guard, stop]
@@ -352,7 +362,13 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                 "learning_rate (CLI --learning-rate), loss='huber' or 'mae' (CLI --loss), or check the data "
                 "for extreme values")
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.items()}
-        if start_loss is not None and min(self.history_[monitor]) >= start_loss:
+        best = min(self.history_[monitor])
+        if kept is not None:
+            self.settings_["kept_pretrained"] = bool(best >= kept[1])
+            if best >= kept[1]:  # no epoch beat the pretrained weights on the validation windows
+                self.model_.set_weights(kept[0])
+                best = kept[1]
+        if start_loss is not None and best >= start_loss:
             self._fall_back_to_anchor()
         self.settings_.setdefault("fell_back", False)
 

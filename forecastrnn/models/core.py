@@ -86,12 +86,27 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
                               interval_scale=self._shape["interval_scale"], calendar=self.calendar_)
         return spec
 
+    def _start_from(self, init):
+        """Load the pretrained network named by ``init`` and take its shape (no calendar, its
+        normalisation, its loss unless one is given); returns it and its folder."""
+        from forecastrnn.models.warm_start import check_compatible, load_source
+
+        source, path = load_source(init)
+        check_compatible(self, source, len(self.target_), self.features_, self.known_future_)
+        self._shape.update(normalize=source.settings_["normalize"], calendar=False,
+                           loss=source.settings_["loss"] if self.loss == AUTO else self.loss)
+        self.calendar_ = []
+        if "_warm" not in self.__dict__:  # (a refit starts from its own fit's weights)
+            self._init_from = source.model_
+        return source, path
+
     def _embed(self):
         return (len(self.scalers_) + 1, self.id_embedding) if self.id_embedding else None
 
-    def _fit_chunks(self, chunks, callbacks=None, checkpoint_dir=None, strategy=None):
+    def _fit_chunks(self, chunks, callbacks=None, checkpoint_dir=None, strategy=None, init=None):
         """Train on the series of ``chunks()`` (an iterable of :class:`Stack` in model units,
-        the same series in the same order on every call): in memory, one chunk.
+        the same series in the same order on every call): in memory, one chunk. ``init``: the
+        pretrained network to start from (:mod:`forecastrnn.models.warm_start`), or None.
 
         Pass 1 keeps each series' length and scaler coefficients; pass 2 counts the windows
         and keeps the last ``window`` rows of every series; every epoch reads the chunks again
@@ -115,10 +130,17 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
                              "must be together and in time order. Received: unsorted data; sort it by id, then time")
         n_targets = len(self.target_)
         season = self._check_settings(len(keys), timed)
+        source, init_path = self._start_from(init) if init is not None else (None, None)
         lengths, scale, offset = np.concatenate(lengths), np.concatenate(scale), np.concatenate(offset)
         n_train, n_val, n_cal = self._held_out(lengths)
         self.indicator_columns_ = sorted(set(range(n_targets)) | set(np.flatnonzero(missing).tolist()))
-        spec = self._settle(n_train, season, lambda: anchor_rows)
+        spec = self._settle(n_train, season if source is None else source.settings_["season_length"],
+                            lambda: anchor_rows)
+        if source is not None:
+            from forecastrnn.models.warm_start import settings_from
+
+            self.settings_.update(settings_from(source, self), phase_season=season, init=init_path)
+            spec = self._spec()
         self.scalers_ = SeriesScalers(keys, self.scaler, self._columns(), scale, offset)
         pads = self._pads(n_train - spec.horizon)
         self.settings_["padded_series"] = n_padded = int((pads > 0).sum())

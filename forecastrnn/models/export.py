@@ -225,6 +225,10 @@ def _check_exportable(model, fmt, levels):
     model._check_fitted()
     if fmt not in FORMATS:
         raise ValueError(f"`format` must be one of {list(FORMATS)}. Received: format={fmt!r}")
+    if model.settings_.get("phase_season"):
+        raise ValueError("A network started from the pretrained one (init) reads the season's phase, which the "
+                         "export graph does not compute yet. Received: a model fitted with "
+                         f"init={model.settings_.get('init')!r}; forecast it with predict()")
     if levels and not len(model.calibration_scores_):
         raise ValueError("No intervals to export: the model was fitted without calibration rows. "
                          "Export with level=None, or fit with calibration_size > 0")

@@ -85,6 +85,13 @@ class RNNForecaster(NetworkCore):
     interval_scale : "auto", "series", "window" or "spread"
         Unit of the conformal scores (:mod:`forecastrnn.models.calibration`); ``"auto"``:
         ``"spread"`` on one series with dropout or an ensemble, else ``"series"``.
+    init : None, "pretrained" or a folder written by ``pretrain()``
+        Start from the pretrained network (``forecastrnn.pretrained()``) instead of random
+        weights, and train on from there (:mod:`forecastrnn.models.warm_start`): its
+        architecture (GRU 64, window 96, window normalisation, the season's phase as input),
+        at most 10 epochs unless ``epochs`` says otherwise, the same early stopping, and the
+        pretrained weights kept if no epoch beats them on the validation windows. The target
+        only (no covariates); ``fit(..., init=...)`` sets it for one fit.
 
     Attributes
     ----------
@@ -129,7 +136,7 @@ class RNNForecaster(NetworkCore):
         return self._in_model_units(Stack.from_frames({KEY: frame}, self._columns()))
 
     def fit(self, data, target=None, features=None, time_col="auto", callbacks=None, checkpoint_dir=None,
-            strategy=None, known_future=None):
+            strategy=None, known_future=None, init=None):
         """Train on ``data``; its final rows validate the training and calibrate the intervals.
 
         Parameters
@@ -150,13 +157,17 @@ class RNNForecaster(NetworkCore):
             settings and folder resumes after the last finished epoch, to the same model.
         strategy : tf.distribute.Strategy, optional
             Train under it (e.g. ``MirroredStrategy()``); ``batch_size`` is the global batch.
+        init : "pretrained" or a folder written by ``pretrain()``, optional
+            Start from the pretrained network (replaces the ``init`` parameter for this fit).
 
         Returns
         -------
         self
         """
         stack = self._read(data, True, target, features, time_col, known_future)
-        self._fit_chunks(lambda: [stack], callbacks, checkpoint_dir, strategy)
+        if init is not None:
+            self.fit_args_["init"] = init
+        self._fit_chunks(lambda: [stack], callbacks, checkpoint_dir, strategy, self.init if init is None else init)
         self.n_train_rows_ = int(self._held_out(stack.lengths)[0][0])
         return self
 

@@ -130,7 +130,7 @@ class GlobalRNNForecaster(NetworkCore):
 
     # ---------------------------------------------------------------------- fit
     def fit(self, data, target=None, features=None, time_col=AUTO, callbacks=None, id_col=None,
-            known_future=None, checkpoint_dir=None, strategy=None) -> "GlobalRNNForecaster":
+            known_future=None, checkpoint_dir=None, strategy=None, init=None) -> "GlobalRNNForecaster":
         """Train one network on the windows of all series in ``data``.
 
         Parameters
@@ -153,6 +153,8 @@ class GlobalRNNForecaster(NetworkCore):
             needs their future values (``future=``).
         callbacks, checkpoint_dir, strategy : as in ``RNNForecaster.fit`` (``strategy``:
             ``MultiWorkerMirroredStrategy()`` trains across machines, see ``TF_CONFIG``)
+        init : "pretrained" or a folder written by ``pretrain()``, optional
+            Start from the pretrained network (replaces the ``init`` parameter for this fit).
 
         Returns
         -------
@@ -166,8 +168,9 @@ class GlobalRNNForecaster(NetworkCore):
         else:
             stack = self._read(data, target, features, known_future, time_col, id_col, fitting=True)
             chunks = lambda: [stack]  # noqa: E731
-        self.fit_args_ = {"target": target, "features": features, "known_future": known_future}
-        self._fit_chunks(chunks, callbacks, checkpoint_dir, strategy)
+        self.fit_args_ = {"target": target, "features": features, "known_future": known_future,
+                          **({"init": init} if init is not None else {})}
+        self._fit_chunks(chunks, callbacks, checkpoint_dir, strategy, self.init if init is None else init)
         return self
 
     def _stream(self, source: ParquetPanel, target, features, known_future):

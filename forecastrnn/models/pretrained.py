@@ -26,29 +26,13 @@ from sklearn.base import BaseEstimator
 from forecastrnn.base import Forecaster, check_level, future_index
 from forecastrnn.data.io import read_series
 from forecastrnn.data.panel import read_panel
-from forecastrnn.data.season import season_length_for
+from forecastrnn.data.season import phase, season_length_for
 from forecastrnn.models.calibration import conformal_quantile
 
 WEIGHTS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "pretrained_weights")
 INFO_FILE = "pretrained.json"
 PHASE = ["season_sin", "season_cos"]
 ID, VALUE = "unique_id", "y"
-
-
-def phase(positions, m: int) -> np.ndarray:
-    """``(n, 2)`` sine and cosine of the phase of each position within a season of ``m`` steps
-    (zeros for ``m <= 1``).
-
-    Examples
-    --------
-    >>> phase(np.arange(4), 4).round(3).tolist()
-    [[0.0, 1.0], [1.0, 0.0], [0.0, -1.0], [-1.0, -0.0]]
-    """
-    positions = np.asarray(positions, dtype="float64")
-    if m <= 1:
-        return np.zeros((len(positions), 2))
-    angle = 2 * np.pi * positions / m
-    return np.column_stack([np.sin(angle), np.cos(angle)])
 
 
 def network_frame(series: dict, season_lengths: dict, horizon: int):

@@ -1,0 +1,138 @@
+"""Starting a forecaster from the pretrained network (``init``): its weights, its phase input,
+the same early stopping, and everything else a fitted model does."""
+
+import json
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from forecastrnn import GlobalRNNForecaster, RNNForecaster
+from forecastrnn.data.season import phase, step_numbers
+from forecastrnn.data.synthetic import synthetic_panel
+from forecastrnn.models.warm_start import FINE_TUNE_EPOCHS, PHASE_SCALE, load_source
+
+
+def monthly(n=90, seed=0):
+    t = np.arange(n)
+    y = 100 + t + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(seed).normal(size=n)
+    return pd.Series(y, index=pd.date_range("2015-01-01", periods=n, freq="MS"), name="sales")
+
+
+class StartWeights(keras.callbacks.Callback):
+    """Keeps the weights the training starts from."""
+
+    def on_train_begin(self, logs=None):
+        self.weights = {v.path: v.numpy().copy() for v in self.model.weights}
+
+
+def layer_weights(model, name):
+    member = [layer for layer in model.layers if layer.name.startswith("member_")][0]
+    return [w for layer in member.layers if layer.name == name for w in layer.get_weights()]
+
+
+@pytest.mark.parametrize("freq", ["MS", "QE-DEC", "h", "B", "W-SUN", "YS"])
+def test_step_numbers_are_the_same_for_every_cut_of_a_series(freq):
+    index = pd.date_range("2003-07-01", periods=40, freq=freq)
+    steps = step_numbers(index, freq)
+    np.testing.assert_array_equal(np.diff(steps), 1)  # whole steps ...
+    np.testing.assert_array_equal(step_numbers(index[17:], freq), steps[17:])  # ... from one fixed origin
+    np.testing.assert_array_equal(step_numbers(pd.Index([3, 4, 5])), [3, 4, 5])  # positions as they are
+    assert step_numbers(pd.date_range("1970-01-01", periods=2, freq="MS"), "MS").tolist() == [0, 1]
+
+
+def test_fine_tuning_starts_from_the_pretrained_weights(tiny_pretrained):
+    source, _ = load_source(tiny_pretrained)
+    start = StartWeights()
+    model = GlobalRNNForecaster(horizon=20, random_state=0, verbose=0, season_length=12, epochs=1)
+    panel = synthetic_panel(6, season_lengths=(12,), lengths=(80, 100), seed=4).drop(columns="season_length")
+    model.fit(panel, init=tiny_pretrained, callbacks=[start])
+    s = model.settings_
+    assert s["phase_season"] == 12 and s["window"] == source.window_ and s["units"] == source.settings_["units"]
+    assert s["normalize"] == "window" and s["calendar"] == [] and model.fit_args_["init"] == tiny_pretrained
+    begun = start.weights  # one member: its weights' paths are those of its layers
+    gru = layer_weights(source.model_, "gru_0")
+    np.testing.assert_array_equal(begun["gru_0/gru_cell/kernel"], gru[0])
+    np.testing.assert_array_equal(begun["gru_0/gru_cell/recurrent_kernel"], gru[1])
+    kernel = layer_weights(source.model_, "forecast")[0]  # 18 steps: the first 18 kept, 19 and 20 repeat the 18th
+    np.testing.assert_array_equal(begun["forecast/kernel"][:, :18], kernel)
+    np.testing.assert_array_equal(begun["forecast/kernel"][:, 18:], kernel[:, [17, 17]])
+    assert len(model.predict()) == 6 * 20
+
+
+def test_pretrained_weights_are_kept_unless_training_beats_them(tiny_pretrained):
+    class Spoil(keras.callbacks.Callback):  # every epoch ends far worse than where it started
+        def on_train_batch_end(self, batch, logs=None):
+            for v in self.model.weights:
+                if v.path.endswith("forecast/kernel"):
+                    v.assign(np.full(v.shape, 50.0, dtype="float32"))
+
+    source, _ = load_source(tiny_pretrained)
+    model = RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=2, dropout=0.0)
+    model.fit(monthly(), init=tiny_pretrained, callbacks=[Spoil()])
+    assert model.settings_["kept_pretrained"] is True
+    np.testing.assert_array_equal(layer_weights(model.model_, "forecast")[0], layer_weights(source.model_, "forecast")[0][:, :6])
+    plain = RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=2, dropout=0.0).fit(monthly(), init=tiny_pretrained)
+    assert plain.settings_["kept_pretrained"] in (True, False) and plain.settings_["epochs"] == 2
+
+
+def test_the_network_reads_the_phase_of_the_step_horizon_ahead(tiny_pretrained):
+    model = RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1, init=tiny_pretrained).fit(monthly())
+    assert model.settings_["epochs"] == 1 and RNNForecaster().get_params()["init"] is None
+    stack = model._read(monthly())
+    n = stack.lengths[0]
+    scale, offset = model._coefficients(stack, np.array([n]))
+    inputs, _, blocks = model._layout(stack, scale, offset, np.array([1]))
+    assert inputs.shape[1] == 4  # target, its indicator, phase sine and cosine
+    steps = step_numbers(stack.index, "MS")
+    expected = PHASE_SCALE * phase(steps + 6, 12)  # row t carries the phase of row t + horizon, nothing else
+    np.testing.assert_allclose(inputs[blocks[0]:blocks[0] + n, 2:4], expected, atol=1e-6)
+    np.testing.assert_array_equal(inputs[blocks[0] + n:, 2:], 0)  # the future rows themselves carry nothing
+
+
+def test_a_fine_tuned_model_saves_refits_backtests_and_refuses_export(tiny_pretrained, tmp_path):
+    from forecastrnn import SeasonalNaiveForecaster, backtest
+
+    data = monthly(100)
+    model = RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1, init=tiny_pretrained).fit(data)
+    forecast = model.predict(level=0.8)
+    model.save(tmp_path / "m")
+    loaded = RNNForecaster.load(tmp_path / "m")
+    pd.testing.assert_frame_equal(loaded.predict(level=0.8), forecast)
+    assert model.refit(data).settings_["phase_season"] == 12
+    with pytest.raises(ValueError, match="reads the season's phase"):
+        model.export(tmp_path / "export")
+    table = backtest({"gru": RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1, init=tiny_pretrained),
+                      "snaive": SeasonalNaiveForecaster(horizon=6, season_length=12)}, data, horizon=6, n_windows=2)
+    assert table.loc[table.model == "gru", "y_pred"].notna().all()
+
+
+def test_settings_that_clash_with_the_pretrained_network_are_one_clear_error(tiny_pretrained, tmp_path):
+    with pytest.raises(ValueError, match=r"Received: \{'cell': 'lstm'\}"):
+        RNNForecaster(cell="lstm", horizon=6, verbose=0).fit(monthly(), init=tiny_pretrained)
+    frame = monthly().to_frame().assign(other=1.0)
+    with pytest.raises(ValueError, match="no covariates"):
+        RNNForecaster(horizon=6, verbose=0).fit(frame, target="sales", features=["other"], init=tiny_pretrained)
+    with pytest.raises(ValueError, match="`init` must be 'pretrained' or a folder"):
+        RNNForecaster(horizon=6, verbose=0).fit(monthly(), init=tmp_path)
+    assert FINE_TUNE_EPOCHS == 10
+
+
+def test_cli_fit_init(tiny_pretrained, tmp_path):
+    from forecastrnn.cli import cli
+
+    path = tmp_path / "sales.csv"
+    monthly(100).rename_axis("month").to_csv(path)
+    args = ["fit", path, "--out", tmp_path / "run", "--horizon", "6", "--epochs", "1", "--n-windows", "2",
+            "--baselines", "naive", "--no-combination", "--quiet"]
+    result = CliRunner().invoke(cli, [str(a) for a in args + ["--init", tiny_pretrained]])
+    assert result.exit_code == 0, result.output
+    network = json.loads((tmp_path / "run" / "run.json").read_text())["network"]
+    assert network["phase_season"] == 12 and network["init"] == str(tiny_pretrained)
+    predicted = CliRunner().invoke(cli, ["predict", str(tmp_path / "run")])
+    assert predicted.exit_code == 0 and predicted.output.count("\n") >= 7
+    bad = CliRunner().invoke(cli, [str(a) for a in args[:2] + ["--out", tmp_path / "other"] + args[4:] + ["--init", tmp_path]])
+    assert bad.exit_code == 1 and bad.output.startswith("Error: `init` must be") and "Traceback" not in bad.output
+    assert not (tmp_path / "other").exists()
