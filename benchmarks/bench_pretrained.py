@@ -6,16 +6,23 @@ model sees only the rows before them. Rows:
 
 - naive2, ets, theta: fitted on each series;
 - pretrained: zero-shot, the network of ``--pretrained DIR`` (default: the shipped one);
-- pretrained + fine-tuned: the same, trained further on the dataset's training rows;
-- global GRU: ``GlobalRNNForecaster`` (defaults) trained from scratch on the dataset.
+- finetuned: the same, trained further on the dataset's training rows (``fine_tune=True``);
+- global_gru: the network trained from scratch with its defaults (``GlobalRNNForecaster``;
+  ``RNNForecaster`` for a dataset of one series);
+- init: the same forecaster started from the pretrained weights (``init=``).
+
+The collection: each series' last ``h`` values are its test, ``h`` one season (the CLI's
+default horizon; yearly 6); a missing test value is not scored.
 
 Mean sMAPE and MASE (season ``m``) per dataset. The honest version is leave-one-dataset-out:
 ``python benchmarks/pretrain.py --leave-out m3_monthly --out /tmp/loo-m3_monthly`` then
 ``--pretrained /tmp/loo-m3_monthly --datasets m3_monthly``; the shipped weights saw every
-dataset's training rows (never its test rows).
+dataset's training rows (never its test rows). ``--validation`` scores each series' last
+``h`` training values instead (the rows to choose settings on).
 
     python benchmarks/bench_pretrained.py [--data ../shared/data] [--pretrained DIR]
-        [--datasets m3_yearly,...] [--models naive2,ets,theta,pretrained,finetuned,global_gru] [--quick]
+        [--datasets m3_yearly,...,collection,etth1,airline]
+        [--models naive2,ets,theta,pretrained,finetuned,global_gru,init] [--validation] [--quick]
 """
 
 import argparse
@@ -29,32 +36,73 @@ import pandas as pd
 from _common import machine, run_statistical
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATASETS = {  # name: (horizon, season length)
-    "m3_yearly": (6, 1), "m3_quarterly": (8, 4), "m3_monthly": (18, 12), "m3_other": (8, 1),
-    "m4_hourly": (48, 24), "etth1": (24, 24), "airline": (12, 12)}
 
-
-def load(data, name, quick):
-    """``(train, test, ids, h, m)``: lists of arrays (per series ``h`` and ``m`` for the collection)."""
+def load(data, name, quick) -> list:
+    """Groups ``(train, test, ids, h, m)`` of series forecast alike (lists of arrays); one group
+    per dataset, one per series for the collection (each its own frequency)."""
     every = 40 if quick else 1
     if name.startswith("m3_"):
         sys.path.insert(0, HERE)
         from bench_m3 import read_m3
 
-        train, test, ids, h, m = read_m3(os.path.join(data, "m3"), name[3:], every=every)
-        return train, test, ids, h, m
+        return [read_m3(os.path.join(data, "m3"), name[3:], every=every)]
     if name == "m4_hourly":
         train = pd.read_csv(os.path.join(data, "m4", "Hourly-train.csv"), index_col=0).iloc[::every * 10]
         test = pd.read_csv(os.path.join(data, "m4", "Hourly-test.csv"), index_col=0).loc[train.index]
-        return ([r.dropna().to_numpy() for _, r in train.iterrows()], [r.dropna().to_numpy() for _, r in test.iterrows()],
-                list(train.index), 48, 24)
+        return [([r.dropna().to_numpy() for _, r in train.iterrows()], [r.dropna().to_numpy() for _, r in test.iterrows()],
+                 list(train.index), 48, 24)]
     if name == "etth1":
         y = pd.read_csv(os.path.join(data, "ETTh1.csv"))["OT"].to_numpy()
-        return [y[:-24]], [y[-24:]], ["OT"], 24, 24
+        return [([y[:-24]], [y[-24:]], ["OT"], 24, 24)]
     if name == "airline":
         y = pd.read_csv(os.path.join(data, "airline_passengers.csv")).iloc[:, -1].to_numpy("float64")
-        return [y[:-12]], [y[-12:]], ["passengers"], 12, 12
+        return [([y[:-12]], [y[-12:]], ["passengers"], 12, 12)]
+    if name == "collection":  # the CLI's default horizon (one season; yearly: 6)
+        import tempfile
+
+        from bench_collection import collection_files
+
+        from forecastrnn import read_series
+        from forecastrnn.data.season import season_length_for
+        from forecastrnn.defaults import default_horizon
+
+        groups = []
+        for key, path, extra in collection_files(data, tempfile.mkdtemp())[::4 if quick else 1]:
+            frame = read_series(path, target=extra[1] if extra else None)
+            y = frame[frame.attrs["target"][0]].to_numpy("float64")
+            m = season_length_for(frame.attrs.get("freq"))
+            h = default_horizon(m)
+            groups.append(([y[:-h]], [y[-h:]], [key], h, m))
+        return groups
     raise SystemExit(f"unknown dataset {name!r}")
+
+
+def forecasts(model, train, ids, h, m, pretrained_dir, quick) -> list:
+    """The forecasts of the ``h`` steps after each training series by ``model``."""
+    from forecastrnn import GlobalRNNForecaster, RNNForecaster
+    from forecastrnn.models.pretrained import PretrainedForecaster
+
+    if model in ("naive2", "ets", "theta"):
+        return run_statistical(model, train, m, h)[0]
+    long = pd.concat([pd.DataFrame({"unique_id": k, "y": y}) for k, y in zip(ids, train)])
+    tiny = dict(epochs=1, units=8) if quick else {}
+    if model in ("pretrained", "finetuned"):
+        forecaster = PretrainedForecaster(path=pretrained_dir, season_length=m, fine_tune=model == "finetuned",
+                                          epochs=1 if quick else 10).fit(long)
+        out = forecaster.predict(long, horizon=h)
+    elif model in ("global_gru", "init"):  # from scratch / from the pretrained weights (init=)
+        init = (pretrained_dir or "pretrained") if model == "init" else None
+        if len(train) == 1:  # one series: the one-series forecaster, as a user with one series gets it
+            net = RNNForecaster(horizon=h, season_length=m, random_state=0, verbose=0, init=init,
+                                **({"epochs": 1} if quick else {}))
+            return [net.fit(train[0]).predict().iloc[:, 0].to_numpy()]
+        net = GlobalRNNForecaster(horizon=h, season_length=m, random_state=0, verbose=0, init=init,
+                                  **({"epochs": 1} if quick and init else tiny))
+        out = net.fit(long).predict()
+    else:
+        raise SystemExit(f"unknown model {model!r}")
+    by_series = dict(tuple(out.groupby("unique_id", sort=False)["y"]))
+    return [by_series[str(k)].to_numpy() for k in ids]
 
 
 def main():
@@ -63,37 +111,27 @@ def main():
     parser.add_argument("--pretrained", default=None, metavar="DIR")
     parser.add_argument("--datasets", default="m3_yearly,m3_quarterly,m3_monthly,m3_other,m4_hourly")
     parser.add_argument("--models", default="naive2,ets,theta,pretrained,finetuned")
+    parser.add_argument("--validation", action="store_true",
+                        help="score each series' last h training values instead of its test (for choosing settings)")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    from forecastrnn import GlobalRNNForecaster
     from forecastrnn.evaluation import mase, smape
-    from forecastrnn.models.pretrained import PretrainedForecaster
 
     print(machine(), flush=True)
     print(f"{'dataset':14s}{'model':22s}{'sMAPE':>8s}{'MASE':>8s}{'seconds':>9s}", flush=True)
     for dataset in args.datasets.split(","):
-        train, test, ids, h, m = load(args.data, dataset, args.quick)
-        long = pd.concat([pd.DataFrame({"unique_id": k, "y": y}) for k, y in zip(ids, train)])
+        groups = load(args.data, dataset, args.quick)
+        if args.validation:  # the last h training values become the test; the test is never read
+            groups = [([y[:-h] for y in train], [y[-h:] for y in train], ids, h, m) for train, _, ids, h, m in groups]
         for model in args.models.split(","):
             start = time.perf_counter()
-            if model in ("naive2", "ets", "theta"):
-                preds = run_statistical(model, train, m, h)[0]
-            elif model in ("pretrained", "finetuned"):
-                forecaster = PretrainedForecaster(path=args.pretrained, season_length=m, fine_tune=model == "finetuned",
-                                                  epochs=1 if args.quick else 10).fit(long)
-                out = forecaster.predict(long, horizon=h)
-                by_series = dict(tuple(out.groupby("unique_id", sort=False)["y"]))
-                preds = [by_series[str(k)].to_numpy() for k in ids]
-            elif model == "global_gru":
-                net = GlobalRNNForecaster(horizon=h, season_length=m, random_state=0, verbose=0,
-                                          **(dict(epochs=1, units=8) if args.quick else {})).fit(long)
-                out = net.predict()
-                by_series = dict(tuple(out.groupby("unique_id", sort=False)["y"]))
-                preds = [by_series[str(k)].to_numpy() for k in ids]
-            else:
-                raise SystemExit(f"unknown model {model!r}")
-            s = np.mean([smape(t, p) for t, p in zip(test, preds)])
-            q = np.nanmean([mase(t, p, y, m) for t, p, y in zip(test, preds, train)])
+            scores = []
+            for train, test, ids, h, m in groups:
+                preds = forecasts(model, train, ids, h, m, args.pretrained, args.quick)
+                for t, p, y in zip(test, preds, train):
+                    seen = np.isfinite(t)  # a missing test value is not scored
+                    scores.append((smape(t[seen], p[seen]), mase(t[seen], p[seen], y, m)))
+            s, q = np.nanmean(np.array(scores, dtype="float64"), axis=0)
             print(f"{dataset:14s}{model:22s}{s:8.2f}{q:8.3f}{time.perf_counter() - start:9.1f}", flush=True)
 
 

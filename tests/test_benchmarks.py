@@ -212,6 +212,6 @@ def test_pretrain_and_bench_pretrained(tmp_path):
     assert "corpus:" in out and "written to" in out
     folder = out.strip().splitlines()[-1].split("written to ")[1].split(" (")[0]
     table = run("bench_pretrained.py", "--data", tmp_path, "--pretrained", folder, "--datasets", "m3_yearly,m4_hourly",
-                "--models", "naive2,pretrained,finetuned")
-    for row in ("m3_yearly     pretrained", "m3_yearly     finetuned", "m4_hourly     naive2"):
+                "--models", "naive2,pretrained,finetuned,init")
+    for row in ("m3_yearly     pretrained", "m3_yearly     finetuned", "m4_hourly     naive2", "m4_hourly     init"):
         assert row in table, table
