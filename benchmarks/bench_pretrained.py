@@ -23,6 +23,7 @@ dataset's training rows (never its test rows). ``--validation`` scores each seri
     python benchmarks/bench_pretrained.py [--data ../shared/data] [--pretrained DIR]
         [--datasets m3_yearly,...,collection,etth1,airline]
         [--models naive2,ets,theta,pretrained,finetuned,global_gru,init] [--validation] [--quick]
+    python benchmarks/bench_pretrained.py --speed [--pretrained DIR]
 """
 
 import argparse
@@ -105,6 +106,27 @@ def forecasts(model, train, ids, h, m, pretrained_dir, quick) -> list:
     return [by_series[str(k)].to_numpy() for k in ids]
 
 
+def speed(data, pretrained_dir, quick):
+    """p50 of zero-shot ``predict``: one seasonal series (airline passengers, 12 steps) and a
+    panel of 1,000 monthly series of 100 rows (18 steps), point forecasts."""
+    from bench_latency import timed
+
+    from forecastrnn.data.synthetic import synthetic_panel
+    from forecastrnn.models.pretrained import pretrained
+
+    model = pretrained(pretrained_dir)
+    frame = pd.read_csv(os.path.join(data, "airline_passengers.csv"))
+    one = pd.Series(frame.iloc[:, -1].to_numpy("float64"), index=pd.DatetimeIndex(pd.to_datetime(frame.iloc[:, 0])),
+                    name="passengers")
+    n = 50 if quick else 1000
+    panel = synthetic_panel(n, season_lengths=(12,), lengths=(100, 100), seed=0).drop(columns="season_length")
+    panel["ds"] = np.tile(pd.date_range("2010-01-01", periods=100, freq="MS"), n)
+    calls = 2 if quick else 30
+    for label, call in ((f"one series ({len(one)} rows, 12 steps)", lambda: model.predict(one, horizon=12)),
+                        (f"{n} series (100 rows, 18 steps)", lambda: model.predict(panel, horizon=18))):
+        print(f"zero-shot predict, {label}: p50 {timed(call, calls)['p50_ms']:.1f} ms", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.path.join(HERE, "..", "..", "shared", "data"))
@@ -113,11 +135,14 @@ def main():
     parser.add_argument("--models", default="naive2,ets,theta,pretrained,finetuned")
     parser.add_argument("--validation", action="store_true",
                         help="score each series' last h training values instead of its test (for choosing settings)")
+    parser.add_argument("--speed", action="store_true", help="time zero-shot predict instead (one series, 1,000)")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     from forecastrnn.evaluation import mase, smape
 
     print(machine(), flush=True)
+    if args.speed:
+        return speed(args.data, args.pretrained, args.quick)
     print(f"{'dataset':14s}{'model':22s}{'sMAPE':>8s}{'MASE':>8s}{'seconds':>9s}", flush=True)
     for dataset in args.datasets.split(","):
         groups = load(args.data, dataset, args.quick)

@@ -20,9 +20,11 @@ from the extended series), early stopping on each series' validation rows; every
 is kept apart, and its last rows forecast zero-shot give the interval scores per season.
 
     python benchmarks/pretrain.py [--data ../shared/data] [--out forecastrnn/pretrained_weights]
-                                  [--leave-out m3_monthly,...] [--epochs 20] [--quick]
+                                  [--leave-out m3_monthly,...] [--epochs 20] [--rescore] [--quick]
 
 ``--leave-out``: pretrain without those datasets (the leave-one-dataset-out evaluation).
+``--rescore``: keep the weights of ``--out`` and recompute its interval scores only (after a
+change to the zero-shot forecast), from the same corpus.
 ``--quick``: a few series, a tiny network, one epoch, written to a temporary folder.
 """
 
@@ -101,20 +103,30 @@ def main():
     parser.add_argument("--leave-out", default="", help=f"comma list of {', '.join(DATASETS)}")
     parser.add_argument("--epochs", type=int, default=NETWORK["epochs"])
     parser.add_argument("--synthetic", type=int, default=3000)
+    parser.add_argument("--rescore", action="store_true",
+                        help="keep the weights in --out and recompute only its interval scores (same corpus)")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     leave_out = [d for d in args.leave_out.split(",") if d]
     unknown = [d for d in leave_out if d not in DATASETS]
     if unknown:
         parser.error(f"--leave-out: unknown datasets {unknown}; expected some of {list(DATASETS)}")
-    from forecastrnn.models.pretrained import pretrain
+    from forecastrnn.models.pretrained import pretrain, rescore
 
     print(machine(), flush=True)
     start = time.perf_counter()
+    if args.rescore:  # the corpus the folder was trained on
+        with open(os.path.join(args.out, "pretrained.json"), encoding="utf-8") as fh:
+            leave_out = json.load(fh)["left_out"]
     by_dataset, seasons = corpus(args.data, leave_out, args.synthetic, args.quick)
     series = {k: y for part in by_dataset.values() for k, y in part.items()}
     counts = {d: len(part) for d, part in by_dataset.items()}
     print(f"corpus: {len(series)} series, {sum(len(y) for y in series.values())} rows: {counts}", flush=True)
+    if args.rescore:
+        info = rescore(args.out, series, seasons)
+        print(f"interval scores of {args.out} recomputed from {info['calibration_series']} kept-apart series "
+              f"in {time.perf_counter() - start:.0f} s", flush=True)
+        return
     out = tempfile.mkdtemp() if args.quick else args.out
     settings = dict(epochs=1, units=8, window=24) if args.quick else dict(epochs=args.epochs)
     model = pretrain(series, seasons, out, verbose=2, **settings)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+DATA = BENCH.parent / "datasets"  # the bundled files (airline passengers, ETTh1)
 pytestmark = pytest.mark.slow
 
 
@@ -211,6 +212,9 @@ def test_pretrain_and_bench_pretrained(tmp_path):
     out = run("pretrain.py", "--data", tmp_path, "--leave-out", "collection,etth1,airline")
     assert "corpus:" in out and "written to" in out
     folder = out.strip().splitlines()[-1].split("written to ")[1].split(" (")[0]
+    rescored = run("pretrain.py", "--data", tmp_path, "--out", folder, "--rescore")  # the same corpus, new scores
+    assert run("bench_pretrained.py", "--data", DATA, "--pretrained", folder, "--speed").count("zero-shot predict") == 2
+    assert "interval scores of" in rescored and "recomputed from" in rescored
     table = run("bench_pretrained.py", "--data", tmp_path, "--pretrained", folder, "--datasets", "m3_yearly,m4_hourly",
                 "--models", "naive2,pretrained,finetuned,init")
     for row in ("m3_yearly     pretrained", "m3_yearly     finetuned", "m4_hourly     naive2", "m4_hourly     init"):

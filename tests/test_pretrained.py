@@ -177,3 +177,21 @@ def test_intervals_come_from_the_datas_own_rows_when_they_are_enough(tiny):
     np.testing.assert_allclose(first.y_upper - first.y, q * series_unit(series["s0"]), rtol=1e-6)
     model.predict(np.arange(20.0), horizon=3, level=0.9)  # 20 rows: 4 origins, too few for 90 %
     assert model.intervals_ == "corpus"
+
+
+def test_zero_shot_reads_the_seasonally_adjusted_series(tiny):
+    from forecastrnn.baselines.simple import seasonal_indices
+    from forecastrnn.models.pretrained import zero_shot_paths
+
+    network = pretrained(tiny).network_
+    t = np.arange(72)
+    y = (100 + t) * (1 + 0.3 * np.sin(2 * np.pi * t / 12))
+    season, kind = seasonal_indices(y, 12)
+    assert kind == "multiplicative"
+    # the network reads y / season as a series without season; the season goes back on its forecast
+    direct = forecast_paths(network, {"s": y / season}, {"s": 1}, 6)["s"] * season[60:66]
+    np.testing.assert_allclose(zero_shot_paths(network, {"s": y}, {"s": 12}, 6)["s"], direct, rtol=1e-6)
+    noise = 50 + np.random.default_rng(1).normal(size=72)  # no season found: read as it is, with its phase
+    assert seasonal_indices(noise, 12) is None
+    np.testing.assert_allclose(zero_shot_paths(network, {"s": noise}, {"s": 12}, 6)["s"],
+                               forecast_paths(network, {"s": noise}, {"s": 12}, 6)["s"], rtol=1e-6)

@@ -9,7 +9,9 @@ collection, ETTh1, airline passengers) and synthetic ones
 The network reads no timestamps: window normalisation makes its inputs level- and
 scale-free, and the season reaches it as an input, the phase of each step within the
 series' season (``season_sin``, ``season_cos``: ``sin / cos(2 pi t / m)``, zero without a
-season), so one network serves hourly, daily, monthly and yearly data alike.
+season), so one network serves hourly, daily, monthly and yearly data alike. Zero-shot, a
+series with a season is first seasonally adjusted (classical decomposition, as for Naive2 and
+Theta) and read as one without; its season is put back on the forecast (:func:`zero_shot_paths`).
 """
 
 from __future__ import annotations
@@ -70,6 +72,35 @@ def forecast_paths(network, series: dict, seasons: dict, horizon: int) -> dict:
     return {k: p[:horizon] for k, p in zip(keys, paths)}
 
 
+def zero_shot_paths(network, series: dict, seasons: dict, horizon: int) -> dict:
+    """The zero-shot forecast: :func:`forecast_paths` of each series seasonally adjusted where
+    it has a season (M4's seasonality test and classical decomposition, as Naive2 and Theta
+    do; :func:`forecastrnn.baselines.simple.seasonal_indices`), read by the network as a
+    series without season, and the season put back on the forecast. On validation windows
+    this beat the network reading the raw series and the season's phase on every seasonal
+    dataset (BENCHMARKS.md)."""
+    from forecastrnn.baselines.simple import seasonal_indices
+
+    adjusted, net_seasons, future = {}, {}, {}
+    for key, y in series.items():
+        y, m = np.asarray(y, dtype="float64"), int(seasons[key])
+        found = seasonal_indices(y, m) if m > 1 else None
+        adjusted[key], net_seasons[key], future[key] = y, m, None
+        if found is not None:
+            season, kind = found
+            adjusted[key] = y / season if kind == "multiplicative" else y - season
+            net_seasons[key], future[key] = 1, (season[len(y) - m + np.arange(horizon) % m], kind)
+    paths = forecast_paths(network, adjusted, net_seasons, horizon)
+    out = {}
+    for key, path in paths.items():
+        if future[key] is None:
+            out[key] = path
+        else:
+            season, kind = future[key]
+            out[key] = path * season if kind == "multiplicative" else path + season
+    return out
+
+
 def series_unit(y) -> float:
     """The unit of a series' interval scores: the standard deviation of its observed values (1 if constant)."""
     scale = float(np.nanstd(np.asarray(y, dtype="float64")))
@@ -92,8 +123,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         The season given to the network; ``"auto"``: from the frequency (1 without timestamps).
     fine_tune : bool
         ``fit`` trains the pretrained network further on the data (from its weights, at most
-        ``epochs`` epochs, early stopping on each series' last rows as in any fit); the
-        intervals keep the corpus' scores.
+        ``epochs`` epochs, early stopping on each series' last rows as in any fit, the
+        weights kept if no epoch beats them there); the intervals keep the corpus' scores.
     epochs : int
         Most epochs of the fine-tuning.
 
@@ -155,7 +186,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             window=s["window"], units=s["units"], batch_size=s["batch_size"], n_models=s["n_models"],
             anchor=s["anchor"], normalize=s["normalize"], interval_scale=s["interval_scale"], loss=s["loss"],
             calendar=None, epochs=int(self.epochs), stride=1, verbose=0)
-        network._warm = ([w.copy() for w in self.network_.model_.get_weights()], 0)  # all epochs, from the weights
+        network._init_from = self.network_.model_  # from its weights, kept unless an epoch beats them (warm_start)
         history, _ = network_frame(series, seasons, 1)
         return network.fit(history, known_future=PHASE)
 
@@ -207,7 +238,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
 
     def _paths(self, series: dict, seasons: dict, horizon: int, level):
         """``(point, lower, upper)`` arrays ``(n_series, horizon)`` (bounds None without ``level``)."""
-        paths = forecast_paths(self.network_, series, seasons, horizon)
+        # zero-shot: the seasonally adjusted series; a fine-tuned network has learnt the seasons
+        paths = (forecast_paths if self.fine_tune else zero_shot_paths)(self.network_, series, seasons, horizon)
         point = np.stack([paths[k] for k in series])
         if level is None:
             return point, None, None
@@ -236,7 +268,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         if len(cut) < needed:
             return None
         names = {c: f"{i}" for i, c in enumerate(cut)}
-        paths = forecast_paths(self.network_, {names[c]: y for c, y in cut.items()},
+        paths = zero_shot_paths(self.network_, {names[c]: y for c, y in cut.items()},
                                {names[c]: seasons[c[0]] for c in cut}, horizon)
         scores = np.stack([np.abs(actual[c] - paths[names[c]]) / series_unit(cut[c]) for c in cut])
         return conformal_quantile(scores, level)
@@ -343,12 +375,12 @@ def usual_horizon(m: int) -> int:
 
 def interval_scores(network, series: dict, seasons: dict) -> dict:
     """Per season length (and ``"all"``): the absolute errors of the forecasts
-    (:func:`forecast_paths`, as ``predict`` makes them) of the last ``usual_horizon(m)`` rows (at
+    (:func:`zero_shot_paths`, as ``predict`` makes them) of the last ``usual_horizon(m)`` rows (at
     most half) of ``series``, in units of the standard deviation of the rows before them;
     lists ``(n, MAX_HORIZON)``, None beyond each series' steps."""
     steps = {k: min(usual_horizon(seasons[k]), len(y) // 2) for k, y in series.items()}
     cut = {k: y[:-steps[k]] for k, y in series.items()}
-    paths = forecast_paths(network, cut, seasons, MAX_HORIZON)
+    paths = zero_shot_paths(network, cut, seasons, MAX_HORIZON)
     errors = {}
     for key, y in cut.items():
         row = np.full(MAX_HORIZON, np.nan)
@@ -357,6 +389,24 @@ def interval_scores(network, series: dict, seasons: dict) -> dict:
     scores = {m: np.stack(e) for m, e in errors.items()}
     scores["all"] = np.concatenate(list(scores.values()))
     return {m: [[None if v != v else round(float(v), 5) for v in r] for r in s] for m, s in scores.items()}
+
+
+def calibration_keys(series: dict) -> set:
+    """The series kept apart from the pretraining for the interval scores: every ``CALIBRATION_EVERY``-th."""
+    return set(list(series)[::CALIBRATION_EVERY])
+
+
+def rescore(path, series: dict, seasons: dict) -> dict:
+    """Recompute the interval scores in ``path``'s info file from the same kept-apart series
+    of the same corpus (``series`` as given to :func:`pretrain`), with the current zero-shot
+    forecast; the weights are unchanged. Returns the new info."""
+    model = PretrainedForecaster(path=path).fit()
+    calibration = calibration_keys(series)
+    info = {**model.info_, "scores": interval_scores(model.network_, {k: series[k] for k in series if k in calibration},
+                                                     seasons)}
+    with open(os.path.join(os.fspath(path), INFO_FILE), "w", encoding="utf-8") as fh:
+        json.dump(info, fh)
+    return info
 
 
 def pretrain(series: dict, seasons: dict, path, **settings) -> PretrainedForecaster:
@@ -372,7 +422,7 @@ def pretrain(series: dict, seasons: dict, path, **settings) -> PretrainedForecas
     from forecastrnn.models.global_forecaster import GlobalRNNForecaster
 
     start = time.perf_counter()
-    calibration = set(list(series)[::CALIBRATION_EVERY])
+    calibration = calibration_keys(series)
     history, _ = network_frame({k: y for k, y in series.items() if k not in calibration}, seasons, 1)
     network = GlobalRNNForecaster(**{**NETWORK, **settings}).fit(history, known_future=PHASE)
     seconds = time.perf_counter() - start
@@ -405,4 +455,5 @@ def pretrained(path=None) -> PretrainedForecaster:
     return PretrainedForecaster(path=path).fit()
 
 
-__all__ = ["PretrainedForecaster", "forecast_paths", "pretrained", "network_frame", "phase", "pretrain"]
+__all__ = ["PretrainedForecaster", "forecast_paths", "pretrained", "network_frame", "phase", "pretrain",
+           "zero_shot_paths"]
