@@ -110,3 +110,21 @@ def test_errors():
         SeasonalNaiveForecaster(season_length=0).fit(ar1(50))
     with pytest.raises(ValueError, match=r"`origins` must lie in"):
         SeasonalNaiveForecaster(horizon=2).fit(ar1(100)).forecast_origins(ar1(100), [3])
+
+
+@pytest.mark.parametrize("m", [2, 3, 4, 7, 12, 24])
+def test_numpy_decomposition_equals_statsmodels(m):
+    """Naive2's season and M4's seasonality test, in NumPy, give statsmodels' numbers."""
+    from statsmodels.tsa.seasonal import seasonal_decompose
+    from statsmodels.tsa.stattools import acf
+
+    from forecastrnn.data.season import autocorrelation, classical_season
+
+    rng = np.random.default_rng(m)
+    for n in (2 * m, 3 * m + 1, 10 * m + 5):
+        t = np.arange(n)
+        x = 50 + rng.normal(size=n).cumsum() * 0.3 + 5 * np.sin(2 * np.pi * t / m)
+        for model in ("additive", "multiplicative"):
+            np.testing.assert_allclose(classical_season(x, m, model),
+                                       seasonal_decompose(x, model=model, period=m).seasonal, atol=1e-12)
+        np.testing.assert_allclose(autocorrelation(x, m), acf(x, nlags=m, fft=True), atol=1e-12)

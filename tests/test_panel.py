@@ -117,3 +117,22 @@ def test_fast_path_equals_the_series_by_series_reading():
     assert len(slow) == len(data) and slow.attrs["n_gaps"] == 1 and np.isnan(slow.y.iloc[5])
     pd.testing.assert_frame_equal(slow.drop(index=[5]).reset_index(drop=True),
                                   fast.drop(index=[5]).reset_index(drop=True), check_dtype=False)
+
+
+@pytest.mark.parametrize("freq", ["MS", "ME", "QS-JAN", "YS", "W-SUN", "B"])
+def test_calendar_frequencies_read_at_column_speed_as_series_by_series(freq, monkeypatch):
+    import forecastrnn.data.panel as panel_module
+
+    long = pd.DataFrame({"unique_id": np.repeat(["a", "b", "c"], [30, 24, 5]),
+                         "ds": np.r_[pd.date_range("2001-03-01", periods=30, freq=freq),
+                                     pd.date_range("1999-01-01", periods=24, freq=freq),
+                                     pd.date_range("2005-06-01", periods=5, freq=freq)],
+                         "y": np.arange(59.0)})
+    args = (long, "test", "unique_id", "auto", "y", None, None, None)
+    assert panel_module._read_regular(*args) is not None  # the whole-column path took it
+    fast = read_panel(long)
+    monkeypatch.setattr(panel_module, "_read_regular", lambda *a: None)
+    pd.testing.assert_frame_equal(fast, read_panel(long))
+    off = long.assign(ds=long.ds + pd.Timedelta(hours=1))  # off the grid: series by series
+    monkeypatch.undo()
+    assert panel_module._read_regular(off, *args[1:]) is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from forecastrnn.baselines.base import _Baseline, filled, interpolated
-from forecastrnn.data.season import is_seasonal
+from forecastrnn.data.season import classical_season, is_seasonal
 
 
 def _naive(y, origins, horizon):
@@ -38,13 +38,11 @@ def _drift(y, origins, horizon):
 def seasonal_indices(y, m) -> tuple[np.ndarray, str] | None:
     """Classical decomposition's seasonal component of ``y`` (length ``len(y)``) and its kind
     when :func:`is_seasonal`, else None; multiplicative for positive series, else additive."""
-    from statsmodels.tsa.seasonal import seasonal_decompose
-
     if not is_seasonal(y, m):
         return None
     x = interpolated(y)
     model = "multiplicative" if (x > 0).all() else "additive"
-    return seasonal_decompose(x, model=model, period=m).seasonal, model
+    return classical_season(x, m, model), model
 
 
 def _naive2_one(y, horizon, m):

@@ -15,6 +15,7 @@ import pandas as pd
 
 from forecastrnn.data.io import (_date_parts, _detect_time_column, _is_numeric, _parse_times, _to_frame,
                                  one_hot_names, read_series)
+from forecastrnn.data.season import calendar_steps
 from forecastrnn.defaults import AUTO
 
 ID_COL = "unique_id"
@@ -150,8 +151,9 @@ def _read_regular(raw, name, id_col, time_col, target, features, freq, date_form
 
     One series (the longest) is read by ``read_series``, which settles the columns, the time
     column and the frequency; the panel is then accepted as is when every column it reads
-    is numeric, the times parse, and inside every series each step is exactly one fixed
-    frequency step (so: no gap, duplicate or decreasing time to report or repair). Anything
+    is numeric, the times parse, and inside every series each step is exactly one frequency
+    step (a fixed length, or one step of a calendar frequency's grid, months ...; so: no gap,
+    duplicate or decreasing time to report or repair). Anything
     else goes to the series-by-series path, which gives the exact error or inserts the gaps.
     """
     codes, uniques = pd.factorize(raw[id_col], sort=False)  # ids in first-appearance order
@@ -171,12 +173,20 @@ def _read_regular(raw, name, id_col, time_col, target, features, freq, date_form
     panel = raw.iloc[order].reset_index(drop=True)
     if a["time_col"] is not None:
         try:
-            step = pd.Timedelta(pd.tseries.frequencies.to_offset(a["freq"]))
             times = _parse_times(panel[a["time_col"]], a["time_col"], date_format)[0]
         except (ValueError, TypeError):
-            return None  # a calendar step (months ...) or a bad time: checked series by series
-        steps = np.diff(times.as_unit("ns").asi8)[same]
-        if steps.size and not (steps == step.value).all():
+            return None  # a bad time: reported series by series
+        if times.isna().any():
+            return None
+        offset = pd.tseries.frequencies.to_offset(a["freq"])
+        try:  # a fixed step: every step within a series is exactly one
+            steps, one = np.diff(times.as_unit("ns").asi8), pd.Timedelta(offset).value
+        except (ValueError, TypeError):  # a calendar step (months ...): one step on its grid
+            numbers, on_grid = calendar_steps(times, offset)
+            if not on_grid.all():
+                return None
+            steps, one = np.diff(numbers), 1
+        if steps[same].size and not (steps[same] == one).all():
             return None
         panel[a["time_col"]] = times
     panel = panel[[id_col] + ([a["time_col"]] if a["time_col"] else []) + a["features"]]

@@ -35,6 +35,9 @@ def interpolated(y: np.ndarray) -> np.ndarray:
     Theta); reads no value after the last observed one, so it never leaks a future value
     into an origin's history.
     """
+    y = np.asarray(y, dtype="float64")
+    if not np.isnan(y).any():  # nothing to fill (pandas costs ~0.1 ms a call)
+        return y.copy()
     return pd.Series(y, dtype="float64").interpolate(limit_direction="both").to_numpy()
 
 
@@ -44,14 +47,35 @@ def is_seasonal(y, m) -> bool:
     ``|r_m| > 1.645 * sqrt((1 + 2 * sum_{i<m} r_i^2) / n)``, and only with at least three
     seasons of data (as in the M4 benchmark code).
     """
-    from statsmodels.tsa.stattools import acf
-
     x = interpolated(y)
     if m < 2 or len(x) < 3 * m or np.ptp(x) == 0:
         return False
-    r = acf(x, nlags=m, fft=True)
+    r = autocorrelation(x, m)
     limit = 1.645 * np.sqrt((1 + 2 * np.sum(r[1:m] ** 2)) / len(x))
     return bool(abs(r[m]) > limit)
+
+
+def autocorrelation(x, nlags: int) -> np.ndarray:
+    """Sample autocorrelations of ``x`` at lags ``0 .. nlags`` (statsmodels' ``acf``: mean
+    removed, every lag divided by ``n``), in NumPy: about 20 times faster for short series."""
+    x = np.asarray(x, dtype="float64") - np.mean(x)
+    return np.array([x[:len(x) - k] @ x[k:] for k in range(nlags + 1)]) / (x @ x)
+
+
+def classical_season(x, m: int, model: str) -> np.ndarray:
+    """The seasonal component (length ``len(x)``) of classical decomposition: statsmodels'
+    ``seasonal_decompose(x, model, period=m).seasonal``, in NumPy. The trend is the centred
+    moving average over one season (``2 x m`` for even ``m``); each phase's mean ratio
+    (``"multiplicative"``) or difference (``"additive"``) to it, normalised to mean 1 or 0."""
+    x = np.asarray(x, dtype="float64")
+    weights = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.full(m, 1.0 / m)
+    half = len(weights) // 2
+    trend = np.full(len(x), np.nan)
+    trend[half:len(x) - half] = np.convolve(x, weights, mode="valid")
+    detrended = x / trend if model == "multiplicative" else x - trend
+    phases = np.array([np.nanmean(detrended[i::m]) for i in range(m)])
+    phases = phases / phases.mean() if model == "multiplicative" else phases - phases.mean()
+    return np.tile(phases, len(x) // m + 1)[:len(x)]
 
 
 ANCHORS = ("last", "mean", "season", "season_mean")
@@ -225,10 +249,19 @@ def step_numbers(index, freq=None) -> np.ndarray:
         out[known] = np.floor((times - EPOCH) / step)
     except (ValueError, TypeError):  # calendar steps (months, quarters, business days ...): count them
         if len(times):
-            start = offset.rollback(min(times.min(), EPOCH).normalize())
-            grid = pd.date_range(start, times.max(), freq=offset).normalize()
-            out[known] = grid.searchsorted(times.normalize()) - grid.searchsorted(EPOCH)
+            out[known] = calendar_steps(times.normalize(), offset)[0]
     return out
+
+
+def calendar_steps(times: pd.DatetimeIndex, offset):
+    """``(numbers, on_grid)`` of timestamps on a calendar frequency (months, quarters, business
+    days ...): the number of steps of ``offset`` from 1970-01-01 to each (the first grid point
+    at or after it), and whether each lies exactly on the grid."""
+    start = offset.rollback(min(times.min(), EPOCH).normalize())
+    grid = pd.date_range(start, times.max(), freq=offset)
+    positions = grid.searchsorted(times)
+    on_grid = grid[np.minimum(positions, len(grid) - 1)] == times
+    return positions - grid.searchsorted(EPOCH), np.asarray(on_grid)
 
 
 def phase(steps, m: int) -> np.ndarray:
