@@ -13,7 +13,7 @@ synthetic                     ``--synthetic`` series of :mod:`forecastrnn.data.s
 ============================  =========================================================
 
 Every series keeps its last ``MAX_ROWS`` rows, so a long one does not outweigh the rest. The
-network and its training are :func:`forecastrnn.models.pretrained.pretrain`'s: a
+network and its training are :func:`forecastrnn.models.pretraining.pretrain`'s: a
 :class:`GlobalRNNForecaster` with window normalisation, reading ``y`` and the phase of each
 step within the series' season, forecasting 18 steps at once (up to 48 by forecasting again
 from the extended series), early stopping on each series' validation rows; every 10th series
@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from _common import machine
-from forecastrnn.models.pretrained import NETWORK
+from forecastrnn.models.pretraining import NETWORK
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -111,7 +111,7 @@ def main():
     unknown = [d for d in leave_out if d not in DATASETS]
     if unknown:
         parser.error(f"--leave-out: unknown datasets {unknown}; expected some of {list(DATASETS)}")
-    from forecastrnn.models.pretrained import pretrain, rescore
+    from forecastrnn.models.pretraining import pretrain, rescore
 
     print(machine(), flush=True)
     start = time.perf_counter()

@@ -21,7 +21,7 @@ def hourly_frame():
 def tiny_pretrained(tmp_path_factory):
     """A pretrained model (``pretrain``'s folder) of 60 synthetic series, tiny and briefly trained."""
     from forecastrnn.data.synthetic import synthetic_panel
-    from forecastrnn.models.pretrained import pretrain
+    from forecastrnn.models.pretraining import pretrain
 
     panel = synthetic_panel(60, season_lengths=(1, 12, 24), lengths=(60, 200), seed=3)
     series = {k: g.y.to_numpy() for k, g in panel.groupby("unique_id", sort=False)}

@@ -1,7 +1,7 @@
 """Starting a forecaster's network from the pretrained one (``init="pretrained"``).
 
 ``RNNForecaster`` and ``GlobalRNNForecaster`` with ``init="pretrained"`` (or the folder of a
-network written by :func:`forecastrnn.models.pretrained.pretrain`) take the pretrained
+network written by :func:`forecastrnn.models.pretraining.pretrain`) take the pretrained
 network's architecture and weights and train on from there: the same early stopping on
 validation windows, fewer epochs by default (``FINE_TUNE_EPOCHS``), and the pretrained
 weights are kept when no epoch beats them on the validation windows.
