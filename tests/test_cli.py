@@ -208,13 +208,14 @@ def test_cli_defaults_are_the_api_defaults():
     ctx = click.Context(fit)
     options = {p.name: p.get_default(ctx) for p in fit.params}
     shared = ["cell", "bidirectional", "units", "dropout", "recurrent_dropout", "window", "epochs",
-              "batch_size", "n_models", "anchor", "patience", "loss", "learning_rate", "init"]
+              "batch_size", "n_models", "anchor", "patience", "loss", "learning_rate"]
     for name in shared:
         cli_default = options[name]
         cli_default = "auto" if cli_default in (None, ()) else cli_default
         assert cli_default == api[name].default, (name, cli_default, api[name].default)
     # the deliberate differences, documented in the README's table
     assert options["seed"] == 0 and api["random_state"].default is None
+    assert options["init"] is None and api["init"].default is None  # random weights unless told
     assert options["horizon"] is None and api["horizon"].default == 24
 
 

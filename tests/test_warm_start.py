@@ -44,7 +44,7 @@ def test_step_numbers_are_the_same_for_every_cut_of_a_series(freq):
 
 
 def test_fine_tuning_starts_from_the_pretrained_weights(tiny_pretrained):
-    source, _ = load_source(tiny_pretrained)
+    source, _ = load_source(tiny_pretrained, GlobalRNNForecaster)
     start = StartWeights()
     model = GlobalRNNForecaster(horizon=20, random_state=0, verbose=0, season_length=12, epochs=1)
     panel = synthetic_panel(6, season_lengths=(12,), lengths=(80, 100), seed=4).drop(columns="season_length")
@@ -69,7 +69,7 @@ def test_pretrained_weights_are_kept_unless_training_beats_them(tiny_pretrained)
                 if v.path.endswith("forecast/kernel"):
                     v.assign(np.full(v.shape, 50.0, dtype="float32"))
 
-    source, _ = load_source(tiny_pretrained)
+    source, _ = load_source(tiny_pretrained, GlobalRNNForecaster)
     model = RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=2, dropout=0.0)
     model.fit(monthly(), init=tiny_pretrained, callbacks=[Spoil()])
     assert model.settings_["kept_pretrained"] is True

@@ -86,27 +86,26 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
                               interval_scale=self._shape["interval_scale"], calendar=self.calendar_)
         return spec
 
-    def _start_from(self, init):
-        """Load the pretrained network named by ``init`` and take its shape (no calendar, its
-        normalisation, its loss unless one is given); returns it and its folder."""
-        from forecastrnn.models.warm_start import check_compatible, load_source
+    def _start_from(self, source):
+        """Take the shape of the pretrained network ``source`` (no calendar, its normalisation,
+        its loss unless one is given)."""
+        from forecastrnn.models.warm_start import check_compatible
 
-        source, path = load_source(init)
         check_compatible(self, source, len(self.target_), self.features_, self.known_future_)
         self._shape.update(normalize=source.settings_["normalize"], calendar=False,
                            loss=source.settings_["loss"] if self.loss == AUTO else self.loss)
         self.calendar_ = []
         if "_warm" not in self.__dict__:  # (a refit starts from its own fit's weights)
             self._init_from = source.model_
-        return source, path
 
     def _embed(self):
         return (len(self.scalers_) + 1, self.id_embedding) if self.id_embedding else None
 
     def _fit_chunks(self, chunks, callbacks=None, checkpoint_dir=None, strategy=None, init=None):
         """Train on the series of ``chunks()`` (an iterable of :class:`Stack` in model units,
-        the same series in the same order on every call): in memory, one chunk. ``init``: the
-        pretrained network to start from (:mod:`forecastrnn.models.warm_start`), or None.
+        the same series in the same order on every call): in memory, one chunk. ``init``:
+        ``(network, folder)`` of the pretrained network to start from
+        (:func:`forecastrnn.models.warm_start.load_source`), or None.
 
         Pass 1 keeps each series' length and scaler coefficients; pass 2 counts the windows
         and keeps the last ``window`` rows of every series; every epoch reads the chunks again
@@ -130,7 +129,9 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
                              "must be together and in time order. Received: unsorted data; sort it by id, then time")
         n_targets = len(self.target_)
         season = self._check_settings(len(keys), timed)
-        source, init_path = self._start_from(init) if init is not None else (None, None)
+        source, init_path = init if init is not None else (None, None)
+        if source is not None:
+            self._start_from(source)
         lengths, scale, offset = np.concatenate(lengths), np.concatenate(scale), np.concatenate(offset)
         n_train, n_val, n_cal = self._held_out(lengths)
         self.indicator_columns_ = sorted(set(range(n_targets)) | set(np.flatnonzero(missing).tolist()))

@@ -170,7 +170,12 @@ class GlobalRNNForecaster(NetworkCore):
             chunks = lambda: [stack]  # noqa: E731
         self.fit_args_ = {"target": target, "features": features, "known_future": known_future,
                           **({"init": init} if init is not None else {})}
-        self._fit_chunks(chunks, callbacks, checkpoint_dir, strategy, self.init if init is None else init)
+        init = self.init if init is None else init
+        if init is not None:
+            from forecastrnn.models.warm_start import load_source
+
+            init = load_source(init, GlobalRNNForecaster)
+        self._fit_chunks(chunks, callbacks, checkpoint_dir, strategy, init)
         return self
 
     def _stream(self, source: ParquetPanel, target, features, known_future):

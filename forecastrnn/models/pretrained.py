@@ -30,9 +30,8 @@ from forecastrnn.data.io import read_series
 from forecastrnn.data.panel import read_panel
 from forecastrnn.data.season import phase, season_length_for
 from forecastrnn.models.calibration import conformal_quantile
+from forecastrnn.models.warm_start import INFO_FILE, WEIGHTS_DIR
 
-WEIGHTS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "pretrained_weights")
-INFO_FILE = "pretrained.json"
 PHASE = ["season_sin", "season_cos"]
 ID, VALUE = "unique_id", "y"
 

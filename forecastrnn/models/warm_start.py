@@ -23,6 +23,8 @@ import numpy as np
 
 from forecastrnn.defaults import AUTO
 
+WEIGHTS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "pretrained_weights")
+INFO_FILE = "pretrained.json"
 FINE_TUNE_EPOCHS = 10
 # The pretraining read the phase columns scaled by each series' standard deviation: over whole
 # seasons, that of a sine is 1 / sqrt(2)
@@ -34,8 +36,6 @@ ARCHITECTURE = ("cell", "units", "layers", "bidirectional", "normalize", "anchor
 
 def source_path(init) -> str:
     """The folder of the network to start from: the shipped one for ``"pretrained"``."""
-    from forecastrnn.models.pretrained import INFO_FILE, WEIGHTS_DIR
-
     path = WEIGHTS_DIR if isinstance(init, str) and init == "pretrained" else os.fspath(init)
     if not os.path.isfile(os.path.join(path, INFO_FILE)):
         raise ValueError(f"`init` must be 'pretrained' or a folder written by pretrain() (with {INFO_FILE}). "
@@ -43,14 +43,14 @@ def source_path(init) -> str:
     return path
 
 
-def load_source(init):
-    """``(network, path)``: the pretrained :class:`GlobalRNNForecaster` named by ``init``."""
-    from forecastrnn.models.global_forecaster import GlobalRNNForecaster
-
+def load_source(init, network_class):
+    """``(network, path)``: the pretrained network named by ``init``, loaded as
+    ``network_class`` (``GlobalRNNForecaster``; given by the caller, which sits above the
+    network core this module serves)."""
     path = source_path(init)
-    with open(os.path.join(path, "pretrained.json"), encoding="utf-8") as fh:
+    with open(os.path.join(path, INFO_FILE), encoding="utf-8") as fh:
         json.load(fh)  # a readable info file: the folder is whole
-    return GlobalRNNForecaster.load(os.path.join(path, "model")), os.path.abspath(path)
+    return network_class.load(os.path.join(path, "model")), os.path.abspath(path)
 
 
 def check_compatible(estimator, source, n_targets: int, features: list, known_future: list) -> None:
@@ -99,4 +99,5 @@ def copy_weights(source_model, model, horizon: int) -> None:
             new.set_weights(weights)
 
 
-__all__ = ["FINE_TUNE_EPOCHS", "check_compatible", "copy_weights", "load_source", "settings_from"]
+__all__ = ["FINE_TUNE_EPOCHS", "INFO_FILE", "WEIGHTS_DIR", "check_compatible", "copy_weights", "load_source",
+           "settings_from"]
