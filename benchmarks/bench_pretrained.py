@@ -18,11 +18,12 @@ Mean sMAPE and MASE (season ``m``) per dataset. The honest version is leave-one-
 ``python benchmarks/pretrain.py --leave-out m3_monthly --out /tmp/loo-m3_monthly`` then
 ``--pretrained /tmp/loo-m3_monthly --datasets m3_monthly``; the shipped weights saw every
 dataset's training rows (never its test rows). ``--validation`` scores each series' last
-``h`` training values instead (the rows to choose settings on).
+``h`` training values instead (the rows to choose settings on). ``--level``: the share of
+test values inside the pretrained rows' intervals at that level.
 
     python benchmarks/bench_pretrained.py [--data ../shared/data] [--pretrained DIR]
         [--datasets m3_yearly,...,collection,etth1,airline]
-        [--models naive2,ets,theta,pretrained,finetuned,global_gru,init] [--validation] [--quick]
+        [--models naive2,ets,theta,pretrained,finetuned,global_gru,init] [--level 0.9] [--validation] [--quick]
     python benchmarks/bench_pretrained.py --speed [--pretrained DIR]
 """
 
@@ -78,32 +79,36 @@ def load(data, name, quick) -> list:
     raise SystemExit(f"unknown dataset {name!r}")
 
 
-def forecasts(model, train, ids, h, m, pretrained_dir, quick) -> list:
-    """The forecasts of the ``h`` steps after each training series by ``model``."""
+def forecasts(model, train, ids, h, m, pretrained_dir, quick, level=None):
+    """``(forecasts, bounds)`` of the ``h`` steps after each training series by ``model``;
+    ``bounds``: ``(lower, upper)`` lists at ``level`` for the pretrained rows, else None."""
     from forecastrnn import GlobalRNNForecaster, RNNForecaster
     from forecastrnn.models.pretrained import PretrainedForecaster
 
     if model in ("naive2", "ets", "theta"):
-        return run_statistical(model, train, m, h)[0]
+        return run_statistical(model, train, m, h)[0], None
     long = pd.concat([pd.DataFrame({"unique_id": k, "y": y}) for k, y in zip(ids, train)])
     tiny = dict(epochs=1, units=8) if quick else {}
     if model in ("pretrained", "finetuned"):
         forecaster = PretrainedForecaster(path=pretrained_dir, season_length=m, fine_tune=model == "finetuned",
                                           epochs=1 if quick else 10).fit(long)
-        out = forecaster.predict(long, horizon=h)
+        out = forecaster.predict(long, horizon=h, level=level)
     elif model in ("global_gru", "init"):  # from scratch / from the pretrained weights (init=)
         init = (pretrained_dir or "pretrained") if model == "init" else None
         if len(train) == 1:  # one series: the one-series forecaster, as a user with one series gets it
             net = RNNForecaster(horizon=h, season_length=m, random_state=0, verbose=0, init=init,
                                 **({"epochs": 1} if quick else {}))
-            return [net.fit(train[0]).predict().iloc[:, 0].to_numpy()]
+            return [net.fit(train[0]).predict().iloc[:, 0].to_numpy()], None
         net = GlobalRNNForecaster(horizon=h, season_length=m, random_state=0, verbose=0, init=init,
                                   **({"epochs": 1} if quick and init else tiny))
         out = net.fit(long).predict()
     else:
         raise SystemExit(f"unknown model {model!r}")
-    by_series = dict(tuple(out.groupby("unique_id", sort=False)["y"]))
-    return [by_series[str(k)].to_numpy() for k in ids]
+    groups = {str(k): g for k, g in out.groupby("unique_id", sort=False)}
+    preds = [groups[str(k)]["y"].to_numpy() for k in ids]
+    if "y_lower" not in out:
+        return preds, None
+    return preds, ([groups[str(k)]["y_lower"].to_numpy() for k in ids], [groups[str(k)]["y_upper"].to_numpy() for k in ids])
 
 
 def speed(data, pretrained_dir, quick):
@@ -135,6 +140,8 @@ def main():
     parser.add_argument("--models", default="naive2,ets,theta,pretrained,finetuned")
     parser.add_argument("--validation", action="store_true",
                         help="score each series' last h training values instead of its test (for choosing settings)")
+    parser.add_argument("--level", type=float, default=None,
+                        help="also the coverage of the pretrained rows' intervals at this level, e.g. 0.9")
     parser.add_argument("--speed", action="store_true", help="time zero-shot predict instead (one series, 1,000)")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
@@ -143,21 +150,25 @@ def main():
     print(machine(), flush=True)
     if args.speed:
         return speed(args.data, args.pretrained, args.quick)
-    print(f"{'dataset':14s}{'model':22s}{'sMAPE':>8s}{'MASE':>8s}{'seconds':>9s}", flush=True)
+    print(f"{'dataset':14s}{'model':22s}{'sMAPE':>8s}{'MASE':>8s}{'seconds':>9s}"
+          + (f"{f'cover {args.level:.0%}':>11s}" if args.level else ""), flush=True)
     for dataset in args.datasets.split(","):
         groups = load(args.data, dataset, args.quick)
         if args.validation:  # the last h training values become the test; the test is never read
             groups = [([y[:-h] for y in train], [y[-h:] for y in train], ids, h, m) for train, _, ids, h, m in groups]
         for model in args.models.split(","):
             start = time.perf_counter()
-            scores = []
+            scores, inside = [], []
             for train, test, ids, h, m in groups:
-                preds = forecasts(model, train, ids, h, m, args.pretrained, args.quick)
-                for t, p, y in zip(test, preds, train):
+                preds, bounds = forecasts(model, train, ids, h, m, args.pretrained, args.quick, args.level)
+                for i, (t, p, y) in enumerate(zip(test, preds, train)):
                     seen = np.isfinite(t)  # a missing test value is not scored
                     scores.append((smape(t[seen], p[seen]), mase(t[seen], p[seen], y, m)))
+                    if bounds is not None:
+                        inside.append((bounds[0][i][seen] <= t[seen]) & (t[seen] <= bounds[1][i][seen]))
             s, q = np.nanmean(np.array(scores, dtype="float64"), axis=0)
-            print(f"{dataset:14s}{model:22s}{s:8.2f}{q:8.3f}{time.perf_counter() - start:9.1f}", flush=True)
+            cover = f"{np.concatenate(inside).mean():11.3f}" if inside else (f"{'':11s}" if args.level else "")
+            print(f"{dataset:14s}{model:22s}{s:8.2f}{q:8.3f}{time.perf_counter() - start:9.1f}{cover}", flush=True)
 
 
 if __name__ == "__main__":

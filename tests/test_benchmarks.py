@@ -216,6 +216,8 @@ def test_pretrain_and_bench_pretrained(tmp_path):
     assert run("bench_pretrained.py", "--data", DATA, "--pretrained", folder, "--speed").count("zero-shot predict") == 2
     assert "interval scores of" in rescored and "recomputed from" in rescored
     table = run("bench_pretrained.py", "--data", tmp_path, "--pretrained", folder, "--datasets", "m3_yearly,m4_hourly",
-                "--models", "naive2,pretrained,finetuned,init")
+                "--models", "naive2,pretrained,finetuned,init", "--level", "0.8")
     for row in ("m3_yearly     pretrained", "m3_yearly     finetuned", "m4_hourly     naive2", "m4_hourly     init"):
         assert row in table, table
+    pretrained_row = next(line for line in table.splitlines() if line.startswith("m3_yearly     pretrained"))
+    assert "cover 80%" in table and 0 <= float(pretrained_row.split()[-1]) <= 1  # its intervals' coverage
