@@ -80,7 +80,8 @@ def test_pretrained_weights_are_kept_unless_training_beats_them(tiny_pretrained)
 
 
 def test_the_network_reads_the_phase_of_the_step_horizon_ahead(tiny_pretrained):
-    model = RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1, init=tiny_pretrained).fit(monthly())
+    model = RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1, units=(4,),  # as the CLI passes --units 4
+                          init=tiny_pretrained).fit(monthly())
     assert model.settings_["epochs"] == 1 and RNNForecaster().get_params()["init"] is None
     stack = model._read(monthly())
     n = stack.lengths[0]

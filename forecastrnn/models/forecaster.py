@@ -167,13 +167,11 @@ class RNNForecaster(NetworkCore):
         stack = self._read(data, True, target, features, time_col, known_future)
         if init is not None:
             self.fit_args_["init"] = init
-        init = self.init if init is None else init
-        if init is not None:  # the pretrained network is a global one
-            from forecastrnn.models.global_forecaster import GlobalRNNForecaster
-            from forecastrnn.models.warm_start import load_source
+        from forecastrnn.models.global_forecaster import GlobalRNNForecaster  # the pretrained network is a global one
+        from forecastrnn.models.warm_start import start_source
 
-            init = load_source(init, GlobalRNNForecaster)
-        self._fit_chunks(lambda: [stack], callbacks, checkpoint_dir, strategy, init)
+        self._fit_chunks(lambda: [stack], callbacks, checkpoint_dir, strategy,
+                         start_source(init, self.init, GlobalRNNForecaster))
         self.n_train_rows_ = int(self._held_out(stack.lengths)[0][0])
         return self
 

@@ -170,12 +170,9 @@ class GlobalRNNForecaster(NetworkCore):
             chunks = lambda: [stack]  # noqa: E731
         self.fit_args_ = {"target": target, "features": features, "known_future": known_future,
                           **({"init": init} if init is not None else {})}
-        init = self.init if init is None else init
-        if init is not None:
-            from forecastrnn.models.warm_start import load_source
+        from forecastrnn.models.warm_start import start_source
 
-            init = load_source(init, GlobalRNNForecaster)
-        self._fit_chunks(chunks, callbacks, checkpoint_dir, strategy, init)
+        self._fit_chunks(chunks, callbacks, checkpoint_dir, strategy, start_source(init, self.init, GlobalRNNForecaster))
         return self
 
     def _stream(self, source: ParquetPanel, target, features, known_future):

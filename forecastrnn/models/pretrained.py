@@ -177,14 +177,12 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
 
     def _fine_tuned(self, data):
         """A copy of the network trained further on the series of ``data``, from its weights."""
-        from sklearn.base import clone
-
         series, seasons, _ = self._read(data)
-        s = self.network_.settings_
-        network = clone(self.network_).set_params(
-            window=s["window"], units=s["units"], batch_size=s["batch_size"], n_models=s["n_models"],
-            anchor=s["anchor"], normalize=s["normalize"], interval_scale=s["interval_scale"], loss=s["loss"],
-            calendar=None, epochs=int(self.epochs), stride=1, verbose=0)
+        net = self.network_
+        # the pretrained settings fixed (the refit copy's), with rows held back for early stopping again
+        network = net._refit_clone().set_params(epochs=int(self.epochs), stride=1, verbose=0,
+                                                validation_size=net.validation_size,
+                                                calibration_size=net.calibration_size)
         network._init_from = self.network_.model_  # from its weights, kept unless an epoch beats them (warm_start)
         history, _ = network_frame(series, seasons, 1)
         return network.fit(history, known_future=PHASE)

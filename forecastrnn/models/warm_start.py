@@ -53,13 +53,23 @@ def load_source(init, network_class):
     return network_class.load(os.path.join(path, "model")), os.path.abspath(path)
 
 
+def start_source(init, default, network_class):
+    """What a forecaster's ``fit`` hands to the core: None without ``init`` (``fit``'s, else
+    the ``default`` parameter), else :func:`load_source` of it."""
+    init = default if init is None else init
+    return None if init is None else load_source(init, network_class)
+
+
 def check_compatible(estimator, source, n_targets: int, features: list, known_future: list) -> None:
     """Raise a one-line ValueError when ``estimator`` asks for another network than ``source``."""
     s = source.settings_
     pretrained = {"cell": source.cell, "units": s["units"], "layers": source.layers,
                   "bidirectional": source.bidirectional, "normalize": s["normalize"], "anchor": s["anchor"]}
-    clashes = {k: getattr(estimator, k) for k, v in pretrained.items()
-               if getattr(estimator, k) not in (AUTO, v) and not (k == "units" and [v] == getattr(estimator, k))}
+    def given(k):  # units as a one-layer list or tuple is the same request as the int
+        value = getattr(estimator, k)
+        return value[0] if k == "units" and isinstance(value, (list, tuple)) and len(value) == 1 else value
+
+    clashes = {k: getattr(estimator, k) for k, v in pretrained.items() if given(k) not in (AUTO, v)}
     if clashes:
         raise ValueError(f"init={estimator.init!r} trains the pretrained network ({pretrained}); leave these "
                          f"settings at 'auto' or their pretrained values. Received: {clashes}")
@@ -100,4 +110,4 @@ def copy_weights(source_model, model, horizon: int) -> None:
 
 
 __all__ = ["FINE_TUNE_EPOCHS", "INFO_FILE", "WEIGHTS_DIR", "check_compatible", "copy_weights", "load_source",
-           "settings_from"]
+           "settings_from", "start_source"]
