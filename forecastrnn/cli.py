@@ -303,17 +303,19 @@ def _backtest_progress(stages):
 def _chosen(rnn) -> str:
     """One line: the settings the fitted network used."""
     s = rnn.settings_
+    trend = {"theta": " plus half its trend", "damped": " plus its damped trend"}.get(s["anchor"], "")
     anchor = {"season": f"seasonal naive (m={s['season_length']})", "last": "last value", None: "none",
               "mean": "mean of the window",
-              "season_mean": f"mean of the seasons in the window (m={s['season_length']})"}[s["anchor"]]
+              "season_mean": f"mean of the seasons in the window (m={s['season_length']})"}.get(s["anchor"], "")
     if s.get("normalize") == "window":
-        anchor = (f"the window's level and seasonal indices (m={s['season_length']}); normalize=window: "
+        anchor = (f"the window's level and seasonal indices (m={s['season_length']}){trend}; normalize=window: "
                   "every window deseasonalised, centred and scaled on its own")
     line = (f"{rnn.name}: window={s['window']}, units={s['units']}, layers={rnn.layers}, "
             f"n_models={s['n_models']}, batch_size={s['batch_size']}, epochs={len(rnn.history_['loss'])} "
             f"of at most {s['epochs']}, anchor={anchor}")
     if s.get("init"):
-        line += (f", started from the pretrained network ({s['init']}; season phase m={s['phase_season']})"
+        line += (f", started from the pretrained network ({s['init']}"
+                 + (f"; season phase m={s['phase_season']})" if s["phase_season"] > 1 else ")")
                  + (" -- fine-tuning never beat its weights on validation, so they were kept"
                     if s.get("kept_pretrained") else ""))
     return line + (" -- training never beat the anchor on validation, so the model is the anchor"

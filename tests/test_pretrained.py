@@ -191,7 +191,34 @@ def test_zero_shot_reads_the_seasonally_adjusted_series(tiny):
     # the network reads y / season as a series without season; the season goes back on its forecast
     direct = forecast_paths(network, {"s": y / season}, {"s": 1}, 6)["s"] * season[60:66]
     np.testing.assert_allclose(zero_shot_paths(network, {"s": y}, {"s": 12}, 6)["s"], direct, rtol=1e-6)
-    noise = 50 + np.random.default_rng(1).normal(size=72)  # no season found: read as it is, with its phase
+    noise = 50 + np.random.default_rng(1).normal(size=72)  # no season found: read as it is, without season
     assert seasonal_indices(noise, 12) is None
     np.testing.assert_allclose(zero_shot_paths(network, {"s": noise}, {"s": 12}, 6)["s"],
-                               forecast_paths(network, {"s": noise}, {"s": 12}, 6)["s"], rtol=1e-6)
+                               forecast_paths(network, {"s": noise}, {"s": 1}, 6)["s"], rtol=1e-6)
+
+
+def test_the_network_is_pretrained_on_the_series_as_zero_shot_reads_them(monkeypatch, tmp_path):
+    from forecastrnn.models import pretraining
+    from forecastrnn.models.global_forecaster import GlobalRNNForecaster
+    from forecastrnn.models.pretrained import seasonally_adjusted
+
+    seen = {}
+    fit = GlobalRNNForecaster.fit
+
+    def spy(self, data, **kwargs):
+        seen["data"] = data.copy()
+        return fit(self, data, **kwargs)
+
+    monkeypatch.setattr(GlobalRNNForecaster, "fit", spy)
+    t = np.arange(96)
+    series = {f"s{i}": (100 + t) * (1 + 0.3 * np.sin(2 * np.pi * (t + i) / 12)) for i in range(11)}
+    model = pretraining.pretrain(series, dict.fromkeys(series, 12), tmp_path, units=4, window=24, epochs=1, verbose=0)
+    network = model.network_
+    assert network.settings_["reads_adjusted"] and network.settings_["anchor"] == "damped"
+    trained = {k: g.y.to_numpy() for k, g in seen["data"].groupby("unique_id", sort=False)}
+    assert sorted(series.keys() - trained.keys()) == ["s0", "s10"]  # every 10th is kept apart for the intervals
+    adjusted, found = seasonally_adjusted({k: series[k] for k in trained}, dict.fromkeys(trained, 12))
+    assert all(f is not None for f in found.values())
+    for key, y in trained.items():
+        np.testing.assert_allclose(y, adjusted[key])
+    assert (seen["data"][["season_sin", "season_cos"]] == 0).all().all()  # no season left to read

@@ -50,7 +50,8 @@ def test_fine_tuning_starts_from_the_pretrained_weights(tiny_pretrained):
     panel = synthetic_panel(6, season_lengths=(12,), lengths=(80, 100), seed=4).drop(columns="season_length")
     model.fit(panel, init=tiny_pretrained, callbacks=[start])
     s = model.settings_
-    assert s["phase_season"] == 12 and s["window"] == source.window_ and s["units"] == source.settings_["units"]
+    # pretrained on seasonally adjusted series, the network never read a phase: it gets none
+    assert s["phase_season"] == 1 and s["window"] == source.window_ and s["units"] == source.settings_["units"]
     assert s["normalize"] == "window" and s["calendar"] == [] and model.fit_args_["init"] == tiny_pretrained
     begun = start.weights  # one member: its weights' paths are those of its layers
     gru = layer_weights(source.model_, "gru_0")
@@ -79,9 +80,21 @@ def test_pretrained_weights_are_kept_unless_training_beats_them(tiny_pretrained)
     assert plain.settings_["epochs"] == 2 and same == plain.settings_["kept_pretrained"]  # kept <=> unchanged
 
 
-def test_the_network_reads_the_phase_of_the_step_horizon_ahead(tiny_pretrained):
+def reading_phase(folder, tmp_path):
+    """A copy of the pretrained folder whose network reads the season's phase (not pretrained on adjusted series)."""
+    import shutil
+
+    copy = tmp_path / "phase"
+    shutil.copytree(folder, copy)
+    state = json.loads((copy / "model" / "state.json").read_text())
+    assert state["state"]["settings"].pop("reads_adjusted") is True
+    (copy / "model" / "state.json").write_text(json.dumps(state))
+    return copy
+
+
+def test_the_network_reads_the_phase_of_the_step_horizon_ahead(tiny_pretrained, tmp_path):
     model = RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1, units=(4,),  # as the CLI passes --units 4
-                          init=tiny_pretrained).fit(monthly())
+                          init=reading_phase(tiny_pretrained, tmp_path)).fit(monthly())
     assert model.settings_["epochs"] == 1 and RNNForecaster().get_params()["init"] is None
     stack = model._read(monthly())
     n = stack.lengths[0]
@@ -103,7 +116,7 @@ def test_a_fine_tuned_model_saves_refits_backtests_and_refuses_export(tiny_pretr
     model.save(tmp_path / "m")
     loaded = RNNForecaster.load(tmp_path / "m")
     pd.testing.assert_frame_equal(loaded.predict(level=0.8), forecast)
-    assert model.refit(data).settings_["phase_season"] == 12
+    assert model.refit(data).settings_["phase_season"] == 1
     with pytest.raises(ValueError, match="reads the season's phase"):
         model.export(tmp_path / "export")
     table = backtest({"gru": RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1, init=tiny_pretrained),
@@ -132,7 +145,7 @@ def test_cli_fit_init(tiny_pretrained, tmp_path):
     result = CliRunner().invoke(cli, [str(a) for a in args + ["--init", tiny_pretrained]])
     assert result.exit_code == 0, result.output
     network = json.loads((tmp_path / "run" / "run.json").read_text())["network"]
-    assert network["phase_season"] == 12 and network["init"] == str(tiny_pretrained)
+    assert network["phase_season"] == 1 and network["init"] == str(tiny_pretrained)
     predicted = CliRunner().invoke(cli, ["predict", str(tmp_path / "run")])
     assert predicted.exit_code == 0 and predicted.output.count("\n") >= 7
     bad = CliRunner().invoke(cli, [str(a) for a in args[:2] + ["--out", tmp_path / "other"] + args[4:] + ["--init", tmp_path]])

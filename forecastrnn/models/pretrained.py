@@ -71,32 +71,43 @@ def forecast_paths(network, series: dict, seasons: dict, horizon: int) -> dict:
     return {k: p[:horizon] for k, p in zip(keys, paths)}
 
 
-def zero_shot_paths(network, series: dict, seasons: dict, horizon: int) -> dict:
-    """The zero-shot forecast: :func:`forecast_paths` of each series seasonally adjusted where
-    it has a season (M4's seasonality test and classical decomposition, as Naive2 and Theta
-    do; :func:`forecastrnn.baselines.simple.seasonal_indices`), read by the network as a
-    series without season, and the season put back on the forecast. On validation windows
-    this beat the network reading the raw series and the season's phase on every seasonal
-    dataset (BENCHMARKS.md)."""
+def seasonally_adjusted(series: dict, seasons: dict):
+    """``(adjusted, found)``: each series divided by (multiplicative) or less (additive) its
+    classical seasonal component where M4's seasonality test finds its season
+    (:func:`forecastrnn.baselines.simple.seasonal_indices`, as Naive2 and Theta do; missing
+    values interpolated for the decomposition only); ``found[id]`` is ``(season component,
+    kind)`` or None. The network reads every adjusted series as one without season."""
     from forecastrnn.baselines.simple import seasonal_indices
 
-    adjusted, net_seasons, future = {}, {}, {}
+    adjusted, found = {}, {}
     for key, y in series.items():
         y, m = np.asarray(y, dtype="float64"), int(seasons[key])
-        found = seasonal_indices(y, m) if m > 1 else None
-        adjusted[key], net_seasons[key], future[key] = y, m, None
-        if found is not None:
-            season, kind = found
+        found[key] = seasonal_indices(y, m) if m > 1 else None
+        adjusted[key] = y
+        if found[key] is not None:
+            season, kind = found[key]
             adjusted[key] = y / season if kind == "multiplicative" else y - season
-            net_seasons[key], future[key] = 1, (season[len(y) - m + np.arange(horizon) % m], kind)
-    paths = forecast_paths(network, adjusted, net_seasons, horizon)
+    return adjusted, found
+
+
+def zero_shot_paths(network, series: dict, seasons: dict, horizon: int) -> dict:
+    """The forecast of the pretrained network: :func:`forecast_paths` of each series
+    seasonally adjusted where it has a season (:func:`seasonally_adjusted`), read by the
+    network as a series without season, and the season put back on the forecast. The network
+    is pretrained (and fine-tuned) on series adjusted the same way. On validation windows this
+    beat the network reading the raw series and the season's phase on every seasonal dataset
+    (BENCHMARKS.md)."""
+    adjusted, found = seasonally_adjusted(series, seasons)
+    paths = forecast_paths(network, adjusted, dict.fromkeys(adjusted, 1), horizon)
     out = {}
     for key, path in paths.items():
-        if future[key] is None:
+        if found[key] is None:
             out[key] = path
         else:
-            season, kind = future[key]
-            out[key] = path * season if kind == "multiplicative" else path + season
+            season, kind = found[key]
+            m = int(seasons[key])
+            ahead = season[len(season) - m + np.arange(horizon) % m]
+            out[key] = path * ahead if kind == "multiplicative" else path + ahead
     return out
 
 
@@ -184,7 +195,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
                                                 validation_size=net.validation_size,
                                                 calibration_size=net.calibration_size)
         network._init_from = self.network_.model_  # from its weights, kept unless an epoch beats them (warm_start)
-        history, _ = network_frame(series, seasons, 1)
+        adjusted, _ = seasonally_adjusted(series, seasons)  # as the network was pretrained
+        history, _ = network_frame(adjusted, dict.fromkeys(adjusted, 1), 1)
         return network.fit(history, known_future=PHASE)
 
     def _check_fitted(self):
@@ -235,8 +247,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
 
     def _paths(self, series: dict, seasons: dict, horizon: int, level):
         """``(point, lower, upper)`` arrays ``(n_series, horizon)`` (bounds None without ``level``)."""
-        # zero-shot: the seasonally adjusted series; a fine-tuned network has learnt the seasons
-        paths = (forecast_paths if self.fine_tune else zero_shot_paths)(self.network_, series, seasons, horizon)
+        paths = zero_shot_paths(self.network_, series, seasons, horizon)
         point = np.stack([paths[k] for k in series])
         if level is None:
             return point, None, None

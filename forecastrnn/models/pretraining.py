@@ -2,7 +2,9 @@
 builds the corpus and calls :func:`pretrain`).
 
 The recipe (``NETWORK``): a :class:`~forecastrnn.models.global_forecaster.GlobalRNNForecaster`
-reading each series and the phase of its season, window normalisation, 18 steps at once, MAE.
+reading each series seasonally adjusted (:func:`~forecastrnn.models.pretrained.seasonally_adjusted`,
+as its zero-shot forecasts read them), window normalisation, correcting a damped trend of the
+window (``anchor="damped"``), 18 steps at once, MAE.
 Every ``CALIBRATION_EVERY``-th series of the corpus is kept apart: never trained on, its last
 rows forecast zero-shot give the interval scores per season length (:func:`interval_scores`).
 """
@@ -15,10 +17,10 @@ import os
 import numpy as np
 
 from forecastrnn.models.pretrained import (INFO_FILE, MAX_HORIZON, PHASE, PretrainedForecaster, network_frame,
-                                           series_unit, zero_shot_paths)
+                                           seasonally_adjusted, series_unit, zero_shot_paths)
 
 CALIBRATION_EVERY = 10  # every 10th series of the corpus is kept apart for the interval scores
-NETWORK = dict(cell="gru", units=64, window=96, horizon=18, normalize="window", season_length=1, anchor="last",
+NETWORK = dict(cell="gru", units=64, window=96, horizon=18, normalize="window", season_length=1, anchor="damped",
                loss="mae", batch_size=512, n_models=1, dropout=0.0, calendar=None, interval_scale="series",
                patience=3, epochs=20, stride=2, random_state=0)
 
@@ -78,8 +80,11 @@ def pretrain(series: dict, seasons: dict, path, **settings) -> PretrainedForecas
 
     start = time.perf_counter()
     calibration = calibration_keys(series)
-    history, _ = network_frame({k: y for k, y in series.items() if k not in calibration}, seasons, 1)
+    # the network reads series as zero-shot gives them: seasonally adjusted, with no season
+    adjusted, _ = seasonally_adjusted({k: y for k, y in series.items() if k not in calibration}, seasons)
+    history, _ = network_frame(adjusted, dict.fromkeys(adjusted, 1), 1)
     network = GlobalRNNForecaster(**{**NETWORK, **settings}).fit(history, known_future=PHASE)
+    network.settings_["reads_adjusted"] = True  # a forecaster started from it gives it no season phase (warm_start)
     seconds = time.perf_counter() - start
     scores = interval_scores(network, {k: series[k] for k in series if k in calibration}, seasons)
     # what the package needs of the network: no default histories (predict is always given

@@ -6,12 +6,14 @@ network's architecture and weights and train on from there: the same early stopp
 validation windows, fewer epochs by default (``FINE_TUNE_EPOCHS``), and the pretrained
 weights are kept when no epoch beats them on the validation windows.
 
-The pretrained network reads the target and the phase of each step within the season; a
+The pretrained network reads the target and the phase of each step within the season (zeros
+for the shipped one, pretrained on seasonally adjusted series: ``reads_adjusted``); a
 forecaster started from it computes that phase itself from its own season length (from the
 frequency, or ``season_length``) and the rows' times (whole steps since 1970: the same phase
 in every series and every cut of one) or positions, so ``predict`` needs nothing more than
 for any other model. The network's own normalisation is the pretrained one (window
-normalisation, no seasonal indices: the season is the phase input).
+normalisation, no seasonal indices), and it reads the raw series: the season is learnt in the
+training from it.
 """
 
 from __future__ import annotations
@@ -79,10 +81,13 @@ def check_compatible(estimator, source, n_targets: int, features: list, known_fu
                          f"features={features}, known_future={known_future}, id_embedding={estimator.id_embedding}")
 
 
-def settings_from(source, estimator) -> dict:
-    """The network settings a forecaster started from ``source`` trains with (``settings_``)."""
+def settings_from(source, estimator, season: int) -> dict:
+    """The network settings a forecaster of season ``season`` started from ``source`` trains
+    with (``settings_``). A network pretrained on seasonally adjusted series
+    (``reads_adjusted``) never read a phase: it gets none (``phase_season`` 1: zeros)."""
     s = source.settings_
-    return {"window": s["window"] if estimator.window == AUTO else estimator.window,
+    return {"phase_season": 1 if s.get("reads_adjusted") else season,
+            "window": s["window"] if estimator.window == AUTO else estimator.window,
             "units": s["units"], "anchor": s["anchor"], "season_length": s["season_length"],
             "n_models": 1 if estimator.n_models == AUTO else estimator.n_models,
             "epochs": FINE_TUNE_EPOCHS if estimator.epochs == AUTO else estimator.epochs}
