@@ -6,12 +6,15 @@ collection, ETTh1, airline passengers) and synthetic ones
 (:mod:`forecastrnn.data.synthetic`). Its weights ship inside the package
 (``forecastrnn/pretrained_weights/``) and load without any download.
 
-The network reads no timestamps: window normalisation makes its inputs level- and
-scale-free, and the season reaches it as an input, the phase of each step within the
-series' season (``season_sin``, ``season_cos``: ``sin / cos(2 pi t / m)``, zero without a
-season), so one network serves hourly, daily, monthly and yearly data alike. Zero-shot, a
-series with a season is first seasonally adjusted (classical decomposition, as for Naive2 and
-Theta) and read as one without; its season is put back on the forecast (:func:`zero_shot_paths`).
+The network reads no timestamps and no season: a series with a season (M4's seasonality test
+on its season length, from the frequency) is seasonally adjusted first (classical
+decomposition, as for Naive2 and Theta; :func:`seasonally_adjusted`), the network forecasts
+the adjusted series, and the season is put back on its forecast (:func:`zero_shot_paths`).
+It was pretrained on the corpus adjusted the same way. Window normalisation makes its inputs
+level- and scale-free, and it corrects a damped trend of its window (``anchor="damped"``), so
+one network serves hourly, daily, monthly and yearly data alike. (Its input also has the
+phase columns of the season, ``season_sin`` and ``season_cos``, zero for every series it reads;
+networks pretrained before the seasonal adjustment read the phase there.)
 """
 
 from __future__ import annotations
