@@ -107,7 +107,7 @@ def test_the_network_reads_the_phase_of_the_step_horizon_ahead(tiny_pretrained, 
     np.testing.assert_array_equal(inputs[blocks[0] + n:, 2:], 0)  # the future rows themselves carry nothing
 
 
-def test_a_fine_tuned_model_saves_refits_backtests_and_refuses_export(tiny_pretrained, tmp_path):
+def test_a_fine_tuned_model_saves_refits_backtests_and_exports(tiny_pretrained, tmp_path):
     from forecastrnn import SeasonalNaiveForecaster, backtest
 
     data = monthly(100)
@@ -117,8 +117,15 @@ def test_a_fine_tuned_model_saves_refits_backtests_and_refuses_export(tiny_pretr
     loaded = RNNForecaster.load(tmp_path / "m")
     pd.testing.assert_frame_equal(loaded.predict(level=0.8), forecast)
     assert model.refit(data).settings_["phase_season"] == 1
+    from forecastrnn.models.exported import ExportedForecaster
+
+    # its phase inputs are zeros: the export graph gives them, and forecasts as predict does
+    exported = ExportedForecaster(model.export(tmp_path / "export", format="saved_model", level=0.8))
+    np.testing.assert_allclose(exported.predict(level=0.8).to_numpy(), forecast.to_numpy(), rtol=1e-5)
+    phased = RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1,
+                           init=reading_phase(tiny_pretrained, tmp_path)).fit(data)
     with pytest.raises(ValueError, match="reads the season's phase"):
-        model.export(tmp_path / "export")
+        phased.export(tmp_path / "phased")
     table = backtest({"gru": RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1, init=tiny_pretrained),
                       "snaive": SeasonalNaiveForecaster(horizon=6, season_length=12)}, data, horizon=6, n_windows=2)
     assert table.loc[table.model == "gru", "y_pred"].notna().all()
