@@ -1,6 +1,6 @@
 """Pretrain the recurrent forecaster shipped in the package (``forecastrnn.pretrained()``).
 
-The corpus, every series with its season length (the network's season input):
+The corpus, every series with its season length (what its seasonal adjustment looks for):
 
 ============================  =========================================================
 M3 (``--data/m3``)            3,003 series: yearly (m 1), quarterly (4), monthly (12),
@@ -14,10 +14,11 @@ synthetic                     ``--synthetic`` series of :mod:`forecastrnn.data.s
 
 Every series keeps its last ``MAX_ROWS`` rows, so a long one does not outweigh the rest. The
 network and its training are :func:`forecastrnn.models.pretraining.pretrain`'s: a
-:class:`GlobalRNNForecaster` with window normalisation, reading ``y`` and the phase of each
-step within the series' season, forecasting 18 steps at once (up to 48 by forecasting again
-from the extended series), early stopping on each series' validation rows; every 10th series
-is kept apart, and its last rows forecast zero-shot give the interval scores per season.
+:class:`GlobalRNNForecaster` with window normalisation, reading each series seasonally
+adjusted where it has a season (as its zero-shot forecasts read it), correcting a damped
+trend of its window, forecasting 18 steps at once (up to 48 by forecasting again from the
+extended series), early stopping on each series' validation rows; every 10th series is kept
+apart, and its last rows forecast zero-shot give the interval scores per season.
 
     python benchmarks/pretrain.py [--data ../shared/data] [--out forecastrnn/pretrained_weights]
                                   [--leave-out m3_monthly,...] [--epochs 20] [--rescore] [--quick]
