@@ -15,8 +15,8 @@ synthetic                     ``--synthetic`` series of :mod:`forecastrnn.data.s
 Every series keeps its last ``MAX_ROWS`` rows, so a long one does not outweigh the rest. The
 network and its training are :func:`forecastrnn.models.pretraining.pretrain`'s: a
 :class:`GlobalRNNForecaster` with window normalisation, reading each series seasonally
-adjusted where it has a season (as its zero-shot forecasts read it), correcting a damped
-trend of its window, forecasting 18 steps at once (up to 48 by forecasting again from the
+adjusted where it has a season (as its zero-shot forecasts read it), correcting the last
+value of its window, forecasting 18 steps at once (up to 48 by forecasting again from the
 extended series), early stopping on each series' validation rows; every 10th series is kept
 apart, and its last rows forecast zero-shot give the interval scores per season.
 

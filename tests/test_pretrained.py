@@ -214,7 +214,7 @@ def test_the_network_is_pretrained_on_the_series_as_zero_shot_reads_them(monkeyp
     series = {f"s{i}": (100 + t) * (1 + 0.3 * np.sin(2 * np.pi * (t + i) / 12)) for i in range(11)}
     model = pretraining.pretrain(series, dict.fromkeys(series, 12), tmp_path, units=4, window=24, epochs=1, verbose=0)
     network = model.network_
-    assert network.settings_["reads_adjusted"] and network.settings_["anchor"] == "damped"
+    assert network.settings_["reads_adjusted"] and network.settings_["anchor"] == "last"
     trained = {k: g.y.to_numpy() for k, g in seen["data"].groupby("unique_id", sort=False)}
     assert sorted(series.keys() - trained.keys()) == ["s0", "s10"]  # every 10th is kept apart for the intervals
     adjusted, found = seasonally_adjusted({k: series[k] for k in trained}, dict.fromkeys(trained, 12))

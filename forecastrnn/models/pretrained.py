@@ -11,10 +11,10 @@ on its season length, from the frequency) is seasonally adjusted first (classica
 decomposition, as for Naive2 and Theta; :func:`seasonally_adjusted`), the network forecasts
 the adjusted series, and the season is put back on its forecast (:func:`zero_shot_paths`).
 It was pretrained on the corpus adjusted the same way. Window normalisation makes its inputs
-level- and scale-free, and it corrects a damped trend of its window (``anchor="damped"``), so
-one network serves hourly, daily, monthly and yearly data alike. (Its input also has the
-phase columns of the season, ``season_sin`` and ``season_cos``, zero for every series it reads;
-networks pretrained before the seasonal adjustment read the phase there.)
+level- and scale-free (it corrects the last value of its window), so one network serves
+hourly, daily, monthly and yearly data alike. (Its input also has the phase columns of the
+season, ``season_sin`` and ``season_cos``, zero for every series it reads; networks
+pretrained before the seasonal adjustment read the phase there.)
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@ builds the corpus and calls :func:`pretrain`).
 
 The recipe (``NETWORK``): a :class:`~forecastrnn.models.global_forecaster.GlobalRNNForecaster`
 reading each series seasonally adjusted (:func:`~forecastrnn.models.pretrained.seasonally_adjusted`,
-as its zero-shot forecasts read them), window normalisation, correcting a damped trend of the
-window (``anchor="damped"``), 18 steps at once, MAE.
+as its zero-shot forecasts read them), window normalisation, correcting the window's last
+value, 18 steps at once, MAE.
 Every ``CALIBRATION_EVERY``-th series of the corpus is kept apart: never trained on, its last
 rows forecast zero-shot give the interval scores per season length (:func:`interval_scores`).
 """
@@ -20,7 +20,7 @@ from forecastrnn.models.pretrained import (INFO_FILE, MAX_HORIZON, PHASE, Pretra
                                            seasonally_adjusted, series_unit, zero_shot_paths)
 
 CALIBRATION_EVERY = 10  # every 10th series of the corpus is kept apart for the interval scores
-NETWORK = dict(cell="gru", units=64, window=96, horizon=18, normalize="window", season_length=1, anchor="damped",
+NETWORK = dict(cell="gru", units=64, window=96, horizon=18, normalize="window", season_length=1, anchor="last",
                loss="mae", batch_size=512, n_models=1, dropout=0.0, calendar=None, interval_scale="series",
                patience=3, epochs=20, stride=2, random_state=0)
 
