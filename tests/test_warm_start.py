@@ -120,8 +120,9 @@ def test_a_fine_tuned_model_saves_refits_backtests_and_exports(tiny_pretrained, 
     from forecastrnn.models.exported import ExportedForecaster
 
     # its phase inputs are zeros: the export graph gives them, and forecasts as predict does
-    exported = ExportedForecaster(model.export(tmp_path / "export", format="saved_model", level=0.8))
-    np.testing.assert_allclose(exported.predict(level=0.8).to_numpy(), forecast.to_numpy(), rtol=1e-5)
+    exported = ExportedForecaster(model.export(tmp_path / "export", format="saved_model", level=0.8)).predict(level=0.8)
+    np.testing.assert_allclose(exported["sales"], forecast["sales"], rtol=1e-5)  # (bounds: the export's median spread)
+    assert (exported["sales_lower"] < exported["sales"]).all() and (exported["sales"] < exported["sales_upper"]).all()
     phased = RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1,
                            init=reading_phase(tiny_pretrained, tmp_path)).fit(data)
     with pytest.raises(ValueError, match="reads the season's phase"):
