@@ -93,6 +93,13 @@ def seasonally_adjusted(series: dict, seasons: dict):
     return adjusted, found
 
 
+def training_frame(series: dict, seasons: dict) -> pd.DataFrame:
+    """What the network trains on (pretraining and fine-tuning alike): :func:`network_frame`
+    of the series seasonally adjusted (:func:`seasonally_adjusted`), as one without season."""
+    adjusted, _ = seasonally_adjusted(series, seasons)
+    return network_frame(adjusted, dict.fromkeys(adjusted, 1), 1)[0]
+
+
 def zero_shot_paths(network, series: dict, seasons: dict, horizon: int) -> dict:
     """The forecast of the pretrained network: :func:`forecast_paths` of each series
     seasonally adjusted where it has a season (:func:`seasonally_adjusted`), read by the
@@ -198,9 +205,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
                                                 validation_size=net.validation_size,
                                                 calibration_size=net.calibration_size)
         network._init_from = self.network_.model_  # from its weights, kept unless an epoch beats them (warm_start)
-        adjusted, _ = seasonally_adjusted(series, seasons)  # as the network was pretrained
-        history, _ = network_frame(adjusted, dict.fromkeys(adjusted, 1), 1)
-        return network.fit(history, known_future=PHASE)
+        return network.fit(training_frame(series, seasons), known_future=PHASE)  # as it was pretrained
 
     def _check_fitted(self):
         if not hasattr(self, "network_"):
@@ -387,4 +392,5 @@ def pretrained(path=None) -> PretrainedForecaster:
     return PretrainedForecaster(path=path).fit()
 
 
-__all__ = ["PretrainedForecaster", "forecast_paths", "pretrained", "network_frame", "phase", "zero_shot_paths"]
+__all__ = ["PretrainedForecaster", "forecast_paths", "network_frame", "phase", "pretrained", "seasonally_adjusted",
+           "training_frame", "zero_shot_paths"]

@@ -16,8 +16,8 @@ import os
 
 import numpy as np
 
-from forecastrnn.models.pretrained import (INFO_FILE, MAX_HORIZON, PHASE, PretrainedForecaster, network_frame,
-                                           seasonally_adjusted, series_unit, zero_shot_paths)
+from forecastrnn.models.pretrained import (INFO_FILE, MAX_HORIZON, PHASE, PretrainedForecaster, series_unit,
+                                           training_frame, zero_shot_paths)
 
 CALIBRATION_EVERY = 10  # every 10th series of the corpus is kept apart for the interval scores
 NETWORK = dict(cell="gru", units=64, window=96, horizon=18, normalize="window", season_length=1, anchor="last",
@@ -81,8 +81,7 @@ def pretrain(series: dict, seasons: dict, path, **settings) -> PretrainedForecas
     start = time.perf_counter()
     calibration = calibration_keys(series)
     # the network reads series as zero-shot gives them: seasonally adjusted, with no season
-    adjusted, _ = seasonally_adjusted({k: y for k, y in series.items() if k not in calibration}, seasons)
-    history, _ = network_frame(adjusted, dict.fromkeys(adjusted, 1), 1)
+    history = training_frame({k: y for k, y in series.items() if k not in calibration}, seasons)
     network = GlobalRNNForecaster(**{**NETWORK, **settings}).fit(history, known_future=PHASE)
     network.settings_["reads_adjusted"] = True  # a forecaster started from it gives it no season phase (warm_start)
     seconds = time.perf_counter() - start
