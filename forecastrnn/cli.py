@@ -699,6 +699,9 @@ def predict(run_dir, data, id_col, future, horizon, level, output, overwrite):
     if future is not None and not known:
         raise ValueError(f"--future gives known-future columns, but this model has none. Received: {future!r}")
     forecast = model.predict(data, horizon=horizon, level=level, **({"future": future} if known else {}))
+    if hasattr(model, "network_weight_"):  # the pretrained forecast: what it blended (stderr: the CSV stays clean)
+        click.echo(f"Forecast: the pretrained network's times {model.network_weight_:g} plus damped-trend "
+                   f"smoothing's times {1 - model.network_weight_:g}", err=True)
     csv = dict(index=False) if panel else dict(index_label="time")  # panels: long format, the time a column
     if output is None:
         click.echo(forecast.to_csv(**csv), nl=False)

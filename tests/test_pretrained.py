@@ -97,11 +97,11 @@ def test_zero_shot_row_in_a_panel_backtest(tiny):
     rows = table[table.model == "pretrained"]
     assert len(rows) == 5 * 2 * 4 and rows.y_pred.notna().all() and (rows.lower <= rows.upper).all()
     # zero-shot from each origin: the forecast from origin o reads rows before o only
-    first = rows[rows.unique_id == "syn0"].iloc[:4]
-    series = panel[panel.unique_id == "syn0"].y.to_numpy()
-    origin = table.attrs["train_rows"]["syn0"]
-    direct = PretrainedForecaster(path=tiny, season_length=4).fit().predict(series[:origin], horizon=4)
-    np.testing.assert_allclose(first.y_pred, direct.y, rtol=1e-5)
+    # ... and is what predict gives for the panel cut at the first origins (the network's weight chosen there)
+    cut = pd.concat([g.iloc[:table.attrs["train_rows"][k]] for k, g in panel.groupby("unique_id", sort=False)])
+    direct = PretrainedForecaster(path=tiny, season_length=4).fit().predict(cut, horizon=4)
+    for key, g in rows.groupby("unique_id", sort=False):
+        np.testing.assert_allclose(g.y_pred.iloc[:4], direct[direct.unique_id == key].y, rtol=1e-5)
 
 
 def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
@@ -120,8 +120,9 @@ def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
         tmp_path / "one.csv", index=False)
     result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "one.csv"), "--horizon", "12"])
     assert result.exit_code == 0, result.output
-    lines = result.output.strip().splitlines()
+    lines = result.stdout.strip().splitlines()  # the CSV; what was blended goes to stderr
     assert lines[0] == "time,sales,sales_lower,sales_upper" and lines[1].startswith("2021-01-01") and len(lines) == 13
+    assert "the pretrained network's times" in result.stderr
     panel = pd.DataFrame({"shop": np.repeat(["a", "b"], 30), "day": list(pd.date_range("2024-01-01", periods=30)) * 2,
                           "units": np.r_[np.arange(30.0), 5 + np.arange(30) % 7]})
     panel.to_csv(tmp_path / "panel.csv", index=False)
@@ -223,3 +224,43 @@ def test_the_network_is_pretrained_on_the_series_as_zero_shot_reads_them(monkeyp
     for key, y in trained.items():
         np.testing.assert_allclose(y, adjusted[key])
     assert (seen["data"][["season_sin", "season_cos"]] == 0).all().all()  # no season left to read
+
+
+def test_the_forecast_blends_the_network_with_damped_smoothing(tiny):
+    from forecastrnn.baselines.smoothing import damped_trend_paths
+    from forecastrnn.models.pretrained import PretrainedForecaster, component_paths, zero_shot_paths
+
+    network = pretrained(tiny).network_
+    y = {"s": 50 + np.arange(40.0) + np.random.default_rng(3).normal(size=40)}
+    net, smooth = component_paths(network, y, {"s": 1}, 5)
+    np.testing.assert_allclose(net["s"], forecast_paths(network, y, {"s": 1}, 5)["s"])
+    np.testing.assert_allclose(smooth["s"], damped_trend_paths([y["s"]], 5)[0])
+    out = PretrainedForecaster(path=tiny, network_weight=0.25).fit().predict(y["s"], horizon=5)
+    np.testing.assert_allclose(out.y, 0.25 * net["s"] + 0.75 * smooth["s"], rtol=1e-6)
+    np.testing.assert_allclose(zero_shot_paths(network, y, {"s": 1}, 5)["s"], net["s"])  # default: the network alone
+    with pytest.raises(ValueError, match=r"`network_weight` must be 'auto' or a number in \[0, 1\]"):
+        PretrainedForecaster(path=tiny, network_weight=1.5).fit()
+
+
+@pytest.mark.parametrize("truth, weight", [(0.0, 1.0), (7.5, 0.25), (5.0, 0.5)])
+def test_auto_weight_is_the_one_that_forecasts_the_last_rows_best(tiny, monkeypatch, truth, weight):
+    from forecastrnn.models import pretrained as module
+
+    seen = []
+
+    def fake(network, series, seasons, horizon):  # the network says 0, the smoothing 10
+        seen.append({k: len(v) for k, v in series.items()})
+        return ({k: np.zeros(horizon) for k in series}, {k: np.full(horizon, 10.0) for k in series})
+
+    monkeypatch.setattr(module, "component_paths", fake)
+    rng = np.random.default_rng(0)
+    panel = pd.DataFrame({"unique_id": np.repeat(["a", "b", "short"], [30, 20, 9]),
+                          "y": np.r_[rng.normal(size=26), np.full(4, truth), rng.normal(size=16), np.full(4, truth),
+                                     np.zeros(9)]})
+    model = module.PretrainedForecaster(path=tiny).fit()
+    out = model.predict(panel, horizon=4)
+    assert model.network_weight_ == weight and np.allclose(out.y, 10 * (1 - weight))
+    assert seen[0] == {"a": 26, "b": 16}  # read: the rows before each long enough series' last 4 only
+    assert module.chosen_weight(model.network_, {"c": np.zeros(11)}, {"c": 1}, 4) is None  # 7 rows before: too few
+    model.predict(np.zeros(11), horizon=4)
+    assert model.network_weight_ == module.DEFAULT_WEIGHT

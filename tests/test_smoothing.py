@@ -107,3 +107,21 @@ def test_ets_intervals_repeat_across_fits(code):
     runs = [ETSForecaster(model=code, season_length=12, horizon=6).fit(data).predict(level=0.9) for _ in range(2)]
     pd.testing.assert_frame_equal(runs[0], runs[1])
     assert np.isfinite(runs[0].to_numpy()).all()
+
+
+def test_damped_trend_paths_continue_a_damped_trend_and_read_each_series_alone():
+    from forecastrnn.baselines.smoothing import damped_trend_paths
+
+    y = 100 + np.r_[0, np.cumsum(5 * 0.9 ** np.arange(40))]  # increments shrink by 0.9 a step
+    truth = y[-1] + np.cumsum(5 * 0.9 ** np.arange(40, 45))
+    np.testing.assert_allclose(damped_trend_paths([y], 5)[0], truth, rtol=1e-6)
+    np.testing.assert_allclose(damped_trend_paths([np.full(12, 7.0)], 3), 7.0)  # flat stays flat
+    rng = np.random.default_rng(0)
+    many = [np.cumsum(rng.normal(0.5, 1, n)) for n in (9, 30, 600)]
+    together = damped_trend_paths(many + [np.array([3.0]), np.array([np.nan, 2.0, np.nan, 4.0])], 4)
+    for i, series in enumerate(many):  # ragged series run side by side as if alone
+        np.testing.assert_allclose(together[i], damped_trend_paths([series], 4)[0], rtol=1e-12)
+    np.testing.assert_allclose(together[3], 3.0)  # one value: flat
+    np.testing.assert_allclose(together[4], damped_trend_paths([[2.0, 2.0, 3.0, 4.0]], 4)[0])  # gaps filled
+    # the last DAMPED_ROWS rows only
+    np.testing.assert_allclose(together[2], damped_trend_paths([many[2][-500:]], 4)[0], rtol=1e-12)

@@ -9,8 +9,12 @@ collection, ETTh1, airline passengers) and synthetic ones
 The network reads no timestamps and no season: a series with a season (M4's seasonality test
 on its season length, from the frequency) is seasonally adjusted first (classical
 decomposition, as for Naive2 and Theta; :func:`seasonally_adjusted`), the network forecasts
-the adjusted series, and the season is put back on its forecast (:func:`zero_shot_paths`).
-It was pretrained on the corpus adjusted the same way. Window normalisation makes its inputs
+the adjusted series, and the season is put back on its forecast (:func:`component_paths`).
+It was pretrained on the corpus adjusted the same way. The forecast blends the network's with
+damped-trend exponential smoothing of the same adjusted series (:func:`zero_shot_paths`), the
+network's weight chosen on the data's own last rows (:func:`chosen_weight`): on validation
+windows the blend beat both parts alone on M3's short series, and the network alone wins
+where it is strong (hourly data), which that choice finds (BENCHMARKS.md). Window normalisation makes its inputs
 level- and scale-free (it corrects the last value of its window), so one network serves
 hourly, daily, monthly and yearly data alike. (Its input also has the phase columns of the
 season, ``season_sin`` and ``season_cos``, zero for every series it reads; networks
@@ -100,25 +104,56 @@ def training_frame(series: dict, seasons: dict) -> pd.DataFrame:
     return network_frame(adjusted, dict.fromkeys(adjusted, 1), 1)[0]
 
 
-def zero_shot_paths(network, series: dict, seasons: dict, horizon: int) -> dict:
-    """The forecast of the pretrained network: :func:`forecast_paths` of each series
-    seasonally adjusted where it has a season (:func:`seasonally_adjusted`), read by the
-    network as a series without season, and the season put back on the forecast. The network
-    is pretrained (and fine-tuned) on series adjusted the same way. On validation windows this
-    beat the network reading the raw series and the season's phase on every seasonal dataset
-    (BENCHMARKS.md)."""
+def component_paths(network, series: dict, seasons: dict, horizon: int):
+    """``(network, smoothing)``, each ``{id: (horizon,) forecast}``: :func:`forecast_paths` of
+    each series seasonally adjusted where it has a season (:func:`seasonally_adjusted`, read
+    by the network as a series without season), and damped-trend exponential smoothing of the
+    same adjusted series (:func:`~forecastrnn.baselines.smoothing.damped_trend_paths`); the
+    season is put back on both. The network is pretrained (and fine-tuned) on series adjusted
+    the same way: on validation windows this beat the network reading the raw series and the
+    season's phase on every seasonal dataset (BENCHMARKS.md)."""
+    from forecastrnn.baselines.smoothing import damped_trend_paths
+
     adjusted, found = seasonally_adjusted(series, seasons)
-    paths = forecast_paths(network, adjusted, dict.fromkeys(adjusted, 1), horizon)
-    out = {}
-    for key, path in paths.items():
-        if found[key] is None:
-            out[key] = path
-        else:
+    network_paths = forecast_paths(network, adjusted, dict.fromkeys(adjusted, 1), horizon)
+    smoothing_paths = dict(zip(adjusted, damped_trend_paths(list(adjusted.values()), horizon)))
+    for key in adjusted:
+        if found[key] is not None:
             season, kind = found[key]
             m = int(seasons[key])
             ahead = season[len(season) - m + np.arange(horizon) % m]
-            out[key] = path * ahead if kind == "multiplicative" else path + ahead
-    return out
+            for paths in (network_paths, smoothing_paths):
+                paths[key] = paths[key] * ahead if kind == "multiplicative" else paths[key] + ahead
+    return network_paths, smoothing_paths
+
+
+def zero_shot_paths(network, series: dict, seasons: dict, horizon: int, network_weight: float = 1.0) -> dict:
+    """The forecast of the pretrained network: ``{id: (horizon,) forecast}``, ``network_weight``
+    times the network's forecast plus the rest times damped-trend smoothing (:func:`component_paths`)."""
+    network_paths, smoothing_paths = component_paths(network, series, seasons, horizon)
+    w = float(network_weight)
+    return {k: w * network_paths[k] + (1 - w) * smoothing_paths[k] for k in series}
+
+
+def chosen_weight(network, series: dict, seasons: dict, horizon: int):
+    """The network's weight of :data:`NETWORK_WEIGHTS` whose blend (:func:`zero_shot_paths`)
+    forecasts the data's own last rows best: each series' last ``horizon`` rows forecast from
+    the rows before them (series with at least ``max(horizon, MIN_OWN_ROWS)`` of those), mean
+    absolute error in units of the mean absolute step of those rows, over all the series.
+    None when no series is long enough."""
+    cut = {k: y[:len(y) - horizon] for k, y in series.items() if len(y) - horizon >= max(horizon, MIN_OWN_ROWS)}
+    if not cut:
+        return None
+    network_paths, smoothing_paths = component_paths(network, cut, {k: seasons[k] for k in cut}, horizon)
+    errors = np.zeros(len(NETWORK_WEIGHTS))
+    for key, y in cut.items():
+        actual = np.asarray(series[key][len(y):], dtype="float64")
+        step = np.nanmean(np.abs(np.diff(y))) if len(y) > 1 else np.nan
+        unit = step if np.isfinite(step) and step > 1e-12 else 1.0
+        for i, w in enumerate(NETWORK_WEIGHTS):
+            error = np.nanmean(np.abs(actual - w * network_paths[key] - (1 - w) * smoothing_paths[key])) / unit
+            errors[i] += 0.0 if np.isnan(error) else error
+    return NETWORK_WEIGHTS[int(np.argmin(errors))]
 
 
 def series_unit(y) -> float:
@@ -147,6 +182,12 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         weights kept if no epoch beats them there); the intervals keep the corpus' scores.
     epochs : int
         Most epochs of the fine-tuning.
+    network_weight : "auto" or float
+        The forecast is this times the network's plus the rest times damped-trend exponential
+        smoothing of the same seasonally adjusted series (:func:`component_paths`); 1: the
+        network alone. ``"auto"`` (default): at every ``predict``, the one of
+        :data:`NETWORK_WEIGHTS` that forecasts the data's own last ``horizon`` rows best
+        (:func:`chosen_weight`; :data:`DEFAULT_WEIGHT` when no series is long enough).
 
     Attributes
     ----------
@@ -154,15 +195,18 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         The pretrained network (positions, no timestamps; target ``y`` and the phase columns).
     info_ : dict
         What ``pretrained.json`` says: corpus, training, horizon, interval scores per season length.
+    network_weight_ : float
+        The network's weight in the last forecast.
     """
 
     supports_panels = True
 
-    def __init__(self, path=None, season_length="auto", fine_tune=False, epochs=10):
+    def __init__(self, path=None, season_length="auto", fine_tune=False, epochs=10, network_weight="auto"):
         self.path = path
         self.season_length = season_length
         self.fine_tune = fine_tune
         self.epochs = epochs
+        self.network_weight = network_weight
 
     @property
     def name(self) -> str:
@@ -179,6 +223,9 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
                                               or not isinstance(self.season_length, (int, np.integer))
                                               or self.season_length < 1):
             raise ValueError(f"`season_length` must be 'auto' or an int >= 1. Received: {self.season_length!r}")
+        w = self.network_weight
+        if w != "auto" and (isinstance(w, bool) or not isinstance(w, (int, float, np.number)) or not 0 <= w <= 1):
+            raise ValueError(f"`network_weight` must be 'auto' or a number in [0, 1]. Received: {w!r}")
         path = WEIGHTS_DIR if self.path is None else os.fspath(self.path)
         info_file = os.path.join(path, INFO_FILE)
         if not os.path.isfile(info_file):
@@ -255,7 +302,11 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
 
     def _paths(self, series: dict, seasons: dict, horizon: int, level):
         """``(point, lower, upper)`` arrays ``(n_series, horizon)`` (bounds None without ``level``)."""
-        paths = zero_shot_paths(self.network_, series, seasons, horizon)
+        w = self.network_weight
+        if w == "auto":
+            w = chosen_weight(self.network_, series, seasons, horizon)
+        self.network_weight_ = DEFAULT_WEIGHT if w is None else float(w)
+        paths = zero_shot_paths(self.network_, series, seasons, horizon, self.network_weight_)
         point = np.stack([paths[k] for k in series])
         if level is None:
             return point, None, None
@@ -285,7 +336,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             return None
         names = {c: f"{i}" for i, c in enumerate(cut)}
         paths = zero_shot_paths(self.network_, {names[c]: y for c, y in cut.items()},
-                               {names[c]: seasons[c[0]] for c in cut}, horizon)
+                               {names[c]: seasons[c[0]] for c in cut}, horizon, self.network_weight_)
         scores = np.stack([np.abs(actual[c] - paths[names[c]]) / series_unit(cut[c]) for c in cut])
         return conformal_quantile(scores, level)
 
@@ -338,7 +389,9 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         """Forecast ``horizon`` steps from several origins of each series in ``data``, zero-shot.
 
         ``origins``: row positions (the forecast from ``o`` reads rows ``[0, o)`` only), the
-        same for every series or a dict id -> positions. Returns ``point``, ``lower``,
+        same for every series or a dict id -> positions. The ``i``-th origins of all the series
+        are forecast together, as ``predict`` would forecast the panel cut there (the network's
+        weight and the own-row intervals read nothing after them). Returns ``point``, ``lower``,
         ``upper`` of shape ``(n_origins, horizon, n_series)`` (NaN after a series' own
         origins; bounds None without ``level``), as :meth:`GlobalRNNForecaster.forecast_origins`.
         """
@@ -347,20 +400,16 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         horizon = self._horizon(horizon)
         series, seasons, _ = self._read(data)
         keys = list(series)
-        pairs = [(j, i, int(o)) for j, key in enumerate(keys)
-                 for i, o in enumerate(origins[key] if isinstance(origins, dict) else origins)]
-        cut = {f"{j}:{i}": series[keys[j]][:o] for j, i, o in pairs}  # each origin's history, as its own series
-        out = self._paths(cut, {c: seasons[keys[int(c.split(':')[0])]] for c in cut}, horizon, level)
-        n_origins = 1 + max(i for _, i, _ in pairs)
-        arrays = []
-        for a in out:
-            full = None
-            if a is not None:
-                full = np.full((n_origins, horizon, len(keys)), np.nan)
-                for row, (j, i, _) in enumerate(pairs):
-                    full[i, :, j] = a[row]
-            arrays.append(full)
-        return tuple(arrays)
+        column = {k: j for j, k in enumerate(keys)}
+        starts = {k: list(origins[k] if isinstance(origins, dict) else origins) for k in keys}
+        n_origins = max(len(o) for o in starts.values())
+        arrays = [np.full((n_origins, horizon, len(keys)), np.nan) for _ in range(3)]
+        for i in range(n_origins):  # the i-th origin of every series, forecast as predict would then
+            cut = {k: series[k][:int(starts[k][i])] for k in keys if i < len(starts[k])}
+            for full, a in zip(arrays, self._paths(cut, seasons, horizon, level)):
+                if a is not None:
+                    full[i][:, [column[k] for k in cut]] = a.T
+        return arrays[0], *(a if level is not None else None for a in arrays[1:])
 
     def _quantile(self, m: str, level: float, horizon: int) -> np.ndarray:
         """Conformal quantile of each step's scores of season ``m``; a step with too few of them
@@ -376,6 +425,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
 
 
 MAX_HORIZON = 48
+NETWORK_WEIGHTS = (0.25, 0.5, 0.75, 1.0)  # network_weight="auto" chooses among them (chosen_weight) ...
+DEFAULT_WEIGHT = 0.5  # ... or takes this when no series is long enough
 OWN_ORIGINS = 5  # intervals from the data's own rows: up to so many past origins per series ...
 MIN_OWN_ROWS = 8  # ... each with at least so many rows before it
 
@@ -392,5 +443,5 @@ def pretrained(path=None) -> PretrainedForecaster:
     return PretrainedForecaster(path=path).fit()
 
 
-__all__ = ["PretrainedForecaster", "forecast_paths", "network_frame", "phase", "pretrained", "seasonally_adjusted",
+__all__ = ["PretrainedForecaster", "chosen_weight", "component_paths", "forecast_paths", "network_frame", "phase", "pretrained", "seasonally_adjusted",
            "training_frame", "zero_shot_paths"]
