@@ -193,6 +193,15 @@ def test_zero_shot_reads_the_seasonally_adjusted_series(tiny):
     # the network reads y / season as a series without season; the season goes back on its forecast
     direct = forecast_paths(network, {"s": y / season}, {"s": 1}, 6)["s"] * season[60:66]
     np.testing.assert_allclose(zero_shot_paths(network, {"s": y}, {"s": 12}, 6)["s"], direct, rtol=1e-6)
+    # a long series: the season is read off its last SEASONS_READ seasons, the same indices before them
+    from forecastrnn.models.pretrained import SEASONS_READ, seasonally_adjusted
+
+    t = np.arange(12 * (SEASONS_READ + 5))
+    shape = np.where(t < 60, 0.1, 0.3)  # the season grew: its first five years are not like the last ten
+    y = (100 + t) * (1 + shape * np.sin(2 * np.pi * t / 12))
+    _, found = seasonally_adjusted({"s": y}, {"s": 12})
+    recent, _ = seasonal_indices(y[-12 * SEASONS_READ:], 12)
+    np.testing.assert_allclose(found["s"][0], np.tile(recent[:12], SEASONS_READ + 5))
     noise = 50 + np.random.default_rng(1).normal(size=72)  # no season found: read as it is, without season
     assert seasonal_indices(noise, 12) is None
     np.testing.assert_allclose(zero_shot_paths(network, {"s": noise}, {"s": 12}, 6)["s"],

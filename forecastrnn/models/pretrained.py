@@ -8,7 +8,8 @@ collection, ETTh1, airline passengers) and synthetic ones
 
 The network reads no timestamps and no season: a series with a season (M4's seasonality test
 on its season length, from the frequency) is seasonally adjusted first (classical
-decomposition, as for Naive2 and Theta; :func:`seasonally_adjusted`), the network forecasts
+decomposition of its last ``SEASONS_READ`` seasons, as for Naive2 and Theta;
+:func:`seasonally_adjusted`), the network forecasts
 the adjusted series, and the season is put back on its forecast (:func:`component_paths`).
 It was pretrained on the corpus adjusted the same way. The forecast blends the network's with
 damped-trend exponential smoothing of the same adjusted series (:func:`zero_shot_paths`), the
@@ -82,17 +83,22 @@ def seasonally_adjusted(series: dict, seasons: dict):
     """``(adjusted, found)``: each series divided by (multiplicative) or less (additive) its
     classical seasonal component where M4's seasonality test finds its season
     (:func:`forecastrnn.baselines.simple.seasonal_indices`, as Naive2 and Theta do; missing
-    values interpolated for the decomposition only); ``found[id]`` is ``(season component,
-    kind)`` or None. The network reads every adjusted series as one without season."""
+    values interpolated for the decomposition only), both read off the last
+    :data:`SEASONS_READ` seasons of the series (all of a shorter one), the same indices
+    before them; ``found[id]`` is ``(season component, kind)`` or None. The network reads
+    every adjusted series as one without season."""
     from forecastrnn.baselines.simple import seasonal_indices
 
     adjusted, found = {}, {}
     for key, y in series.items():
         y, m = np.asarray(y, dtype="float64"), int(seasons[key])
-        found[key] = seasonal_indices(y, m) if m > 1 else None
+        recent = y[-SEASONS_READ * m:]
+        found[key] = seasonal_indices(recent, m) if m > 1 else None
         adjusted[key] = y
         if found[key] is not None:
             season, kind = found[key]
+            season = season[(np.arange(len(y)) - (len(y) - len(recent))) % m]  # periodic: back to the start
+            found[key] = season, kind
             adjusted[key] = y / season if kind == "multiplicative" else y - season
     return adjusted, found
 
@@ -425,6 +431,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
 
 
 MAX_HORIZON = 48
+SEASONS_READ = 10  # the seasonal adjustment reads the last so many seasons of a series
 NETWORK_WEIGHTS = (0.25, 0.5, 0.75, 1.0)  # network_weight="auto" chooses among them (chosen_weight) ...
 DEFAULT_WEIGHT = 0.5  # ... or takes this when no series is long enough
 OWN_ORIGINS = 5  # intervals from the data's own rows: up to so many past origins per series ...
