@@ -192,7 +192,7 @@ def test_zero_shot_reads_the_seasonally_adjusted_series(tiny):
     assert kind == "multiplicative"
     # the network reads y / season as a series without season; the season goes back on its forecast
     direct = forecast_paths(network, {"s": y / season}, {"s": 1}, 6)["s"] * season[60:66]
-    np.testing.assert_allclose(zero_shot_paths(network, {"s": y}, {"s": 12}, 6)["s"], direct, rtol=1e-6)
+    np.testing.assert_allclose(zero_shot_paths(network, {"s": y}, {"s": 12}, 6, 1.0)[0]["s"], direct, rtol=1e-6)
     # a long series: the season is read off its last SEASONS_READ seasons, the same indices before them
     from forecastrnn.models.pretrained import SEASONS_READ, seasonally_adjusted
 
@@ -204,7 +204,7 @@ def test_zero_shot_reads_the_seasonally_adjusted_series(tiny):
     np.testing.assert_allclose(found["s"][0], np.tile(recent[:12], SEASONS_READ + 5))
     noise = 50 + np.random.default_rng(1).normal(size=72)  # no season found: read as it is, without season
     assert seasonal_indices(noise, 12) is None
-    np.testing.assert_allclose(zero_shot_paths(network, {"s": noise}, {"s": 12}, 6)["s"],
+    np.testing.assert_allclose(zero_shot_paths(network, {"s": noise}, {"s": 12}, 6, 1.0)[0]["s"],
                                forecast_paths(network, {"s": noise}, {"s": 1}, 6)["s"], rtol=1e-6)
 
 
@@ -246,7 +246,7 @@ def test_the_forecast_blends_the_network_with_damped_smoothing(tiny):
     np.testing.assert_allclose(smooth["s"], damped_trend_paths([y["s"]], 5)[0])
     out = PretrainedForecaster(path=tiny, network_weight=0.25).fit().predict(y["s"], horizon=5)
     np.testing.assert_allclose(out.y, 0.25 * net["s"] + 0.75 * smooth["s"], rtol=1e-6)
-    np.testing.assert_allclose(zero_shot_paths(network, y, {"s": 1}, 5)["s"], net["s"])  # default: the network alone
+    np.testing.assert_allclose(zero_shot_paths(network, y, {"s": 1}, 5, 1.0)[0]["s"], net["s"])  # the network alone
     with pytest.raises(ValueError, match=r"`network_weight` must be 'auto' or a number in \[0, 1\]"):
         PretrainedForecaster(path=tiny, network_weight=1.5).fit()
 
@@ -269,7 +269,7 @@ def test_auto_weight_is_the_one_that_forecasts_the_last_rows_best(tiny, monkeypa
     model = module.PretrainedForecaster(path=tiny).fit()
     out = model.predict(panel, horizon=4)
     assert model.network_weight_ == weight and np.allclose(out.y, 10 * (1 - weight))
-    assert seen[0] == {"a": 26, "b": 16}  # read: the rows before each long enough series' last 4 only
-    assert module.chosen_weight(model.network_, {"c": np.zeros(11)}, {"c": 1}, 4) is None  # 7 rows before: too few
-    model.predict(np.zeros(11), horizon=4)
+    # one call: the series, then the rows before each long enough series' last 4 ("short": 5 rows before, too few)
+    assert list(seen[0].values()) == [30, 20, 9, 26, 16]
+    model.predict(np.zeros(11), horizon=4)  # 7 rows before the last 4: no series to choose on
     assert model.network_weight_ == module.DEFAULT_WEIGHT

@@ -73,7 +73,8 @@ def classical_season(x, m: int, model: str) -> np.ndarray:
     trend = np.full(len(x), np.nan)
     trend[half:len(x) - half] = np.convolve(x, weights, mode="valid")
     detrended = x / trend if model == "multiplicative" else x - trend
-    phases = np.array([np.nanmean(detrended[i::m]) for i in range(m)])
+    padded = np.r_[detrended, np.full(-len(x) % m, np.nan)].reshape(-1, m)  # one row a season
+    phases = np.nanmean(padded, axis=0)
     phases = phases / phases.mean() if model == "multiplicative" else phases - phases.mean()
     return np.tile(phases, len(x) // m + 1)[:len(x)]
 

@@ -9,17 +9,19 @@ collection, ETTh1, airline passengers) and synthetic ones
 The network reads no timestamps and no season: a series with a season (M4's seasonality test
 on its season length, from the frequency) is seasonally adjusted first (classical
 decomposition of its last ``SEASONS_READ`` seasons, as for Naive2 and Theta;
-:func:`seasonally_adjusted`), the network forecasts
-the adjusted series, and the season is put back on its forecast (:func:`component_paths`).
-It was pretrained on the corpus adjusted the same way. The forecast blends the network's with
-damped-trend exponential smoothing of the same adjusted series (:func:`zero_shot_paths`), the
-network's weight chosen on the data's own last rows (:func:`chosen_weight`): on validation
-windows the blend beat both parts alone on M3's short series, and the network alone wins
-where it is strong (hourly data), which that choice finds (BENCHMARKS.md). Window normalisation makes its inputs
-level- and scale-free (it corrects the last value of its window), so one network serves
-hourly, daily, monthly and yearly data alike. (Its input also has the phase columns of the
-season, ``season_sin`` and ``season_cos``, zero for every series it reads; networks
-pretrained before the seasonal adjustment read the phase there.)
+:func:`seasonally_adjusted`), the network forecasts the adjusted series, and the season is
+put back on its forecast (:func:`component_paths`). It was pretrained on the corpus adjusted
+the same way. Window normalisation makes its inputs level- and scale-free (it corrects the
+last value of its window), so one network serves hourly, daily, monthly and yearly data
+alike. (Its input also has the phase columns of the season, ``season_sin`` and
+``season_cos``, zero for every series it reads; networks pretrained before the seasonal
+adjustment read the phase there.)
+
+The forecast blends the network's with damped-trend exponential smoothing of the same
+adjusted series, the network's weight chosen on the data's own last rows
+(:func:`zero_shot_paths`): on validation windows the blend beat both parts alone on M3's
+short series, and the choice keeps the network alone where it is strong, on hourly data
+(BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -133,33 +135,35 @@ def component_paths(network, series: dict, seasons: dict, horizon: int):
     return network_paths, smoothing_paths
 
 
-def zero_shot_paths(network, series: dict, seasons: dict, horizon: int, network_weight: float = 1.0) -> dict:
-    """The forecast of the pretrained network: ``{id: (horizon,) forecast}``, ``network_weight``
-    times the network's forecast plus the rest times damped-trend smoothing (:func:`component_paths`)."""
-    network_paths, smoothing_paths = component_paths(network, series, seasons, horizon)
-    w = float(network_weight)
-    return {k: w * network_paths[k] + (1 - w) * smoothing_paths[k] for k in series}
-
-
-def chosen_weight(network, series: dict, seasons: dict, horizon: int):
-    """The network's weight of :data:`NETWORK_WEIGHTS` whose blend (:func:`zero_shot_paths`)
-    forecasts the data's own last rows best: each series' last ``horizon`` rows forecast from
-    the rows before them (series with at least ``max(horizon, MIN_OWN_ROWS)`` of those), mean
-    absolute error in units of the mean absolute step of those rows, over all the series.
-    None when no series is long enough."""
-    cut = {k: y[:len(y) - horizon] for k, y in series.items() if len(y) - horizon >= max(horizon, MIN_OWN_ROWS)}
-    if not cut:
-        return None
-    network_paths, smoothing_paths = component_paths(network, cut, {k: seasons[k] for k in cut}, horizon)
-    errors = np.zeros(len(NETWORK_WEIGHTS))
-    for key, y in cut.items():
-        actual = np.asarray(series[key][len(y):], dtype="float64")
-        step = np.nanmean(np.abs(np.diff(y))) if len(y) > 1 else np.nan
-        unit = step if np.isfinite(step) and step > 1e-12 else 1.0
-        for i, w in enumerate(NETWORK_WEIGHTS):
-            error = np.nanmean(np.abs(actual - w * network_paths[key] - (1 - w) * smoothing_paths[key])) / unit
-            errors[i] += 0.0 if np.isnan(error) else error
-    return NETWORK_WEIGHTS[int(np.argmin(errors))]
+def zero_shot_paths(network, series: dict, seasons: dict, horizon: int, network_weight="auto"):
+    """``(paths, weight)``: the forecast (``{id: (horizon,) forecast}``), ``weight`` times the
+    network's plus the rest times damped-trend smoothing (:func:`component_paths`), and that
+    weight: ``network_weight``, or with ``"auto"`` the one of :data:`NETWORK_WEIGHTS` whose
+    blend forecasts the data's own last rows best: each series' last ``horizon`` rows forecast
+    from the rows before them (series with at least ``max(horizon, MIN_OWN_ROWS)`` of those),
+    mean absolute error in units of the mean absolute step of those rows, over all the series
+    (:data:`DEFAULT_WEIGHT` when no series is long enough). The series and those shorter
+    copies are forecast in one call."""
+    keys = list(series)
+    cut = {}
+    if network_weight == "auto":
+        cut = {k: series[k][:len(series[k]) - horizon] for k in keys
+               if len(series[k]) - horizon >= max(horizon, MIN_OWN_ROWS)}
+    rows = [series[k] for k in keys] + list(cut.values())
+    network_paths, smoothing_paths = component_paths(network, dict(enumerate(rows)),
+                                                     dict(enumerate([seasons[k] for k in keys + list(cut)])), horizon)
+    weight = DEFAULT_WEIGHT if network_weight == "auto" else float(network_weight)
+    if cut:
+        errors = np.zeros(len(NETWORK_WEIGHTS))
+        for i, (key, y) in enumerate(cut.items(), start=len(keys)):
+            actual = np.asarray(series[key][len(y):], dtype="float64")
+            step = np.nanmean(np.abs(np.diff(y))) if len(y) > 1 else np.nan
+            unit = step if np.isfinite(step) and step > 1e-12 else 1.0
+            for j, w in enumerate(NETWORK_WEIGHTS):
+                error = np.nanmean(np.abs(actual - w * network_paths[i] - (1 - w) * smoothing_paths[i])) / unit
+                errors[j] += 0.0 if np.isnan(error) else error
+        weight = NETWORK_WEIGHTS[int(np.argmin(errors))]
+    return {k: weight * network_paths[i] + (1 - weight) * smoothing_paths[i] for i, k in enumerate(keys)}, weight
 
 
 def series_unit(y) -> float:
@@ -193,7 +197,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         smoothing of the same seasonally adjusted series (:func:`component_paths`); 1: the
         network alone. ``"auto"`` (default): at every ``predict``, the one of
         :data:`NETWORK_WEIGHTS` that forecasts the data's own last ``horizon`` rows best
-        (:func:`chosen_weight`; :data:`DEFAULT_WEIGHT` when no series is long enough).
+        (:func:`zero_shot_paths`; :data:`DEFAULT_WEIGHT` when no series is long enough).
 
     Attributes
     ----------
@@ -308,11 +312,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
 
     def _paths(self, series: dict, seasons: dict, horizon: int, level):
         """``(point, lower, upper)`` arrays ``(n_series, horizon)`` (bounds None without ``level``)."""
-        w = self.network_weight
-        if w == "auto":
-            w = chosen_weight(self.network_, series, seasons, horizon)
-        self.network_weight_ = DEFAULT_WEIGHT if w is None else float(w)
-        paths = zero_shot_paths(self.network_, series, seasons, horizon, self.network_weight_)
+        paths, self.network_weight_ = zero_shot_paths(self.network_, series, seasons, horizon, self.network_weight)
         point = np.stack([paths[k] for k in series])
         if level is None:
             return point, None, None
@@ -341,8 +341,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         if len(cut) < needed:
             return None
         names = {c: f"{i}" for i, c in enumerate(cut)}
-        paths = zero_shot_paths(self.network_, {names[c]: y for c, y in cut.items()},
-                               {names[c]: seasons[c[0]] for c in cut}, horizon, self.network_weight_)
+        paths, _ = zero_shot_paths(self.network_, {names[c]: y for c, y in cut.items()},
+                                   {names[c]: seasons[c[0]] for c in cut}, horizon, self.network_weight_)
         scores = np.stack([np.abs(actual[c] - paths[names[c]]) / series_unit(cut[c]) for c in cut])
         return conformal_quantile(scores, level)
 
@@ -432,7 +432,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
 
 MAX_HORIZON = 48
 SEASONS_READ = 10  # the seasonal adjustment reads the last so many seasons of a series
-NETWORK_WEIGHTS = (0.25, 0.5, 0.75, 1.0)  # network_weight="auto" chooses among them (chosen_weight) ...
+NETWORK_WEIGHTS = (0.25, 0.5, 0.75, 1.0)  # network_weight="auto" chooses among them (zero_shot_paths) ...
 DEFAULT_WEIGHT = 0.5  # ... or takes this when no series is long enough
 OWN_ORIGINS = 5  # intervals from the data's own rows: up to so many past origins per series ...
 MIN_OWN_ROWS = 8  # ... each with at least so many rows before it
@@ -450,5 +450,5 @@ def pretrained(path=None) -> PretrainedForecaster:
     return PretrainedForecaster(path=path).fit()
 
 
-__all__ = ["PretrainedForecaster", "chosen_weight", "component_paths", "forecast_paths", "network_frame", "phase", "pretrained", "seasonally_adjusted",
-           "training_frame", "zero_shot_paths"]
+__all__ = ["PretrainedForecaster", "component_paths", "forecast_paths", "network_frame", "phase", "pretrained",
+           "seasonally_adjusted", "training_frame", "zero_shot_paths"]

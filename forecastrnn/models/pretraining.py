@@ -16,8 +16,8 @@ import os
 
 import numpy as np
 
-from forecastrnn.models.pretrained import (DEFAULT_WEIGHT, INFO_FILE, MAX_HORIZON, PHASE, PretrainedForecaster,
-                                           chosen_weight, series_unit, training_frame, zero_shot_paths)
+from forecastrnn.models.pretrained import (INFO_FILE, MAX_HORIZON, PHASE, PretrainedForecaster, series_unit,
+                                           training_frame, zero_shot_paths)
 
 CALIBRATION_EVERY = 10  # every 10th series of the corpus is kept apart for the interval scores
 NETWORK = dict(cell="gru", units=64, window=96, horizon=18, normalize="window", season_length=1, anchor="last",
@@ -32,8 +32,8 @@ def usual_horizon(m: int) -> int:
 
 def interval_scores(network, series: dict, seasons: dict) -> dict:
     """Per season length (and ``"all"``): the absolute errors of the forecasts
-    (:func:`zero_shot_paths`, as ``predict`` makes them: the network's weight chosen by
-    :func:`chosen_weight` on the series of each season length) of the last
+    (:func:`zero_shot_paths`, as ``predict`` makes them: the network's weight chosen on the
+    series of each season length, with its usual horizon) of the last
     ``usual_horizon(m)`` rows (at most half) of ``series``, in units of the standard deviation
     of the rows before them; lists ``(n, MAX_HORIZON)``, None beyond each series' steps."""
     steps = {k: min(usual_horizon(seasons[k]), len(y) // 2) for k, y in series.items()}
@@ -41,8 +41,8 @@ def interval_scores(network, series: dict, seasons: dict) -> dict:
     paths = {}
     for m in set(seasons[k] for k in cut):
         group = {k: y for k, y in cut.items() if seasons[k] == m}
-        w = chosen_weight(network, group, seasons, usual_horizon(m))
-        paths.update(zero_shot_paths(network, group, seasons, MAX_HORIZON, DEFAULT_WEIGHT if w is None else w))
+        _, weight = zero_shot_paths(network, group, seasons, usual_horizon(m))
+        paths.update(zero_shot_paths(network, group, seasons, MAX_HORIZON, weight)[0])
     errors = {}
     for key, y in cut.items():
         row = np.full(MAX_HORIZON, np.nan)
