@@ -84,7 +84,14 @@ def test_fine_tuning_starts_from_the_weights_and_keeps_the_shipped_ones(tiny):
     assert all(np.array_equal(a, b) for a, b in zip(before, again))  # ... a copy: the shipped weights unchanged
     out = tuned.predict(panel, horizon=6, level=0.5)  # 6 held-out series score each step: enough for 50 %
     assert len(out) == 8 * 6 and np.isfinite(out[["y", "y_lower", "y_upper"]]).all().all()
-    assert tuned.intervals_ == "corpus"  # not the rows it has just trained on
+    # it has trained on the rows it would score itself on: the wider of their and the corpus' quantiles
+    from forecastrnn.models.pretrained import series_unit
+
+    assert tuned.intervals_ == "own rows and corpus"
+    series = {k: g.y.to_numpy() for k, g in panel.groupby("unique_id", sort=False)}
+    q = np.maximum(tuned._own_quantile(series, dict.fromkeys(series, 12), 6, 0.5), tuned._quantile("12", 0.5, 6))
+    first = out[out.unique_id == "syn0"]
+    np.testing.assert_allclose(first.y_upper - first.y, q * series_unit(series["syn0"]), rtol=1e-6)
 
 
 def test_zero_shot_row_in_a_panel_backtest(tiny):

@@ -189,7 +189,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
     fine_tune : bool
         ``fit`` trains the pretrained network further on the data (from its weights, at most
         ``epochs`` epochs, early stopping on each series' last rows as in any fit, the
-        weights kept if no epoch beats them there); the intervals keep the corpus' scores.
+        weights kept if no epoch beats them there); its intervals take the wider of the own-row
+        and the corpus' quantiles (see ``predict``).
     epochs : int
         Most epochs of the fine-tuning.
     network_weight : "auto" or float
@@ -316,11 +317,14 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         point = np.stack([paths[k] for k in series])
         if level is None:
             return point, None, None
-        # a fine-tuned network has trained on the data's rows: their errors would be too small
-        quantile = None if self.fine_tune else self._own_quantile(series, seasons, horizon, level)
+        quantile = self._own_quantile(series, seasons, horizon, level)
         self.intervals_ = "own rows" if quantile is not None else "corpus"
-        if quantile is None:
-            quantile = self._quantile(str(next(iter(seasons.values()))), level, horizon)
+        if quantile is None or self.fine_tune:
+            corpus = self._quantile(str(next(iter(seasons.values()))), level, horizon)
+            # a fine-tuned network has trained on the data's rows, so their errors are too small
+            # alone: it takes the wider of theirs and the corpus' of each step
+            quantile = corpus if quantile is None else np.maximum(quantile, corpus)
+            self.intervals_ = "corpus" if quantile is corpus else "own rows and corpus"
         width = quantile[None] * np.array([series_unit(y) for y in series.values()])[:, None]
         return point, point - width, point + width
 
@@ -363,8 +367,9 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             errors of the same zero-shot forecasts of the data's own last rows (up to
             ``OWN_ORIGINS`` origins per series) when they are enough for the level, else of
             held-out series of the pretraining corpus with the same season length
-            (``intervals_`` says which). A fine-tuned model always takes the corpus' scores
-            (it has trained on the data's rows).
+            (``intervals_`` says which). A fine-tuned model has trained on the data's rows, so
+            their errors alone are too small: it takes the wider of the two quantiles at each
+            step (``"own rows and corpus"``).
         id_col, time_col : str, optional
             How to read ``data`` (default: as given to ``fit``, else a ``unique_id`` column
             makes a panel and the time column is found).
