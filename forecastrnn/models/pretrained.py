@@ -154,13 +154,14 @@ def zero_shot_paths(network, series: dict, seasons: dict, horizon: int, network_
                                                      dict(enumerate([seasons[k] for k in keys + list(cut)])), horizon)
     weight = DEFAULT_WEIGHT if network_weight == "auto" else float(network_weight)
     if cut:
+        from forecastrnn.evaluation.metrics import mae, mase_scale
+
         errors = np.zeros(len(NETWORK_WEIGHTS))
         for i, (key, y) in enumerate(cut.items(), start=len(keys)):
-            actual = np.asarray(series[key][len(y):], dtype="float64")
-            step = np.nanmean(np.abs(np.diff(y))) if len(y) > 1 else np.nan
-            unit = step if np.isfinite(step) and step > 1e-12 else 1.0
+            actual, step = series[key][len(y):], mase_scale(y)  # the mean absolute step of the rows before
+            unit = step if step > 1e-12 else 1.0  # (NaN or flat: unscaled)
             for j, w in enumerate(NETWORK_WEIGHTS):
-                error = np.nanmean(np.abs(actual - w * network_paths[i] - (1 - w) * smoothing_paths[i])) / unit
+                error = mae(actual, w * network_paths[i] + (1 - w) * smoothing_paths[i]) / unit
                 errors[j] += 0.0 if np.isnan(error) else error
         weight = NETWORK_WEIGHTS[int(np.argmin(errors))]
     return {k: weight * network_paths[i] + (1 - weight) * smoothing_paths[i] for i, k in enumerate(keys)}, weight
