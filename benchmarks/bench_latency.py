@@ -25,7 +25,7 @@ p50 and p99 over ``--calls`` calls (after 3 warm-up calls), and the export sizes
 
     python benchmarks/bench_latency.py [--data ../shared/data] [--calls 200] [--quick]
 
-``--quick``: synthetic series, tiny networks, few calls (a smoke run).
+``--quick``: synthetic series, tiny networks (one each), few calls (a smoke run).
 """
 
 import argparse
@@ -122,7 +122,7 @@ def main():
     from forecastrnn import GlobalRNNForecaster, RNNForecaster
 
     one, target, panel = data_sets(args.data, args.quick)
-    small = dict(units=8, window=48, epochs=1) if args.quick else dict(epochs=2)
+    small = dict(units=8, window=48, epochs=1, n_models=1) if args.quick else dict(epochs=2)
     print(machine(), flush=True)
     report = {"machine": machine(), "calls": calls, "batch_calls": batch_calls}
     with tempfile.TemporaryDirectory() as tmp:

@@ -9,7 +9,7 @@ exits (retraining, run directory, plots, forecast).
 
     python benchmarks/bench_main_command.py [--quick] [--args "--no-combination --epochs 5"]
 
-``--quick``: the first 1,500 rows of ETTh1, 1 epoch, 2 test windows, three quick baselines (a smoke run).
+``--quick``: the first 1,500 rows of ETTh1, 1 epoch, one network, 2 test windows, three quick baselines (a smoke run).
 """
 
 import argparse
@@ -47,7 +47,7 @@ def stage_times(command, env) -> tuple[list[tuple[str, float]], float, int, list
 
 
 def main_command(quick=False, extra=()) -> dict:
-    """Run the main command (``quick``: the first 1,500 rows, 1 epoch, 2 test windows, three
+    """Run the main command (``quick``: the first 1,500 rows, 1 epoch, one network, 2 test windows, three
     quick baselines) and
     return its stage times, total, exit code and printed lines."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -59,7 +59,7 @@ def main_command(quick=False, extra=()) -> dict:
 
             data = os.path.join(tmp, "etth1_head.csv")
             pd.read_csv(os.path.join(root, "datasets", "ETTh1.csv"), nrows=1500).to_csv(data, index=False)
-            extra = ["--epochs", "1", "--n-windows", "2", "--baselines", "naive,seasonal-naive,ets", *extra]
+            extra = ["--epochs", "1", "--n-models", "1", "--n-windows", "2", "--baselines", "naive,seasonal-naive,ets", *extra]
         command = [sys.executable, "-m", "forecastrnn.cli", "fit", data, "--target", "OT",
                    "--out", os.path.join(tmp, "run"), *extra]
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
@@ -70,7 +70,7 @@ def main_command(quick=False, extra=()) -> dict:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1,500 rows, 1 epoch, 2 test windows")
+    parser.add_argument("--quick", action="store_true", help="1,500 rows, 1 epoch, one network, 2 test windows")
     parser.add_argument("--args", default="", help="more options for forecastrnn fit, quoted")
     args = parser.parse_args()
     print(machine())
