@@ -59,7 +59,8 @@ def main_command(quick=False, extra=()) -> dict:
 
             data = os.path.join(tmp, "etth1_head.csv")
             pd.read_csv(os.path.join(root, "datasets", "ETTh1.csv"), nrows=1500).to_csv(data, index=False)
-            extra = ["--epochs", "1", "--n-models", "1", "--n-windows", "2", "--baselines", "naive,seasonal-naive,ets", *extra]
+            extra = ["--epochs", "1", "--n-models", "1", "--n-windows", "2",
+                     "--baselines", "naive,seasonal-naive,ets", *extra]
         command = [sys.executable, "-m", "forecastrnn.cli", "fit", data, "--target", "OT",
                    "--out", os.path.join(tmp, "run"), *extra]
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
