@@ -8,12 +8,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def machine() -> str:
-    """One line naming the machine and library versions, for the reports."""
-    import keras
-    import tensorflow as tf
-
-    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"TensorFlow {tf.__version__}, Keras {keras.__version__}, "
+    """One line naming the machine and library versions, for the reports (rows of classical
+    models alone run without TensorFlow: then it says so)."""
+    head = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+    try:
+        import keras
+        import tensorflow as tf
+    except ImportError:
+        return head + f"no TensorFlow, {time.strftime('%Y-%m-%d')}"
+    return (head + f"TensorFlow {tf.__version__}, Keras {keras.__version__}, "
             f"GPU: {bool(tf.config.list_physical_devices('GPU'))}, {time.strftime('%Y-%m-%d')}")
 
 

@@ -4,7 +4,12 @@ For every dataset, each series' last ``h`` values are the test (M3: the competit
 M4 hourly: ``Hourly-test.csv``; ETTh1, airline: their last ``h`` rows); every
 model sees only the rows before them. Rows:
 
-- naive2, ets, theta: fitted on each series;
+- naive2, ets, theta: forecastrnn's, fitted on each series;
+- autoets: statsforecast's ``AutoETS`` (the issue's reference), fitted on each series (missing
+  values interpolated). statsforecast is not a dependency of forecastrnn and its release
+  needs pandas < 3: run this row in an environment of its own
+  (``pip install statsforecast scikit-learn click`` and ``pip install -e . --no-deps``; the
+  row needs no TensorFlow);
 - pretrained: zero-shot, the network of ``--pretrained DIR`` (default: the shipped one);
 - finetuned: the same, trained further on the dataset's training rows (``fine_tune=True``);
 - global_gru: the network trained from scratch with its defaults (``GlobalRNNForecaster``;
@@ -23,7 +28,7 @@ test values inside the pretrained rows' intervals at that level.
 
     python benchmarks/bench_pretrained.py [--data ../shared/data] [--pretrained DIR]
         [--datasets m3_yearly,...,collection,etth1,airline]
-        [--models naive2,ets,theta,pretrained,finetuned,global_gru,init] [--level 0.9] [--validation] [--quick]
+        [--models naive2,ets,theta,autoets,pretrained,finetuned,global_gru,init] [--level 0.9] [--validation] [--quick]
     python benchmarks/bench_pretrained.py --speed [--pretrained DIR]
 """
 
@@ -79,6 +84,23 @@ def load(data, name, quick) -> list:
     raise SystemExit(f"unknown dataset {name!r}")
 
 
+def statsforecast_ets(train, m, h) -> list:
+    """statsforecast's ``AutoETS(season_length=m)`` forecasts of every series (missing values
+    interpolated); a one-line exit when statsforecast is not installed."""
+    try:
+        from statsforecast import StatsForecast
+        from statsforecast.models import AutoETS
+    except ImportError as exc:
+        raise SystemExit("The autoets row needs statsforecast (pip install statsforecast, in an environment of its "
+                         f"own: it needs pandas < 3). Received: {exc}") from None
+    long = pd.concat([pd.DataFrame({"unique_id": i, "ds": np.arange(len(y)),
+                                    "y": pd.Series(y, dtype="float64").interpolate(limit_direction="both")})
+                      for i, y in enumerate(train)])
+    out = StatsForecast(models=[AutoETS(season_length=m)], freq=1, n_jobs=2).forecast(df=long, h=h)
+    out = out.reset_index() if "unique_id" not in out else out  # older releases index by unique_id
+    return [g["AutoETS"].to_numpy() for _, g in out.groupby("unique_id", sort=True)]
+
+
 def forecasts(model, train, ids, h, m, pretrained_dir, quick, level=None):
     """``(forecasts, bounds)`` of the ``h`` steps after each training series by ``model``;
     ``bounds``: ``(lower, upper)`` lists at ``level`` for the pretrained rows, else None."""
@@ -87,6 +109,8 @@ def forecasts(model, train, ids, h, m, pretrained_dir, quick, level=None):
 
     if model in ("naive2", "ets", "theta"):
         return run_statistical(model, train, m, h)[0], None
+    if model == "autoets":
+        return statsforecast_ets(train, m, h), None
     long = pd.concat([pd.DataFrame({"unique_id": k, "y": y}) for k, y in zip(ids, train)])
     tiny = dict(epochs=1, units=8) if quick else {}
     if model in ("pretrained", "finetuned"):

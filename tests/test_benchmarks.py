@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -221,3 +222,14 @@ def test_pretrain_and_bench_pretrained(tmp_path):
         assert row in table, table
     pretrained_row = next(line for line in table.splitlines() if line.startswith("m3_yearly     pretrained"))
     assert "cover 80%" in table and 0 <= float(pretrained_row.split()[-1]) <= 1  # its intervals' coverage
+
+
+def test_the_autoets_row_says_in_one_line_what_it_needs(monkeypatch):
+    """statsforecast (the issue's reference ETS) is no dependency: without it the row exits with
+    one line saying what to install (with it, the row was measured in an environment of its own)."""
+    monkeypatch.syspath_prepend(str(BENCH))
+    monkeypatch.setitem(sys.modules, "statsforecast", None)  # as if not installed
+    import bench_pretrained
+
+    with pytest.raises(SystemExit, match=r"needs statsforecast \(pip install statsforecast"):
+        bench_pretrained.statsforecast_ets([np.arange(12.0)], 1, 3)
