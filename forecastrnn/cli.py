@@ -314,8 +314,7 @@ def _chosen(rnn) -> str:
             f"n_models={s['n_models']}, batch_size={s['batch_size']}, epochs={len(rnn.history_['loss'])} "
             f"of at most {s['epochs']}, anchor={anchor}")
     if s.get("init"):
-        line += (f", started from the pretrained network ({s['init']}"
-                 + (f"; season phase m={s['phase_season']})" if s["phase_season"] > 1 else ")")
+        line += (f", started from the pretrained network ({s['init']})"
                  + (" -- fine-tuning never beat its weights on validation, so they were kept"
                     if s.get("kept_pretrained") else ""))
     return line + (" -- training never beat the anchor on validation, so the model is the anchor"

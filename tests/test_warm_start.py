@@ -10,9 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from forecastrnn import GlobalRNNForecaster, RNNForecaster
-from forecastrnn.data.season import phase, step_numbers
 from forecastrnn.data.synthetic import synthetic_panel
-from forecastrnn.models.warm_start import FINE_TUNE_EPOCHS, PHASE_SCALE, load_source
+from forecastrnn.models.warm_start import FINE_TUNE_EPOCHS, load_source
 
 
 def monthly(n=90, seed=0):
@@ -31,16 +30,6 @@ class StartWeights(keras.callbacks.Callback):
 def layer_weights(model, name):
     member = [layer for layer in model.layers if layer.name.startswith("member_")][0]
     return [w for layer in member.layers if layer.name == name for w in layer.get_weights()]
-
-
-@pytest.mark.parametrize("freq", ["MS", "QE-DEC", "h", "B", "W-SUN", "YS"])
-def test_step_numbers_are_the_same_for_every_cut_of_a_series(freq):
-    index = pd.date_range("2003-07-01", periods=40, freq=freq)
-    steps = step_numbers(index, freq)
-    np.testing.assert_array_equal(np.diff(steps), 1)  # whole steps ...
-    np.testing.assert_array_equal(step_numbers(index[17:], freq), steps[17:])  # ... from one fixed origin
-    np.testing.assert_array_equal(step_numbers(pd.Index([3, 4, 5])), [3, 4, 5])  # positions as they are
-    assert step_numbers(pd.date_range("1970-01-01", periods=2, freq="MS"), "MS").tolist() == [0, 1]
 
 
 def test_fine_tuning_starts_from_the_pretrained_weights(tiny_pretrained):
@@ -92,19 +81,23 @@ def reading_phase(folder, tmp_path):
     return copy
 
 
-def test_the_network_reads_the_phase_of_the_step_horizon_ahead(tiny_pretrained, tmp_path):
+def test_the_network_reads_zeros_as_its_phase_as_it_was_pretrained(tiny_pretrained, tmp_path):
     model = RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1, units=(4,),  # as the CLI passes --units 4
-                          init=reading_phase(tiny_pretrained, tmp_path)).fit(monthly())
+                          init=tiny_pretrained).fit(monthly())
     assert model.settings_["epochs"] == 1 and RNNForecaster().get_params()["init"] is None
     stack = model._read(monthly())
     n = stack.lengths[0]
     scale, offset = model._coefficients(stack, np.array([n]))
     inputs, _, blocks = model._layout(stack, scale, offset, np.array([1]))
-    assert inputs.shape[1] == 4  # target, its indicator, phase sine and cosine
-    steps = step_numbers(stack.index, "MS")
-    expected = PHASE_SCALE * phase(steps + 6, 12)  # row t carries the phase of row t + horizon, nothing else
-    np.testing.assert_allclose(inputs[blocks[0]:blocks[0] + n, 2:4], expected, atol=1e-6)
-    np.testing.assert_array_equal(inputs[blocks[0] + n:, 2:], 0)  # the future rows themselves carry nothing
+    assert inputs.shape[1] == 4  # target, its indicator, the two phase columns
+    np.testing.assert_array_equal(inputs[blocks[0]:, 2:], 0)  # zeros: it read seasonally adjusted series
+    assert np.ptp(inputs[blocks[0]:blocks[0] + n, 0]) > 0  # (the target is there)
+
+
+def test_a_network_that_reads_the_season_phase_is_refused_in_one_line(tiny_pretrained, tmp_path):
+    with pytest.raises(ValueError, match="pretrained on seasonally adjusted series") as info:
+        RNNForecaster(horizon=6, verbose=0, epochs=1, init=reading_phase(tiny_pretrained, tmp_path)).fit(monthly())
+    assert "\n" not in str(info.value)
 
 
 def test_a_fine_tuned_model_saves_refits_backtests_and_exports(tiny_pretrained, tmp_path):
@@ -123,10 +116,6 @@ def test_a_fine_tuned_model_saves_refits_backtests_and_exports(tiny_pretrained, 
     exported = ExportedForecaster(model.export(tmp_path / "export", format="saved_model", level=0.8)).predict(level=0.8)
     np.testing.assert_allclose(exported["sales"], forecast["sales"], rtol=1e-5)  # (bounds: the export's median spread)
     assert (exported["sales_lower"] < exported["sales"]).all() and (exported["sales"] < exported["sales_upper"]).all()
-    phased = RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1,
-                           init=reading_phase(tiny_pretrained, tmp_path)).fit(data)
-    with pytest.raises(ValueError, match="reads the season's phase"):
-        phased.export(tmp_path / "phased")
     table = backtest({"gru": RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1, init=tiny_pretrained),
                       "snaive": SeasonalNaiveForecaster(horizon=6, season_length=12)}, data, horizon=6, n_windows=2)
     assert table.loc[table.model == "gru", "y_pred"].notna().all()

@@ -226,34 +226,6 @@ def best_anchor(y, m: int, horizon: int, window: int, max_origins: int = 2000) -
 EPOCH = pd.Timestamp("1970-01-01")
 
 
-def step_numbers(index, freq=None) -> np.ndarray:
-    """The number of each row's step counted from a fixed origin: positions as they are
-    (no timestamps), else whole steps of ``freq`` since 1970-01-01, so that the same time has
-    the same number in every series and in every part of one (a phase of the season read off
-    it does not depend on where a history was cut). NaN for a missing time.
-
-    Examples
-    --------
-    >>> step_numbers(pd.date_range("1970-03-01", periods=3, freq="MS"), "MS").tolist()
-    [2.0, 3.0, 4.0]
-    >>> step_numbers(pd.Index([5, 6]))
-    array([5., 6.])
-    """
-    if not isinstance(index, pd.DatetimeIndex):
-        return np.asarray(index, dtype="float64")
-    offset = pd.tseries.frequencies.to_offset(freq)
-    out = np.full(len(index), np.nan)
-    known = ~index.isna()
-    times = index[known].as_unit("ns")
-    try:  # a fixed step (hours, days, minutes ...)
-        step = pd.Timedelta(offset)
-        out[known] = np.floor((times - EPOCH) / step)
-    except (ValueError, TypeError):  # calendar steps (months, quarters, business days ...): count them
-        if len(times):
-            out[known] = calendar_steps(times.normalize(), offset)[0]
-    return out
-
-
 def calendar_steps(times: pd.DatetimeIndex, offset):
     """``(numbers, on_grid)`` of timestamps on a calendar frequency (months, quarters, business
     days ...): the number of steps of ``offset`` from 1970-01-01 to each (the first grid point

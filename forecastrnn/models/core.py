@@ -140,7 +140,7 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
         if source is not None:
             from forecastrnn.models.warm_start import settings_from
 
-            self.settings_.update(settings_from(source, self, season), init=init_path)
+            self.settings_.update(settings_from(source, self), init=init_path)
             spec = self._spec()
         self.scalers_ = SeriesScalers(keys, self.scaler, self._columns(), scale, offset)
         pads = self._pads(n_train - spec.horizon)

@@ -5,7 +5,7 @@ known-future inputs. Every window step holds ``[targets | past covariates | obse
 indicators | known-future inputs | series code]``: scaled per series (on its training rows; a
 series never trained on, on its rows before its first origin), missing values filled and
 flagged (the targets always have an indicator), known-future inputs (``known_future``
-columns, calendar cycles, the season's phase of a network started from the pretrained one)
+columns, calendar cycles, the two phase columns of a network started from the pretrained one)
 **shifted by the horizon**: step ``t`` carries step ``t + horizon``'s values and nothing else
 about the future. ``target_transform="log"`` takes logs first.
 """
@@ -21,7 +21,6 @@ from forecastrnn.data.calendar import calendar_features
 from forecastrnn.data.masking import add_missing_indicators
 from forecastrnn.data.panel import freq_step
 from forecastrnn.data.scaling import segment_coefficients
-from forecastrnn.data.season import phase, step_numbers
 from forecastrnn.data.stack import Stack
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.models.base import MIN_INPUT_ROWS
@@ -113,15 +112,8 @@ class SeriesEncoder:
             times[series_rows] = stack.index.to_numpy(dtype="datetime64[ns]")
             times[future_rows] = stack.future_index(self.freq_, h).ravel().astype("datetime64[ns]")
             known = np.column_stack([known, calendar_features(pd.DatetimeIndex(times), self.calendar_)])
-        m = self.settings_.get("phase_season")
-        if m:  # the phase of each step within the season: the pretrained network's input (models.warm_start)
-            from forecastrnn.models.warm_start import PHASE_SCALE
-
-            steps = np.full(total, np.nan)
-            steps[series_rows] = step_numbers(stack.index, self.freq_)
-            ahead = stack.future_index(self.freq_, h).ravel()
-            steps[future_rows] = step_numbers(pd.DatetimeIndex(ahead) if stack.timed else ahead, self.freq_)
-            known = np.column_stack([known, PHASE_SCALE * phase(steps, m)])
+        if self.settings_.get("phase_season"):  # started from the pretrained network (models.warm_start):
+            known = np.column_stack([known, np.zeros((total, 2))])  # its phase columns, zeros as it was pretrained
         if known.shape[1]:  # row t carries the known-future values of row t + horizon of its series
             shifted = np.zeros_like(known)
             shifted[:total - h] = np.nan_to_num(known[h:])

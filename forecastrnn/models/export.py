@@ -196,7 +196,7 @@ def forecast_function(model, levels, batch=None):
             padded = tf.concat([pad, tf.zeros_like(pad[:, :h])], axis=1)
             known = tf.where(tf.math.is_nan(known) | padded[..., None], 0.0, known)
             parts.append(known[:, h:h + w])  # row t carries row t + horizon's values
-        if model.settings_.get("phase_season") == 1:  # started from a network that reads no phase: zeros
+        if model.settings_.get("phase_season"):  # started from the pretrained network: its phase columns, zeros
             parts.append(tf.zeros(tf.stack([tf.shape(filled)[0], w, 2])))
         if model.id_embedding:
             code = tf.cast(tf.where(x["series"] >= 0, x["series"] + 1, 0), tf.float32)
@@ -227,10 +227,6 @@ def _check_exportable(model, fmt, levels):
     model._check_fitted()
     if fmt not in FORMATS:
         raise ValueError(f"`format` must be one of {list(FORMATS)}. Received: format={fmt!r}")
-    if (model.settings_.get("phase_season") or 1) > 1:
-        raise ValueError("A network started from the pretrained one (init) reads the season's phase, which the "
-                         "export graph does not compute yet. Received: a model fitted with "
-                         f"init={model.settings_.get('init')!r}; forecast it with predict()")
     if levels and not len(model.calibration_scores_):
         raise ValueError("No intervals to export: the model was fitted without calibration rows. "
                          "Export with level=None, or fit with calibration_size > 0")

@@ -88,7 +88,7 @@ class RNNForecaster(NetworkCore):
     init : None, "pretrained" or a folder written by ``pretrain()``
         Start from the pretrained network (``forecastrnn.pretrained()``) instead of random
         weights, and train on from there (:mod:`forecastrnn.models.warm_start`): its
-        architecture (GRU 64, window 96, window normalisation, the season's phase as input),
+        architecture (GRU 64, window 96, window normalisation, two phase columns of zeros),
         at most 10 epochs unless ``epochs`` says otherwise, the same early stopping, and the
         pretrained weights kept if no epoch beats them on the validation windows. The target
         only (no covariates); ``fit(..., init=...)`` sets it for one fit.

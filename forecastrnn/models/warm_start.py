@@ -6,11 +6,9 @@ network's architecture and weights and train on from there: the same early stopp
 validation windows, fewer epochs by default (``FINE_TUNE_EPOCHS``), and the pretrained
 weights are kept when no epoch beats them on the validation windows.
 
-The pretrained network reads the target and the phase of each step within the season (zeros
-for the shipped one, pretrained on seasonally adjusted series: ``reads_adjusted``); a
-forecaster started from it computes that phase itself from its own season length (from the
-frequency, or ``season_length``) and the rows' times (whole steps since 1970: the same phase
-in every series and every cut of one) or positions, so ``predict`` needs nothing more than
+The pretrained network reads the target and two phase columns, zeros: it was pretrained on
+seasonally adjusted series (``reads_adjusted``), as one without season. A forecaster started
+from it gives it the same zeros (``phase_season`` 1), so ``predict`` needs nothing more than
 for any other model. The network's own normalisation is the pretrained one (window
 normalisation, no seasonal indices), and it reads the raw series: the season is learnt in the
 training from it.
@@ -28,9 +26,6 @@ from forecastrnn.defaults import AUTO
 WEIGHTS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "pretrained_weights")
 INFO_FILE = "pretrained.json"
 FINE_TUNE_EPOCHS = 10
-# The pretraining read the phase columns scaled by each series' standard deviation: over whole
-# seasons, that of a sine is 1 / sqrt(2)
-PHASE_SCALE = float(np.sqrt(2.0))
 # Settings the forecaster takes from the pretrained network, each with the values of its own
 # that agree ("auto", or the pretrained value itself)
 ARCHITECTURE = ("cell", "units", "layers", "bidirectional", "normalize", "anchor")
@@ -63,8 +58,14 @@ def start_source(init, default, network_class):
 
 
 def check_compatible(estimator, source, n_targets: int, features: list, known_future: list) -> None:
-    """Raise a one-line ValueError when ``estimator`` asks for another network than ``source``."""
+    """Raise a one-line ValueError when ``estimator`` asks for another network than ``source``,
+    or ``source`` was not pretrained on seasonally adjusted series (by an earlier forecastrnn,
+    on the raw series and the season's phase)."""
     s = source.settings_
+    if not s.get("reads_adjusted"):
+        raise ValueError("init needs a network pretrained on seasonally adjusted series (benchmarks/pretrain.py "
+                         "since the seasonal adjustment); pretrain it again. Received: a network that reads the "
+                         "season's phase")
     pretrained = {"cell": source.cell, "units": s["units"], "layers": source.layers,
                   "bidirectional": source.bidirectional, "normalize": s["normalize"], "anchor": s["anchor"]}
     def given(k):  # units as a one-layer list or tuple is the same request as the int
@@ -81,12 +82,12 @@ def check_compatible(estimator, source, n_targets: int, features: list, known_fu
                          f"features={features}, known_future={known_future}, id_embedding={estimator.id_embedding}")
 
 
-def settings_from(source, estimator, season: int) -> dict:
-    """The network settings a forecaster of season ``season`` started from ``source`` trains
-    with (``settings_``). A network pretrained on seasonally adjusted series
-    (``reads_adjusted``) never read a phase: it gets none (``phase_season`` 1: zeros)."""
+def settings_from(source, estimator) -> dict:
+    """The network settings a forecaster started from ``source`` trains with (``settings_``);
+    its phase columns are zeros (``phase_season`` 1), as the network was pretrained on
+    seasonally adjusted series (``reads_adjusted``, checked by :func:`check_compatible`)."""
     s = source.settings_
-    return {"phase_season": 1 if s.get("reads_adjusted") else season,
+    return {"phase_season": 1,
             "window": s["window"] if estimator.window == AUTO else estimator.window,
             "units": s["units"], "anchor": s["anchor"], "season_length": s["season_length"],
             "n_models": 1 if estimator.n_models == AUTO else estimator.n_models,
