@@ -42,8 +42,7 @@ class _Group(click.Group):
         except USER_ERRORS as exc:
             if ctx.params.get("debug"):
                 raise
-            message = str(exc.args[0]) if exc.args else type(exc).__name__
-            _fail(message.splitlines()[0] if message else type(exc).__name__, 1)
+            _fail(_message(exc), 1)
         except OSError as exc:  # ENOSPC, EROFS, EACCES ... while writing
             if ctx.params.get("debug"):
                 raise
@@ -53,6 +52,16 @@ class _Group(click.Group):
             _fail(f"Interrupted by {'SIGTERM' if term else 'Ctrl-C'}: nothing was saved (a run directory is "
                   "written whole or not at all); with --checkpoint-dir the same command resumes the training",
                   143 if term else 130)
+
+
+def _message(exc: Exception) -> str:
+    """The first line of an error's message; an OSError raised with an errno (``open`` of a
+    missing file) gives its text and file name, not the errno."""
+    if isinstance(exc, OSError) and exc.strerror:
+        message = exc.strerror + (f": {exc.filename!r}" if exc.filename else "")
+    else:
+        message = str(exc.args[0]) if exc.args else ""
+    return message.splitlines()[0] if message.strip() else type(exc).__name__
 
 
 def _fail(message: str, status: int):
@@ -652,11 +661,11 @@ def _write_csv(frame, output, **kwargs):
 
 @cli.command()
 @click.argument("run_dir", type=click.Path(file_okay=False))
-@click.option("--data", type=click.Path(dir_okay=False), default=None,
+@click.option("--data", type=click.Path(exists=True, dir_okay=False), default=None,
               help="History to forecast from [default: the end of the data the run was fitted on; "
                    "required with 'pretrained'].")
 @click.option("--id-col", default=None, help="With 'pretrained': the column naming the series of long data.")
-@click.option("--future", type=click.Path(dir_okay=False), default=None,
+@click.option("--future", type=click.Path(exists=True, dir_okay=False), default=None,
               help="CSV of the known-future columns for the forecast steps (models fitted with them).")
 @click.option("--horizon", type=click.IntRange(min=1), default=None, help="Steps [default: trained horizon].")
 @click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
@@ -683,11 +692,9 @@ def predict(run_dir, data, id_col, future, horizon, level, output, overwrite):
         from forecastrnn._tf import tensorflow
         from forecastrnn.models.pretrained import PretrainedForecaster
 
-        import pandas as pd
-
         tensorflow()
         model = PretrainedForecaster().fit(id_col=id_col)
-        panel, known = id_col is not None or "unique_id" in pd.read_csv(data, nrows=0).columns, []
+        panel, known = id_col is not None, []  # long data needs --id-col, as everywhere (the reader says so)
     elif is_export_dir(run_dir):
         model = ExportedForecaster(run_dir)
         panel, known = model.signature["series"] is not None, model.signature["known_future"]

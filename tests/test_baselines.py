@@ -110,6 +110,12 @@ def test_errors():
         SeasonalNaiveForecaster(season_length=0).fit(ar1(50))
     with pytest.raises(ValueError, match=r"`origins` must lie in"):
         SeasonalNaiveForecaster(horizon=2).fit(ar1(100)).forecast_origins(ar1(100), [3])
+    from forecastrnn.baselines import ETSForecaster, Naive2Forecaster
+
+    missing = hourly(np.full(18, np.nan))  # a series with no values says so, not just its length
+    for model, n in ((NaiveForecaster(), 2), (Naive2Forecaster(), 2), (ARIMAForecaster(), 3), (ETSForecaster(), 3)):
+        with pytest.raises(ValueError, match=rf"needs at least {n} observed rows. Received: 18 rows, 0 observed$"):
+            model.fit(missing)
 
 
 @pytest.mark.parametrize("m", [2, 3, 4, 7, 12, 24])

@@ -178,6 +178,14 @@ def test_debug_shows_the_traceback(tmp_path):
 
 
 @pytest.mark.slow
+def test_an_error_reads_as_its_first_line_and_an_errno_as_its_text():
+    from forecastrnn.cli import _message
+
+    assert _message(FileNotFoundError(2, "No such file or directory", "x.csv")) == "No such file or directory: 'x.csv'"
+    assert _message(FileNotFoundError("Data file not found. Received: 'x.csv'")) == "Data file not found. Received: 'x.csv'"
+    assert _message(ValueError("first line\nsecond")) == "first line" and _message(KeyError()) == "KeyError"
+
+
 def test_flat_series_gives_clean_output_and_every_baseline_row(tmp_path):
     path = tmp_path / "flat.csv"
     pd.DataFrame({"date": pd.date_range("2021-01-01", periods=120, freq="D").strftime("%Y-%m-%d"),

@@ -64,6 +64,10 @@ def test_bad_requests_are_one_clear_error(tiny, tmp_path):
         model.predict(np.arange(30.0), level=90)
     with pytest.raises(FileNotFoundError, match="No pretrained model"):
         pretrained(tmp_path)
+    gaps = pd.DataFrame({"unique_id": np.repeat(["a", "b", "c"], 20), "ds": np.tile(np.arange(20), 3),
+                         "y": np.r_[np.arange(20.0), np.full(20, np.nan), np.r_[np.nan, np.ones(19)]]})
+    with pytest.raises(ValueError, match=r"only missing values in series 'b'$"):  # 'c' has values: forecast
+        model.predict(gaps)
     info = json.loads((tiny / "pretrained.json").read_text())
     assert "all" in info["scores"] and set(info["scores"]) <= {"1", "12", "24", "all"}  # per season length
     assert len(info["scores"]["all"]) == 6 and len(info["scores"]["all"][0]) == MAX_HORIZON
@@ -139,6 +143,15 @@ def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
     out = pd.read_csv(tmp_path / "out.csv")
     assert list(out.columns) == ["shop", "day", "units", "units_lower", "units_upper"] and len(out) == 14
     assert CliRunner().invoke(cli, ["predict", "pretrained"]).exit_code == 1  # no --data: one clear line
+    pd.read_csv(tmp_path / "one.csv").to_parquet(tmp_path / "one.parquet")  # any file read_series reads
+    result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "one.parquet"), "--horizon", "2"])
+    assert result.exit_code == 0 and result.stdout.splitlines()[1].startswith("2021-01-01"), result.output
+    missing = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "none.csv")])
+    assert missing.exit_code == 2 and "File '" in missing.output and "none.csv' does not exist" in missing.output
+    pd.DataFrame({"month": months, "sales": np.nan}).to_csv(tmp_path / "empty.csv", index=False)
+    empty = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "empty.csv")])
+    assert empty.exit_code == 1 and empty.output.strip().splitlines()[-1] == (
+        "Error: Every series needs at least one observed value. Received: only missing values in column 'sales'")
 
 
 def test_stacked_paths_equal_the_network_predict_of_the_table(tiny):

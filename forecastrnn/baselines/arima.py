@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from forecastrnn.base import future_index
-from forecastrnn.baselines.base import _Baseline, interpolated
+from forecastrnn.baselines.base import _Baseline, interpolated, rows_received
 from forecastrnn.baselines.order_search import (MAX_SEASON, Order, difference, fit_css, lag_polynomials,
                                                 ndiffs, nsdiffs, stepwise_search)
 from forecastrnn.data.windows import check_positive_int
@@ -296,8 +296,7 @@ class ARIMAForecaster(_Baseline):
         first = 0 if rows is None else max(0, len(y) - check_positive_int(rows, "max_fit_rows"))
         y_fit = y[first:]
         if np.count_nonzero(~np.isnan(y_fit)) < 3:
-            raise ValueError(f"ARIMAForecaster needs at least 3 observed rows. Received: "
-                             f"{np.count_nonzero(~np.isnan(y_fit))}")
+            raise ValueError(f"ARIMAForecaster needs at least 3 observed rows. Received: {rows_received(y_fit)}")
         if self.order is not None:
             info, results = self._fixed(y_fit, None if x is None else x[first:])
         else:

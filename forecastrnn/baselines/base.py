@@ -26,6 +26,11 @@ from forecastrnn.data.season import filled, interpolated, season_length_for  # n
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.persistence import frame_from_json, frame_to_json
 
+def rows_received(y) -> str:
+    """``"18 rows, 0 observed"``: a series' length and its values that are not missing, for messages."""
+    return f"{len(y)} rows, {int(np.count_nonzero(~np.isnan(np.asarray(y, dtype='float64'))))} observed"
+
+
 def each_origin(y, origins, horizon, level, forecast):
     """Stack ``forecast(history, horizon, level) -> (point, lower, upper)`` over origins, the
     history of origin ``o`` being ``y[:o]`` with its gaps interpolated; arrays of shape
@@ -122,7 +127,7 @@ class _Baseline(Forecaster, BaseEstimator):
         errors = y[self._min_history():] - fitted
         if np.isnan(errors).all():
             raise ValueError(f"{type(self).__name__} needs at least {self._min_history() + 1} observed "
-                             f"rows. Received: {len(y)} rows")
+                             f"rows. Received: {rows_received(y)}")
         return {"sigma": float(np.sqrt(np.nanmean(errors ** 2))), "n": len(y)}
 
     def _min_history(self) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from forecastrnn.baselines.base import _Baseline, filled, interpolated
+from forecastrnn.baselines.base import _Baseline, filled, interpolated, rows_received
 from forecastrnn.data.season import classical_season, is_seasonal
 
 
@@ -166,6 +166,6 @@ class Naive2Forecaster(_Baseline):
             fitted = x[:-1] - found[0][:-1] + found[0][1:]
         errors = y[1:] - fitted
         if np.isnan(errors).all():
-            raise ValueError(f"Naive2Forecaster needs at least 2 observed rows. Received: {len(y)} rows")
+            raise ValueError(f"Naive2Forecaster needs at least 2 observed rows. Received: {rows_received(y)}")
         return {"sigma": float(np.sqrt(np.nanmean(errors ** 2))), "n": len(y),
                 "info": {"seasonal": found is not None}}

@@ -15,7 +15,7 @@ import numpy as np
 from scipy.stats import norm
 
 from forecastrnn.baselines.order_search import MAX_SEASON, aicc
-from forecastrnn.baselines.base import _Baseline, each_origin, interpolated
+from forecastrnn.baselines.base import _Baseline, each_origin, interpolated, rows_received
 
 ETS_CODE = "error, trend and season letters, e.g. 'ANN', 'AAdN', 'MAM'"
 
@@ -116,7 +116,7 @@ class ETSForecaster(_Baseline):
     def _fit_target(self, y, frame):
         x = interpolated(y)
         if np.isnan(x).all() or len(x) < 3:
-            raise ValueError(f"ETSForecaster needs at least 3 observed rows. Received: {len(y)} rows")
+            raise ValueError(f"ETSForecaster needs at least 3 observed rows. Received: {rows_received(y)}")
         m = self.season_length_
         seasonal = 1 < m <= MAX_SEASON and len(x) >= 2 * m + 10
         codes = ets_candidates(bool((x > 0).all()), seasonal) if self.model == "auto" else [self.model]

@@ -301,6 +301,10 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             value = frame.attrs["target"][0]
             series, freq, names = {"series": frame[value].to_numpy(dtype="float64")}, frame.attrs.get("freq"), None
             last = {"series": frame.index[-1] if isinstance(frame.index, pd.DatetimeIndex) else len(frame) - 1}
+        empty = [k for k, y in series.items() if not np.isfinite(y).any()]
+        if empty:
+            raise ValueError("Every series needs at least one observed value. Received: only missing values in "
+                             + (f"series {', '.join(map(repr, empty[:5]))}" if long else f"column {value!r}"))
         m = (season_length_for(freq) if freq is not None else 1) if self.season_length == "auto" \
             else int(self.season_length)
         return series, {k: m for k in series}, (long, freq, names, last, value)
