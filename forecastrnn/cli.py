@@ -454,8 +454,7 @@ def fit(out, overwrite, refit, forecast_model, **opts):
     """
     from forecastrnn.persistence import atomic_write_dir
 
-    if not os.path.isfile(opts["data"]):
-        raise FileNotFoundError(f"Data file not found. Expected an existing CSV file. Received: {opts['data']!r}")
+    _check_file(opts["data"], "Data")
     name = os.path.splitext(os.path.basename(opts["data"]))[0]
     out = out or os.path.join("runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
     if os.path.exists(out) and not overwrite:
@@ -648,6 +647,11 @@ def _load_run_model(run_dir):
     return classes.get(kind, RNNForecaster).load(os.path.join(run_dir, "model"))
 
 
+def _check_file(path, what: str) -> None:
+    if path is not None and not os.path.isfile(path):
+        raise FileNotFoundError(f"{what} file not found. Expected an existing CSV file. Received: {path!r}")
+
+
 def _write_csv(frame, output, **kwargs):
     """``frame`` to ``output`` atomically (a temporary file renamed at the end)."""
     tmp = f"{output}.tmp-{os.getpid()}"
@@ -661,11 +665,11 @@ def _write_csv(frame, output, **kwargs):
 
 @cli.command()
 @click.argument("run_dir", type=click.Path(file_okay=False))
-@click.option("--data", type=click.Path(exists=True, dir_okay=False), default=None,
+@click.option("--data", type=click.Path(dir_okay=False), default=None,
               help="History to forecast from [default: the end of the data the run was fitted on; "
                    "required with 'pretrained'].")
 @click.option("--id-col", default=None, help="With 'pretrained': the column naming the series of long data.")
-@click.option("--future", type=click.Path(exists=True, dir_okay=False), default=None,
+@click.option("--future", type=click.Path(dir_okay=False), default=None,
               help="CSV of the known-future columns for the forecast steps (models fitted with them).")
 @click.option("--horizon", type=click.IntRange(min=1), default=None, help="Steps [default: trained horizon].")
 @click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
@@ -682,6 +686,8 @@ def predict(run_dir, data, id_col, future, horizon, level, output, overwrite):
     """
     from forecastrnn.models.exported import ExportedForecaster, is_export_dir
 
+    _check_file(data, "Data")
+    _check_file(future, "Future")
     if output and os.path.exists(output) and not overwrite:
         raise FileExistsError(f"Output file {output!r} already exists. Pass --overwrite to replace it")
     if id_col is not None and run_dir != "pretrained":
