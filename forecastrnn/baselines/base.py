@@ -26,6 +26,7 @@ from forecastrnn.data.season import filled, interpolated, season_length_for  # n
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.persistence import frame_from_json, frame_to_json
 
+
 def rows_received(y) -> str:
     """``"18 rows, 0 observed"``: a series' length and its values that are not missing, for messages."""
     return f"{len(y)} rows, {int(np.count_nonzero(~np.isnan(np.asarray(y, dtype='float64'))))} observed"
