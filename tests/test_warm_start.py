@@ -39,8 +39,8 @@ def test_fine_tuning_starts_from_the_pretrained_weights(tiny_pretrained):
     panel = synthetic_panel(6, season_lengths=(12,), lengths=(80, 100), seed=4).drop(columns="season_length")
     model.fit(panel, init=tiny_pretrained, callbacks=[start])
     s = model.settings_
-    # pretrained on seasonally adjusted series, the network never read a phase: it gets none
-    assert s["phase_season"] == 1 and s["window"] == source.window_ and s["units"] == source.settings_["units"]
+    # pretrained on seasonally adjusted series, the network never read a phase: zeros, as it started from it
+    assert s["init"] == str(tiny_pretrained) and s["window"] == source.window_ and s["units"] == source.settings_["units"]
     assert s["normalize"] == "window" and s["calendar"] == [] and model.fit_args_["init"] == tiny_pretrained
     begun = start.weights  # one member: its weights' paths are those of its layers
     gru = layer_weights(source.model_, "gru_0")
@@ -109,7 +109,7 @@ def test_a_fine_tuned_model_saves_refits_backtests_and_exports(tiny_pretrained, 
     model.save(tmp_path / "m")
     loaded = RNNForecaster.load(tmp_path / "m")
     pd.testing.assert_frame_equal(loaded.predict(level=0.8), forecast)
-    assert model.refit(data).settings_["phase_season"] == 1
+    assert model.refit(data).settings_["init"] == str(tiny_pretrained)  # still fed its phase columns
     from forecastrnn.models.exported import ExportedForecaster
 
     # its phase inputs are zeros: the export graph gives them, and forecasts as predict does
@@ -142,7 +142,7 @@ def test_cli_fit_init(tiny_pretrained, tmp_path):
     result = CliRunner().invoke(cli, [str(a) for a in args + ["--init", tiny_pretrained]])
     assert result.exit_code == 0, result.output
     network = json.loads((tmp_path / "run" / "run.json").read_text())["network"]
-    assert network["phase_season"] == 1 and network["init"] == str(tiny_pretrained)
+    assert network["init"] == str(tiny_pretrained)
     predicted = CliRunner().invoke(cli, ["predict", str(tmp_path / "run")])
     assert predicted.exit_code == 0 and predicted.output.count("\n") >= 7
     bad = CliRunner().invoke(cli, [str(a) for a in args[:2] + ["--out", tmp_path / "other"] + args[4:] + ["--init", tmp_path]])

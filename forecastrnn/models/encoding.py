@@ -112,7 +112,7 @@ class SeriesEncoder:
             times[series_rows] = stack.index.to_numpy(dtype="datetime64[ns]")
             times[future_rows] = stack.future_index(self.freq_, h).ravel().astype("datetime64[ns]")
             known = np.column_stack([known, calendar_features(pd.DatetimeIndex(times), self.calendar_)])
-        if self.settings_.get("phase_season"):  # started from the pretrained network (models.warm_start):
+        if self.settings_.get("init"):  # started from the pretrained network (models.warm_start):
             known = np.column_stack([known, np.zeros((total, 2))])  # its phase columns, zeros as it was pretrained
         if known.shape[1]:  # row t carries the known-future values of row t + horizon of its series
             shifted = np.zeros_like(known)

@@ -8,7 +8,7 @@ weights are kept when no epoch beats them on the validation windows.
 
 The pretrained network reads the target and two phase columns, zeros: it was pretrained on
 seasonally adjusted series (``reads_adjusted``), as one without season. A forecaster started
-from it gives it the same zeros (``phase_season`` 1), so ``predict`` needs nothing more than
+from it (``settings_["init"]``) gives it the same zeros, so ``predict`` needs nothing more than
 for any other model. The network's own normalisation is the pretrained one (window
 normalisation, no seasonal indices), and it reads the raw series: the season is learnt in the
 training from it.
@@ -84,11 +84,10 @@ def check_compatible(estimator, source, n_targets: int, features: list, known_fu
 
 def settings_from(source, estimator) -> dict:
     """The network settings a forecaster started from ``source`` trains with (``settings_``);
-    its phase columns are zeros (``phase_season`` 1), as the network was pretrained on
+    its phase columns are zeros (the encoder adds them), as the network was pretrained on
     seasonally adjusted series (``reads_adjusted``, checked by :func:`check_compatible`)."""
     s = source.settings_
-    return {"phase_season": 1,
-            "window": s["window"] if estimator.window == AUTO else estimator.window,
+    return {"window": s["window"] if estimator.window == AUTO else estimator.window,
             "units": s["units"], "anchor": s["anchor"], "season_length": s["season_length"],
             "n_models": 1 if estimator.n_models == AUTO else estimator.n_models,
             "epochs": FINE_TUNE_EPOCHS if estimator.epochs == AUTO else estimator.epochs}
