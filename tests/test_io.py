@@ -74,6 +74,40 @@ def test_bad_csv_raises_clear_value_error(write_csv, text, message):
         read_series(write_csv(text))
 
 
+@pytest.mark.parametrize("text, target", [
+    ("Monat;Umsatz;Kunden\n2019-01;1.004,77;12\n2019-02;998,5;-\n2019-03;1.010;14\n", "Umsatz"),  # a German sheet
+    ("month\tsales\tcustomers\n2019-01\t1004.77\t12\n2019-02\t998.5\t\n2019-03\t1010\t14\n", "sales"),
+    ("month|sales|customers\n2019-01|1004.77|12\n2019-02|998.5|\n2019-03|1010|14\n", "sales"),
+])
+def test_semicolon_tab_and_bar_delimited_files_read_like_comma_ones(write_csv, text, target):
+    frame = read_series(write_csv(text), target=target)
+    assert frame.attrs["freq"] == "MS" and len(frame) == 3
+    np.testing.assert_allclose(frame.iloc[:, 0], [1004.77, 998.5, 1010.0])
+    np.testing.assert_allclose(frame.iloc[:, 1], [12, np.nan, 14])
+
+
+def test_delimiters_inside_text_or_quotes_do_not_mislead_the_reader(write_csv):
+    frame = read_series(write_csv('date,note,v\n2020-01-01,a;b,1.5\n2020-01-02,"c;d",2.5\n2020-01-03,e,3\n'))
+    np.testing.assert_allclose(frame["v"], [1.5, 2.5, 3.0])
+    # a comma file's quoted "1,5" stays text: a thousands separator there, not a decimal comma
+    with pytest.raises(ValueError, match="non-numeric"):
+        read_series(write_csv('date,v\n2020-01-01,"1,5"\n2020-01-02,"2,5"\n'), target="v")
+
+
+def test_a_decimal_comma_in_a_comma_file_is_an_error_not_a_shifted_column(write_csv):
+    # pandas would read the part before the comma as an unnamed index and go on with the decimals
+    with pytest.raises(ValueError, match=r"as many fields as the header \(1, delimiter ','\)\. Received: a row of 2"):
+        read_series(write_csv("y\n1,5\n2,5\n3,5\n"))
+
+
+def test_compressed_csv_is_sniffed_too(tmp_path):
+    import gzip
+
+    with gzip.open(tmp_path / "data.csv.gz", "wt") as f:
+        f.write("date;v\n2020-01-01;1,5\n2020-01-02;2,5\n2020-01-03;3\n")
+    np.testing.assert_allclose(read_series(tmp_path / "data.csv.gz")["v"], [1.5, 2.5, 3.0])
+
+
 def test_duplicate_and_decreasing_name_the_rows(write_csv):
     with pytest.raises(ValueError, match=r"rows 1 and 2"):
         read_series(write_csv("date,v\n2020-01-01,1\n2020-01-02,2\n2020-01-02,3\n"))

@@ -13,8 +13,10 @@ What was understood is kept in ``frame.attrs`` (see :func:`read_series`).
 
 from __future__ import annotations
 
+import csv
 import logging
 import os
+import re
 import warnings
 from collections import Counter
 
@@ -37,6 +39,11 @@ MISSING_MARKERS = ["?", "-", "--", ".", "na", "none", "missing", "nil", "NAN"]
 # Dates written as numbers only, whose order (day or month first, year or month) is ambiguous.
 _NUMBER_DATE = r"^\s*(\d{1,2})([-/.])(\d{1,2})(?:\2(\d{2}|\d{4}))?(?=$|[ T])"
 _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})\s*$"
+# Field delimiters a CSV file may use; the one that splits its first lines evenly is taken.
+DELIMITERS = (",", ";", "\t", "|")
+# A number written with a decimal comma (and maybe dots between thousands): "1004,77", "1.234,5".
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?\s*$")
+_OPENERS = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}
 
 
 def _one_line(exc: Exception) -> str:
@@ -53,13 +60,7 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
             raise ValueError(f"Expected a CSV file, not a directory. Received: {path!r}")
         if path.lower().endswith((".parquet", ".pq")):
             return _read_parquet(path), os.path.basename(path)
-        try:
-            frame = pd.read_csv(path, skipinitialspace=True, na_values=MISSING_MARKERS)
-        except pd.errors.EmptyDataError:
-            raise ValueError(f"The CSV file is empty: expected a header line and data rows. Received: {path!r}")
-        except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OverflowError) as exc:
-            raise ValueError(f"Could not parse {path!r} as CSV: {_one_line(exc)}") from None
-        return frame, os.path.basename(path)
+        return _read_csv(path), os.path.basename(path)
     if isinstance(source, pd.DataFrame):
         return source.copy(), "DataFrame"
     if isinstance(source, pd.Series):
@@ -74,6 +75,60 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
     raise TypeError(
         "`source` must be a CSV path, pandas DataFrame/Series or numpy array. "
         f"Received: {type(source).__name__}")
+
+
+def _first_lines(path: str, n: int = 50) -> list:
+    """The first ``n`` whole lines of a (maybe compressed) text file; none when it cannot be read."""
+    opener = _OPENERS.get(os.path.splitext(path)[1].lower())
+    try:
+        with (__import__(opener).open if opener else open)(path, "rt", encoding="utf-8", errors="replace") as f:
+            lines = [line for _, line in zip(range(n + 1), f)]
+    except (OSError, EOFError, ValueError):
+        return []
+    return lines[:n] if len(lines) > n else lines
+
+
+def sniff_delimiter(lines: list) -> str:
+    """The delimiter that splits the header and every following line into the same number
+    (at least two) of fields, the most fields if several do; a comma when none does."""
+    best, most = ",", 1
+    for delimiter in DELIMITERS:
+        counts = {len(row) for row in csv.reader(lines, delimiter=delimiter) if row}
+        if len(counts) == 1 and (fields := counts.pop()) > most:
+            best, most = delimiter, fields
+    return best
+
+
+def _decimal_commas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns whose every value is a number with a decimal comma become numbers."""
+    for name in frame.select_dtypes(exclude=["number", "bool", "datetime"]).columns:
+        text = frame[name].dropna().astype(str)
+        if len(text) and text.str.contains(",").any() and text.str.match(_DECIMAL_COMMA).all():
+            frame[name] = pd.to_numeric(frame[name].str.replace(".", "", regex=False)
+                                        .str.replace(",", ".", regex=False))
+    return frame
+
+
+def _read_csv(path: str) -> pd.DataFrame:
+    """A CSV file delimited by commas, semicolons, tabs or bars (decimal commas read when the
+    delimiter is not a comma); a row with more fields than the header is an error, not an index."""
+    lines = _first_lines(path)
+    delimiter = sniff_delimiter(lines)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            frame = pd.read_csv(path, sep=delimiter, skipinitialspace=True, na_values=MISSING_MARKERS,
+                                index_col=False)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"The CSV file is empty: expected a header line and data rows. Received: {path!r}")
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OverflowError) as exc:
+        raise ValueError(f"Could not parse {path!r} as CSV: {_one_line(exc)}") from None
+    if any("does not match length of data" in str(w.message) for w in caught):
+        most = max((len(row) for row in csv.reader(lines, delimiter=delimiter)), default=0)
+        received = f"a row of {most} fields" if most > len(frame.columns) else "longer rows"
+        raise ValueError(f"Could not parse {path!r} as CSV: expected every row to have as many fields as the "
+                         f"header ({len(frame.columns)}, delimiter {delimiter!r}). Received: {received}")
+    return _decimal_commas(frame) if delimiter != "," else frame
 
 
 def _read_parquet(path: str) -> pd.DataFrame:

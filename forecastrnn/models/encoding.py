@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from forecastrnn.data.calendar import calendar_features
+from forecastrnn.data.io import _to_frame
 from forecastrnn.data.masking import add_missing_indicators
 from forecastrnn.data.panel import freq_step
 from forecastrnn.data.scaling import segment_coefficients
@@ -174,7 +175,7 @@ class SeriesEncoder:
         rows of each series matched to its next ``horizon`` timestamps (positions without time)."""
         if not self.known_future_ or future is None:
             return None
-        table = future if isinstance(future, pd.DataFrame) else pd.read_csv(future)
+        table = future if isinstance(future, pd.DataFrame) else _to_frame(future)[0]
         id_name, time_name = self.columns_[0], self.columns_[1]
         if id_name not in table.columns:
             if len(stack.keys) != 1:
