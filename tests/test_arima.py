@@ -206,3 +206,24 @@ def test_a_fixed_daily_profile_without_seasonal_differencing_is_fitted_as_fourie
     assert alt.model.seasonal_periods == 24 and model.states_[0]["results"].aicc < alt.aicc
     forecast = model.predict()["y"].to_numpy()
     assert np.corrcoef(forecast - forecast.mean(), np.sin(2 * np.pi * t[-24:] / 24))[0, 1] > 0.9
+
+
+def test_a_season_longer_than_half_the_series_is_not_modelled():
+    """Fourier terms of a 52-week season fitted to 10 weeks ran off to -18,000 within a year;
+    a season now needs two whole seasons of rows, as the seasonal ARMA terms do."""
+    y = pd.Series([52.4, 58.0, 58.3, 57.5, 60.8, 61.4, 62.2, 62.5, 64.3, 62.4],
+                  index=pd.date_range("2020-01-05", periods=10, freq="W-SUN"))
+    model = ARIMAForecaster(horizon=52, season_length=52).fit(y)
+    assert model.fit_info_["y"]["fourier_pairs"] == 0
+    forecast = model.predict()["y"].to_numpy()
+    assert np.all((forecast > 40) & (forecast < 90)), forecast
+    hourly = pd.Series(noise(40) + 10, index=pd.date_range("2020-01-01", periods=40, freq="h"))
+    assert ARIMAForecaster(horizon=24, fourier_seasons=[168]).fit(hourly).fit_info_["y"]["fourier_pairs"] == 0
+
+
+def test_three_rows_are_too_few_for_an_arima_that_would_forecast_zero():
+    # on 3 rows only the zero-mean white noise could be scored: its forecast was 0 for a level of 52
+    with pytest.raises(ValueError, match=r"needs at least 4 observed rows\. Received: 3 rows, 3 observed"):
+        ARIMAForecaster(horizon=4).fit(np.array([50.7, 52.8, 53.0]))
+    forecast = ARIMAForecaster(horizon=4).fit(np.array([50.7, 52.8, 53.0, 52.1])).predict()["y"].to_numpy()
+    assert np.all(np.abs(forecast - 52) < 3), forecast

@@ -113,7 +113,7 @@ def test_errors():
     from forecastrnn.baselines import ETSForecaster, Naive2Forecaster
 
     missing = hourly(np.full(18, np.nan))  # a series with no values says so, not just its length
-    for model, n in ((NaiveForecaster(), 2), (Naive2Forecaster(), 2), (ARIMAForecaster(), 3), (ETSForecaster(), 3)):
+    for model, n in ((NaiveForecaster(), 2), (Naive2Forecaster(), 2), (ARIMAForecaster(), 4), (ETSForecaster(), 3)):
         with pytest.raises(ValueError, match=rf"needs at least {n} observed rows. Received: 18 rows, 0 observed$"):
             model.fit(missing)
 

@@ -103,6 +103,12 @@ def test_panel_combination_backtest_predict_save_load(tmp_path):
     new = data[data.unique_id == "s1"].assign(unique_id="new")  # a series never weighed: the panel's weights
     np.testing.assert_allclose(loaded._weights_of("new"), fitted.weights_.loc["*"])
     assert len(loaded.predict(new)) == 4
+    # a series too short for Theta: the network and naive share Theta's weight (it used to stop the forecast)
+    short = new.head(3).assign(unique_id="short")
+    assert loaded._baselines(4)["theta"].min_history > 3
+    w = loaded._weights_of("short")[:2] / loaded._weights_of("short")[:2].sum()
+    expected = w[0] * loaded.network_.predict(short)["y"].to_numpy() + w[1] * short.y.iloc[-1]
+    np.testing.assert_allclose(loaded.predict(short)["y"].to_numpy(), expected)
 
 
 @pytest.mark.slow

@@ -239,7 +239,9 @@ class ARIMAForecaster(_Baseline):
         self.horizon = horizon
 
     def _min_history(self):
-        return 2
+        # on 3 rows only the zero-mean white noise can be scored (a mean leaves no degree of
+        # freedom for the AICc), and its forecast is 0 whatever the level
+        return 3
 
     def _set_inputs(self, features, frame):
         given = [features] if isinstance(features, str) else list(features or [])
@@ -290,19 +292,23 @@ class ARIMAForecaster(_Baseline):
     def _fit_target(self, y, frame):
         if self.method not in ("auto", "css-ml", "css"):
             raise ValueError(f"`method` must be 'auto', 'css-ml' or 'css'. Received: method={self.method!r}")
-        seasons = self._fourier_seasons()
-        x = self._design(frame, seasons)
         rows = self.max_fit_rows
         first = 0 if rows is None else max(0, len(y) - check_positive_int(rows, "max_fit_rows"))
         y_fit = y[first:]
-        if np.count_nonzero(~np.isnan(y_fit)) < 3:
-            raise ValueError(f"ARIMAForecaster needs at least 3 observed rows. Received: {rows_received(y_fit)}")
+        # a season is modelled from two whole seasons on, as seasonal ARMA terms are (3 Fourier
+        # pairs of a 52-week season fitted to 10 weeks ran off to -18,000 within the horizon)
+        seasons = [m for m in self._fourier_seasons() if len(y_fit) >= 2 * m + 1]
+        x = self._design(frame, seasons)
+        if np.count_nonzero(~np.isnan(y_fit)) < self.min_history:
+            raise ValueError(f"ARIMAForecaster needs at least {self.min_history} observed rows. "
+                             f"Received: {rows_received(y_fit)}")
         if self.order is not None:
             info, results = self._fixed(y_fit, None if x is None else x[first:])
         else:
             info, results = self._auto(y_fit, None if x is None else x[first:])
             m = self.season_length_
-            if self.seasonal_order is None and 1 < m <= MAX_SEASON and info["seasonal_order"][1] == 0:
+            if self.seasonal_order is None and 1 < m <= MAX_SEASON and info["seasonal_order"][1] == 0 \
+                    and len(y_fit) >= 2 * m + 1:
                 # No seasonal difference: a fixed seasonal profile (Fourier terms) may describe
                 # the season better than seasonal ARMA terms; the lower exact AICc decides.
                 other = seasons + [m]

@@ -215,7 +215,7 @@ class ThetaForecaster(_Baseline):
             raise ValueError(f"`theta` must be a number >= 1. Received: theta={self.theta!r}")
         if np.count_nonzero(~np.isnan(y)) < self.min_history:
             raise ValueError(f"ThetaForecaster needs at least {self.min_history} observed rows. "
-                             f"Received: {np.count_nonzero(~np.isnan(y))}")
+                             f"Received: {rows_received(y)}")
         # Fitted again from every origin; this fit only reports what the full history gives.
         x = interpolated(y)
         return {"info": {"seasonal": bool(np.ptp(x) > 0 and self._fit(x).model._has_seasonality)}}

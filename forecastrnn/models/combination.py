@@ -383,22 +383,29 @@ class CombinationForecaster(Forecaster, BaseEstimator):
 
     def _baseline_forecasts(self, series: dict, origins: dict, horizon: int, level) -> dict:
         """``{name: (point, lower, upper)}`` arrays ``(n_origins, horizon, n_series)``: each
-        baseline fitted on the rows of each series before its first origin."""
+        baseline fitted on the rows of each series before its first origin; NaN for a series
+        with fewer observed rows there than the baseline needs (it is left out of that
+        series' combination)."""
         from forecastrnn.evaluation.backtest import _one_series, _pad_origins
         from forecastrnn.parallel import map_chunks
 
         baselines = self._baselines(self.season_length_)
-        items = [(key, baselines, frame, np.asarray(origins[key])) for key, frame in series.items()]
-        for _, _, frame, _ in items:
+        items = []
+        for key, frame in series.items():
+            first = np.asarray(origins[key])
+            observed = int(frame.iloc[:first.min(initial=len(frame)), 0].notna().sum())
             frame.attrs["target"] = list(frame.columns)
+            items.append((key, {k: b for k, b in baselines.items() if b.min_history <= observed}, frame, first))
         out = map_chunks(partial(_one_series, horizon=horizon, level=level, refit=False), items, self.n_jobs, None)
         n = max(len(o) for o in origins.values())
+        absent = np.full((n, horizon), np.nan)
         result = {}
         for name in baselines:
             parts = []
             for per_series in out:
-                arrays = per_series[name][0]
-                parts.append([None if a is None else _pad_origins(a[..., 0], n) for a in arrays])
+                arrays = per_series[name][0] if name in per_series else (absent,) + (absent if level else None,) * 2
+                parts.append([None if a is None else _pad_origins(a[..., 0] if a.ndim == 3 else a, n)
+                              for a in arrays])
             result[name] = tuple(None if parts[0][i] is None else np.stack([p[i] for p in parts], axis=-1)
                                  for i in range(3))
         return result
@@ -433,6 +440,11 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         if method != self.method:  # the panel row: from the mean scaled errors
             weights.loc["*"] = member_weights(self.validation_errors_.mean().to_numpy()[None, :], method)[0]
         w = np.stack([weights.loc[str(k) if str(k) in weights.index else "*"].to_numpy() for k in keys], axis=-1)
+        # a member with no forecast for a series (a baseline it is too short for) gives its weight to the others
+        available = np.stack([np.isfinite(members[name][0]).any(axis=(0, 1)) for name in self.members_])
+        w = np.where(available, w, 0.0)
+        total = w.sum(axis=0)
+        w = np.where(total > 0, w / np.where(total > 0, total, 1.0), available / np.maximum(available.sum(axis=0), 1))
         combined = []
         for part in range(3):
             if members["network"][part] is None:
