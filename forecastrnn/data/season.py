@@ -10,11 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-SEASONS = {"h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "Q": 4}
+SEASONS = {"min": 1440, "h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "Q": 4}  # minutes and hours: the day
 
 
 def season_length_for(freq) -> int:
-    """Season length implied by a pandas frequency (1 when none applies), e.g. ``"h"`` -> 24."""
+    """Season length implied by a pandas frequency (1 when none applies), e.g. ``"h"`` -> 24,
+    ``"15min"`` -> 96 (a day, as for hours), ``"D"`` -> 7, ``"W"`` -> 52."""
     if freq is None:
         return 1
     offset = pd.tseries.frequencies.to_offset(freq)
