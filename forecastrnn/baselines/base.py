@@ -6,9 +6,9 @@ records what each fit chose and how long it took in ``fit_info_``. ``forecast_or
 forecasts ``horizon`` steps from given row positions, each forecast reading only the rows
 before its origin; ``predict`` is the forecast from the end of the data.
 
-Season length when not given (``season_length_for``): a day for minutes and hours (15 minutes
-96, hourly 24), daily 7, business daily 5, weekly 52, monthly 12, quarterly 4, anything else 1
-(no season).
+Season length when not given (``season_length_for``): a day for hours and for minutes from 5
+on (15 minutes 96, hourly 24), daily 7, business daily 5, weekly 52, monthly 12, quarterly 4,
+anything else 1 (no season).
 """
 
 from __future__ import annotations

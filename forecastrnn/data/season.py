@@ -11,17 +11,21 @@ import numpy as np
 import pandas as pd
 
 SEASONS = {"min": 1440, "h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "Q": 4}  # minutes and hours: the day
+# The longest season a frequency implies: 5-minute data's day. One-minute data's day (1,440
+# steps) would make a default window and horizon of a day that a network reads step by step
+# (5 minutes for one epoch of 4,000 rows on 2 cores): no season, unless given.
+LONGEST_DEFAULT_SEASON = 288
 
 
 def season_length_for(freq) -> int:
     """Season length implied by a pandas frequency (1 when none applies), e.g. ``"h"`` -> 24,
-    ``"15min"`` -> 96 (a day, as for hours), ``"D"`` -> 7, ``"W"`` -> 52."""
+    ``"15min"`` -> 96 (a day, as for hours; minutes finer than 5: 1), ``"D"`` -> 7, ``"W"`` -> 52."""
     if freq is None:
         return 1
     offset = pd.tseries.frequencies.to_offset(freq)
     prefix = offset.rule_code.split("-")[0]  # "h", "D", "W", "MS", "QE", ...
     season = SEASONS.get(prefix[0] if prefix[0] in "MQ" else prefix, 1)
-    return season // offset.n if season % offset.n == 0 else 1
+    return season // offset.n if season % offset.n == 0 and season // offset.n <= LONGEST_DEFAULT_SEASON else 1
 
 
 def filled(y: np.ndarray) -> np.ndarray:
