@@ -250,3 +250,13 @@ def test_time_zones_are_kept_in_wall_time_across_daylight_saving():
 def test_duplicate_column_names_are_refused():
     with pytest.raises(ValueError, match="Column names must be unique. Received: 'v' more than once"):
         read_series(pd.DataFrame([[1, 2], [3, 4], [5, 6]], columns=["v", " v"]))
+
+
+def test_two_timestamps_keep_the_frequency_their_index_carries():
+    # a panel's series of 2 rows reaches the baselines as a Series whose index carries the panel's
+    # frequency: too few timestamps to infer one, so the index's own is taken (it stopped the forecast)
+    two = pd.Series([1.0, 2.0], index=pd.date_range("2024-01-07", periods=2, freq="W-SUN"))
+    frame = read_series(two)
+    assert frame.attrs["freq"] == "W-SUN" and len(frame) == 2
+    with pytest.raises(ValueError, match="At least 3 timestamps are needed to infer a frequency. Received: 2"):
+        read_series(pd.Series([1.0, 2.0], index=pd.to_datetime(["2024-01-07", "2024-01-14"])))

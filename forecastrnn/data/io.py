@@ -440,7 +440,7 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
     expected_freq : str, optional
         The frequency the data must have (a fitted model's, when it reads new history): a
         different inferred frequency is an error, and data with fewer than 3 timestamps,
-        too few to infer one, is taken to have it.
+        too few to infer one, is taken to have it (or its ``DatetimeIndex``'s own ``freq``).
     date_format : str, optional
         ``strftime`` format of the time column, e.g. ``"%d/%m/%Y"``. Needed only when dates
         written as numbers alone are ambiguous (``"1-01"``: year-month or month-day?) and
@@ -475,6 +475,8 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
     [112.0, 118.0, 132.0, nan, 121.0]
     """
     frame, name = _to_frame(source)
+    # an index that carries its frequency (a panel's series) keeps it when too short to infer
+    own_freq = getattr(getattr(source, "index", None), "freqstr", None)
     if frame.shape[1] == 0:
         raise ValueError(f"The data must have at least one column. Received: no columns in {name}")
     if len(frame) == 0:
@@ -531,8 +533,8 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
     n_gaps = 0
     inferred = None
     if isinstance(frame.index, pd.DatetimeIndex):
-        few = expected_freq is not None and len(frame.index) < 3
-        inferred = freq or (expected_freq if few else infer_frequency(frame.index))
+        few = len(frame.index) < 3 and (expected_freq or own_freq)
+        inferred = freq or (few or infer_frequency(frame.index))
         grid = pd.date_range(frame.index[0], frame.index[-1], freq=inferred, name=frame.index.name)
         if not frame.index.isin(grid).all():
             raise ValueError(f"Timestamps must lie on the {inferred!r} grid. Received: "
