@@ -1,14 +1,11 @@
 """Every benchmark script runs with --quick, so none of them rots. No timings are asserted."""
 
-import contextlib
-import io
-import runpy
 import sys
 from pathlib import Path
-from unittest import mock
 
 import numpy as np
 import pytest
+from conftest import run_script
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 DATA = BENCH.parent / "datasets"  # the bundled files (airline passengers, ETTh1)
@@ -16,17 +13,7 @@ pytestmark = pytest.mark.slow
 
 
 def run(script, *args):
-    """Run a script as ``python script --quick args`` from its folder, in this process (a new
-    one would import TensorFlow again, 6 s of CPU a script), and return what it printed."""
-    printed = io.StringIO()
-    argv = [str(BENCH / script), "--quick", *map(str, args)]
-    with contextlib.chdir(BENCH), mock.patch.object(sys, "argv", argv), mock.patch.object(
-            sys, "path", [str(BENCH), *sys.path]), contextlib.redirect_stdout(printed):
-        try:
-            runpy.run_path(argv[0], run_name="__main__")
-        except SystemExit as exc:
-            assert exc.code in (None, 0), f"{script} exited with {exc.code!r}: {printed.getvalue()[-3000:]}"
-    return printed.getvalue()
+    return run_script(BENCH / script, "--quick", *args)
 
 
 def test_every_script_is_covered():

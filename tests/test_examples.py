@@ -1,22 +1,16 @@
 """Every example script runs end to end on tiny data (few samples, one epoch)."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_script
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 pytestmark = pytest.mark.slow
 
 
-def run(script, *args, cwd=None):
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "Agg"}
-    result = subprocess.run([sys.executable, str(EXAMPLES / script), *map(str, args)], cwd=cwd,
-                            capture_output=True, text=True, env=env, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+def run(script, *args):
+    return run_script(EXAMPLES / script, *args, cwd=EXAMPLES.parent)  # as `python examples/<script>` runs
 
 
 @pytest.mark.parametrize("script", ["imdb_lstm.py", "imdb_gru.py", "imdb_simplernn.py",
