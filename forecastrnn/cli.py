@@ -221,6 +221,12 @@ def _plan(opts):
         read = frame.attrs
         frame = read_series(frame, target=read["target"], features=read["target"])
         frame.attrs.update({k: read[k] for k in ("source", "time_col", "time_read", "n_gaps", "left_out") if k in read})
+        unused = [c for c in read["features"] if c not in read["target"]]
+        if unused and not target:  # a wide file (one column per series) would otherwise lose all but one quietly
+            click.echo(f"Note: only the last numeric column {read['target'][0]!r} is forecast; {unused} are not "
+                       "used: --target names the column(s) to forecast, --features all reads the others as "
+                       "inputs, and one series per column is a panel in long format (id, time, value) with "
+                       "--id-col", err=True)
     season = opts["season_length"] or season_length_for(frame.attrs["freq"])
     horizon = opts["horizon"] or default_horizon(season)
     settings = dict(season=season, **backtest_plan(len(frame), horizon, opts["n_windows"], opts["test_size"]))

@@ -44,6 +44,7 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
     assert result.exit_code == 0, result.output
     assert "time column 'timestamp'" in result.output and "target ['load']" in result.output
     assert "1 input column(s)" in result.output  # the target only, unless --features says more
+    assert "Note: only the last numeric column 'load' is forecast; ['temp'] are not used" in result.output
     # Stage lines, and no Keras lines unless --verbose.
     assert "Epoch 1/2" not in result.output and "[2/4] training and backtesting gru" in result.output
     assert "[1/4] backtesting naive, seasonal_naive, arima" in result.output
