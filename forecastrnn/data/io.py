@@ -13,8 +13,12 @@ What was understood is kept in ``frame.attrs`` (see :func:`read_series`).
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
+import itertools
 import logging
+import lzma
 import os
 import re
 import warnings
@@ -43,7 +47,7 @@ _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})\s*$"
 DELIMITERS = (",", ";", "\t", "|")
 # A number written with a decimal comma (and maybe dots between thousands): "1004,77", "1.234,5".
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?\s*$")
-_OPENERS = {".gz": "gzip", ".bz2": "bz2", ".xz": "lzma"}
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
 
 def _one_line(exc: Exception) -> str:
@@ -79,13 +83,12 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
 
 def _first_lines(path: str, n: int = 50) -> list:
     """The first ``n`` whole lines of a (maybe compressed) text file; none when it cannot be read."""
-    opener = _OPENERS.get(os.path.splitext(path)[1].lower())
+    opener = _OPENERS.get(os.path.splitext(path)[1].lower(), open)
     try:
-        with (__import__(opener).open if opener else open)(path, "rt", encoding="utf-8", errors="replace") as f:
-            lines = [line for _, line in zip(range(n + 1), f)]
-    except (OSError, EOFError, ValueError):
+        with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+            return list(itertools.islice(f, n))
+    except (OSError, EOFError, ValueError, lzma.LZMAError):
         return []
-    return lines[:n] if len(lines) > n else lines
 
 
 def sniff_delimiter(lines: list) -> str:
@@ -533,8 +536,8 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
     n_gaps = 0
     inferred = None
     if isinstance(frame.index, pd.DatetimeIndex):
-        few = len(frame.index) < 3 and (expected_freq or own_freq)
-        inferred = freq or (few or infer_frequency(frame.index))
+        known = expected_freq or own_freq
+        inferred = freq or (known if known and len(frame.index) < 3 else infer_frequency(frame.index))
         grid = pd.date_range(frame.index[0], frame.index[-1], freq=inferred, name=frame.index.name)
         if not frame.index.isin(grid).all():
             raise ValueError(f"Timestamps must lie on the {inferred!r} grid. Received: "
