@@ -260,3 +260,15 @@ def test_two_timestamps_keep_the_frequency_their_index_carries():
     assert frame.attrs["freq"] == "W-SUN" and len(frame) == 2
     with pytest.raises(ValueError, match="At least 3 timestamps are needed to infer a frequency. Received: 2"):
         read_series(pd.Series([1.0, 2.0], index=pd.to_datetime(["2024-01-07", "2024-01-14"])))
+
+
+def test_windows_encoded_text_is_read_and_binary_files_are_refused(tmp_path):
+    # what a spreadsheet saves on a German Windows: cp1252 text, semicolons, decimal commas
+    (tmp_path / "sheet.csv").write_bytes("Datum;Menge (€);Größe\n2020-01-01;1,5;7\n2020-01-02;2,5;8\n"
+                                         "2020-01-03;3;9\n".encode("cp1252"))
+    frame = read_series(tmp_path / "sheet.csv", target="Menge (€)")
+    np.testing.assert_allclose(frame["Menge (€)"], [1.5, 2.5, 3.0])
+    assert list(frame.columns) == ["Menge (€)", "Größe"]  # the header decoded as written
+    (tmp_path / "book.xlsx").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
+    with pytest.raises(ValueError, match=r"a text file \(UTF-8, cp1252 or Latin-1\)\. Received: binary data"):
+        read_series(tmp_path / "book.xlsx")

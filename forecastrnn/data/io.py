@@ -48,6 +48,9 @@ DELIMITERS = (",", ";", "\t", "|")
 # A number written with a decimal comma (and maybe dots between thousands): "1004,77", "1.234,5".
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?\s*$")
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+# Text encodings tried in turn: UTF-8, then Windows' Western one (what spreadsheets save
+# there), then Latin-1, which reads any byte.
+ENCODINGS = ("utf-8", "cp1252", "latin-1")
 
 
 def _one_line(exc: Exception) -> str:
@@ -116,16 +119,23 @@ def _read_csv(path: str) -> pd.DataFrame:
     """A CSV file delimited by commas, semicolons, tabs or bars (decimal commas read when the
     delimiter is not a comma); a row with more fields than the header is an error, not an index."""
     lines = _first_lines(path)
+    if any("\x00" in line for line in lines):  # never in CSV text
+        raise ValueError(f"Could not parse {path!r} as CSV: expected a text file (UTF-8, cp1252 or Latin-1). "
+                         "Received: binary data (a spreadsheet? save it as CSV)")
     delimiter = sniff_delimiter(lines)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", pd.errors.ParserWarning)
-            frame = pd.read_csv(path, sep=delimiter, skipinitialspace=True, na_values=MISSING_MARKERS,
-                                index_col=False)
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"The CSV file is empty: expected a header line and data rows. Received: {path!r}")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OverflowError) as exc:
-        raise ValueError(f"Could not parse {path!r} as CSV: {_one_line(exc)}") from None
+    for encoding in ENCODINGS:
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                frame = pd.read_csv(path, sep=delimiter, skipinitialspace=True, na_values=MISSING_MARKERS,
+                                    index_col=False, encoding=encoding)
+            break
+        except UnicodeDecodeError:  # the next encoding; Latin-1 reads any byte
+            continue
+        except pd.errors.EmptyDataError:
+            raise ValueError(f"The CSV file is empty: expected a header line and data rows. Received: {path!r}")
+        except (pd.errors.ParserError, ValueError, OverflowError) as exc:
+            raise ValueError(f"Could not parse {path!r} as CSV: {_one_line(exc)}") from None
     if any("does not match length of data" in str(w.message) for w in caught):
         most = max((len(row) for row in csv.reader(lines, delimiter=delimiter)), default=0)
         received = f"a row of {most} fields" if most > len(frame.columns) else "longer rows"
