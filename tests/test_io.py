@@ -272,3 +272,34 @@ def test_windows_encoded_text_is_read_and_binary_files_are_refused(tmp_path):
     (tmp_path / "book.xlsx").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
     with pytest.raises(ValueError, match=r"a text file \(UTF-8, cp1252 or Latin-1\)\. Received: binary data"):
         read_series(tmp_path / "book.xlsx")
+
+
+@pytest.mark.parametrize("values, expected", [
+    (['"1,234"', '"2,345.5"', "17"], [1234.0, 2345.5, 17.0]),  # commas between thousands
+    (["5%", "6.5 %", ""], [5.0, 6.5, np.nan]),  # percents stay in percent
+    (["$1.50", "$2.50", "-$3.00"], [1.5, 2.5, -3.0]),
+    (["A1", "B2", "C3"], None),  # labels stay text
+])
+def test_numbers_written_with_separators_or_signs_are_numbers(write_csv, values, expected):
+    path = write_csv("date,v,k\n" + "".join(f"2020-01-0{i + 1},{v},{i}\n" for i, v in enumerate(values)))
+    if expected is None:
+        with pytest.raises(ValueError, match=r"Target columns must be numeric\. Received: non-numeric column\(s\) \['v'\]"):
+            read_series(path, target="v")
+    else:
+        np.testing.assert_allclose(read_series(path, target="v")["v"], expected)
+
+
+@pytest.mark.parametrize("labels, freq, first, reading", [
+    (["2020-W52", "2020-W53", "2021-W01"], "W-MON", "2020-12-21", "ISO weeks"),
+    (["2020W01-3", "2020W02-3", "2020W03-3"], "W-WED", "2020-01-01", "ISO weeks"),
+    (["2020 Q3", "2020 Q4", "2021 Q1"], "QS-JAN", "2020-07-01", "quarters"),
+    (["Q3 2020", "Q4 2020", "Q1 2021"], "QS-JAN", "2020-07-01", "quarters"),
+    (["2020-Q3", "2020-Q4", "2021-Q1"], "QS-JAN", "2020-07-01", "quarters"),
+])
+def test_iso_weeks_and_quarter_labels_are_time(write_csv, labels, freq, first, reading):
+    # a column of ISO weeks was read as text and the rows as positions, with no season
+    frame = read_series(write_csv("period,v\n" + "".join(f"{t},{i}\n" for i, t in enumerate(labels))))
+    assert frame.attrs["freq"] == freq and frame.index[0] == pd.Timestamp(first)
+    assert frame.attrs["time_read"] == reading
+    with pytest.raises(ValueError, match=r"Time column 'week' must hold parseable dates\. Received: '2020-W54' at row 0"):
+        read_series(write_csv("week,v\n2020-W54,1\n2021-W01,2\n"))

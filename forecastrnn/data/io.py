@@ -45,8 +45,12 @@ _NUMBER_DATE = r"^\s*(\d{1,2})([-/.])(\d{1,2})(?:\2(\d{2}|\d{4}))?(?=$|[ T])"
 _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})\s*$"
 # Field delimiters a CSV file may use; the one that splits its first lines evenly is taken.
 DELIMITERS = (",", ";", "\t", "|")
-# A number written with a decimal comma (and maybe dots between thousands): "1004,77", "1.234,5".
-_DECIMAL_COMMA = re.compile(r"^\s*[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?\s*$")
+# Numbers written as text: with commas between thousands ("1,234.5", read in comma-delimited
+# files) or a decimal comma and maybe dots between thousands ("1.234,5", in other files),
+# after currency signs, percent signs and spaces are taken away ("$1,234", "5 %").
+_THOUSANDS_COMMA = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?")
+_SIGNS = r"[\s$€£¥%]"
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 # Text encodings tried in turn: UTF-8, then Windows' Western one (what spreadsheets save
 # there), then Latin-1, which reads any byte.
@@ -105,19 +109,23 @@ def sniff_delimiter(lines: list) -> str:
     return best
 
 
-def _decimal_commas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text columns whose every value is a number with a decimal comma become numbers."""
+def _numbers_in_text(frame: pd.DataFrame, delimiter: str) -> pd.DataFrame:
+    """Text columns whose every value is a number with separators, a currency or a percent
+    sign become numbers (``"1,234.5"``, ``"$3.50"``, ``"5%"`` -> 5; a decimal comma where
+    the fields are not delimited by commas: ``"1.234,5"``)."""
+    pattern, thousands = (_THOUSANDS_COMMA, ",") if delimiter == "," else (_DECIMAL_COMMA, ".")
     for name in frame.select_dtypes(exclude=["number", "bool", "datetime"]).columns:
         text = frame[name].dropna().astype(str)
-        if len(text) and text.str.contains(",").any() and text.str.match(_DECIMAL_COMMA).all():
-            frame[name] = pd.to_numeric(frame[name].str.replace(".", "", regex=False)
-                                        .str.replace(",", ".", regex=False))
+        bare = text.str.replace(_SIGNS, "", regex=True)
+        if len(text) and (bare.str.contains(",") | (bare != text)).any() and bare.str.fullmatch(pattern).all():
+            bare = frame[name].astype(str).str.replace(_SIGNS, "", regex=True).str.replace(thousands, "", regex=False)
+            frame[name] = pd.to_numeric(bare.str.replace(",", ".", regex=False).where(frame[name].notna()))
     return frame
 
 
 def _read_csv(path: str) -> pd.DataFrame:
-    """A CSV file delimited by commas, semicolons, tabs or bars (decimal commas read when the
-    delimiter is not a comma); a row with more fields than the header is an error, not an index."""
+    """A CSV file delimited by commas, semicolons, tabs or bars, numbers written as text read
+    (:func:`_numbers_in_text`); a row with more fields than the header is an error, not an index."""
     lines = _first_lines(path)
     if any("\x00" in line for line in lines):  # never in CSV text
         raise ValueError(f"Could not parse {path!r} as CSV: expected a text file (UTF-8, cp1252 or Latin-1). "
@@ -141,7 +149,7 @@ def _read_csv(path: str) -> pd.DataFrame:
         received = f"a row of {most} fields" if most > len(frame.columns) else "longer rows"
         raise ValueError(f"Could not parse {path!r} as CSV: expected every row to have as many fields as the "
                          f"header ({len(frame.columns)}, delimiter {delimiter!r}). Received: {received}")
-    return _decimal_commas(frame) if delimiter != "," else frame
+    return _numbers_in_text(frame, delimiter)
 
 
 def _read_parquet(path: str) -> pd.DataFrame:
@@ -224,7 +232,10 @@ def _parse_times(values: pd.Series, name: str, date_format: str | None = None) -
         )
     text = values.astype(str).str.strip().where(values.notna(), None)
     utc = None
-    if date_format is not None:
+    labels = _period_labels(text) if date_format is None and text.notna().all() else None
+    if labels is not None:
+        parsed = labels[0]
+    elif date_format is not None:
         parsed = pd.to_datetime(text, format=date_format, errors="coerce")
         if parsed.isna().any():
             parsed = parsed.fillna(pd.to_datetime(_pad(text), format=date_format, errors="coerce"))
@@ -243,7 +254,32 @@ def _parse_times(values: pd.Series, name: str, date_format: str | None = None) -
         how = f" with date_format={date_format!r}" if date_format else ""
         cell = "an empty cell" if pd.isna(values.iloc[row]) else repr(values.iloc[row])
         raise ValueError(f"Time column {name!r} must hold parseable dates{how}. Received: {cell} at row {row}")
-    return _wall_time(pd.DatetimeIndex(parsed), utc)
+    return (pd.DatetimeIndex(parsed), labels[1]) if labels else _wall_time(pd.DatetimeIndex(parsed), utc)
+
+
+_ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})(?:-?([1-7]))?$", re.IGNORECASE)
+_QUARTER = re.compile(r"^(?:(\d{4})\s*[-/ ]?\s*Q([1-4])|Q([1-4])\s*[-/ ]?\s*(\d{4}))$", re.IGNORECASE)
+
+
+def _period_labels(text: pd.Series) -> tuple[pd.Series, str] | None:
+    """Labels pandas does not parse, every value alike: ISO weeks (``2020-W01``, read as their
+    Monday or the given weekday) and quarters written with a space, hyphen or the quarter first
+    (``2020 Q1``, ``2020-Q1``, ``Q1 2020``, read as the quarter's first day)."""
+    values = text.dropna().astype(str).str.strip()
+    if values.empty:
+        return None
+    weeks = values.str.extract(_ISO_WEEK)
+    if weeks[0].notna().all():
+        days = weeks[2].fillna("1")
+        stamps = pd.to_datetime(weeks[0] + "-W" + weeks[1].str.zfill(2) + "-" + days, format="%G-W%V-%u",
+                                errors="coerce")
+        return stamps.reindex(text.index), "ISO weeks"
+    quarters = values.str.extract(_QUARTER)
+    if (quarters[0].notna() | quarters[3].notna()).all():
+        year, q = quarters[0].fillna(quarters[3]), quarters[1].fillna(quarters[2])
+        stamps = pd.to_datetime(year + "-" + ((q.astype(int) - 1) * 3 + 1).astype(str) + "-01", format="%Y-%m-%d")
+        return stamps.reindex(text.index), "quarters"
+    return None
 
 
 def _looks_like_times(values: pd.Series) -> bool:
@@ -254,6 +290,8 @@ def _looks_like_times(values: pd.Series) -> bool:
     sample = values.dropna().astype(str).head(20)
     if sample.empty or not sample.str.contains(r"\d").all():
         return False
+    if _period_labels(sample) is not None:
+        return True
     try:
         parsed = pd.to_datetime(sample, errors="coerce", format="mixed", utc=True)
     except (ValueError, TypeError, OverflowError):
