@@ -174,8 +174,14 @@ def _backtest(named, series: dict, fit_panel, horizon, n_windows, step, level, r
         name = max(local, key=lambda k: getattr(local[k], "min_history", 1))
         check_capabilities(name, local[name], longest, level)
     if not origins:
-        raise ValueError(f"No series has {need} rows (min_history) before its first origin. Received: series of "
-                         f"{min(len(f) for f in series.values())}..{max(len(f) for f in series.values())} rows")
+        lengths = sorted(len(f) for f in series.values())
+        spare = lengths[len(lengths) // 2] - need  # the horizon half the series allow (steps of a horizon or not)
+        fits = spare // n_windows if step == horizon else spare - step * (n_windows - 1)
+        hungriest = max(local, key=lambda k: getattr(local[k], "min_history", 1), default=None)
+        hint = f"; horizon={fits} tests half of them" if 1 <= fits < horizon else \
+            f"; no horizon is short enough for {hungriest!r}" if fits < 1 and hungriest else ""
+        raise ValueError(f"No series has {need} rows (min_history) before its first origin with horizon={horizon}. "
+                         f"Received: series of {lengths[0]}..{lengths[-1]} rows{hint}")
     if clipped or left_out:
         warnings.warn(f"{left_out} series had fewer than {need} rows (the most min_history of the models) before "
                       f"every origin: left out of the scores; {clipped} more were scored on the origins they have",
