@@ -75,7 +75,7 @@ def test_short_series_are_scored_on_the_origins_they_have_or_left_out_with_a_not
                                          r"horizon=6\. Received: series of 8\.\.14 rows; no horizon is short "
                                          r"enough for 'seasonal_naive'"):
         backtest_panel([NaiveForecaster(), SeasonalNaiveForecaster(season_length=24)], short, horizon=6)
-    with pytest.raises(ValueError, match=r"with horizon=12\. Received: series of 8\.\.14 rows; horizon=10 tests half"):
+    with pytest.raises(ValueError, match=r"with horizon=13\. Received: series of 8\.\.14 rows; horizon=10 tests half"):
         backtest_panel([NaiveForecaster()], short, horizon=13)
 
 
