@@ -77,6 +77,13 @@ def test_short_series_are_scored_on_the_origins_they_have_or_left_out_with_a_not
         backtest_panel([NaiveForecaster(), SeasonalNaiveForecaster(season_length=24)], short, horizon=6)
     with pytest.raises(ValueError, match=r"with horizon=13\. Received: series of 8\.\.14 rows; horizon=10 tests half"):
         backtest_panel([NaiveForecaster()], short, horizon=13)
+    from forecastrnn.evaluation.backtest import _shorter_horizon
+
+    # 9 rows, baselines needing 4: horizon 5 leaves them 4; a global network also needs h + 1 rows to train on
+    assert _shorter_horizon(9, 4, 10, 10, 1, panel_models=False) == 5
+    assert _shorter_horizon(9, 4, 10, 10, 1, panel_models=True) == 4
+    assert _shorter_horizon(9, 4, 10, 10, 2, panel_models=False) == 2  # two origins a horizon apart
+    assert _shorter_horizon(3, 4, 10, 10, 1, panel_models=False) == 0
 
 
 @pytest.mark.slow

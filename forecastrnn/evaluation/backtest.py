@@ -156,6 +156,20 @@ def _plan(series: dict, horizon, n_windows, step, need: int) -> tuple[dict, int,
     return origins, clipped, left_out
 
 
+def _shorter_horizon(rows: int, need: int, horizon: int, step: int, n_windows: int, panel_models: bool) -> int:
+    """The longest horizon below ``horizon`` with which a series of ``rows`` rows has its
+    first origin after ``need`` rows (and, for the panel models, after a window's input row
+    and one horizon of targets to train on); 0 when none has. ``step`` equal to ``horizon``
+    means origins one horizon apart, at the shorter horizon too."""
+    from forecastrnn.models.base import MIN_INPUT_ROWS
+
+    for h in range(horizon - 1, 0, -1):
+        first = rows - h - (h if step == horizon else step) * (n_windows - 1)
+        if first >= max(need, MIN_INPUT_ROWS + h if panel_models else 0):
+            return h
+    return 0
+
+
 def _backtest(named, series: dict, fit_panel, horizon, n_windows, step, level, refit, n_jobs, client, progress,
               checkpoint_dir):
     """The engine of :func:`backtest` and :func:`backtest_panel`.
@@ -175,11 +189,10 @@ def _backtest(named, series: dict, fit_panel, horizon, n_windows, step, level, r
         check_capabilities(name, local[name], longest, level)
     if not origins:
         lengths = sorted(len(f) for f in series.values())
-        spare = lengths[len(lengths) // 2] - need  # the horizon half the series allow (steps of a horizon or not)
-        fits = spare // n_windows if step == horizon else spare - step * (n_windows - 1)
+        fits = _shorter_horizon(lengths[len(lengths) // 2], need, horizon, step, n_windows, len(local) < len(named))
         hungriest = max(local, key=lambda k: getattr(local[k], "min_history", 1), default=None)
-        hint = f"; horizon={fits} tests half of them" if 1 <= fits < horizon else \
-            f"; no horizon is short enough for {hungriest!r}" if fits < 1 and hungriest else ""
+        hint = f"; horizon={fits} tests half of them" if fits else \
+            f"; no horizon is short enough for {hungriest!r}" if hungriest else ""
         raise ValueError(f"No series has {need} rows (min_history) before its first origin with horizon={horizon}. "
                          f"Received: series of {lengths[0]}..{lengths[-1]} rows{hint}")
     if clipped or left_out:
