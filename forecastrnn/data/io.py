@@ -266,8 +266,8 @@ def _period_labels(text: pd.Series) -> tuple[pd.Series, str] | None:
     Monday or the given weekday) and quarters written with a space, hyphen or the quarter first
     (``2020 Q1``, ``2020-Q1``, ``Q1 2020``, read as the quarter's first day)."""
     values = text.dropna().astype(str).str.strip()
-    if values.empty:
-        return None
+    if values.empty or not (_ISO_WEEK.match(values.iloc[0]) or _QUARTER.match(values.iloc[0])):
+        return None  # most columns: one look at the first value
     weeks = values.str.extract(_ISO_WEEK)
     if weeks[0].notna().all():
         days = weeks[2].fillna("1")
