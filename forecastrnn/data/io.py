@@ -116,8 +116,10 @@ def _numbers_in_text(frame: pd.DataFrame, delimiter: str) -> pd.DataFrame:
     pattern, thousands = (_THOUSANDS_COMMA, ",") if delimiter == "," else (_DECIMAL_COMMA, ".")
     for name in frame.select_dtypes(exclude=["number", "bool", "datetime"]).columns:
         text = frame[name].dropna().astype(str)
+        if text.empty or not pattern.fullmatch(re.sub(_SIGNS, "", text.iloc[0])):
+            continue  # ids, dates, labels: one look at the first value
         bare = text.str.replace(_SIGNS, "", regex=True)
-        if len(text) and (bare.str.contains(",") | (bare != text)).any() and bare.str.fullmatch(pattern).all():
+        if (bare.str.contains(",") | (bare != text)).any() and bare.str.fullmatch(pattern).all():
             bare = frame[name].astype(str).str.replace(_SIGNS, "", regex=True).str.replace(thousands, "", regex=False)
             frame[name] = pd.to_numeric(bare.str.replace(",", ".", regex=False).where(frame[name].notna()))
     return frame
