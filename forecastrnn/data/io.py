@@ -55,6 +55,7 @@ _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 # Text encodings tried in turn: UTF-8, then Windows' Western one (what spreadsheets save
 # there), then Latin-1, which reads any byte.
 ENCODINGS = ("utf-8", "cp1252", "latin-1")
+MAX_PREAMBLE = 10  # lines before a CSV table's header (a title, a source, comments) that are skipped
 
 
 def _one_line(exc: Exception) -> str:
@@ -71,7 +72,9 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
             raise ValueError(f"Expected a CSV file, not a directory. Received: {path!r}")
         if path.lower().endswith((".parquet", ".pq")):
             return _read_parquet(path), os.path.basename(path)
-        return _read_csv(path), os.path.basename(path)
+        frame = _read_csv(path)
+        line = frame.attrs.pop("header_line")
+        return frame, os.path.basename(path) + (f" (the table from line {line})" if line > 1 else "")
     if isinstance(source, pd.DataFrame):
         return source.copy(), "DataFrame"
     if isinstance(source, pd.Series):
@@ -98,15 +101,38 @@ def _first_lines(path: str, n: int = 50) -> list:
         return []
 
 
-def sniff_delimiter(lines: list) -> str:
-    """The delimiter that splits the header and every following line into the same number
-    (at least two) of fields, the most fields if several do; a comma when none does."""
-    best, most = ",", 1
-    for delimiter in DELIMITERS:
-        counts = {len(row) for row in csv.reader(lines, delimiter=delimiter) if row}
-        if len(counts) == 1 and (fields := counts.pop()) > most:
-            best, most = delimiter, fields
-    return best
+def _table_fields(lines: list, delimiter: str) -> int:
+    """How many fields ``delimiter`` splits every non-blank line of ``lines`` into (the header
+    and at least one row); 0 when they differ, or when that is fewer than two."""
+    counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+    return counts[0] if len(counts) > 1 and counts[0] > 1 and len(set(counts)) == 1 else 0
+
+
+def sniff_layout(lines: list) -> tuple[str, int]:
+    """The delimiter and the header's line number: the delimiter that splits the header and
+    every following sample line into the same number (at least two) of fields, the most
+    fields if several do. The header is the first line unless lines before the table stop
+    that: then it is the first line after a blank or ``#`` line from which the rest splits
+    evenly, else the first line after lines of fewer fields (a title). ``(",", 0)`` when
+    nothing splits evenly."""
+    def best(start):
+        fields = {d: _table_fields(lines[start:], d) for d in DELIMITERS}
+        d = max(DELIMITERS, key=lambda k: fields[k])  # the first of the most fields
+        return d, fields[d]
+
+    delimiter, fields = best(0)
+    if fields or not lines:
+        return delimiter, 0
+    head = range(1, min(len(lines) - 1, MAX_PREAMBLE + 1))
+    after_breaks = [i for i in head if not lines[i - 1].strip() or lines[i - 1].lstrip().startswith("#")]
+    for i in after_breaks + [i for i in head if i not in after_breaks]:
+        delimiter, fields = best(i)
+        titles = all(len(row) < fields for row in csv.reader(lines[:i], delimiter=delimiter) if row)
+        names = next(csv.reader(lines[i:i + 1], delimiter=delimiter), [])
+        numbers = any(re.fullmatch(r"\s*[+-]?[\d.,]+\s*", name) for name in names)  # a row of data, not names
+        if fields and (i in after_breaks or titles) and not numbers:
+            return delimiter, i
+    return ",", 0
 
 
 def _numbers_in_text(frame: pd.DataFrame, delimiter: str) -> pd.DataFrame:
@@ -132,13 +158,13 @@ def _read_csv(path: str) -> pd.DataFrame:
     if any("\x00" in line for line in lines):  # never in CSV text
         raise ValueError(f"Could not parse {path!r} as CSV: expected a text file (UTF-8, cp1252 or Latin-1). "
                          "Received: binary data (a spreadsheet? save it as CSV)")
-    delimiter = sniff_delimiter(lines)
+    delimiter, header = sniff_layout(lines)
     for encoding in ENCODINGS:
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", pd.errors.ParserWarning)
                 frame = pd.read_csv(path, sep=delimiter, skipinitialspace=True, na_values=MISSING_MARKERS,
-                                    index_col=False, encoding=encoding)
+                                    index_col=False, encoding=encoding, skiprows=header)
             break
         except UnicodeDecodeError:  # the next encoding; Latin-1 reads any byte
             continue
@@ -147,11 +173,13 @@ def _read_csv(path: str) -> pd.DataFrame:
         except (pd.errors.ParserError, ValueError, OverflowError) as exc:
             raise ValueError(f"Could not parse {path!r} as CSV: {_one_line(exc)}") from None
     if any("does not match length of data" in str(w.message) for w in caught):
-        most = max((len(row) for row in csv.reader(lines, delimiter=delimiter)), default=0)
+        most = max((len(row) for row in csv.reader(lines[header:], delimiter=delimiter)), default=0)
         received = f"a row of {most} fields" if most > len(frame.columns) else "longer rows"
         raise ValueError(f"Could not parse {path!r} as CSV: expected every row to have as many fields as the "
                          f"header ({len(frame.columns)}, delimiter {delimiter!r}). Received: {received}")
-    return _numbers_in_text(frame, delimiter)
+    frame = _numbers_in_text(frame, delimiter)
+    frame.attrs["header_line"] = header + 1
+    return frame
 
 
 def _read_parquet(path: str) -> pd.DataFrame:
