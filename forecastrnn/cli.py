@@ -461,6 +461,7 @@ def fit(out, overwrite, refit, forecast_model, **opts):
     from forecastrnn.persistence import atomic_write_dir
 
     _check_file(opts["data"], "Data")
+    opts["id_col"] = _panel_id(opts["data"], opts["id_col"])
     name = os.path.splitext(os.path.basename(opts["data"]))[0]
     out = out or os.path.join("runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
     if os.path.exists(out) and not overwrite:
@@ -624,6 +625,8 @@ def backtest_cmd(**opts):
     Example: forecastrnn backtest datasets/airline_passengers.csv --model lstm --baselines naive,arima
     """
     _require_tracking(opts)
+    _check_file(opts["data"], "Data")
+    opts["id_col"] = _panel_id(opts["data"], opts["id_col"])
     if opts["id_col"]:
         _, _, _, table, summary, _, rnn, _, _ = _run_panel(opts)
     else:
@@ -656,6 +659,19 @@ def _load_run_model(run_dir):
 def _check_file(path, what: str) -> None:
     if path is not None and not os.path.isfile(path):
         raise FileNotFoundError(f"{what} file not found. Expected an existing CSV file. Received: {path!r}")
+
+
+def _panel_id(path, id_col):
+    """``id_col``, or ``unique_id`` when the file has that column (the long format's name for
+    the series' id, as ``read_panel``'s default), said in a note."""
+    from forecastrnn.data.panel import ID_COL
+    from forecastrnn.data.io import peek_columns
+
+    if id_col is None and ID_COL in peek_columns(path):
+        click.echo(f"Note: column {ID_COL!r} names the series: read as a panel in long format (--id-col {ID_COL})",
+                   err=True)
+        return ID_COL
+    return id_col
 
 
 def _write_csv(frame, output, **kwargs):
@@ -705,8 +721,9 @@ def predict(run_dir, data, id_col, future, horizon, level, output, overwrite):
         from forecastrnn.models.pretrained import PretrainedForecaster
 
         tensorflow()
+        id_col = _panel_id(data, id_col)
         model = PretrainedForecaster().fit(id_col=id_col)
-        panel, known = id_col is not None, []  # long data needs --id-col, as everywhere (the reader says so)
+        panel, known = id_col is not None, []
     elif is_export_dir(run_dir):
         model = ExportedForecaster(run_dir)
         panel, known = model.signature["series"] is not None, model.signature["known_future"]

@@ -1,5 +1,6 @@
 """The pretrained forecaster: zero-shot forecasts of any series or panel, with its season as an input."""
 
+import io
 import json
 
 import numpy as np
@@ -142,6 +143,12 @@ def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
     assert result.exit_code == 0, result.output
     out = pd.read_csv(tmp_path / "out.csv")
     assert list(out.columns) == ["shop", "day", "units", "units_lower", "units_upper"] and len(out) == 14
+    # the long format's own names need no --id-col: unique_id names the series (in Parquet too)
+    panel.set_axis(["unique_id", "ds", "y"], axis=1).to_parquet(tmp_path / "long.parquet")
+    result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "long.parquet"), "--horizon", "7"])
+    assert result.exit_code == 0, result.output
+    assert "Note: column 'unique_id' names the series: read as a panel" in result.stderr
+    assert pd.read_csv(io.StringIO(result.stdout)).unique_id.value_counts().to_dict() == {"a": 7, "b": 7}
     assert CliRunner().invoke(cli, ["predict", "pretrained"]).exit_code == 1  # no --data: one clear line
     pd.read_csv(tmp_path / "one.csv").to_parquet(tmp_path / "one.parquet")  # any file read_series reads
     result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "one.parquet"), "--horizon", "2"])

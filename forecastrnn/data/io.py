@@ -135,6 +135,22 @@ def sniff_layout(lines: list) -> tuple[str, int]:
     return ",", 0
 
 
+def peek_columns(path) -> list:
+    """The column names of a CSV or Parquet file, read from its header alone ([] when that
+    cannot be read: the full read says why)."""
+    path = os.fspath(path)
+    if path.lower().endswith((".parquet", ".pq")):
+        try:
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        except (ImportError, OSError, ValueError):
+            return []
+    lines = _first_lines(path)
+    delimiter, header = sniff_layout(lines)
+    return [name.strip() for name in next(csv.reader(lines[header:header + 1], delimiter=delimiter), [])]
+
+
 def _numbers_in_text(frame: pd.DataFrame, delimiter: str) -> pd.DataFrame:
     """Text columns whose every value is a number with separators, a currency or a percent
     sign become numbers (``"1,234.5"``, ``"$3.50"``, ``"5%"`` -> 5; a decimal comma where
