@@ -314,3 +314,14 @@ def test_lines_before_the_table_are_skipped_and_said(write_csv, text, line):
     frame = read_series(write_csv(text))
     assert frame.attrs["source"] == f"data.csv (the table from line {line})"
     assert frame.attrs["freq"] == "MS" and frame["sales"].tolist() == [10, 12, 11]
+
+
+def test_a_file_without_header_line_keeps_its_first_row(write_csv):
+    # pandas takes the first line for names: the first value became the column's name and was lost
+    frame = read_series(write_csv("112\n118\n132\n129\n"))
+    assert frame.attrs["source"] == "data.csv (no header line: columns y)"
+    assert frame["y"].tolist() == [112, 118, 132, 129]
+    frame = read_series(write_csv("2020-01-01,112\n2020-01-02,118\n2020-01-03,132\n"))
+    assert frame.attrs["time_col"] == "time" and frame.attrs["freq"] == "D" and frame["y"].tolist() == [112, 118, 132]
+    # pandas' names of unnamed columns (0, 1 ...) are a header, as pandas wrote them
+    assert list(read_series(write_csv("0,1\n5,6\n7,8\n9,10\n")).columns) == ["0", "1"]

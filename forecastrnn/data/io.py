@@ -74,7 +74,9 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
             return _read_parquet(path), os.path.basename(path)
         frame = _read_csv(path)
         line = frame.attrs.pop("header_line")
-        return frame, os.path.basename(path) + (f" (the table from line {line})" if line > 1 else "")
+        said = " (no header line: columns " + ", ".join(map(str, frame.columns)) + ")" if line == 0 else \
+            f" (the table from line {line})" if line > 1 else ""
+        return frame, os.path.basename(path) + said
     if isinstance(source, pd.DataFrame):
         return source.copy(), "DataFrame"
     if isinstance(source, pd.Series):
@@ -175,12 +177,15 @@ def _read_csv(path: str) -> pd.DataFrame:
         raise ValueError(f"Could not parse {path!r} as CSV: expected a text file (UTF-8, cp1252 or Latin-1). "
                          "Received: binary data (a spreadsheet? save it as CSV)")
     delimiter, header = sniff_layout(lines)
+    first = next(csv.reader(lines[header:header + 1], delimiter=delimiter), [])
+    names = _data_names(first)
     for encoding in ENCODINGS:
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", pd.errors.ParserWarning)
                 frame = pd.read_csv(path, sep=delimiter, skipinitialspace=True, na_values=MISSING_MARKERS,
-                                    index_col=False, encoding=encoding, skiprows=header)
+                                    index_col=False, encoding=encoding, skiprows=header,
+                                    header=None if names else "infer", names=names)
             break
         except UnicodeDecodeError:  # the next encoding; Latin-1 reads any byte
             continue
@@ -194,8 +199,22 @@ def _read_csv(path: str) -> pd.DataFrame:
         raise ValueError(f"Could not parse {path!r} as CSV: expected every row to have as many fields as the "
                          f"header ({len(frame.columns)}, delimiter {delimiter!r}). Received: {received}")
     frame = _numbers_in_text(frame, delimiter)
-    frame.attrs["header_line"] = header + 1
+    frame.attrs["header_line"] = 0 if names else header + 1
     return frame
+
+
+def _data_names(fields: list) -> list | None:
+    """Column names for a file whose first line is data, not names (numbers, and maybe a date
+    first: ``112`` or ``2020-01-01,112``): ``time`` for a date, ``y`` for the last column,
+    ``column_<i>`` for others; None when the line holds names (``0,1,2``, as pandas writes
+    unnamed columns, are names)."""
+    if [f.strip() for f in fields] in ([str(i) for i in range(start, start + len(fields))] for start in (0, 1)):
+        return None  # pandas' default names of unnamed columns (0, 1, 2 ...): a header
+    numbers = [bool(re.fullmatch(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*", f)) for f in fields]
+    dates = [not n and _looks_like_times(pd.Series([f])) for f, n in zip(fields, numbers)]
+    if not fields or not any(numbers) or not all(n or d for n, d in zip(numbers, dates)) or sum(dates) > 1:
+        return None
+    return ["time" if d else "y" if i == len(fields) - 1 else f"column_{i + 1}" for i, d in enumerate(dates)]
 
 
 def _read_parquet(path: str) -> pd.DataFrame:
