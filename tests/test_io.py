@@ -316,6 +316,12 @@ def test_lines_before_the_table_are_skipped_and_said(write_csv, text, line):
     assert frame.attrs["freq"] == "MS" and frame["sales"].tolist() == [10, 12, 11]
 
 
+def test_a_delimiter_ending_every_line_adds_no_column(write_csv):
+    # its unnamed, empty column was the last numeric one: the target, all missing
+    frame = read_series(write_csv("date,v,\n2020-01-01,1,\n2020-01-02,2,\n2020-01-03,3,\n"))
+    assert list(frame.columns) == ["v"] and frame.attrs["target"] == ["v"]
+
+
 def test_a_file_without_header_line_keeps_its_first_row(write_csv):
     # pandas takes the first line for names: the first value became the column's name and was lost
     frame = read_series(write_csv("112\n118\n132\n129\n"))

@@ -199,6 +199,8 @@ def _read_csv(path: str) -> pd.DataFrame:
         raise ValueError(f"Could not parse {path!r} as CSV: expected every row to have as many fields as the "
                          f"header ({len(frame.columns)}, delimiter {delimiter!r}). Received: {received}")
     frame = _numbers_in_text(frame, delimiter)
+    # a delimiter at the end of every line: an unnamed column of nothing, not data
+    frame = frame.drop(columns=[c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].isna().all()])
     frame.attrs["header_line"] = 0 if names else header + 1
     return frame
 
