@@ -354,6 +354,17 @@ def _panel_plan(opts):
     panel = read_panel(opts["data"], id_col=opts["id_col"], time_col=opts["time_col"], date_format=opts["date_format"],
                        target=targets[0] if targets else None, features=features or None)
     a = panel.attrs
+    empty = panel[a["target"][0]].notna().groupby(panel[a["id_col"]], sort=False).sum() == 0
+    if empty.all():
+        raise ValueError(f"Every series has only missing values in {a['target'][0]!r}. Received: "
+                         f"{int(a['n_series'])} series")
+    if empty.any():  # nothing to learn from or forecast: left out, said
+        click.echo(f"Note: {int(empty.sum())} series with only missing values in {a['target'][0]!r} left out "
+                   f"(e.g. {str(empty.index[empty][0])!r}): no forecast for them", err=True)
+        attrs = dict(a)
+        panel = panel[~panel[a["id_col"]].isin(empty.index[empty])].reset_index(drop=True)
+        panel.attrs.update(attrs, n_series=int((~empty).sum()))
+        a = panel.attrs
     season = opts["season_length"] or season_length_for(a["freq"])
     horizon = opts["horizon"] or default_horizon(season)
     n_windows = opts["n_windows"] or 1

@@ -298,6 +298,23 @@ def test_panel_fit_backtest_predict(tmp_path):
     assert not [p for p in (tmp_path / "ckpt").rglob("*") if p.is_file()]  # a finished training keeps no backup
 
 
+@pytest.mark.slow
+def test_series_of_missing_values_and_unique_id_panels(tmp_path):
+    # a unique_id column is a panel without --id-col; a series with no value is left out, said
+    data = pd.read_csv(write_panel(tmp_path / "sales.csv")).set_axis(["unique_id", "ds", "y"], axis=1)
+    data.loc[data.unique_id == "s2", "y"] = np.nan
+    data.to_csv(tmp_path / "long.csv", index=False)
+    result = run(["backtest", tmp_path / "long.csv", *FAST, "--epochs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Note: column 'unique_id' names the series: read as a panel in long format" in result.output
+    assert "Note: 1 series with only missing values in 'y' left out (e.g. 's2')" in result.output
+    assert "Read 382 rows of 2 series" in result.output
+    data["y"] = np.nan
+    data.to_csv(tmp_path / "empty.csv", index=False)
+    result = run(["backtest", tmp_path / "empty.csv", *FAST])
+    assert result.exit_code == 1 and "Error: Every series has only missing values in 'y'. Received: 3 series" in result.output
+
+
 def test_bad_panels_in_the_cli_give_one_line(tmp_path):
     data = write_panel(tmp_path / "sales.csv")
     mixed = pd.read_csv(data)

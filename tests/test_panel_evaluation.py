@@ -62,7 +62,7 @@ def test_panel_backtest_of_baselines_equals_their_series_one_by_one_and_aggregat
 
 def test_short_series_are_scored_on_the_origins_they_have_or_left_out_with_a_note():
     data = pd.concat([panel(), panel(n=8, ids=("tiny",)), panel(n=40, ids=("young",))])
-    with pytest.warns(RuntimeWarning, match="1 series had fewer than 25 rows .* left out of the scores; 1 more"):
+    with pytest.warns(RuntimeWarning, match="1 series had fewer than 25 observed rows .* left out of the scores; 1 more"):
         table = backtest_panel([NaiveForecaster(), SeasonalNaiveForecaster(season_length=24)], data, horizon=6,
                                n_windows=4)
     assert "tiny" not in set(table.unique_id)  # 8 rows: no origin with 25 rows before it

@@ -141,13 +141,16 @@ def tidy_rows(name, targets, index, origins, horizon, actual, point, lower=None,
 
 
 def _plan(series: dict, horizon, n_windows, step, need: int) -> tuple[dict, int, int]:
-    """Each series' origins that have ``need`` rows before them; how many series lost some
-    origins and how many lost all (and are left out)."""
+    """Each series' origins that have ``need`` observed rows (every target given) before
+    them; how many series lost some origins and how many lost all (and are left out: a
+    series of missing values too)."""
     origins, clipped, left_out = {}, 0, 0
     for key, frame in series.items():
         span = horizon + step * (n_windows - 1)
         mine = len(frame) - span + step * np.arange(n_windows)
-        kept = mine[mine >= need]
+        targets = frame[frame.attrs.get("target") or list(frame.columns)]
+        observed = np.concatenate([[0], np.cumsum(targets.notna().all(axis=1).to_numpy())])  # before each row
+        kept = mine[(mine >= need) & (observed[np.clip(mine, 0, len(frame))] >= need)]
         if not kept.size:
             left_out += 1
             continue
@@ -196,8 +199,9 @@ def _backtest(named, series: dict, fit_panel, horizon, n_windows, step, level, r
         raise ValueError(f"No series has {need} rows (min_history) before its first origin with horizon={horizon}. "
                          f"Received: series of {lengths[0]}..{lengths[-1]} rows{hint}")
     if clipped or left_out:
-        warnings.warn(f"{left_out} series had fewer than {need} rows (the most min_history of the models) before "
-                      f"every origin: left out of the scores; {clipped} more were scored on the origins they have",
+        warnings.warn(f"{left_out} series had fewer than {need} observed rows (the most min_history of the models) "
+                      f"before every origin: left out of the scores; {clipped} more were scored on the origins they "
+                      "have",
                       RuntimeWarning, stacklevel=3)
     kept = {k: series[k] for k in origins}
     from forecastrnn.baselines import _Baseline
