@@ -114,6 +114,11 @@ def test_new_series_are_scaled_on_their_own_history_and_runs_repeat():
         model.predict(horizon=7)
     short = model.predict({"short": y[:10]})  # fewer rows than the window: padded and masked
     assert len(short) == 6 and np.isfinite(short["y"]).all()
+    # nothing observed: no forecast (it was the scaler's offset, 0, with intervals around it)
+    long = pd.DataFrame({"unique_id": ["new"] * 40 + ["empty"] * 40, "y": np.r_[y[:40], np.full(40, np.nan)]})
+    with pytest.raises(ValueError, match=r"Series 'empty': forecasting needs an observed value of \['y'\] before "
+                                         r"the origin\. Received: only missing values in its 40 rows"):
+        model.predict(long)
 
 
 def test_unfitted_model_says_so():

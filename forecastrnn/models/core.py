@@ -375,8 +375,12 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
         ``o < window``) and the known-future inputs up to ``o + horizon`` only."""
         check_level(level)
         h, n_targets = self.horizon, len(self.target_)
-        for key, n, o in zip(stack.keys, stack.lengths, origins):
+        observed = ~np.isnan(stack.values[:, :n_targets]).all(axis=1)
+        for key, start, n, o in zip(stack.keys, stack.starts, stack.lengths, origins):
             o = np.asarray(o)
+            if o.size and not observed[start:start + o.min()].any():  # its forecast would be the scaler's offset
+                raise ValueError(f"Series {key!r}: forecasting needs an observed value of {self.target_} before the "
+                                 f"origin. Received: only missing values in its {o.min()} rows")
             if o.size and (o.min() < MIN_INPUT_ROWS or o.max() > n):
                 raise ValueError(f"Series {key!r}: origins must lie in [{MIN_INPUT_ROWS}, {n}] (rows before each "
                                  f"origin). Received: {o.min()}..{o.max()}")
