@@ -331,3 +331,14 @@ def test_a_file_without_header_line_keeps_its_first_row(write_csv):
     assert frame.attrs["time_col"] == "time" and frame.attrs["freq"] == "D" and frame["y"].tolist() == [112, 118, 132]
     # pandas' names of unnamed columns (0, 1 ...) are a header, as pandas wrote them
     assert list(read_series(write_csv("0,1\n5,6\n7,8\n9,10\n")).columns) == ["0", "1"]
+
+
+def test_periods_and_dates_written_in_the_index_are_the_time_axis():
+    # statsmodels' datasets come with a PeriodIndex: read as positions, the monthly season was lost
+    monthly = read_series(pd.Series(np.arange(24.0), index=pd.period_range("2020-01", periods=24, freq="M")))
+    assert monthly.attrs["freq"] == "MS" and monthly.index[0] == pd.Timestamp("2020-01-01")
+    column = read_series(pd.DataFrame({"q": pd.period_range("2020Q1", periods=8, freq="Q"), "y": np.arange(8.0)}))
+    assert column.attrs["freq"] == "QS-JAN" and column.attrs["time_col"] == "q"
+    text = read_series(pd.Series([1.0, 2.0, 3.0], index=["2020-01-01", "2020-01-02", "2020-01-03"]))
+    assert text.attrs["freq"] == "D" and text.index[-1] == pd.Timestamp("2020-01-03")
+    assert read_series(pd.Series([1.0, 2.0, 3.0], index=["a", "b", "c"])).attrs["freq"] is None  # names, not times

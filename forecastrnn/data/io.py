@@ -290,6 +290,8 @@ def _parse_times(values: pd.Series, name: str, date_format: str | None = None) -
     as numbers only are never read by guesswork; time-zone-aware ones become wall time."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return _wall_time(pd.DatetimeIndex(values))
+    if isinstance(values.dtype, pd.PeriodDtype):  # periods: their first instants
+        return pd.DatetimeIndex(values.dt.to_timestamp()), None
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         raise ValueError(
             f"Time column {name!r} must hold dates or timestamps. "
@@ -350,7 +352,7 @@ def _period_labels(text: pd.Series) -> tuple[pd.Series, str] | None:
 
 
 def _looks_like_times(values: pd.Series) -> bool:
-    if pd.api.types.is_datetime64_any_dtype(values):
+    if pd.api.types.is_datetime64_any_dtype(values) or isinstance(values.dtype, pd.PeriodDtype):
         return True
     if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
         return False
@@ -428,6 +430,8 @@ def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame
     it was read when that is worth saying)."""
     if time_col is None:  # no time: rows are positions
         return frame.reset_index(drop=True), pd.RangeIndex(len(frame)), None, None
+    if isinstance(frame.index, pd.PeriodIndex) and time_col == AUTO:  # periods (statsmodels' data): their starts
+        frame = frame.set_axis(frame.index.to_timestamp().rename(frame.index.name), axis=0)
     if isinstance(frame.index, pd.DatetimeIndex) and time_col == AUTO:
         index, how = _wall_time(frame.index)
         return frame, index, frame.index.name or "index", how
@@ -442,6 +446,10 @@ def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame
     if parts is not None:
         return (frame.drop(columns=parts), _assemble_dates(frame, parts), "+".join(map(str, parts)),
                 f"from the columns {', '.join(map(str, parts))}")
+    labels = frame.index.to_series()
+    if time_col == AUTO and _looks_like_times(labels):  # dates written as the index's text
+        index, how = _parse_times(labels, frame.index.name or "index", date_format)
+        return frame, index, frame.index.name or "index", how
     # Keep a unit-step integer index (e.g. a slice of an earlier frame), else number rows.
     keep = isinstance(frame.index, pd.RangeIndex) and frame.index.step == 1
     return frame, frame.index if keep else pd.RangeIndex(len(frame)), None, None
