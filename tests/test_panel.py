@@ -136,3 +136,13 @@ def test_calendar_frequencies_read_at_column_speed_as_series_by_series(freq, mon
     off = long.assign(ds=long.ds + pd.Timedelta(hours=1))  # off the grid: series by series
     monkeypatch.undo()
     assert panel_module._read_regular(off, *args[1:]) is None
+
+
+def test_ids_and_times_kept_in_the_index_are_read_as_columns():
+    # df.set_index(["unique_id", "ds"]) was refused; a ds index was read as positions, with no frequency
+    df = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 10), "y": np.arange(20.0),
+                       "ds": list(pd.date_range("2024-01-01", periods=10, freq="D")) * 2})
+    for data in (df.set_index(["unique_id", "ds"]), df.set_index("unique_id"), df.set_index("ds")):
+        panel = read_panel(data)
+        assert panel.attrs["freq"] == "D" and panel.attrs["n_series"] == 2 and panel.attrs["time_col"] == "ds"
+        assert panel.y.tolist() == list(np.arange(20.0))

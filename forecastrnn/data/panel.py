@@ -72,6 +72,9 @@ def read_panel(source, id_col=None, time_col=AUTO, target=None, features=None, f
     [1.0, 2.0, nan, 4.0]
     """
     raw, name = _to_frame(source)
+    levels = [n for n, level in enumerate(raw.index.names) if level not in raw.columns]
+    if levels and (isinstance(raw.index, (pd.MultiIndex, pd.DatetimeIndex)) or raw.index.name is not None):
+        raw = raw.reset_index(levels)  # ids and times kept in the index (df.set_index(["unique_id", "ds"]))
     raw.columns = [str(c).strip() for c in raw.columns]
     if len(raw) == 0:
         raise ValueError(f"The data has a header but no data rows. Received: 0 rows in {name} "
