@@ -116,6 +116,9 @@ def test_new_series_are_scaled_on_their_own_history_and_runs_repeat():
     assert len(short) == 6 and np.isfinite(short["y"]).all()
     # nothing observed: no forecast (it was the scaler's offset, 0, with intervals around it)
     long = pd.DataFrame({"unique_id": ["new"] * 40 + ["empty"] * 40, "y": np.r_[y[:40], np.full(40, np.nan)]})
+    # a panel with its ids in the index (df.set_index("unique_id")) is a panel, not one series
+    indexed = model.predict(long.iloc[:40].set_index("unique_id"))
+    pd.testing.assert_frame_equal(indexed, model.predict(long.iloc[:40]))
     with pytest.raises(ValueError, match=r"Series 'empty': forecasting needs an observed value of \['y'\] before "
                                          r"the origin\. Received: only missing values in its 40 rows"):
         model.predict(long)

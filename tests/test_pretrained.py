@@ -149,6 +149,9 @@ def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Note: column 'unique_id' names the series: read as a panel" in result.stderr
     assert pd.read_csv(io.StringIO(result.stdout)).unique_id.value_counts().to_dict() == {"a": 7, "b": 7}
+    long = panel.set_axis(["unique_id", "ds", "y"], axis=1)
+    pd.testing.assert_frame_equal(pretrained().predict(long.set_index(["unique_id", "ds"]), horizon=3),
+                                  pretrained().predict(long, horizon=3))  # ids in the index: still a panel
     assert CliRunner().invoke(cli, ["predict", "pretrained"]).exit_code == 1  # no --data: one clear line
     pd.read_csv(tmp_path / "one.csv").to_parquet(tmp_path / "one.parquet")  # any file read_series reads
     result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "one.parquet"), "--horizon", "2"])

@@ -214,6 +214,16 @@ def _has_times(group: pd.DataFrame, time_col) -> bool:
     return _detect_time_column(group) is not None or _date_parts(group) is not None
 
 
+def ids_as_columns(data, id_col=None):
+    """``data`` with its named index levels as columns when the series' id is one of them
+    (``df.set_index(["unique_id", "ds"])``, a common pandas form of a panel); else unchanged."""
+    name = id_col or ID_COL
+    if isinstance(data, pd.DataFrame) and name in data.index.names and name not in data.columns:
+        return data.reset_index([n for n, level in enumerate(data.index.names)
+                                 if level is not None and level not in data.columns])
+    return data
+
+
 def panel_series(panel: pd.DataFrame, column: str) -> dict:
     """``{id: pandas.Series}`` of one column of a panel, each indexed by its time (or position)."""
     id_col, time_col = panel.attrs["id_col"], panel.attrs["time_col"]
@@ -228,4 +238,4 @@ def panel_series(panel: pd.DataFrame, column: str) -> dict:
     return out
 
 
-__all__ = ["ID_COL", "TARGET", "freq_step", "panel_series", "read_panel"]
+__all__ = ["ID_COL", "TARGET", "freq_step", "ids_as_columns", "panel_series", "read_panel"]

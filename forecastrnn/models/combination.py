@@ -194,7 +194,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
     @staticmethod
     def _is_panel(data, id_col) -> bool:
         return id_col is not None or isinstance(data, (str, bytes)) or \
-            (isinstance(data, pd.DataFrame) and "unique_id" in data.columns)
+            (isinstance(data, pd.DataFrame) and "unique_id" in (*data.columns, *data.index.names))
 
     def _series(self, data) -> tuple[dict, str | None]:
         """``{key: one-column frame}`` of ``data`` read as in ``fit``, and the frequency."""

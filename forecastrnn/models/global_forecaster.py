@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from forecastrnn.data.panel import ID_COL, TARGET, read_panel
+from forecastrnn.data.panel import ID_COL, TARGET, ids_as_columns, read_panel
 from forecastrnn.data.stack import Stack, common_freq, named_series
 from forecastrnn.data.stream import ParquetPanel
 from forecastrnn.defaults import AUTO
@@ -74,6 +74,7 @@ class GlobalRNNForecaster(NetworkCore):
         """
         if isinstance(data, ParquetPanel):  # forecasting: the histories are read whole
             data = data.to_pandas()
+        data = ids_as_columns(data, id_col if fitting else self.columns_[0])
         path = isinstance(data, (str, os.PathLike))
         if fitting:
             features, known_future = _names(features, "features"), _names(known_future, "known_future")
