@@ -675,8 +675,8 @@ def _check_file(path, what: str) -> None:
 def _panel_id(path, id_col):
     """``id_col``, or ``unique_id`` when the file has that column (the long format's name for
     the series' id, as ``read_panel``'s default), said in a note."""
-    from forecastrnn.data.panel import ID_COL
     from forecastrnn.data.io import peek_columns
+    from forecastrnn.data.panel import ID_COL
 
     if id_col is None and ID_COL in peek_columns(path):
         click.echo(f"Note: column {ID_COL!r} names the series: read as a panel in long format (--id-col {ID_COL})",
