@@ -6,7 +6,7 @@ import pytest
 
 from forecastrnn import (CombinationForecaster, DriftForecaster, GlobalRNNForecaster, ThetaForecaster, backtest,
                          backtest_panel)
-from forecastrnn.models.combination import combine, member_weights
+from forecastrnn.models.combination import combine, member_weights, shared_out
 
 
 def test_member_weights_turn_errors_into_weights():
@@ -24,6 +24,10 @@ def test_member_weights_turn_errors_into_weights():
     stack = np.array([[1.0], [2.0], [10.0]])
     assert combine(stack, np.array([0.5, 0.5, 0.0]), "inverse")[0] == 1.5
     assert combine(stack, np.array([1 / 3] * 3), "median")[0] == 2.0
+    # weights (members, series): an unusable member's weight goes to the others in proportion
+    w = np.array([[0.5, 1.0], [0.3, 0.0], [0.2, 0.0]])
+    usable = np.array([[True, False], [False, True], [True, True]])
+    np.testing.assert_allclose(shared_out(w, usable, np.full((3, 2), 1 / 3)), [[5 / 7, 1 / 3], [0, 1 / 3], [2 / 7, 1 / 3]])
 
 
 def series(n=80, seed=0):
@@ -56,6 +60,15 @@ def test_weights_come_from_the_last_horizon_of_the_training_rows():
     assert list(forecast.columns) == ["y", "y_lower", "y_upper"] and len(forecast) == h
     assert forecast.index[0] == data.index[-1] + pd.offsets.MonthBegin()
     assert (forecast.y_lower < forecast.y).all() and (forecast.y < forecast.y_upper).all()
+    # a member whose interval is infinite (too few calibration scores) leaves the bounds to the others
+    keys, members = model.forecast_members(data, [len(data) - h], level=0.9)
+    members["network"] = (members["network"][0], np.full_like(members["network"][1], -np.inf),
+                          np.full_like(members["network"][2], np.inf))
+    point, lower, upper = model.combine_members(keys, members)
+    w = model.weights_.loc["series"].to_numpy()
+    np.testing.assert_allclose(point, sum(wi * members[m][0] for wi, m in zip(w, model.members_)))
+    np.testing.assert_allclose(lower, (w[1] * members["naive"][1] + w[2] * members["theta"][1]) / (w[1] + w[2]))
+    assert np.isfinite(upper).all()
 
 
 def test_backtest_weights_read_no_test_row():

@@ -71,6 +71,15 @@ def combine(forecasts: np.ndarray, weights: np.ndarray, method: str) -> np.ndarr
     return np.tensordot(weights[keep], forecasts[keep], axes=1)
 
 
+def shared_out(weights: np.ndarray, usable: np.ndarray, otherwise: np.ndarray) -> np.ndarray:
+    """``weights`` ``(n_members, n_series)`` with the weight of the members not ``usable`` for a
+    series shared out over its usable ones in proportion; ``otherwise`` for a series whose
+    weight lay on unusable members only."""
+    kept = np.where(usable, weights, 0.0)
+    total = kept.sum(axis=0)
+    return np.where(total > 0, kept / np.where(total > 0, total, 1.0), otherwise)
+
+
 def network_member(table: pd.DataFrame, chosen: list, configurations) -> pd.DataFrame:
     """The validation rows with the network ``configurations`` replaced by one member named
     ``network``: the median forecast of the ``chosen`` ones (each origin and step)."""
@@ -442,16 +451,16 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         w = np.stack([weights.loc[str(k) if str(k) in weights.index else "*"].to_numpy() for k in keys], axis=-1)
         # a member with no forecast for a series (a baseline it is too short for) gives its weight to the others
         available = np.stack([np.isfinite(members[name][0]).any(axis=(0, 1)) for name in self.members_])
-        w = np.where(available, w, 0.0)
-        total = w.sum(axis=0)
-        w = np.where(total > 0, w / np.where(total > 0, total, 1.0), available / np.maximum(available.sum(axis=0), 1))
+        w = shared_out(w, available, available / np.maximum(available.sum(axis=0), 1))
         combined = []
         for part in range(3):
             if members["network"][part] is None:
                 combined.append(None)
                 continue
             stack = np.stack([members[name][part] for name in self.members_])  # (members, origins, h, series)
-            combined.append(np.stack([combine(stack[..., j], w[:, j], method) for j in range(stack.shape[-1])],
+            # so does a member whose interval is infinite (too few calibration scores for the level)
+            mine = w if part == 0 else shared_out(w, available & ~np.isinf(stack).any(axis=(1, 2)), w)
+            combined.append(np.stack([combine(stack[..., j], mine[:, j], method) for j in range(stack.shape[-1])],
                                      axis=-1))
         return tuple(combined)
 
