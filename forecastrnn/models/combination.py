@@ -471,7 +471,8 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         Returns ``point``, ``lower``, ``upper`` arrays ``(n_origins, horizon, n_series)``
         (the last two None without ``level``; series padded with NaN to the most origins):
         the members' forecasts combined with each series' weights (the panel's for a series
-        not seen in ``fit``); the bounds are combined like the points (quantile averaging)."""
+        not seen in ``fit``); the bounds are combined like the points (quantile averaging), over
+        the members whose bounds are finite."""
         return self.combine_members(*self.forecast_members(data, origins, horizon, level))
 
     def predict(self, data=None, horizon=None, level=None) -> pd.DataFrame:
