@@ -345,8 +345,8 @@ def _period_labels(text: pd.Series) -> tuple[pd.Series, str] | None:
         return stamps.reindex(text.index), "ISO weeks"
     quarters = values.str.extract(_QUARTER)
     if (quarters[0].notna() | quarters[3].notna()).all():
-        year, q = quarters[0].fillna(quarters[3]), quarters[1].fillna(quarters[2])
-        stamps = pd.to_datetime(year + "-" + ((q.astype(int) - 1) * 3 + 1).astype(str) + "-01", format="%Y-%m-%d")
+        labels = quarters[0].fillna(quarters[3]) + "Q" + quarters[1].fillna(quarters[2])
+        stamps = pd.Series(pd.PeriodIndex(labels, freq="Q").to_timestamp(), index=values.index)
         return stamps.reindex(text.index), "quarters"
     return None
 
@@ -446,8 +446,8 @@ def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame
     if parts is not None:
         return (frame.drop(columns=parts), _assemble_dates(frame, parts), "+".join(map(str, parts)),
                 f"from the columns {', '.join(map(str, parts))}")
-    labels = frame.index.to_series()
-    if time_col == AUTO and _looks_like_times(labels):  # dates written as the index's text
+    if time_col == AUTO and not pd.api.types.is_numeric_dtype(frame.index) and _looks_like_times(
+            labels := frame.index.to_series()):  # dates written as the index's text
         index, how = _parse_times(labels, frame.index.name or "index", date_format)
         return frame, index, frame.index.name or "index", how
     # Keep a unit-step integer index (e.g. a slice of an earlier frame), else number rows.

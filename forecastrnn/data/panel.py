@@ -214,14 +214,11 @@ def _has_times(group: pd.DataFrame, time_col) -> bool:
     return _detect_time_column(group) is not None or _date_parts(group) is not None
 
 
-def ids_as_columns(data, id_col=None):
-    """``data`` with its named index levels as columns when the series' id is one of them
-    (``df.set_index(["unique_id", "ds"])``, a common pandas form of a panel); else unchanged."""
-    name = id_col or ID_COL
-    if isinstance(data, pd.DataFrame) and name in data.index.names and name not in data.columns:
-        return data.reset_index([n for n, level in enumerate(data.index.names)
-                                 if level is not None and level not in data.columns])
-    return data
+def names_series(data, id_col=None) -> bool:
+    """Whether the DataFrame ``data`` holds a column, or an index level
+    (``df.set_index(["unique_id", "ds"])``), naming the series: ``id_col`` or ``unique_id``.
+    :func:`read_panel` reads either."""
+    return isinstance(data, pd.DataFrame) and (id_col or ID_COL) in (*data.columns, *data.index.names)
 
 
 def panel_series(panel: pd.DataFrame, column: str) -> dict:
@@ -238,4 +235,4 @@ def panel_series(panel: pd.DataFrame, column: str) -> dict:
     return out
 
 
-__all__ = ["ID_COL", "TARGET", "freq_step", "ids_as_columns", "panel_series", "read_panel"]
+__all__ = ["ID_COL", "TARGET", "freq_step", "names_series", "panel_series", "read_panel"]

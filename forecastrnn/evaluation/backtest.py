@@ -150,7 +150,7 @@ def _plan(series: dict, horizon, n_windows, step, need: int) -> tuple[dict, int,
         mine = len(frame) - span + step * np.arange(n_windows)
         targets = frame[frame.attrs.get("target") or list(frame.columns)]
         observed = np.concatenate([[0], np.cumsum(targets.notna().all(axis=1).to_numpy())])  # before each row
-        kept = mine[(mine >= need) & (observed[np.clip(mine, 0, len(frame))] >= need)]
+        kept = mine[observed[np.clip(mine, 0, len(frame))] >= need]
         if not kept.size:
             left_out += 1
             continue

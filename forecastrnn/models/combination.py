@@ -27,6 +27,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
 from forecastrnn.base import Forecaster
+from forecastrnn.data.panel import names_series
 from forecastrnn.data.season import TREND_ANCHORS
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.persistence import (STATE_FILE, atomic_write_dir, frame_from_json, frame_to_json, read_state,
@@ -202,8 +203,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
     # ---------------------------------------------------------------- reading
     @staticmethod
     def _is_panel(data, id_col) -> bool:
-        return id_col is not None or isinstance(data, (str, bytes)) or \
-            (isinstance(data, pd.DataFrame) and "unique_id" in (*data.columns, *data.index.names))
+        return id_col is not None or isinstance(data, (str, bytes)) or names_series(data)
 
     def _series(self, data) -> tuple[dict, str | None]:
         """``{key: one-column frame}`` of ``data`` read as in ``fit``, and the frequency."""
@@ -407,14 +407,13 @@ class CombinationForecaster(Forecaster, BaseEstimator):
             items.append((key, {k: b for k, b in baselines.items() if b.min_history <= observed}, frame, first))
         out = map_chunks(partial(_one_series, horizon=horizon, level=level, refit=False), items, self.n_jobs, None)
         n = max(len(o) for o in origins.values())
-        absent = np.full((n, horizon), np.nan)
+        absent = np.full((n, horizon, 1), np.nan)
         result = {}
         for name in baselines:
             parts = []
             for per_series in out:
                 arrays = per_series[name][0] if name in per_series else (absent,) + (absent if level else None,) * 2
-                parts.append([None if a is None else _pad_origins(a[..., 0] if a.ndim == 3 else a, n)
-                              for a in arrays])
+                parts.append([None if a is None else _pad_origins(a[..., 0], n) for a in arrays])
             result[name] = tuple(None if parts[0][i] is None else np.stack([p[i] for p in parts], axis=-1)
                                  for i in range(3))
         return result

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from forecastrnn.data.panel import ID_COL, TARGET, ids_as_columns, read_panel
+from forecastrnn.data.panel import ID_COL, TARGET, names_series, read_panel
 from forecastrnn.data.stack import Stack, common_freq, named_series
 from forecastrnn.data.stream import ParquetPanel
 from forecastrnn.defaults import AUTO
@@ -74,15 +74,14 @@ class GlobalRNNForecaster(NetworkCore):
         """
         if isinstance(data, ParquetPanel):  # forecasting: the histories are read whole
             data = data.to_pandas()
-        data = ids_as_columns(data, id_col if fitting else self.columns_[0])
         path = isinstance(data, (str, os.PathLike))
         if fitting:
             features, known_future = _names(features, "features"), _names(known_future, "known_future")
-            long = id_col is not None or path or (isinstance(data, pd.DataFrame) and ID_COL in data.columns)
+            long = id_col is not None or path or names_series(data)
         else:
             (id_col, time_name, _), target = self.columns_, self.target_[0]
             features, known_future = self.features_, self.known_future_
-            long = path or (isinstance(data, pd.DataFrame) and id_col in data.columns)
+            long = path or names_series(data, id_col)
             time_col = time_name if long and not path and time_name in data.columns else AUTO
             if isinstance(data, pd.DataFrame) and data.attrs.get("target") and not long:
                 data = data[list(data.attrs["target"])]  # a read_series frame (the backtest's form): its target

@@ -37,7 +37,7 @@ from sklearn.base import BaseEstimator
 
 from forecastrnn.base import Forecaster, check_level, future_index
 from forecastrnn.data.io import read_series
-from forecastrnn.data.panel import ids_as_columns, read_panel
+from forecastrnn.data.panel import names_series, read_panel
 from forecastrnn.data.season import phase, season_length_for
 from forecastrnn.models.calibration import conformal_quantile
 from forecastrnn.models.warm_start import INFO_FILE, WEIGHTS_DIR
@@ -283,9 +283,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         id_col = id_col or reading.get("id_col")
         time_col = time_col or reading.get("time_col") or "auto"
         target = target or reading.get("target")
-        data = ids_as_columns(data, id_col)
         attrs = getattr(data, "attrs", {})
-        long = id_col is not None or "id_col" in attrs or (isinstance(data, pd.DataFrame) and ID in data.columns)
+        long = id_col is not None or "id_col" in attrs or names_series(data)
         if long:
             panel = read_panel(data, id_col=id_col or attrs.get("id_col") or ID, time_col=time_col, target=target)
             if len(panel.attrs["target"]) != 1:
