@@ -17,7 +17,9 @@ model sees only the rows before them. Rows:
 - init: the same forecaster started from the pretrained weights (``init=``).
 
 The collection: each series' last ``h`` values are its test, ``h`` one season (the CLI's
-default horizon; yearly 6); a missing test value is not scored.
+default horizon; yearly 6); a missing test value is not scored. ``sm_*`` (``OUTSIDE``):
+statsmodels' bundled datasets, public data that no pretraining here has read, yearly,
+quarterly, monthly and weekly; ``h`` as M4's for the frequency.
 
 Mean sMAPE and MASE (season ``m``) per dataset. The honest version is leave-one-dataset-out:
 ``python benchmarks/pretrain.py --leave-out m3_monthly --out /tmp/loo-m3_monthly`` then
@@ -27,7 +29,7 @@ dataset's training rows (never its test rows). ``--validation`` scores each seri
 test values inside the pretrained rows' intervals at that level.
 
     python benchmarks/bench_pretrained.py [--data ../shared/data] [--pretrained DIR]
-        [--datasets m3_yearly,...,collection,etth1,airline]
+        [--datasets m3_yearly,...,collection,etth1,airline,sm_fertility,...]
         [--models naive2,ets,theta,autoets,pretrained,finetuned,global_gru,init] [--level 0.9] [--validation] [--quick]
     python benchmarks/bench_pretrained.py --speed [--pretrained DIR]
 """
@@ -81,7 +83,56 @@ def load(data, name, quick) -> list:
             h = default_horizon(m)
             groups.append(([y[:-h]], [y[-h:]], [key], h, m))
         return groups
+    if name in OUTSIDE:
+        return outside(name, quick)
     raise SystemExit(f"unknown dataset {name!r}")
+
+
+# statsmodels' bundled datasets: public data of several frequencies that no pretraining corpus
+# here holds (yearly sunspots are left out: the collection has the monthly ones)
+OUTSIDE = {
+    "sm_fertility": "yearly births per woman, 1960-2013, 198 countries and regions with 20 years or more (World Bank)",
+    "sm_grunfeld": "yearly investment, value and capital of 11 US firms, 1935-1954: 33 series of 20 years",
+    "sm_macro": "quarterly US macro series 1959-2009 (9 levels) and Danish money demand 1974-1987 (5)",
+    "sm_elnino": "monthly sea surface temperature 1950-2010, the last 8 windows of 18 months",
+    "sm_co2": "weekly CO2 at Mauna Loa 1958-2001 (missing weeks), the last 8 windows of 13 weeks",
+    "sm_nile": "yearly flow of the Nile 1871-1970, the last 5 windows of 6 years",
+}
+
+
+def outside(name, quick) -> list:
+    """Groups of :data:`OUTSIDE`'s datasets: a panel's series each tested on their last ``h``
+    values (one group), a single series on its last few windows of ``h`` (a group each, so
+    no model trains on another window's test rows). ``h`` and ``m`` as M4's for the frequency."""
+    import statsmodels.api as sm
+
+    def panel(series, h, m):
+        series = series[::8] if quick else series
+        return [([y[:-h] for y in series], [y[-h:] for y in series], list(range(len(series))), h, m)]
+
+    def windows(y, h, m, k):
+        n = len(y)
+        return [([y[:n - j * h]], [y[n - j * h:n - (j - 1) * h]], [f"origin-{j}"], h, m) for j in range(1, k + 1)]
+
+    load_data = lambda d: getattr(sm.datasets, d).load_pandas().data  # noqa: E731
+    if name == "sm_fertility":
+        wide = load_data("fertility").filter(regex=r"^\d{4}$")
+        return panel([y for y in (r.dropna().to_numpy("float64") for _, r in wide.iterrows()) if len(y) >= 20], 6, 1)
+    if name == "sm_grunfeld":
+        frame = load_data("grunfeld")
+        return panel([g[c].to_numpy("float64") for _, g in frame.groupby("firm") for c in ("invest", "value", "capital")],
+                     6, 1)
+    if name == "sm_macro":
+        us = load_data("macrodata")[["realgdp", "realcons", "realinv", "realgovt", "realdpi", "cpi", "m1", "unemp",
+                                     "pop"]]
+        danish = load_data("danish_data")
+        return panel([f[c].to_numpy("float64") for f in (us, danish) for c in f], 8, 4)
+    if name == "sm_elnino":
+        y = load_data("elnino").drop(columns="YEAR").to_numpy("float64").ravel()
+        return windows(y, 18, 12, 2 if quick else 8)
+    if name == "sm_co2":
+        return windows(load_data("co2")["co2"].to_numpy("float64"), 13, 52, 2 if quick else 8)
+    return windows(load_data("nile")["volume"].to_numpy("float64"), 6, 1, 2 if quick else 5)
 
 
 def statsforecast_ets(train, m, h) -> list:

@@ -216,6 +216,9 @@ def test_pretrain_and_bench_pretrained(tmp_path):
                 "--models", "naive2,pretrained,finetuned,init", "--level", "0.8")
     for row in ("m3_yearly     pretrained", "m3_yearly     finetuned", "m4_hourly     naive2", "m4_hourly     init"):
         assert row in table, table
+    # statsmodels' bundled datasets, a panel and a single series' last windows (data no pretraining read)
+    outside = run("bench_pretrained.py", "--pretrained", folder, "--datasets", "sm_grunfeld,sm_co2", "--models", "pretrained")
+    assert "sm_grunfeld   pretrained" in outside and "sm_co2        pretrained" in outside, outside
     pretrained_row = next(line for line in table.splitlines() if line.startswith("m3_yearly     pretrained"))
     assert "cover 80%" in table and 0 <= float(pretrained_row.split()[-1]) <= 1  # its intervals' coverage
 

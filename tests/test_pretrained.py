@@ -97,6 +97,12 @@ def test_fine_tuning_starts_from_the_weights_and_keeps_the_shipped_ones(tiny):
     q = np.maximum(tuned._own_quantile(series, dict.fromkeys(series, 12), 6, 0.5), tuned._quantile("12", 0.5, 6))
     first = out[out.unique_id == "syn0"]
     np.testing.assert_allclose(first.y_upper - first.y, q * series_unit(series["syn0"]), rtol=1e-6)
+    # series too short for one training window of the network's 18 steps: warned, the weights kept
+    short = panel.groupby("unique_id").head(14)
+    with pytest.warns(RuntimeWarning, match="fine_tune=True kept the pretrained weights: No series has a training"):
+        kept = PretrainedForecaster(path=tiny, season_length=12, fine_tune=True, epochs=2).fit(short)
+    assert tuned.fine_tuned_ and not kept.fine_tuned_ and not zero_shot.fine_tuned_
+    pd.testing.assert_frame_equal(kept.predict(short, horizon=6, level=0.5), zero_shot.predict(short, horizon=6, level=0.5))
 
 
 def test_zero_shot_row_in_a_panel_backtest(tiny):

@@ -40,6 +40,10 @@ class TrainingDiverged(ValueError):
     """The training loss became NaN or infinite: a learning rate too large, or extreme data."""
 
 
+class NoTrainingWindow(ValueError):
+    """No series of the data is long enough for one training window of the network's horizon."""
+
+
 def _training_guard():
     """A Keras callback (defined here because Keras is imported lazily) that stops training at
     the end of the first epoch whose loss or validation loss is not finite and keeps it

@@ -24,7 +24,8 @@ from forecastrnn.data.season import TREND_ANCHORS, best_anchor, season_length_fo
 from forecastrnn.data.stack import Stack, StackWriter, stacked_window_starts
 from forecastrnn.data.windows import check_positive_int, make_dataset, make_stream_dataset
 from forecastrnn.defaults import AUTO, default_window, shape_settings
-from forecastrnn.models.base import LOSS_SCALES, MIN_INPUT_ROWS, NORMALIZATIONS, WEIGHT_FLOOR, RecurrentEstimator
+from forecastrnn.models.base import (LOSS_SCALES, MIN_INPUT_ROWS, NORMALIZATIONS, WEIGHT_FLOOR, NoTrainingWindow,
+                                     RecurrentEstimator)
 from forecastrnn.models.calibration import INTERVAL_SCALES, by_target_row, conformal_quantile, spread_units
 from forecastrnn.models.encoding import SeriesEncoder
 from forecastrnn.persistence import array_from_json, array_to_json
@@ -172,7 +173,7 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
             first_chunk = (inputs, targets, blocks, rows, train, val) if n_chunks == 1 else None
             tails.append(stack.tail(spec.window))
         if not n_windows[0]:
-            raise ValueError(f"No series has a training window: each needs {MIN_INPUT_ROWS + spec.horizon} "
+            raise NoTrainingWindow(f"No series has a training window: each needs {MIN_INPUT_ROWS + spec.horizon} "
                              f"training rows (horizon={spec.horizon} targets after at least {MIN_INPUT_ROWS}). "
                              f"Received: series of {lengths.min()}..{lengths.max()} rows")
         self.n_windows_ = n_windows[0]

@@ -39,6 +39,7 @@ from forecastrnn.base import Forecaster, check_level, future_index
 from forecastrnn.data.io import read_series
 from forecastrnn.data.panel import names_series, read_panel
 from forecastrnn.data.season import phase, season_length_for
+from forecastrnn.models.base import NoTrainingWindow
 from forecastrnn.models.calibration import conformal_quantile
 from forecastrnn.models.warm_start import INFO_FILE, WEIGHTS_DIR
 
@@ -190,8 +191,9 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
     fine_tune : bool
         ``fit`` trains the pretrained network further on the data (from its weights, at most
         ``epochs`` epochs, early stopping on each series' last rows as in any fit, the
-        weights kept if no epoch beats them there); its intervals take the wider of the own-row
-        and the corpus' quantiles (see ``predict``).
+        weights kept if no epoch beats them there, or, warned, if no series is long enough
+        for a training window); its intervals take the wider of the own-row and the corpus'
+        quantiles (see ``predict``). ``fine_tuned_`` says whether it trained.
     epochs : int
         Most epochs of the fine-tuning.
     network_weight : "auto" or float
@@ -249,14 +251,17 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             self.info_ = json.load(fh)
         self.network_ = GlobalRNNForecaster.load(os.path.join(path, "model"))
         self.reading_ = {"target": target, "id_col": id_col, "time_col": time_col}
+        self.fine_tuned_ = False
         if self.fine_tune:
             if data is None:
                 raise ValueError("fine_tune=True trains on `data`. Received: no data")
-            self.network_ = self._fine_tuned(data)
+            self.network_, self.fine_tuned_ = self._fine_tuned(data)
         return self
 
     def _fine_tuned(self, data):
-        """A copy of the network trained further on the series of ``data``, from its weights."""
+        """``(network, trained)``: a copy of the network trained further on the series of
+        ``data`` from its weights, or the network itself (warned) when no series is long
+        enough for a training window of its horizon."""
         series, seasons, _ = self._read(data)
         net = self.network_
         # the pretrained settings fixed (the refit copy's), with rows held back for early stopping again
@@ -264,7 +269,12 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
                                                 validation_size=net.validation_size,
                                                 calibration_size=net.calibration_size)
         network._init_from = self.network_.model_  # from its weights, kept unless an epoch beats them (warm_start)
-        return network.fit(training_frame(series, seasons), known_future=PHASE)  # as it was pretrained
+        try:
+            tuned = network.fit(training_frame(series, seasons), known_future=PHASE)  # as it was pretrained
+        except NoTrainingWindow as exc:  # series too short to train on: the zero-shot forecaster
+            warnings.warn(f"fine_tune=True kept the pretrained weights: {exc}", RuntimeWarning, stacklevel=3)
+            return net, False
+        return tuned, True
 
     def _check_fitted(self):
         if not hasattr(self, "network_"):
@@ -324,7 +334,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             return point, None, None
         quantile = self._own_quantile(series, seasons, horizon, level)
         self.intervals_ = "own rows" if quantile is not None else "corpus"
-        if quantile is None or self.fine_tune:
+        if quantile is None or self.fine_tuned_:
             corpus = self._quantile(str(next(iter(seasons.values()))), level, horizon)
             # a fine-tuned network has trained on the data's rows, so their errors are too small
             # alone: it takes the wider of theirs and the corpus' of each step
