@@ -117,7 +117,7 @@ def data_options(func):
                      help="Input columns of the network, comma list, or 'all' for every numeric column "
                           "[default: the target(s) only]."),
         click.option("--horizon", type=click.IntRange(min=1), default=None,
-                     help="Steps to forecast [default: one season, e.g. 24 for hourly data]."),
+                     help="Steps to forecast [default: one season, e.g. 24 for hourly data, else 10; at most a third of the rows]."),
         click.option("--window", type=click.IntRange(min=1), default=None,
                      help="Past steps the network reads [default: from the data, see README]."),
         click.option("--model", "cell", type=click.Choice(MODELS), default="gru", show_default=True),
@@ -208,7 +208,7 @@ def _plan(opts):
     """Read the data and settle the backtest plan; returns (frame, settings dict)."""
     from forecastrnn.data.io import describe, read_series
     from forecastrnn.data.season import season_length_for
-    from forecastrnn.defaults import backtest_plan, default_horizon
+    from forecastrnn.defaults import backtest_plan
 
     target, features = _comma_list(opts["target"]) or None, _comma_list(opts["features"])
     # The network reads the target(s) only unless told: on ETTh1's validation windows the six
@@ -228,7 +228,7 @@ def _plan(opts):
                        "inputs, and one series per column is a panel in long format (id, time, value) with "
                        "--id-col", err=True)
     season = opts["season_length"] or season_length_for(frame.attrs["freq"])
-    horizon = opts["horizon"] or default_horizon(season)
+    horizon = opts["horizon"] or _default_horizon(season, len(frame), "rows")
     settings = dict(season=season, **backtest_plan(len(frame), horizon, opts["n_windows"], opts["test_size"]))
     if settings["train_rows"] < horizon + 1:  # one window of horizon targets after one row (shorter: padded)
         raise ValueError(f"Too little data before the test span for horizon={horizon}: "
@@ -336,11 +336,21 @@ def _chosen(rnn) -> str:
                    if s.get("fell_back") else "")
 
 
+def _default_horizon(season: int, rows: int, what: str) -> int:
+    """The default horizon for data of ``rows`` rows, with a note when short data shortens it."""
+    from forecastrnn.defaults import default_horizon
+
+    horizon, usual = default_horizon(season, rows), default_horizon(season)
+    if horizon < usual:
+        click.echo(f"Note: horizon={horizon}, not {usual}: {rows} {what} leave two horizons before the test "
+                   "(--horizon sets it)", err=True)
+    return horizon
+
+
 def _panel_plan(opts):
     """Read a long-format panel and settle the backtest plan; returns (panel, settings, fit kwargs)."""
     from forecastrnn.data.panel import read_panel
     from forecastrnn.data.season import season_length_for
-    from forecastrnn.defaults import default_horizon
 
     targets = _comma_list(opts["target"])
     if len(targets) > 1:
@@ -366,9 +376,9 @@ def _panel_plan(opts):
         panel.attrs.update(attrs, n_series=int((~empty).sum()))
         a = panel.attrs
     season = opts["season_length"] or season_length_for(a["freq"])
-    horizon = opts["horizon"] or default_horizon(season)
-    n_windows = opts["n_windows"] or 1
     lengths = panel.groupby(a["id_col"], sort=False).size()
+    horizon = opts["horizon"] or _default_horizon(season, int(lengths.median()), "rows in the median series")
+    n_windows = opts["n_windows"] or 1
     settings = dict(season=season, horizon=horizon, n_windows=n_windows, step=horizon,
                     test_rows=horizon * n_windows, n_series=int(a["n_series"]))
     fit_kwargs = dict(id_col=a["id_col"], time_col=a["time_col"], target=a["target"][0], features=features or None)

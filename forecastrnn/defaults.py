@@ -27,9 +27,12 @@ def _by_size(table, n_windows: int) -> int:
     return next(value for limit, value in table if n_windows < limit)
 
 
-def default_horizon(season_length: int) -> int:
-    """One season ahead, or 10 steps for data without a season."""
-    return season_length if season_length > 1 else 10
+def default_horizon(season_length: int, n_rows: int | None = None) -> int:
+    """One season ahead, or 10 steps for data without a season; for data of ``n_rows`` rows
+    at most ``n_rows // 3`` (at least 1), so that two horizons come before the test (20
+    yearly rows: 6, M4's yearly horizon)."""
+    horizon = season_length if season_length > 1 else 10
+    return horizon if n_rows is None else max(1, min(horizon, int(n_rows) // 3))
 
 
 def default_window(n_rows: int, horizon: int, season_length: int = 1) -> int:

@@ -77,6 +77,16 @@ def test_short_series_are_scored_on_the_origins_they_have_or_left_out_with_a_not
         backtest_panel([NaiveForecaster(), SeasonalNaiveForecaster(season_length=24)], short, horizon=6)
     with pytest.raises(ValueError, match=r"with horizon=13\. Received: series of 8\.\.14 rows; horizon=10 tests half"):
         backtest_panel([NaiveForecaster()], short, horizon=13)
+    # a global network needs a window of horizon targets after a row before the first origin:
+    # told before any model runs (the baselines would have had their rows)
+    ran = []
+    naive = NaiveForecaster()
+    naive.fit = lambda *a, **k: ran.append(1)
+    with pytest.raises(ValueError, match=r"No series has 8 rows for 'gru' to train on \(a window of 7 targets after 1\) "
+                                         r"before its first origin with horizon=7\. Received: series of 8\.\.14 "
+                                         r"rows; horizon=5 tests half"):
+        backtest_panel({"naive": naive, "gru": GlobalRNNForecaster(horizon=7)}, short, horizon=7)
+    assert not ran
     from forecastrnn.evaluation.backtest import _shorter_horizon
 
     # 9 rows, baselines needing 4: horizon 5 leaves them 4; a global network also needs h + 1 rows to train on

@@ -31,6 +31,7 @@ from sklearn.base import clone
 from forecastrnn.data.io import as_series
 from forecastrnn.data.panel import panel_series, read_panel
 from forecastrnn.data.season import season_length_for
+from forecastrnn.models.base import MIN_INPUT_ROWS
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.evaluation.metrics import mase_scale
 
@@ -164,8 +165,6 @@ def _shorter_horizon(rows: int, need: int, horizon: int, step: int, n_windows: i
     first origin after ``need`` rows (and, for the panel models, after a window's input row
     and one horizon of targets to train on); 0 when none has. ``step`` equal to ``horizon``
     means origins one horizon apart, at the shorter horizon too."""
-    from forecastrnn.models.base import MIN_INPUT_ROWS
-
     for h in range(horizon - 1, 0, -1):
         first = rows - h - (h if step == horizon else step) * (n_windows - 1)
         if first >= max(need, MIN_INPUT_ROWS + h if panel_models else 0):
@@ -190,13 +189,17 @@ def _backtest(named, series: dict, fit_panel, horizon, n_windows, step, level, r
         longest = max(len(f) for f in series.values()) - horizon - step * (n_windows - 1)
         name = max(local, key=lambda k: getattr(local[k], "min_history", 1))
         check_capabilities(name, local[name], longest, level)
-    if not origins:
+    global_models = [n for n in named if n not in local]
+    trains = MIN_INPUT_ROWS + horizon if global_models else 0  # a global model's one window: a row, then its targets
+    if not origins or max(int(o[0]) for o in origins.values()) < trains:  # found before any model runs
         lengths = sorted(len(f) for f in series.values())
-        fits = _shorter_horizon(lengths[len(lengths) // 2], need, horizon, step, n_windows, len(local) < len(named))
+        fits = _shorter_horizon(lengths[len(lengths) // 2], need, horizon, step, n_windows, bool(global_models))
         hungriest = max(local, key=lambda k: getattr(local[k], "min_history", 1), default=None)
         hint = f"; horizon={fits} tests half of them" if fits else \
             f"; no horizon is short enough for {hungriest!r}" if hungriest else ""
-        raise ValueError(f"No series has {need} rows (min_history) before its first origin with horizon={horizon}. "
+        what = f"{need} rows (min_history)" if not origins else \
+            f"{trains} rows for {global_models[0]!r} to train on (a window of {horizon} targets after {MIN_INPUT_ROWS})"
+        raise ValueError(f"No series has {what} before its first origin with horizon={horizon}. "
                          f"Received: series of {lengths[0]}..{lengths[-1]} rows{hint}")
     if clipped or left_out:
         warnings.warn(f"{left_out} series had fewer than {need} observed rows (the most min_history of the models) "
