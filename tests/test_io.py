@@ -342,3 +342,28 @@ def test_periods_and_dates_written_in_the_index_are_the_time_axis():
     text = read_series(pd.Series([1.0, 2.0, 3.0], index=["2020-01-01", "2020-01-02", "2020-01-03"]))
     assert text.attrs["freq"] == "D" and text.index[-1] == pd.Timestamp("2020-01-03")
     assert read_series(pd.Series([1.0, 2.0, 3.0], index=["a", "b", "c"])).attrs["freq"] is None  # names, not times
+
+
+def test_a_table_of_years_by_months_or_quarters_is_one_series(write_csv):
+    # as statistics offices publish it: only December was forecast, as a yearly series
+    text = ("Year,Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec,Annual\n"
+            "2020,,,3,4,5,6,7,8,9,10,11,12,75\n2021,13,14,15,16,17,18,19,20,21,22,23,24,222\n"
+            "2022,25,26,,28,,,,,,,,,\n")
+    frame = read_series(write_csv(text))
+    assert frame.attrs["freq"] == "MS" and frame.attrs["target"] == ["value"] and frame.attrs["time_col"] == "month"
+    assert frame.index[0] == pd.Timestamp("2020-03-01") and frame.index[-1] == pd.Timestamp("2022-04-01")
+    assert frame["value"].iloc[:3].tolist() == [3, 4, 5] and frame["value"].isna().sum() == 1  # March 2022
+    assert "years by months ('Year' and 12 columns)" in frame.attrs["time_read"] and "['Annual'] left out" in \
+        frame.attrs["time_read"]
+    quarters = read_series(pd.DataFrame({"yr": [2019, 2020], "Q1": [1.0, 5], "Qtr 2": [2.0, 6], "quarter3": [3.0, 7],
+                                         "Q4": [4.0, 8]}))
+    assert quarters.attrs["freq"] == "QS-JAN" and quarters["value"].tolist() == list(range(1, 9))
+    full = read_series(write_csv("year,January,February,March,April,May,June,July,August,September,October,November,"
+                                 "December\n2001" + ",1" * 12 + "\n2002" + ",2" * 12 + "\n"))
+    assert len(full) == 24 and full.attrs["freq"] == "MS"
+    # not such a table: months missing or out of order, years not one apart, a column named
+    assert read_series(write_csv("Year,Sales,Q1\n2001,1,2\n2002,3,4\n2003,5,6\n")).attrs["target"] == ["Q1"]
+    assert read_series(write_csv("Year,Q2,Q1,Q3,Q4\n2001,1,2,3,4\n2002,1,2,3,4\n2003,1,2,3,4\n")).attrs["freq"] == "YS-JAN"
+    assert read_series(write_csv("Year,Q1,Q2,Q3,Q4\n2001,1,2,3,4\n2003,1,2,3,4\n2004,1,2,3,4\n")).attrs["n_gaps"] == 1
+    named = read_series(write_csv(text), target="Dec")  # the columns as they are
+    assert named.attrs["target"] == ["Dec"] and named.attrs["freq"] == "YS-JAN"

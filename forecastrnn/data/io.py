@@ -56,6 +56,11 @@ _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 # there), then Latin-1, which reads any byte.
 ENCODINGS = ("utf-8", "cp1252", "latin-1")
 MAX_PREAMBLE = 10  # lines before a CSV table's header (a title, a source, comments) that are skipped
+# A table of years by months or quarters (a row per year, a column per month: how many
+# statistics offices publish) is read as one series: its columns in calendar order.
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_QUARTER_COLUMN = re.compile(r"^q(?:tr|uarter)?\s*([1-4])$")
 
 
 def _one_line(exc: Exception) -> str:
@@ -425,6 +430,52 @@ def _detect_time_column(frame: pd.DataFrame) -> str | None:
     return None
 
 
+def _season_column(name: str) -> tuple[int, int] | None:
+    """``(steps a year, position)`` of a month (``Jan``, ``January``, ``Sept``) or quarter
+    (``Q1``, ``Qtr 2``, ``Quarter 3``) column name, else None."""
+    text = str(name).strip().lower().rstrip(".")
+    for i, month in enumerate(_MONTHS):
+        if len(text) >= 3 and month.startswith(text):
+            return 12, i
+    quarter = _QUARTER_COLUMN.match(text)
+    return (4, int(quarter.group(1)) - 1) if quarter else None
+
+
+def _calendar_table(frame: pd.DataFrame) -> tuple[pd.DataFrame, str] | None:
+    """A table of years by months or quarters as one series (``value``, indexed by the first
+    day of each month or quarter; the rows before the first value and after the last left
+    out), and what was read; None for any other table. The years: a column named ``year``
+    or the first column, whole numbers one apart; every other column is a month (12, in
+    calendar order) or a quarter (4), except numeric totals (``Annual``, ``Total`` ...), left
+    out and named."""
+    names = {str(c).strip().lower(): c for c in frame.columns}
+    year = names.get("year", names.get("yr", frame.columns[0]))
+    years = frame[year]
+    if not (_whole_numbers(years) and len(years) and years.between(1000, 2999).all()
+            and (np.diff(years.to_numpy(dtype="int64")) == 1).all()):
+        return None
+    seasons = {c: _season_column(c) for c in frame.columns if c != year}
+    found = {c: k for c, k in seasons.items() if k is not None}
+    steps = {k[0] for k in found.values()}
+    if len(steps) != 1 or [k[1] for k in found.values()] != list(range(next(iter(steps)))):
+        return None
+    others = [c for c in frame.columns if c != year and c not in found]
+    if any(not _is_numeric(frame[c]) for c in [*found, *others]):
+        return None
+    m = next(iter(steps))
+    values = frame[list(found)].to_numpy(dtype="float64").ravel()  # year by year, in calendar order
+    start = pd.Timestamp(year=int(years.iloc[0]), month=1, day=1)
+    index = pd.date_range(start, periods=len(values), freq="MS" if m == 12 else "QS-JAN",
+                          name="month" if m == 12 else "quarter")
+    seen = np.flatnonzero(~np.isnan(values))
+    if not seen.size:
+        return None
+    keep = slice(seen[0], seen[-1] + 1)
+    how = (f"a table of years by {'months' if m == 12 else 'quarters'} ({year!r} and {len(found)} columns), read as "
+           "one series 'value'" + (f"; column(s) {others} left out" if others else ""))
+    return pd.DataFrame({"value": values[keep]}, index=index[keep]), how
+
+
 def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame, pd.Index, str | None, str | None]:
     """Settle the time axis: (frame without the time column(s), index, name of the time, how
     it was read when that is worth saying)."""
@@ -551,7 +602,9 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
         Column holding the timestamps. ``"auto"``: a text column named like ``date``,
         ``month`` or ``timestamp``, else the first text column that parses as dates, else
         whole-number date parts named ``year, month, day, hour`` (also ``year, week`` for
-        ISO weeks, ``year, quarter``, ``year`` alone), assembled into one timestamp.
+        ISO weeks, ``year, quarter``, ``year`` alone), assembled into one timestamp. A
+        table of years by months or quarters (``Year, Jan, ..., Dec``; ``Q1 ... Q4``) is
+        read as one series ``value`` when neither ``target`` nor ``features`` is given.
         ``None``: the data has no time; rows are numbered ``0..n-1``. Time-zone-aware
         timestamps are kept in local wall time (a day stays a day across a daylight-saving
         change; UTC when wall time repeats an hour).
@@ -612,8 +665,11 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
     repeated = frame.columns[frame.columns.duplicated()]
     if len(repeated):
         raise ValueError(f"Column names must be unique. Received: {repeated[0]!r} more than once in {name}")
+    table = _calendar_table(frame) if time_col == AUTO and target is None and features is None else None
+    if table is not None:
+        frame = table[0]
     frame, index, detected, how = _time_axis(frame, time_col, date_format)
-    frame.index = index
+    frame.index, how = index, table[1] if table is not None else how
     try:
         _check_increasing(index)
     except ValueError as exc:
