@@ -450,19 +450,15 @@ def _calendar_table(frame: pd.DataFrame) -> tuple[pd.DataFrame, str] | None:
     out and named."""
     names = {str(c).strip().lower(): c for c in frame.columns}
     year = names.get("year", names.get("yr", frame.columns[0]))
-    years = frame[year]
-    if not (_whole_numbers(years) and len(years) and years.between(1000, 2999).all()
-            and (np.diff(years.to_numpy(dtype="int64")) == 1).all()):
+    found = {c: k for c in frame.columns if c != year and (k := _season_column(c)) is not None}
+    m = max((k[0] for k in found.values()), default=0)
+    if not found or list(found.values()) != [(m, i) for i in range(m)]:  # every month (quarter), in order
         return None
-    seasons = {c: _season_column(c) for c in frame.columns if c != year}
-    found = {c: k for c, k in seasons.items() if k is not None}
-    steps = {k[0] for k in found.values()}
-    if len(steps) != 1 or [k[1] for k in found.values()] != list(range(next(iter(steps)))):
+    years, others = frame[year], [c for c in frame.columns if c != year and c not in found]
+    if not (_whole_numbers(years) and years.between(1000, 2999).all()
+            and (np.diff(years.to_numpy(dtype="int64")) == 1).all()) \
+            or any(not _is_numeric(frame[c]) for c in [*found, *others]):
         return None
-    others = [c for c in frame.columns if c != year and c not in found]
-    if any(not _is_numeric(frame[c]) for c in [*found, *others]):
-        return None
-    m = next(iter(steps))
     values = frame[list(found)].to_numpy(dtype="float64").ravel()  # year by year, in calendar order
     start = pd.Timestamp(year=int(years.iloc[0]), month=1, day=1)
     index = pd.date_range(start, periods=len(values), freq="MS" if m == 12 else "QS-JAN",

@@ -31,9 +31,9 @@ from sklearn.base import clone
 from forecastrnn.data.io import as_series
 from forecastrnn.data.panel import panel_series, read_panel
 from forecastrnn.data.season import season_length_for
-from forecastrnn.models.base import MIN_INPUT_ROWS
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.evaluation.metrics import mase_scale
+from forecastrnn.models.base import MIN_INPUT_ROWS
 
 
 def origins_for(n_rows: int, horizon: int, n_windows: int, step: int) -> np.ndarray:

@@ -174,8 +174,8 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
             tails.append(stack.tail(spec.window))
         if not n_windows[0]:
             raise NoTrainingWindow(f"No series has a training window: each needs {MIN_INPUT_ROWS + spec.horizon} "
-                             f"training rows (horizon={spec.horizon} targets after at least {MIN_INPUT_ROWS}). "
-                             f"Received: series of {lengths.min()}..{lengths.max()} rows")
+                                   f"training rows (horizon={spec.horizon} targets after at least {MIN_INPUT_ROWS}). "
+                                   f"Received: series of {lengths.min()}..{lengths.max()} rows")
         self.n_windows_ = n_windows[0]
         batch = self.settings_["batch_size"]
         if first_chunk is not None:  # in memory: the windows are gathered from tensors
