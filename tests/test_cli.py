@@ -292,8 +292,13 @@ def test_panel_fit_backtest_predict(tmp_path):
                                expected[["sales", "sales_lower", "sales_upper"]], rtol=1e-3)
     assert run(["predict", tmp_path / "tflite", "--future", data]).exit_code == 1  # no known-future columns
 
-    compared = run(["backtest", data, *args, "--quiet", "--checkpoint-dir", tmp_path / "ckpt", "--log",
-                    "--no-combination"])
+
+@pytest.mark.slow
+def test_panel_backtest_with_checkpoints_and_logs(tmp_path):
+    data = write_panel(tmp_path / "sales.csv")
+    compared = run(["backtest", data, "--id-col", "store", "--time-col", "date", "--target", "sales", *FAST[:8],
+                    "--n-windows", "2", "--baselines", "naive,seasonal-naive", "--quiet", "--checkpoint-dir",
+                    tmp_path / "ckpt", "--log", "--no-combination"])
     assert compared.exit_code == 0 and "beats_seasonal_naive_%" in compared.output
     assert not [p for p in (tmp_path / "ckpt").rglob("*") if p.is_file()]  # a finished training keeps no backup
 
