@@ -204,6 +204,15 @@ def _say(quiet, message):
         click.echo(message)
 
 
+def _note_unused(read: dict, options: str) -> None:
+    """A wide file (one column per series) would lose all but its last column quietly: say so."""
+    unused = [c for c in read["features"] if c not in read["target"]]
+    if unused:
+        click.echo(f"Note: only the last numeric column {read['target'][0]!r} is forecast; {unused} are not used: "
+                   f"{options}, and one series per column is a panel in long format (id, time, value) with --id-col",
+                   err=True)
+
+
 def _plan(opts):
     """Read the data and settle the backtest plan; returns (frame, settings dict)."""
     from forecastrnn.data.io import describe, read_series
@@ -221,12 +230,8 @@ def _plan(opts):
         read = frame.attrs
         frame = read_series(frame, target=read["target"], features=read["target"])
         frame.attrs.update({k: read[k] for k in ("source", "time_col", "time_read", "n_gaps", "left_out") if k in read})
-        unused = [c for c in read["features"] if c not in read["target"]]
-        if unused and not target:  # a wide file (one column per series) would otherwise lose all but one quietly
-            click.echo(f"Note: only the last numeric column {read['target'][0]!r} is forecast; {unused} are not "
-                       "used: --target names the column(s) to forecast, --features all reads the others as "
-                       "inputs, and one series per column is a panel in long format (id, time, value) with "
-                       "--id-col", err=True)
+        if not target:
+            _note_unused(read, "--target names the column(s) to forecast, --features all reads the others as inputs")
     season = opts["season_length"] or season_length_for(frame.attrs["freq"])
     horizon = opts["horizon"] or _default_horizon(season, len(frame), "rows")
     settings = dict(season=season, **backtest_plan(len(frame), horizon, opts["n_windows"], opts["test_size"]))
@@ -712,6 +717,8 @@ def _write_csv(frame, output, **kwargs):
               help="History to forecast from [default: the end of the data the run was fitted on; "
                    "required with 'pretrained'].")
 @click.option("--id-col", default=None, help="With 'pretrained': the column naming the series of long data.")
+@click.option("--target", default=None,
+              help="With 'pretrained': the column to forecast [default: the last numeric column].")
 @click.option("--future", type=click.Path(dir_okay=False), default=None,
               help="CSV of the known-future columns for the forecast steps (models fitted with them).")
 @click.option("--horizon", type=click.IntRange(min=1), default=None, help="Steps [default: trained horizon].")
@@ -720,7 +727,7 @@ def _write_csv(frame, output, **kwargs):
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="CSV file to write [default: standard output].")
 @click.option("--overwrite", is_flag=True, help="Replace an existing --output file.")
-def predict(run_dir, data, id_col, future, horizon, level, output, overwrite):
+def predict(run_dir, data, id_col, target, future, horizon, level, output, overwrite):
     """Forecast with the model of a run directory, of an export directory (written by
     'forecastrnn export': only the exported SavedModel or TFLite file is run), or with the
     pretrained model ('pretrained': no training, any series or panel).
@@ -733,8 +740,8 @@ def predict(run_dir, data, id_col, future, horizon, level, output, overwrite):
     _check_file(future, "Future")
     if output and os.path.exists(output) and not overwrite:
         raise FileExistsError(f"Output file {output!r} already exists. Pass --overwrite to replace it")
-    if id_col is not None and run_dir != "pretrained":
-        raise ValueError(f"--id-col applies to 'pretrained' (a run knows its columns). Received: {run_dir!r}")
+    if (id_col is not None or target is not None) and run_dir != "pretrained":
+        raise ValueError(f"--id-col and --target apply to 'pretrained' (a run knows its columns). Received: {run_dir!r}")
     if run_dir == "pretrained" and not os.path.isdir(run_dir):
         if data is None:
             raise ValueError("'predict pretrained' forecasts the series of --data. Received: no --data")
@@ -743,7 +750,13 @@ def predict(run_dir, data, id_col, future, horizon, level, output, overwrite):
 
         tensorflow()
         id_col = _panel_id(data, id_col)
-        model = PretrainedForecaster().fit(id_col=id_col)
+        model = PretrainedForecaster().fit(id_col=id_col, target=target)
+        if target is None:
+            from forecastrnn.data.io import read_series
+            from forecastrnn.data.panel import read_panel
+
+            read = read_series(data) if id_col is None else read_panel(data, id_col=id_col)
+            _note_unused(read.attrs, "--target names the column to forecast")
         panel, known = id_col is not None, []
     elif is_export_dir(run_dir):
         model = ExportedForecaster(run_dir)

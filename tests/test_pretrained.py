@@ -168,6 +168,16 @@ def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
     empty = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "empty.csv")])
     assert empty.exit_code == 1 and empty.output.strip().splitlines()[-1] == (
         "Error: Every series needs at least one observed value. Received: only missing values in column 'sales'")
+    # a file of several columns: the last forecast, the others named; --target picks one
+    pd.DataFrame({"month": months, "sales": 200.0, "stock": np.arange(72.0)}).to_csv(tmp_path / "wide.csv", index=False)
+    wide = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "wide.csv"), "--horizon", "2"])
+    assert wide.exit_code == 0 and "Note: only the last numeric column 'stock' is forecast; ['sales']" in wide.stderr
+    picked = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "wide.csv"), "--target", "sales",
+                                      "--horizon", "2"])
+    assert picked.exit_code == 0 and picked.stdout.startswith("time,sales,") and "Note" not in picked.stderr
+    panel.assign(promo=0).to_csv(tmp_path / "promo.csv", index=False)  # a panel's last column too
+    promo = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "promo.csv"), "--id-col", "shop"])
+    assert promo.exit_code == 0 and "Note: only the last numeric column 'promo' is forecast; ['units']" in promo.stderr
 
 
 def test_stacked_paths_equal_the_network_predict_of_the_table(tiny):
