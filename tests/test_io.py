@@ -367,3 +367,21 @@ def test_a_table_of_years_by_months_or_quarters_is_one_series(write_csv):
     assert read_series(write_csv("Year,Q1,Q2,Q3,Q4\n2001,1,2,3,4\n2003,1,2,3,4\n2004,1,2,3,4\n")).attrs["n_gaps"] == 1
     named = read_series(write_csv(text), target="Dec")  # the columns as they are
     assert named.attrs["target"] == ["Dec"] and named.attrs["freq"] == "YS-JAN"
+
+
+def test_month_names_beside_a_year_and_dates_written_without_separators(write_csv):
+    # "Jan" in a column named Month was read as a date of year 1: not increasing, refused
+    text = "Year,Month,Sales\n" + "".join(f"{2020 + i // 12},{m},{i}\n" for i, m in
+                                          enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept",
+                                                     "Oct", "Nov", "December"] * 2))
+    frame = read_series(write_csv(text))
+    assert frame.attrs["freq"] == "MS" and frame.index[8] == pd.Timestamp("2020-09-01") and len(frame) == 24
+    # 20200131 and 202001 were numbers: the rows read as positions, the dates an input column
+    days = read_series(write_csv("date,y\n20200130,1\n20200131,2\n20200201,3\n20200203,4\n"))
+    assert days.attrs["freq"] == "D" and days.attrs["n_gaps"] == 1 and days.attrs["time_read"] == "dates written YYYYMMDD"
+    months = read_series(write_csv("period,y\n201911,1\n201912,2\n202001,3\n"))
+    assert months.attrs["freq"] == "MS" and months.index[-1] == pd.Timestamp("2020-01-01")
+    # numbers that are not such dates stay numbers: 00 is no month, nor 32 a day, and dates go forward
+    for values in ("20200100,20200101,20200102", "20200131,20200132,20200133", "20200103,20200102,20200101"):
+        frame = read_series(write_csv("code,y\n" + "".join(f"{v},{i}\n" for i, v in enumerate(values.split(",")))))
+        assert frame.attrs["time_col"] is None and frame.attrs["features"] == ["code", "y"], values

@@ -297,6 +297,9 @@ def _parse_times(values: pd.Series, name: str, date_format: str | None = None) -
         return _wall_time(pd.DatetimeIndex(values))
     if isinstance(values.dtype, pd.PeriodDtype):  # periods: their first instants
         return pd.DatetimeIndex(values.dt.to_timestamp()), None
+    compact = _compact_dates(values)
+    if compact is not None:
+        return compact
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         raise ValueError(
             f"Time column {name!r} must hold dates or timestamps. "
@@ -356,6 +359,31 @@ def _period_labels(text: pd.Series) -> tuple[pd.Series, str] | None:
     return None
 
 
+def _compact_dates(values: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
+    """Dates written as whole numbers without separators, ``20200131`` (``YYYYMMDD``) or
+    ``202001`` (``YYYYMM``), every one valid and each after the one before; else None."""
+    if not _whole_numbers(values) or values.empty:
+        return None
+    numbers = values.to_numpy(dtype="int64")
+    for digits, fmt, label in ((8, "%Y%m%d", "YYYYMMDD"), (6, "%Y%m", "YYYYMM")):
+        if 10 ** (digits - 1) <= numbers[0] < 3 * 10 ** (digits - 1):  # one look at the first value
+            stamps = pd.to_datetime(pd.Series(numbers).astype(str), format=fmt, errors="coerce")
+            if stamps.notna().all() and (np.diff(stamps.to_numpy().astype("int64")) > 0).all():
+                return pd.DatetimeIndex(stamps), f"dates written {label}"
+    return None
+
+
+def _month_numbers(values: pd.Series) -> np.ndarray | None:
+    """1..12 for a text column of month names (``Jan``, ``January``, ``Sept``), else None."""
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)) or values.isna().any():
+        return None
+    names = values.astype(str)
+    found = {v: _season_column(v) for v in names.unique()}
+    if any(k is None or k[0] != 12 for k in found.values()):
+        return None
+    return names.map({v: k[1] + 1 for v, k in found.items()}).to_numpy(dtype="int64")
+
+
 def _looks_like_times(values: pd.Series) -> bool:
     if pd.api.types.is_datetime64_any_dtype(values) or isinstance(values.dtype, pd.PeriodDtype):
         return True
@@ -386,15 +414,20 @@ def _date_parts(frame: pd.DataFrame) -> list | None:
     names = {}
     for column in frame.columns:
         names.setdefault(str(column).strip().lower(), column)
+    def spelled(part):  # whole numbers, or the names of months
+        return part in names and (_whole_numbers(frame[names[part]])
+                                  or part == "month" and _month_numbers(frame[names[part]]) is not None)
+
     for parts in DATE_PARTS:
-        if all(p in names and _whole_numbers(frame[names[p]]) for p in parts):
+        if all(spelled(p) for p in parts):
             return [names[p] for p in parts]
     return None
 
 
 def _assemble_dates(frame: pd.DataFrame, columns: list) -> pd.DatetimeIndex:
     """Timestamps from date-part columns; an impossible date is an error naming its row."""
-    parts = {str(c).strip().lower(): frame[c].to_numpy(dtype="int64") for c in columns}
+    parts = {str(c).strip().lower(): frame[c].to_numpy(dtype="int64") if _is_numeric(frame[c])
+             else _month_numbers(frame[c]) for c in columns}
     year = parts["year"]
     if "week" in parts:  # ISO weeks: the Monday of each
         text = pd.Series([f"{y:04d}-W{w:02d}-1" for y, w in zip(year, parts["week"])])
@@ -418,14 +451,19 @@ def _assemble_dates(frame: pd.DataFrame, columns: list) -> pd.DatetimeIndex:
 
 
 def _detect_time_column(frame: pd.DataFrame) -> str | None:
-    """A text or date column named like a time column, else the first text column that parses
-    as dates. Numeric columns are never taken (a ``month`` or ``day`` number is a date part
-    or a feature, not a timestamp)."""
+    """A text or date column named like a time column (not one of month names: a date part),
+    else the first text column that parses as dates, else the first of whole numbers that are
+    dates written without separators (``20200131``, ``202001``). Other numeric columns are
+    never taken (a ``month`` or ``day`` number is a date part or a feature, not a timestamp)."""
     for column in frame.columns:
-        if str(column).strip().lower() in TIME_COLUMN_NAMES and not pd.api.types.is_numeric_dtype(frame[column]):
+        if str(column).strip().lower() in TIME_COLUMN_NAMES and not pd.api.types.is_numeric_dtype(frame[column]) \
+                and _month_numbers(frame[column]) is None:  # month names: a date part beside a year
             return column
     for column in frame.columns:
         if _looks_like_times(frame[column]):
+            return column
+    for column in frame.columns:
+        if _compact_dates(frame[column]) is not None:
             return column
     return None
 
