@@ -96,7 +96,7 @@ def test_fine_tuning_starts_from_the_weights_and_keeps_the_shipped_ones(tiny):
     series = {k: g.y.to_numpy() for k, g in panel.groupby("unique_id", sort=False)}
     q = np.maximum(tuned._own_quantile(series, dict.fromkeys(series, 12), 6, 0.5), tuned._quantile("12", 0.5, 6))
     first = out[out.unique_id == "syn0"]
-    np.testing.assert_allclose(first.y_upper - first.y, q * series_unit(series["syn0"]), rtol=1e-6)
+    np.testing.assert_allclose(first.y_upper - first.y, q * series_unit(series["syn0"], 12), rtol=1e-6)
     # series too short for one training window of the network's 18 steps: warned, the weights kept
     short = panel.groupby("unique_id").head(14)
     with pytest.warns(RuntimeWarning, match="fine_tune=True kept the pretrained weights: No series has a training"):
@@ -225,6 +225,12 @@ def test_intervals_come_from_the_datas_own_rows_when_they_are_enough(tiny):
     np.testing.assert_allclose(first.y_upper - first.y, q * series_unit(series["s0"]), rtol=1e-6)
     model.predict(np.arange(20.0), horizon=3, level=0.9)  # 20 rows: 4 origins, too few for 90 %
     assert model.intervals_ == "corpus"
+    # the unit: MASE's scale (a season's mean absolute change, else a step's), which a trend's
+    # length does not inflate as it did the standard deviation's
+    assert series_unit(np.arange(10.0)) == series_unit(np.arange(1000.0)) == 1.0
+    seasonal = np.tile([0.0, 10, 0, -10], 6) + np.arange(24) * 0.5
+    assert series_unit(seasonal, 4) == 2.0 and series_unit(seasonal, 1) > 9  # a season's change: the trend's
+    assert series_unit(np.full(30, 7.0)) == 1.0 and series_unit([np.nan, 3.0]) == 1.0  # none: 1
 
 
 def test_zero_shot_reads_the_seasonally_adjusted_series(tiny):

@@ -168,10 +168,18 @@ def zero_shot_paths(network, series: dict, seasons: dict, horizon: int, network_
     return {k: weight * network_paths[i] + (1 - weight) * smoothing_paths[i] for i, k in enumerate(keys)}, weight
 
 
-def series_unit(y) -> float:
-    """The unit of a series' interval scores: the standard deviation of its observed values (1 if constant)."""
-    scale = float(np.nanstd(np.asarray(y, dtype="float64")))
-    return scale if scale > 1e-12 else 1.0
+def series_unit(y, m: int = 1) -> float:
+    """The unit of a series' interval scores: the mean absolute change between its observed
+    values ``m`` steps apart (MASE's scale: a season's change for seasonal data, a step's
+    otherwise; unlike the standard deviation, it does not grow with the length of a trending
+    series); one step apart when the series is shorter than a season; 1 if none."""
+    from forecastrnn.evaluation.metrics import mase_scale
+
+    for lag in dict.fromkeys((int(m), 1)):
+        scale = mase_scale(y, lag)
+        if np.isfinite(scale) and scale > 1e-12:
+            return float(scale)
+    return 1.0
 
 
 class PretrainedForecaster(Forecaster, BaseEstimator):
@@ -340,7 +348,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             # alone: it takes the wider of theirs and the corpus' of each step
             quantile = corpus if quantile is None else np.maximum(quantile, corpus)
             self.intervals_ = "corpus" if quantile is corpus else "own rows and corpus"
-        width = quantile[None] * np.array([series_unit(y) for y in series.values()])[:, None]
+        width = quantile[None] * np.array([series_unit(y, seasons[k]) for k, y in series.items()])[:, None]
         return point, point - width, point + width
 
     def _own_quantile(self, series: dict, seasons: dict, horizon: int, level: float):
@@ -362,7 +370,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         names = {c: f"{i}" for i, c in enumerate(cut)}
         paths, _ = zero_shot_paths(self.network_, {names[c]: y for c, y in cut.items()},
                                    {names[c]: seasons[c[0]] for c in cut}, horizon, self.network_weight_)
-        scores = np.stack([np.abs(actual[c] - paths[names[c]]) / series_unit(cut[c]) for c in cut])
+        scores = np.stack([np.abs(actual[c] - paths[names[c]]) / series_unit(cut[c], seasons[c[0]]) for c in cut])
         return conformal_quantile(scores, level)
 
     def predict(self, data, horizon=None, level=None, id_col=None, time_col=None) -> pd.DataFrame:
@@ -378,7 +386,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             At most :attr:`max_horizon` (default: that). Beyond the network's own horizon it
             forecasts again from the series extended by its forecast.
         level : float, optional
-            Split-conformal interval, in units of each series' standard deviation: from the
+            Split-conformal interval, in units of each series' MASE scale (:func:`series_unit`): from the
             errors of the same zero-shot forecasts of the data's own last rows (up to
             ``OWN_ORIGINS`` origins per series) when they are enough for the level, else of
             held-out series of the pretraining corpus with the same season length

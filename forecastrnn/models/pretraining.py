@@ -34,8 +34,9 @@ def interval_scores(network, series: dict, seasons: dict) -> dict:
     """Per season length (and ``"all"``): the absolute errors of the forecasts
     (:func:`zero_shot_paths`, as ``predict`` makes them: the network's weight chosen on the
     series of each season length, with its usual horizon) of the last
-    ``usual_horizon(m)`` rows (at most half) of ``series``, in units of the standard deviation
-    of the rows before them; lists ``(n, MAX_HORIZON)``, None beyond each series' steps."""
+    ``usual_horizon(m)`` rows (at most half) of ``series``, in units of the MASE scale of the
+    rows before them (:func:`~forecastrnn.models.pretrained.series_unit`); lists ``(n,
+    MAX_HORIZON)``, None beyond each series' steps."""
     steps = {k: min(usual_horizon(seasons[k]), len(y) // 2) for k, y in series.items()}
     cut = {k: y[:-steps[k]] for k, y in series.items()}
     paths = {}
@@ -46,7 +47,7 @@ def interval_scores(network, series: dict, seasons: dict) -> dict:
     errors = {}
     for key, y in cut.items():
         row = np.full(MAX_HORIZON, np.nan)
-        row[:steps[key]] = np.abs(series[key][-steps[key]:] - paths[key][:steps[key]]) / series_unit(y)
+        row[:steps[key]] = np.abs(series[key][-steps[key]:] - paths[key][:steps[key]]) / series_unit(y, seasons[key])
         errors.setdefault(str(seasons[key]), []).append(row)
     scores = {m: np.stack(e) for m, e in errors.items()}
     scores["all"] = np.concatenate(list(scores.values()))
