@@ -375,7 +375,8 @@ def _compact_dates(values: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
 
 def _month_numbers(values: pd.Series) -> np.ndarray | None:
     """1..12 for a text column of month names (``Jan``, ``January``, ``Sept``), else None."""
-    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)) or values.isna().any():
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)) or values.empty \
+            or _season_column(values.iloc[0]) is None or values.isna().any():  # most columns: one look at the first
         return None
     names = values.astype(str)
     found = {v: _season_column(v) for v in names.unique()}
@@ -414,6 +415,7 @@ def _date_parts(frame: pd.DataFrame) -> list | None:
     names = {}
     for column in frame.columns:
         names.setdefault(str(column).strip().lower(), column)
+
     def spelled(part):  # whole numbers, or the names of months
         return part in names and (_whole_numbers(frame[names[part]])
                                   or part == "month" and _month_numbers(frame[names[part]]) is not None)
