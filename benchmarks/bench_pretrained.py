@@ -114,7 +114,9 @@ def outside(name, quick) -> list:
         n = len(y)
         return [([y[:n - j * h]], [y[n - j * h:n - (j - 1) * h]], [f"origin-{j}"], h, m) for j in range(1, k + 1)]
 
-    load_data = lambda d: getattr(sm.datasets, d).load_pandas().data  # noqa: E731
+    def load_data(dataset):
+        return getattr(sm.datasets, dataset).load_pandas().data
+
     if name == "sm_fertility":
         wide = load_data("fertility").filter(regex=r"^\d{4}$")
         return panel([y for y in (r.dropna().to_numpy("float64") for _, r in wide.iterrows()) if len(y) >= 20], 6, 1)

@@ -749,14 +749,15 @@ def predict(run_dir, data, id_col, target, future, horizon, level, output, overw
         from forecastrnn.models.pretrained import PretrainedForecaster
 
         tensorflow()
-        id_col = _panel_id(data, id_col)
-        model = PretrainedForecaster().fit(id_col=id_col, target=target)
-        if target is None:
-            from forecastrnn.data.io import read_series
-            from forecastrnn.data.panel import read_panel
+        from forecastrnn.data.io import read_series
+        from forecastrnn.data.panel import read_panel
 
-            read = read_series(data) if id_col is None else read_panel(data, id_col=id_col)
-            _note_unused(read.attrs, "--target names the column to forecast")
+        id_col = _panel_id(data, id_col)
+        # read once: the model forecasts this frame, and the columns it leaves are said
+        data = read_series(data, target=target) if id_col is None else read_panel(data, id_col=id_col, target=target)
+        if target is None:
+            _note_unused(data.attrs, "--target names the column to forecast")
+        model = PretrainedForecaster().fit(id_col=id_col, target=data.attrs["target"][0])
         panel, known = id_col is not None, []
     elif is_export_dir(run_dir):
         model = ExportedForecaster(run_dir)
