@@ -43,3 +43,13 @@ def tensorflow():
 def has_gpu() -> bool:
     """Whether TensorFlow sees a GPU (imports TensorFlow)."""
     return bool(tensorflow().config.list_physical_devices("GPU"))
+
+
+def compile_built(model, optimizer, **kwargs):
+    """``model.compile(optimizer, **kwargs)`` with the optimizer's variables created at once.
+    Keras otherwise creates them inside the first training step, which makes TensorFlow trace
+    that step twice: for a small network, the second trace was about a quarter of its whole
+    ``fit`` (benchmarks/bench_training.py). Returns ``model``."""
+    model.compile(optimizer=optimizer, **kwargs)
+    model.optimizer.build(model.trainable_variables)
+    return model

@@ -15,7 +15,7 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from forecastrnn._tf import has_gpu
+from forecastrnn._tf import compile_built, has_gpu
 from forecastrnn.base import Forecaster
 from forecastrnn.data.windows import WindowSpec, check_positive_int
 from forecastrnn.defaults import AUTO, network_settings
@@ -289,8 +289,8 @@ class RecurrentEstimator(Forecaster, BaseEstimator):
                 from forecastrnn.models.warm_start import copy_weights
 
                 copy_weights(pretrained, self.model_, self.horizon)
-            self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.settings_["loss"],
-                                jit_compile=jit)
+            compile_built(self.model_, keras.optimizers.Adam(self.learning_rate), loss=self.settings_["loss"],
+                          jit_compile=jit)
         batch = self.settings_["batch_size"]
 
         def one_member_axis(x, y):  # targets (b, h, T) -> (b, 1, h, T), broadcast over the members

@@ -17,6 +17,7 @@ import os
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from forecastrnn._tf import compile_built
 from forecastrnn.data.masking import length_batches, pad_sequences
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.persistence import Persistent
@@ -150,8 +151,8 @@ class SentimentClassifier(Persistent, BaseEstimator):
 
             trainer = AdversarialEmbeddingTrainer(self.model_, self.adversarial,
                                                   plain_steps=int(train_data.cardinality()))
-        trainer.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
-                        loss="binary_crossentropy", metrics=["accuracy"])
+        compile_built(trainer, keras.optimizers.Adam(self.learning_rate), loss="binary_crossentropy",
+                      metrics=["accuracy"])
         monitor = "val_accuracy" if n_val else "accuracy"
         stop = keras.callbacks.EarlyStopping(monitor=monitor, mode="max", patience=self.patience,
                                              restore_best_weights=True)
