@@ -48,8 +48,8 @@ def has_gpu() -> bool:
 def compile_built(model, optimizer, **kwargs):
     """``model.compile(optimizer, **kwargs)`` with the optimizer's variables created at once.
     Keras otherwise creates them inside the first training step, which makes TensorFlow trace
-    that step twice: for a small network, the second trace was about a quarter of its whole
-    ``fit`` (benchmarks/bench_training.py). Returns ``model``."""
+    that step twice, a fifth of a small network's short ``fit`` (BENCHMARKS.md, "The
+    optimizer built at compile"). The same weights and forecasts either way. Returns ``model``."""
     model.compile(optimizer=optimizer, **kwargs)
     model.optimizer.build(model.trainable_variables)
     return model

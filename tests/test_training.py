@@ -60,6 +60,24 @@ def test_a_training_killed_after_epoch_k_resumes_to_the_uninterrupted_model(tmp_
     np.testing.assert_allclose(*forecasts, rtol=1e-6)
 
 
+@pytest.mark.parametrize("make, data", [
+    (lambda: RNNForecaster(units=4, window=12, horizon=3, epochs=3, n_models=2, verbose=0, random_state=0),
+     series(120)),
+    (lambda: GlobalRNNForecaster(units=4, window=12, horizon=3, epochs=3, verbose=0, random_state=0),
+     {"a": series(120, seed=1), "b": series(90, seed=2)}),
+], ids=["single", "global"])
+def test_a_fit_traces_its_training_step_once(monkeypatch, make, data):
+    """The optimizer's variables exist before the first step (``compile_built``): Keras would
+    otherwise trace that step twice, the costliest part of a short fit."""
+    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+
+    traces = []
+    step = TensorFlowTrainer.train_step
+    monkeypatch.setattr(TensorFlowTrainer, "train_step", lambda self, batch: traces.append(1) or step(self, batch))
+    model = make().fit(data)
+    assert len(traces) == 1 and len(model.history_["loss"]) >= 2
+
+
 def test_epoch_orders_depend_on_seed_and_epoch_only():
     inputs = np.arange(200, dtype="float32")[:, None]
     spec = WindowSpec(4, 2)
