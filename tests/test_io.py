@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecastrnn.data import infer_frequency, read_series
+from forecastrnn.data import infer_frequency, read_panel, read_series
 
 
 def test_csv_detects_time_column_and_frequency(write_csv):
@@ -385,3 +385,20 @@ def test_month_names_beside_a_year_and_dates_written_without_separators(write_cs
     for values in ("20200100,20200101,20200102", "20200131,20200132,20200133", "20200103,20200102,20200101"):
         frame = read_series(write_csv("code,y\n" + "".join(f"{v},{i}\n" for i, v in enumerate(values.split(",")))))
         assert frame.attrs["time_col"] is None and frame.attrs["features"] == ["code", "y"], values
+
+
+def test_steps_numbered_one_by_one_are_positions_that_keep_their_numbering(write_csv):
+    # ds = 1, 2, 3 ... (long-format files often number the steps) was read as an input of the
+    # networks, and a panel's saved model then refused it as a time column at predict
+    frame = read_series(write_csv("ds,y\n" + "".join(f"{t},{t * 1.5}\n" for t in range(1, 11))))
+    assert frame.attrs["features"] == ["y"] and frame.attrs["time_col"] is None
+    assert list(frame.index) == list(range(1, 11)) and frame.attrs["time_read"] == "as positions numbered by 'ds'"
+    named = read_series(write_csv("t,y\n5,1\n6,2\n7,3\n"), time_col="t")  # named: the same
+    assert named.index[0] == 5 and named.attrs["features"] == ["y"]
+    text = "unique_id,ds,y\n" + "".join(f"{k},{t},{t + i}\n" for i, k in enumerate("ab") for t in range(1, 8 + 4 * i))
+    panel = read_panel(write_csv(text))
+    assert list(panel.columns) == ["unique_id", "y"] and panel.attrs["time_col"] is None
+    assert panel.attrs["n_series"] == 2 and len(panel) == 7 + 11
+    # steps that are not one apart, or columns named otherwise, stay inputs as before
+    for text in ("ds,y\n2,1\n4,2\n6,3\n", "count,y\n1,1\n2,2\n3,3\n"):
+        assert len(read_series(write_csv(text)).attrs["features"]) == 2, text

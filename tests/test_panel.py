@@ -100,6 +100,16 @@ def test_global_model_on_long_data_equals_the_dict_path_and_keeps_timestamps(tmp
         model.predict(long_panel(ids=("d",), freq="D").rename(columns={"y": "load"}))
 
 
+def test_a_panel_numbering_its_steps_is_read_as_positions_in_fit_and_predict():
+    # unique_id, ds = 1, 2, 3 ..., y: ds was a network input, and predict(data) refused it as a time column
+    data = long_panel().drop(columns="ds")
+    numbered = data.assign(ds=data.groupby("unique_id").cumcount() + 1)[["unique_id", "ds", "y"]]
+    params = dict(units=4, window=12, horizon=3, epochs=1, n_models=1, verbose=0, random_state=0)
+    model = GlobalRNNForecaster(**params).fit(numbered)
+    assert model.features_ == [] and model.freq_ is None
+    pd.testing.assert_frame_equal(model.predict(numbered), GlobalRNNForecaster(**params).fit(data).predict(data))
+
+
 def test_fast_path_equals_the_series_by_series_reading():
     """Regular panels are read column-wise; the result is what reading each series gives."""
     data = long_panel()

@@ -36,6 +36,9 @@ TIME_COLUMN_NAMES = ("date", "datetime", "timestamp", "time", "ds", "month", "pe
 # Whole-number columns that spell the time in parts, longest first (``year`` alone: yearly).
 DATE_PARTS = (("year", "month", "day", "hour", "minute"), ("year", "month", "day", "hour"),
               ("year", "month", "day"), ("year", "month"), ("year", "quarter"), ("year", "week"), ("year",))
+# Whole-number columns with these names that count the steps one by one (``ds`` = 1, 2, 3 ...,
+# as long-format files often number them) are the rows' positions, not an input.
+STEP_COLUMN_NAMES = ("ds", "time", "t", "step", "timestep", "time_idx", "period", "date", "timestamp")
 # Numeric columns with these names that just number the rows are left out of the inputs.
 ROW_COUNTER_NAMES = ("no", "no.", "index", "id", "row", "unnamed: 0", "")
 # Cells read as missing besides pandas' own markers ("", "NA", "N/A", "NaN", "null", "#N/A" ...).
@@ -526,6 +529,12 @@ def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame
         raise ValueError(f"`time_col` must name a column of the data, 'auto' or None. Received: "
                          f"time_col={time_col!r}; columns are {list(frame.columns)}")
     name = time_col if time_col != AUTO else _detect_time_column(frame)
+    counter = _step_counter(frame, [name] if name is not None else
+                            [c for c in frame.columns if str(c).strip().lower() in STEP_COLUMN_NAMES])
+    if counter is not None:  # steps numbered 1, 2, 3 ...: positions that keep the file's numbering
+        first = int(frame[counter].iloc[0])
+        return (frame.drop(columns=[counter]), pd.RangeIndex(first, first + len(frame)), None,
+                f"as positions numbered by {counter!r}")
     if name is not None:
         index, how = _parse_times(frame[name], name, date_format)
         return frame.drop(columns=[name]), index, name, how
@@ -540,6 +549,15 @@ def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame
     # Keep a unit-step integer index (e.g. a slice of an earlier frame), else number rows.
     keep = isinstance(frame.index, pd.RangeIndex) and frame.index.step == 1
     return frame, frame.index if keep else pd.RangeIndex(len(frame)), None, None
+
+
+def _step_counter(frame: pd.DataFrame, names: list) -> str | None:
+    """The first of ``names`` whose column holds whole numbers one apart (1, 2, 3 ...), else None."""
+    for name in names:
+        values = frame[name]
+        if len(values) and _whole_numbers(values) and (np.diff(values.to_numpy(dtype="float64")) == 1).all():
+            return name
+    return None
 
 
 def _check_increasing(index: pd.Index) -> None:

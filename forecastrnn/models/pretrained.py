@@ -318,7 +318,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
                 raise ValueError(f"The pretrained model forecasts one value column. Received: {frame.attrs['target']}")
             value = frame.attrs["target"][0]
             series, freq, names = {"series": frame[value].to_numpy(dtype="float64")}, frame.attrs.get("freq"), None
-            last = {"series": frame.index[-1] if isinstance(frame.index, pd.DatetimeIndex) else len(frame) - 1}
+            last = {"series": frame.index[-1]}  # a timestamp, or a position (which may keep the file's numbering)
         empty = [k for k, y in series.items() if not np.isfinite(y).any()]
         if empty:
             raise ValueError("Every series needs at least one observed value. Received: only missing values in "
