@@ -394,6 +394,8 @@ def test_steps_numbered_one_by_one_are_positions_that_keep_their_numbering(write
     assert frame.attrs["features"] == ["y"] and frame.attrs["time_col"] is None
     assert list(frame.index) == list(range(1, 11)) and frame.attrs["time_read"] == "as positions numbered by 'ds'"
     named = read_series(write_csv("t,y\n5,1\n6,2\n7,3\n"), time_col="t")  # named: the same
+    with pytest.raises(ValueError, match="3 timestamps"):  # one date written YYYYMMDD stays a date, not a step
+        read_series(write_csv("date,y\n20200131,1\n"))
     assert named.index[0] == 5 and named.attrs["features"] == ["y"]
     text = "unique_id,ds,y\n" + "".join(f"{k},{t},{t + i}\n" for i, k in enumerate("ab") for t in range(1, 8 + 4 * i))
     panel = read_panel(write_csv(text))

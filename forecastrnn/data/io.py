@@ -529,8 +529,10 @@ def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame
         raise ValueError(f"`time_col` must name a column of the data, 'auto' or None. Received: "
                          f"time_col={time_col!r}; columns are {list(frame.columns)}")
     name = time_col if time_col != AUTO else _detect_time_column(frame)
-    counter = _step_counter(frame, [name] if name is not None else
-                            [c for c in frame.columns if str(c).strip().lower() in STEP_COLUMN_NAMES])
+    if name is None:
+        counter = _step_counter(frame, [c for c in frame.columns if str(c).strip().lower() in STEP_COLUMN_NAMES])
+    else:  # one named (a column of dates written as whole numbers is dates, even a single row)
+        counter = _step_counter(frame, [name] if time_col != AUTO and _compact_dates(frame[name]) is None else [])
     if counter is not None:  # steps numbered 1, 2, 3 ...: positions that keep the file's numbering
         first = int(frame[counter].iloc[0])
         return (frame.drop(columns=[counter]), pd.RangeIndex(first, first + len(frame)), None,
