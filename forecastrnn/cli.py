@@ -368,18 +368,8 @@ def _panel_plan(opts):
         raise ValueError("--features all does not apply to panels: name the covariate columns")
     panel = read_panel(opts["data"], id_col=opts["id_col"], time_col=opts["time_col"], date_format=opts["date_format"],
                        target=targets[0] if targets else None, features=features or None)
+    panel = _without_empty_series(panel)
     a = panel.attrs
-    empty = panel[a["target"][0]].notna().groupby(panel[a["id_col"]], sort=False).sum() == 0
-    if empty.all():
-        raise ValueError(f"Every series has only missing values in {a['target'][0]!r}. Received: "
-                         f"{int(a['n_series'])} series")
-    if empty.any():  # nothing to learn from or forecast: left out, said
-        click.echo(f"Note: {int(empty.sum())} series with only missing values in {a['target'][0]!r} left out "
-                   f"(e.g. {str(empty.index[empty][0])!r}): no forecast for them", err=True)
-        attrs = dict(a)
-        panel = panel[~panel[a["id_col"]].isin(empty.index[empty])].reset_index(drop=True)
-        panel.attrs.update(attrs, n_series=int((~empty).sum()))
-        a = panel.attrs
     season = opts["season_length"] or season_length_for(a["freq"])
     lengths = panel.groupby(a["id_col"], sort=False).size()
     horizon = opts["horizon"] or _default_horizon(season, int(lengths.median()), "rows in the median series")
@@ -687,6 +677,24 @@ def _check_file(path, what: str) -> None:
         raise FileNotFoundError(f"{what} file not found. Expected an existing CSV file. Received: {path!r}")
 
 
+def _without_empty_series(panel):
+    """``panel`` without its series that have only missing values in the target (nothing to
+    learn from or forecast: left out, said); an error when every series is such."""
+    a = panel.attrs
+    empty = panel[a["target"][0]].notna().groupby(panel[a["id_col"]], sort=False).sum() == 0
+    if empty.all():
+        raise ValueError(f"Every series has only missing values in {a['target'][0]!r}. Received: "
+                         f"{int(a['n_series'])} series")
+    if not empty.any():
+        return panel
+    click.echo(f"Note: {int(empty.sum())} series with only missing values in {a['target'][0]!r} left out "
+               f"(e.g. {str(empty.index[empty][0])!r}): no forecast for them", err=True)
+    attrs = dict(a)
+    panel = panel[~panel[a["id_col"]].isin(empty.index[empty])].reset_index(drop=True)
+    panel.attrs.update(attrs, n_series=int((~empty).sum()))
+    return panel
+
+
 def _panel_id(path, id_col):
     """``id_col``, or ``unique_id`` when the file has that column (the long format's name for
     the series' id, as ``read_panel``'s default), said in a note."""
@@ -754,7 +762,8 @@ def predict(run_dir, data, id_col, target, future, horizon, level, output, overw
 
         id_col = _panel_id(data, id_col)
         # read once: the model forecasts this frame, and the columns it leaves are said
-        data = read_series(data, target=target) if id_col is None else read_panel(data, id_col=id_col, target=target)
+        data = read_series(data, target=target) if id_col is None else \
+            _without_empty_series(read_panel(data, id_col=id_col, target=target))
         if target is None:
             _note_unused(data.attrs, "--target names the column to forecast")
         model = PretrainedForecaster().fit(id_col=id_col, target=data.attrs["target"][0])

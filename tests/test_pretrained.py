@@ -178,6 +178,12 @@ def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
     panel.assign(promo=0).to_csv(tmp_path / "promo.csv", index=False)  # a panel's last column too
     promo = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "promo.csv"), "--id-col", "shop"])
     assert promo.exit_code == 0 and "Note: only the last numeric column 'promo' is forecast; ['units']" in promo.stderr
+    # a panel's series with no value is left out and said, as fit does; the others are forecast
+    panel.assign(units=panel.units.where(panel.shop == "a")).to_csv(tmp_path / "gap.csv", index=False)
+    gap = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "gap.csv"), "--id-col", "shop",
+                                   "--horizon", "2"])
+    assert gap.exit_code == 0 and "Note: 1 series with only missing values in 'units' left out (e.g. 'b')" in gap.stderr
+    assert pd.read_csv(io.StringIO(gap.stdout)).shop.tolist() == ["a", "a"]
 
 
 def test_stacked_paths_equal_the_network_predict_of_the_table(tiny):
