@@ -354,6 +354,7 @@ def _default_horizon(season: int, rows: int, what: str) -> int:
 
 def _panel_plan(opts):
     """Read a long-format panel and settle the backtest plan; returns (panel, settings, fit kwargs)."""
+    from forecastrnn.data.io import numbered_by
     from forecastrnn.data.panel import read_panel
     from forecastrnn.data.season import season_length_for
 
@@ -376,7 +377,8 @@ def _panel_plan(opts):
     n_windows = opts["n_windows"] or 1
     settings = dict(season=season, horizon=horizon, n_windows=n_windows, step=horizon,
                     test_rows=horizon * n_windows, n_series=int(a["n_series"]))
-    fit_kwargs = dict(id_col=a["id_col"], time_col=a["time_col"], target=a["target"][0], features=features or None)
+    fit_kwargs = dict(id_col=a["id_col"], time_col=a["time_col"] or numbered_by(a), target=a["target"][0],
+                      features=features or None)
     _say(opts["quiet"], f"Read {len(panel)} rows of {a['n_series']} series from {a['source']}: target "
                         f"{a['target'][0]!r}, frequency {a['freq'] or 'none (positions)'}, "
                         f"{lengths.min()}..{lengths.max()} rows per series, {a['n_gaps']} gap row(s) inserted"

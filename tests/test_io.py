@@ -399,7 +399,10 @@ def test_steps_numbered_one_by_one_are_positions_that_keep_their_numbering(write
     assert named.index[0] == 5 and named.attrs["features"] == ["y"]
     text = "unique_id,ds,y\n" + "".join(f"{k},{t},{t + i}\n" for i, k in enumerate("ab") for t in range(1, 8 + 4 * i))
     panel = read_panel(write_csv(text))
-    assert list(panel.columns) == ["unique_id", "y"] and panel.attrs["time_col"] is None
+    assert list(panel.columns) == ["unique_id", "ds", "y"] and panel.attrs["time_col"] is None
+    assert panel.attrs["features"] == ["y"] and panel.ds.dtype == "int64"
+    gapped = read_panel(write_csv(text.replace("\nb,3,", "\nb,30,")))  # one series not one by one: series by series
+    assert gapped.attrs["features"] == ["ds", "y"]
     assert panel.attrs["n_series"] == 2 and len(panel) == 7 + 11
     # steps that are not one apart, or columns named otherwise, stay inputs as before
     for text in ("ds,y\n2,1\n4,2\n6,3\n", "count,y\n1,1\n2,2\n3,3\n"):

@@ -107,7 +107,11 @@ def test_a_panel_numbering_its_steps_is_read_as_positions_in_fit_and_predict():
     params = dict(units=4, window=12, horizon=3, epochs=1, n_models=1, verbose=0, random_state=0)
     model = GlobalRNNForecaster(**params).fit(numbered)
     assert model.features_ == [] and model.freq_ is None
-    pd.testing.assert_frame_equal(model.predict(numbered), GlobalRNNForecaster(**params).fit(data).predict(data))
+    forecast, positions = model.predict(numbered), GlobalRNNForecaster(**params).fit(data).predict(data)
+    np.testing.assert_array_equal(forecast.y, positions.y)  # the same model; the steps keep the file's numbers
+    first = numbered.unique_id.iloc[0]
+    assert (forecast.ds == positions.ds + 1).all() and forecast.ds.iloc[0] == numbered.ds[numbered.unique_id == first].max() + 1
+    assert panel_series(read_panel(numbered), "y")[first].index[0] == 1
 
 
 def test_fast_path_equals_the_series_by_series_reading():

@@ -39,6 +39,7 @@ DATE_PARTS = (("year", "month", "day", "hour", "minute"), ("year", "month", "day
 # Whole-number columns with these names that count the steps one by one (``ds`` = 1, 2, 3 ...,
 # as long-format files often number them) are the rows' positions, not an input.
 STEP_COLUMN_NAMES = ("ds", "time", "t", "step", "timestep", "time_idx", "period", "date", "timestamp")
+NUMBERED = "as positions numbered by "  # how such a column was read (``time_read``), then its name
 # Numeric columns with these names that just number the rows are left out of the inputs.
 ROW_COUNTER_NAMES = ("no", "no.", "index", "id", "row", "unnamed: 0", "")
 # Cells read as missing besides pandas' own markers ("", "NA", "N/A", "NaN", "null", "#N/A" ...).
@@ -517,7 +518,8 @@ def _calendar_table(frame: pd.DataFrame) -> tuple[pd.DataFrame, str] | None:
 
 def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame, pd.Index, str | None, str | None]:
     """Settle the time axis: (frame without the time column(s), index, name of the time, how
-    it was read when that is worth saying)."""
+    it was read when that is worth saying). Steps numbered one by one give positions that
+    keep the numbering, and no time name (:func:`numbered_by` says which column it was)."""
     if time_col is None:  # no time: rows are positions
         return frame.reset_index(drop=True), pd.RangeIndex(len(frame)), None, None
     if isinstance(frame.index, pd.PeriodIndex) and time_col == AUTO:  # periods (statsmodels' data): their starts
@@ -536,7 +538,7 @@ def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame
     if counter is not None:  # steps numbered 1, 2, 3 ...: positions that keep the file's numbering
         first = int(frame[counter].iloc[0])
         return (frame.drop(columns=[counter]), pd.RangeIndex(first, first + len(frame)), None,
-                f"as positions numbered by {counter!r}")
+                f"{NUMBERED}{counter!r}")
     if name is not None:
         index, how = _parse_times(frame[name], name, date_format)
         return frame.drop(columns=[name]), index, name, how
@@ -551,6 +553,13 @@ def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame
     # Keep a unit-step integer index (e.g. a slice of an earlier frame), else number rows.
     keep = isinstance(frame.index, pd.RangeIndex) and frame.index.step == 1
     return frame, frame.index if keep else pd.RangeIndex(len(frame)), None, None
+
+
+def numbered_by(attrs: dict) -> str | None:
+    """The column that numbered the steps of a frame read by ``read_series`` or ``read_panel``
+    (``ds`` = 1, 2, 3 ...), from its ``attrs``; None when it has timestamps or plain positions."""
+    how = attrs.get("time_read") or ""
+    return how[len(NUMBERED) + 1:-1] if how.startswith(NUMBERED) else None
 
 
 def _step_counter(frame: pd.DataFrame, names: list) -> str | None:

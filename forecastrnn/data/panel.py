@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from forecastrnn.data.io import (_date_parts, _detect_time_column, _is_numeric, _parse_times, _to_frame,
-                                 one_hot_names, read_series)
+                                 numbered_by, one_hot_names, read_series)
 from forecastrnn.data.season import calendar_steps
 from forecastrnn.defaults import AUTO
 
@@ -134,18 +134,23 @@ def read_panel(source, id_col=None, time_col=AUTO, target=None, features=None, f
         if list(frame.columns) != columns:
             raise ValueError(f"Series {key!r}: every series must have the same columns. Received: "
                              f"{list(frame.columns)} against {columns}")
-    time_name = first.attrs["time_col"]
+    time_name, numbered = first.attrs["time_col"], numbered_by(first.attrs)
+    if any(numbered_by(f.attrs) != numbered for f in frames.values()):
+        key = next(k for k, f in frames.items() if numbered_by(f.attrs) != numbered)
+        raise ValueError(f"Series {key!r}: every series must number its steps alike. Received: "
+                         f"{frames[key].attrs.get('time_read')!r} against {first.attrs.get('time_read')!r}")
     parts = []
     for key, frame in frames.items():
-        part = frame.reset_index(drop=time_name is None)
-        if time_name is not None:
-            part = part.rename(columns={part.columns[0]: time_name})
+        part = frame.reset_index(drop=time_name is None and numbered is None)
+        if time_name is not None or numbered is not None:
+            part = part.rename(columns={part.columns[0]: time_name or numbered})
         part.insert(0, id_col, key)
         parts.append(part)
     panel = pd.concat(parts, ignore_index=True)
     panel.attrs.update(id_col=id_col, time_col=time_name, target=list(first.attrs["target"]),
                        features=columns, freq=common, n_series=len(frames),
-                       n_gaps=int(sum(f.attrs["n_gaps"] for f in frames.values())), source=name)
+                       n_gaps=int(sum(f.attrs["n_gaps"] for f in frames.values())), source=name,
+                       time_read=first.attrs.get("time_read"))
     return panel
 
 
@@ -168,12 +173,19 @@ def _read_regular(raw, name, id_col, time_col, target, features, freq, date_form
     except (ValueError, TypeError):
         return None
     a = first.attrs
+    numbered = numbered_by(a)
     if (a["n_gaps"] or a["time_col"] not in (None, *raw.columns)  # date parts: assembled series by series
             or any(c not in raw.columns or not _is_numeric(raw[c]) for c in a["features"])):
         return None
     order = np.argsort(codes, kind="stable")  # series in first-appearance order, rows in file order
     same = codes[order][1:] == codes[order][:-1]
     panel = raw.iloc[order].reset_index(drop=True)
+    if numbered is not None:  # steps numbered 1, 2, 3 ... in every series, or read series by series
+        steps = np.diff(panel[numbered].to_numpy(dtype="float64"))
+        if not (np.isfinite(steps[same]).all() and (steps[same] == 1).all()) \
+                or not (panel[numbered] == panel[numbered].round()).all():
+            return None
+        panel[numbered] = panel[numbered].astype("int64")
     if a["time_col"] is not None:
         try:
             times = _parse_times(panel[a["time_col"]], a["time_col"], date_format)[0]
@@ -192,10 +204,10 @@ def _read_regular(raw, name, id_col, time_col, target, features, freq, date_form
         if steps[same].size and not (steps[same] == one).all():
             return None
         panel[a["time_col"]] = times
-    panel = panel[[id_col] + ([a["time_col"]] if a["time_col"] else []) + a["features"]]
+    panel = panel[[id_col] + [c for c in (a["time_col"], numbered) if c] + a["features"]]
     panel[a["features"]] = panel[a["features"]].astype("float64")
     panel.attrs.update(id_col=id_col, time_col=a["time_col"], target=list(a["target"]), features=list(a["features"]),
-                       freq=a["freq"], n_series=len(uniques), n_gaps=0, source=name)
+                       freq=a["freq"], n_series=len(uniques), n_gaps=0, source=name, time_read=a.get("time_read"))
     return panel
 
 
@@ -228,7 +240,9 @@ def panel_series(panel: pd.DataFrame, column: str) -> dict:
     for key, group in panel.groupby(id_col, sort=False):
         values = group[column].to_numpy(dtype="float64")
         if time_col is None:
-            out[str(key)] = pd.Series(values)
+            numbered = numbered_by(panel.attrs)
+            first = int(group[numbered].iloc[0]) if numbered else 0  # positions keep the file's numbering
+            out[str(key)] = pd.Series(values, index=pd.RangeIndex(first, first + len(values)))
         else:
             index = pd.DatetimeIndex(group[time_col], freq=panel.attrs["freq"])
             out[str(key)] = pd.Series(values, index=index)

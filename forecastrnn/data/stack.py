@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from forecastrnn.data.io import numbered_by
 from forecastrnn.data.panel import freq_step
 
 
@@ -111,6 +112,8 @@ class Stack:
         time_col = panel.attrs["time_col"]
         if time_col is not None:
             index = pd.DatetimeIndex(panel[time_col].to_numpy()[order], freq=None)
+        elif numbered_by(panel.attrs):  # positions that keep the file's numbering (ds = 1, 2, 3 ...)
+            index = pd.Index(panel[numbered_by(panel.attrs)].to_numpy(dtype="int64")[order])
         else:
             starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
             index = pd.Index(np.arange(len(values)) - np.repeat(starts, lengths))

@@ -36,7 +36,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from forecastrnn.base import Forecaster, check_level, future_index
-from forecastrnn.data.io import read_series
+from forecastrnn.data.io import numbered_by, read_series
 from forecastrnn.data.panel import names_series, read_panel
 from forecastrnn.data.season import phase, season_length_for
 from forecastrnn.models.base import NoTrainingWindow
@@ -307,7 +307,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             panel = read_panel(data, id_col=id_col or attrs.get("id_col") or ID, time_col=time_col, target=target)
             if len(panel.attrs["target"]) != 1:
                 raise ValueError(f"The pretrained model forecasts one value column. Received: {panel.attrs['target']}")
-            id_name, time_name, value = panel.attrs["id_col"], panel.attrs["time_col"], panel.attrs["target"][0]
+            id_name, value = panel.attrs["id_col"], panel.attrs["target"][0]
+            time_name = panel.attrs["time_col"] or numbered_by(panel.attrs)  # timestamps, or numbered steps
             groups = dict(tuple(panel.groupby(id_name, sort=False)))
             series = {str(k): g[value].to_numpy(dtype="float64") for k, g in groups.items()}
             last = {str(k): (g[time_name].iloc[-1] if time_name else len(g) - 1) for k, g in groups.items()}
