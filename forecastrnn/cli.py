@@ -352,6 +352,14 @@ def _default_horizon(season: int, rows: int, what: str) -> int:
     return horizon
 
 
+def _positions(attrs) -> str:
+    """What a frequency-less table's rows are, for the Read line."""
+    from forecastrnn.data.io import numbered_by
+
+    numbered = numbered_by(attrs)
+    return f"none (positions, numbered by {numbered!r})" if numbered else "none (positions)"
+
+
 def _panel_plan(opts):
     """Read a long-format panel and settle the backtest plan; returns (panel, settings, fit kwargs)."""
     from forecastrnn.data.io import numbered_by
@@ -380,7 +388,7 @@ def _panel_plan(opts):
     fit_kwargs = dict(id_col=a["id_col"], time_col=a["time_col"] or numbered_by(a), target=a["target"][0],
                       features=features or None)
     _say(opts["quiet"], f"Read {len(panel)} rows of {a['n_series']} series from {a['source']}: target "
-                        f"{a['target'][0]!r}, frequency {a['freq'] or 'none (positions)'}, "
+                        f"{a['target'][0]!r}, frequency {a['freq'] or _positions(a)}, "
                         f"{lengths.min()}..{lengths.max()} rows per series, {a['n_gaps']} gap row(s) inserted"
                         + (f", covariates {features}" if features else ""))
     _say(opts["quiet"], f"Plan: horizon={horizon}, {n_windows} test origin(s) every {horizon} steps over the last "

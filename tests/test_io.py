@@ -401,8 +401,10 @@ def test_steps_numbered_one_by_one_are_positions_that_keep_their_numbering(write
     panel = read_panel(write_csv(text))
     assert list(panel.columns) == ["unique_id", "ds", "y"] and panel.attrs["time_col"] is None
     assert panel.attrs["features"] == ["y"] and panel.ds.dtype == "int64"
-    gapped = read_panel(write_csv(text.replace("\nb,3,", "\nb,30,")))  # one series not one by one: series by series
+    gapped = read_panel(write_csv(text.replace("\nb,3,", "\nb,30,")))  # the longest not one by one: an input
     assert gapped.attrs["features"] == ["ds", "y"]
+    with pytest.raises(ValueError, match=r"^Every series must number its steps .* series 'a' not numbered one by one, series 'b' numbered by 'ds'$"):
+        read_panel(write_csv(text.replace("\na,3,", "\na,30,")))  # the longest numbered, another not
     assert panel.attrs["n_series"] == 2 and len(panel) == 7 + 11
     # steps that are not one apart, or columns named otherwise, stay inputs as before
     for text in ("ds,y\n2,1\n4,2\n6,3\n", "count,y\n1,1\n2,2\n3,3\n"):

@@ -51,7 +51,8 @@ def read_panel(source, id_col=None, time_col=AUTO, target=None, features=None, f
         Columns ``id_col``, the time column (if any), then the input columns; series in the
         order they first appear, each on its regular grid (gaps as NaN rows). ``attrs``:
         ``id_col``, ``time_col``, ``target``, ``features``, ``freq``, ``n_series``, ``n_gaps``,
-        ``source``.
+        ``source``, ``time_read`` (how the time was read; steps numbered 1, 2, 3 ... in a
+        column such as ``ds`` are kept in it as the series' positions, not an input).
 
     Raises
     ------
@@ -129,16 +130,18 @@ def read_panel(source, id_col=None, time_col=AUTO, target=None, features=None, f
     frames = {key: frames[key] for key in groups}  # first-appearance order
 
     first = next(iter(frames.values()))
+    time_name, numbered = first.attrs["time_col"], numbered_by(first.attrs)
+    for key, frame in frames.items():
+        if numbered_by(frame.attrs) != numbered:
+            said = [f"numbered by {n!r}" if (n := numbered_by(f.attrs)) else "not numbered one by one"
+                    for f in (frame, first)]
+            raise ValueError("Every series must number its steps 1, 2, 3 ... in the same column, or none. Received: "
+                             f"series {next(iter(frames))!r} {said[1]}, series {key!r} {said[0]}")
     columns = list(first.columns)
     for key, frame in frames.items():
         if list(frame.columns) != columns:
             raise ValueError(f"Series {key!r}: every series must have the same columns. Received: "
                              f"{list(frame.columns)} against {columns}")
-    time_name, numbered = first.attrs["time_col"], numbered_by(first.attrs)
-    if any(numbered_by(f.attrs) != numbered for f in frames.values()):
-        key = next(k for k, f in frames.items() if numbered_by(f.attrs) != numbered)
-        raise ValueError(f"Series {key!r}: every series must number its steps alike. Received: "
-                         f"{frames[key].attrs.get('time_read')!r} against {first.attrs.get('time_read')!r}")
     parts = []
     for key, frame in frames.items():
         part = frame.reset_index(drop=time_name is None and numbered is None)
