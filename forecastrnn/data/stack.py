@@ -109,11 +109,11 @@ class Stack:
         order = np.argsort(codes, kind="stable")  # a no-op for read_panel's frames
         lengths = np.bincount(codes).astype("int64")
         values = panel[list(columns)].to_numpy(dtype="float64")[order]
-        time_col = panel.attrs["time_col"]
+        time_col, numbered = panel.attrs["time_col"], numbered_by(panel.attrs)
         if time_col is not None:
             index = pd.DatetimeIndex(panel[time_col].to_numpy()[order], freq=None)
-        elif numbered_by(panel.attrs):  # positions that keep the file's numbering (ds = 1, 2, 3 ...)
-            index = pd.Index(panel[numbered_by(panel.attrs)].to_numpy(dtype="int64")[order])
+        elif numbered is not None:  # positions that keep the file's numbering (ds = 1, 2, 3 ...)
+            index = pd.Index(panel[numbered].to_numpy(dtype="int64")[order])
         else:
             starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
             index = pd.Index(np.arange(len(values)) - np.repeat(starts, lengths))
