@@ -224,8 +224,9 @@ def _plan(opts):
     # other columns made the GRU worse (MASE 0.506 against 0.446, BENCHMARKS.md).
     if not features and target:  # one read: the named target(s) are the inputs
         features = list(target)
-    frame = read_series(opts["data"], target=target, time_col=opts["time_col"], date_format=opts["date_format"],
-                        features=None if features in ([], ["all"]) else features)
+    with _notes():
+        frame = read_series(opts["data"], target=target, time_col=opts["time_col"], date_format=opts["date_format"],
+                            features=None if features in ([], ["all"]) else features)
     if not features:  # the target was detected: keep it alone
         read = frame.attrs
         frame = read_series(frame, target=read["target"], features=read["target"])
@@ -375,8 +376,10 @@ def _panel_plan(opts):
     features = [f for f in _comma_list(opts["features"]) if f not in targets]
     if features == ["all"]:
         raise ValueError("--features all does not apply to panels: name the covariate columns")
-    panel = read_panel(opts["data"], id_col=opts["id_col"], time_col=opts["time_col"], date_format=opts["date_format"],
-                       target=targets[0] if targets else None, features=features or None)
+    with _notes():
+        panel = read_panel(opts["data"], id_col=opts["id_col"], time_col=opts["time_col"],
+                           date_format=opts["date_format"], target=targets[0] if targets else None,
+                           features=features or None)
     panel = _without_empty_series(panel)
     a = panel.attrs
     season = opts["season_length"] or season_length_for(a["freq"])
@@ -706,15 +709,16 @@ def _without_empty_series(panel):
 
 
 def _panel_id(path, id_col):
-    """``id_col``, or ``unique_id`` when the file has that column (the long format's name for
-    the series' id, as ``read_panel``'s default), said in a note."""
+    """``id_col``, or the column that names the series of long data by its name
+    (``unique_id``, ``item_id`` ...: ``read_panel``'s default), said in a note."""
     from forecastrnn.data.io import peek_columns
-    from forecastrnn.data.panel import ID_COL
+    from forecastrnn.data.panel import series_id_column
 
-    if id_col is None and ID_COL in peek_columns(path):
-        click.echo(f"Note: column {ID_COL!r} names the series: read as a panel in long format (--id-col {ID_COL})",
+    found = series_id_column(peek_columns(path)) if id_col is None else None
+    if found is not None:
+        click.echo(f"Note: column {found!r} names the series: read as a panel in long format (--id-col {found})",
                    err=True)
-        return ID_COL
+        return found
     return id_col
 
 
@@ -760,34 +764,35 @@ def predict(run_dir, data, id_col, target, future, horizon, level, output, overw
         raise FileExistsError(f"Output file {output!r} already exists. Pass --overwrite to replace it")
     if (id_col is not None or target is not None) and run_dir != "pretrained":
         raise ValueError(f"--id-col and --target apply to 'pretrained' (a run knows its columns). Received: {run_dir!r}")
-    if run_dir == "pretrained" and not os.path.isdir(run_dir):
-        if data is None:
-            raise ValueError("'predict pretrained' forecasts the series of --data. Received: no --data")
-        from forecastrnn._tf import tensorflow
-        from forecastrnn.models.pretrained import PretrainedForecaster
+    with _notes():  # warnings of the reading and the forecast, one note each
+        if run_dir == "pretrained" and not os.path.isdir(run_dir):
+            if data is None:
+                raise ValueError("'predict pretrained' forecasts the series of --data. Received: no --data")
+            from forecastrnn._tf import tensorflow
+            from forecastrnn.models.pretrained import PretrainedForecaster
 
-        tensorflow()
-        from forecastrnn.data.io import read_series
-        from forecastrnn.data.panel import read_panel
+            tensorflow()
+            from forecastrnn.data.io import read_series
+            from forecastrnn.data.panel import read_panel
 
-        id_col = _panel_id(data, id_col)
-        # read once: the model forecasts this frame, and the columns it leaves are said
-        data = read_series(data, target=target) if id_col is None else \
-            _without_empty_series(read_panel(data, id_col=id_col, target=target))
-        if target is None:
-            _note_unused(data.attrs, "--target names the column to forecast")
-        model = PretrainedForecaster().fit(id_col=id_col, target=data.attrs["target"][0])
-        panel, known = id_col is not None, []
-    elif is_export_dir(run_dir):
-        model = ExportedForecaster(run_dir)
-        panel, known = model.signature["series"] is not None, model.signature["known_future"]
-    else:
-        model = _load_run_model(run_dir)
-        network = getattr(model, "network_", model)
-        panel, known = getattr(network, "supports_panels", False), getattr(network, "known_future_", [])
-    if future is not None and not known:
-        raise ValueError(f"--future gives known-future columns, but this model has none. Received: {future!r}")
-    forecast = model.predict(data, horizon=horizon, level=level, **({"future": future} if known else {}))
+            id_col = _panel_id(data, id_col)
+            # read once: the model forecasts this frame, and the columns it leaves are said
+            data = read_series(data, target=target) if id_col is None else \
+                _without_empty_series(read_panel(data, id_col=id_col, target=target))
+            if target is None:
+                _note_unused(data.attrs, "--target names the column to forecast")
+            model = PretrainedForecaster().fit(id_col=id_col, target=data.attrs["target"][0])
+            panel, known = id_col is not None, []
+        elif is_export_dir(run_dir):
+            model = ExportedForecaster(run_dir)
+            panel, known = model.signature["series"] is not None, model.signature["known_future"]
+        else:
+            model = _load_run_model(run_dir)
+            network = getattr(model, "network_", model)
+            panel, known = getattr(network, "supports_panels", False), getattr(network, "known_future_", [])
+        if future is not None and not known:
+            raise ValueError(f"--future gives known-future columns, but this model has none. Received: {future!r}")
+        forecast = model.predict(data, horizon=horizon, level=level, **({"future": future} if known else {}))
     if hasattr(model, "network_weight_"):  # the pretrained forecast: what it blended (stderr: the CSV stays clean)
         click.echo(f"Forecast: the pretrained network's times {model.network_weight_:g} plus damped-trend "
                    f"smoothing's times {1 - model.network_weight_:g}", err=True)

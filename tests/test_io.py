@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -67,7 +69,7 @@ def test_features_selects_inputs_and_always_keeps_target():
     ("date,name\n2020-01-01,a\n2020-01-02,b\n2020-01-03,c\n", "non-numeric column"),
     ("date,value\nnot a date,1\n2020-01-02,2\n2020-01-03,3\n", "'not a date' at row 0"),
     ("date,value\n2020-01-01,1\n2020-01-01,2\n2020-01-02,3\n", "duplicate timestamp 2020-01-01"),
-    ("date,value\n2020-01-03,1\n2020-01-02,2\n2020-01-04,3\n", "strictly increasing"),
+    ("date,value\n2020-01-03,1\n2020-01-02,2\n2020-01-03,3\n", "duplicate timestamp 2020-01-03 .* rows 0 and 2"),
 ])
 def test_bad_csv_raises_clear_value_error(write_csv, text, message):
     with pytest.raises(ValueError, match=message):
@@ -108,11 +110,28 @@ def test_compressed_csv_is_sniffed_too(tmp_path):
     np.testing.assert_allclose(read_series(tmp_path / "data.csv.gz")["v"], [1.5, 2.5, 3.0])
 
 
-def test_duplicate_and_decreasing_name_the_rows(write_csv):
+def test_duplicates_name_the_rows_and_rows_out_of_order_are_sorted_and_said(write_csv):
     with pytest.raises(ValueError, match=r"rows 1 and 2"):
         read_series(write_csv("date,v\n2020-01-01,1\n2020-01-02,2\n2020-01-02,3\n"))
-    with pytest.raises(ValueError, match=r"at row 2 after .* at row 1"):
-        read_series(write_csv("date,v\n2020-01-01,1\n2020-01-03,2\n2020-01-02,3\n"))
+    with pytest.warns(RuntimeWarning, match="not in time order: read sorted by time"):
+        frame = read_series(write_csv("date,v,x\n2020-01-01,1,10\n2020-01-03,3,30\n2020-01-02,2,20\n2020-01-05,5,50\n"))
+    assert frame.index.tolist() == list(pd.date_range("2020-01-01", periods=5, freq="D"))
+    np.testing.assert_array_equal(frame["v"], [1, 2, 3, np.nan, 5])  # each value stays with its time
+    np.testing.assert_array_equal(frame["x"], [10, 20, 30, np.nan, 50])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # rows in order: nothing said
+        read_series(write_csv("date,v\n2020-01-01,1\n2020-01-02,2\n2020-01-03,3\n"))
+
+
+def test_the_day_and_the_time_of_day_in_two_columns_are_one_timestamp(write_csv):
+    text = "Date;Time;Global_active_power\n16/12/2006;17:24:00;4.216\n16/12/2006;17:25:00;5.36\n" \
+           "16/12/2006;17:26:00;?\n16/12/2006;17:27:00;5.388\n"
+    frame = read_series(write_csv(text))
+    assert frame.attrs["freq"] == "min" and frame.attrs["time_col"] == "Date+Time"
+    assert frame.index[0] == pd.Timestamp("2006-12-16 17:24") and frame.columns.tolist() == ["Global_active_power"]
+    assert "from the columns Date, Time" in frame.attrs["time_read"]
+    swapped = read_series(pd.read_csv(write_csv(text), sep=";", na_values="?")[["Time", "Date", "Global_active_power"]])
+    assert swapped.index.equals(frame.index)
 
 
 def test_no_numeric_column(write_csv):

@@ -66,6 +66,30 @@ def test_bad_panels_give_one_error_naming_the_series():
     assert short.attrs["n_series"] == 4  # a short series is read on the others' grid
 
 
+def test_autogluon_names_and_rows_in_any_order_read_as_the_sorted_panel(tmp_path):
+    data = long_panel(n=60)
+    other = data.assign(unique_id=data.unique_id.str[1:].astype(int)).rename(
+        columns={"unique_id": "item_id", "ds": "timestamp", "y": "target"})  # AutoGluon's names, numeric ids
+    with pytest.warns(RuntimeWarning) as said:
+        panel = read_panel(other.sample(frac=1, random_state=0))
+    assert [str(w.message) for w in said] == ["the rows were not in time order: read sorted by time"]  # once
+    expected = read_panel(other)
+    pd.testing.assert_frame_equal(panel.set_index(["item_id", "timestamp"]).sort_index(),
+                                  expected.set_index(["item_id", "timestamp"]).sort_index())
+    assert panel.attrs["id_col"] == "item_id" and panel.attrs["target"] == ["target"]
+    with pytest.raises(ValueError, match=r"column 'item_id' repeats\): .*--id-col item_id"):
+        read_series(other)  # the single-series reader points to the id column, numeric or not
+    other.to_csv(tmp_path / "ag.csv", index=False)
+    from click.testing import CliRunner
+
+    from forecastrnn.cli import cli
+
+    result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "ag.csv"), "--horizon", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Note: column 'item_id' names the series" in result.output
+    assert result.output.count("item_id,timestamp,target,") == 1 and result.output.count("\n3,") == 2
+
+
 def test_long_format_given_to_the_single_series_reader_says_what_to_do():
     with pytest.raises(ValueError, match=r"long format \(column 'unique_id' repeats\): read it with "
                                          r"forecastrnn.read_panel\(..., id_col='unique_id'\)"):

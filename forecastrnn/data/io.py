@@ -4,7 +4,7 @@ Everything downstream (splits, scalers, windows, models, baselines) takes the fr
 :func:`read_series` returns, so the checks live here once:
 
 * the time column is found (or given), parsed, and becomes a ``DatetimeIndex``;
-* timestamps must be strictly increasing: nothing is sorted silently;
+* timestamps must be unique; rows out of time order are sorted, and a warning says so;
 * the frequency is inferred and the frame is put on a regular grid, gaps becoming NaN rows;
 * the target(s) and input features are chosen and must be numeric.
 
@@ -43,9 +43,12 @@ NUMBERED = "as positions numbered by "  # how such a column was read (``time_rea
 # Numeric columns with these names that just number the rows are left out of the inputs.
 ROW_COUNTER_NAMES = ("no", "no.", "index", "id", "row", "unnamed: 0", "")
 # Cells read as missing besides pandas' own markers ("", "NA", "N/A", "NaN", "null", "#N/A" ...).
+SERIES_ID_NAMES = ("unique_id", "item_id", "series_id")  # the id column of long data (nixtla, AutoGluon ...)
+ROWS_SORTED = "the rows were not in time order: read sorted by time"
 MISSING_MARKERS = ["?", "-", "--", ".", "na", "none", "missing", "nil", "NAN"]
 # Dates written as numbers only, whose order (day or month first, year or month) is ambiguous.
 _NUMBER_DATE = r"^\s*(\d{1,2})([-/.])(\d{1,2})(?:\2(\d{2}|\d{4}))?(?=$|[ T])"
+_CLOCK = r"\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*"
 _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})\s*$"
 # Field delimiters a CSV file may use; the one that splits its first lines evenly is taken.
 DELIMITERS = (",", ";", "\t", "|")
@@ -539,6 +542,11 @@ def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame
         first = int(frame[counter].iloc[0])
         return (frame.drop(columns=[counter]), pd.RangeIndex(first, first + len(frame)), None,
                 f"{NUMBERED}{counter!r}")
+    pair = _date_and_clock(frame, name) if name is not None and time_col == AUTO else None
+    if pair is not None:  # the day in one column, the time of day in another (Date, Time = 17:24:00)
+        text = frame[pair[0]].astype(str).str.strip() + " " + frame[pair[1]].astype(str).str.strip()
+        index, _ = _parse_times(text.where(frame[list(pair)].notna().all(axis=1)), "+".join(pair), date_format)
+        return frame.drop(columns=list(pair)), index, "+".join(pair), f"from the columns {pair[0]}, {pair[1]}"
     if name is not None:
         index, how = _parse_times(frame[name], name, date_format)
         return frame.drop(columns=[name]), index, name, how
@@ -553,6 +561,28 @@ def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame
     # Keep a unit-step integer index (e.g. a slice of an earlier frame), else number rows.
     keep = isinstance(frame.index, pd.RangeIndex) and frame.index.step == 1
     return frame, frame.index if keep else pd.RangeIndex(len(frame)), None, None
+
+
+def _is_clock(values: pd.Series) -> bool:
+    """Whether a text column holds times of day only (``17:24``, ``17:24:00``)."""
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+        return False
+    text = values.dropna().astype(str)
+    return bool(len(text)) and bool(text.str.fullmatch(_CLOCK).all())
+
+
+def _date_and_clock(frame: pd.DataFrame, name) -> tuple | None:
+    """``(date column, clock column)`` when the detected time column ``name`` is one of a
+    pair that writes the day and the time of day apart, else None."""
+    clocks = [c for c in frame.columns if _is_clock(frame[c])]
+    if not clocks:
+        return None
+    if name in clocks:  # the clock was found first: its day is another column
+        days = [c for c in frame.columns if c not in clocks and _looks_like_times(frame[c])]
+        name = days[0] if days else None
+    if name is None or frame[name].astype(str).str.contains(":").any():  # the day column has its own times
+        return None
+    return name, clocks[0]
 
 
 def numbered_by(attrs: dict) -> str | None:
@@ -571,23 +601,29 @@ def _step_counter(frame: pd.DataFrame, names: list) -> str | None:
     return None
 
 
-def _check_increasing(index: pd.Index) -> None:
-    """Duplicate or decreasing timestamps are errors naming the first offending rows."""
-    values = index.asi8 if isinstance(index, pd.DatetimeIndex) else np.asarray(index)
-    steps = np.diff(values)
-    bad = np.flatnonzero(steps <= 0)
-    if bad.size == 0:
-        return
-    row = int(bad[0]) + 1
-    if steps[bad[0]] == 0:
-        raise ValueError(
-            f"Timestamps must be unique. Received: duplicate timestamp {index[row]} "
-            f"at rows {row - 1} and {row}"
-        )
-    raise ValueError(
-        "Timestamps must be strictly increasing (forecastrnn never sorts silently). "
-        f"Received: {index[row]} at row {row} after {index[row - 1]} at row {row - 1}"
-    )
+def _in_time_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its rows in time order. Rows written out of order (a database export,
+    a shuffled table) are sorted, and a warning says so; a duplicate timestamp is an error
+    naming both rows."""
+    index = frame.index
+    twice = index.duplicated()
+    if twice.any():
+        row = int(twice.argmax())
+        first = int(np.flatnonzero(index == index[row])[0])
+        raise ValueError(f"Timestamps must be unique. Received: duplicate timestamp {index[row]} "
+                         f"at rows {first} and {row}")
+    if index.is_monotonic_increasing:
+        return frame
+    warnings.warn(ROWS_SORTED, RuntimeWarning, stacklevel=3)
+    return frame.iloc[np.argsort(index.to_numpy(), kind="stable")]
+
+
+def _repeating_ids(frame: pd.DataFrame) -> list:
+    """Columns that could name the series of long data: a column named like a series id
+    (``unique_id``, ``item_id``, ``series_id``), else text columns with repeated values."""
+    named = [c for c in frame.columns if str(c).strip().lower() in SERIES_ID_NAMES]
+    return named or [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
+                     and frame[c].nunique() < len(frame)]
 
 
 def _pandas_infer_freq(index: pd.DatetimeIndex) -> str | None:
@@ -704,7 +740,7 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
     ------
     ValueError
         Empty data, no numeric column, unknown columns, a non-numeric target, unparseable
-        or ambiguous, duplicate or decreasing timestamps, an irregular time grid.
+        or ambiguous, duplicate timestamps, an irregular time grid.
     TypeError
         An unsupported ``source`` type.
 
@@ -736,10 +772,9 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
     frame, index, detected, how = _time_axis(frame, time_col, date_format)
     frame.index, how = index, table[1] if table is not None else how
     try:
-        _check_increasing(index)
+        frame = _in_time_order(frame)
     except ValueError as exc:
-        ids = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
-               and frame[c].nunique() < len(frame)]
+        ids = _repeating_ids(frame)
         if not ids:
             raise
         raise ValueError(f"{exc}. The data looks like several series in long format (column {ids[0]!r} "

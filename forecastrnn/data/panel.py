@@ -3,18 +3,21 @@
 The convention of statsforecast/neuralforecast works with no options: an id column
 ``unique_id``, a time column ``ds`` and the target ``y``; other names are given with
 ``id_col``, ``time_col`` and ``target``. Every series is validated exactly as
-:func:`~forecastrnn.data.io.read_series` validates one (parsed timestamps, no duplicates, no
-decreasing steps, gaps inserted as NaN rows), and an error names the series it is about. All
-series must share one frequency; their starts and ends may differ.
+:func:`~forecastrnn.data.io.read_series` validates one (parsed timestamps, no duplicates,
+rows out of time order sorted and said once, gaps inserted as NaN rows), and an error names
+the series it is about. All series must share one frequency; their starts and ends may differ.
 """
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from forecastrnn.data.io import (_date_parts, _detect_time_column, _is_numeric, _parse_times, _to_frame,
-                                 numbered_by, one_hot_names, read_series)
+from forecastrnn.data.io import (ROWS_SORTED, SERIES_ID_NAMES, _date_parts, _detect_time_column, _is_numeric,
+                                 _parse_times, _to_frame, numbered_by, one_hot_names, read_series)
 from forecastrnn.data.season import calendar_steps
 from forecastrnn.defaults import AUTO
 
@@ -32,7 +35,8 @@ def read_panel(source, id_col=None, time_col=AUTO, target=None, features=None, f
         One row per series and time step. ``.parquet`` / ``.pq`` files need pyarrow
         (``pip install 'forecastrnn[parquet]'``).
     id_col : str, optional
-        Column naming the series. Default: ``unique_id``.
+        Column naming the series. Default: ``unique_id``, or ``item_id`` / ``series_id``
+        (AutoGluon's and others' name) when the data has that column and no ``unique_id``.
     time_col : str or None, default "auto"
         Detected as in ``read_series`` (``ds``, ``date``, ``timestamp``, date parts ...);
         ``None``: no time, rows are positions.
@@ -72,6 +76,21 @@ def read_panel(source, id_col=None, time_col=AUTO, target=None, features=None, f
     >>> panel[panel.unique_id == "a"].y.tolist()
     [1.0, 2.0, nan, 4.0]
     """
+    with _said_once():
+        return _read_panel(source, id_col, time_col, target, features, freq, date_format)
+
+
+@contextlib.contextmanager
+def _said_once():
+    """Warnings of the series' reads (rows sorted ...) said once for the panel, not once a series."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for message, category in dict.fromkeys((str(w.message), w.category) for w in caught):
+        warnings.warn(message, category, stacklevel=4)
+
+
+def _read_panel(source, id_col, time_col, target, features, freq, date_format):
     raw, name = _to_frame(source)
     levels = [n for n, level in enumerate(raw.index.names) if level not in raw.columns]
     if levels and (isinstance(raw.index, (pd.MultiIndex, pd.DatetimeIndex)) or raw.index.name is not None):
@@ -80,7 +99,7 @@ def read_panel(source, id_col=None, time_col=AUTO, target=None, features=None, f
     if len(raw) == 0:
         raise ValueError(f"The data has a header but no data rows. Received: 0 rows in {name} "
                          f"(columns {list(raw.columns)})")
-    id_col = ID_COL if id_col is None else str(id_col)
+    id_col = (series_id_column(raw.columns) or ID_COL) if id_col is None else str(id_col)
     if id_col not in raw.columns:
         raise ValueError(f"A panel needs a column naming the series: expected {id_col!r} "
                          f"(`id_col`, CLI --id-col). Received: columns {list(raw.columns)}")
@@ -196,6 +215,11 @@ def _read_regular(raw, name, id_col, time_col, target, features, freq, date_form
             return None  # a bad time: reported series by series
         if times.isna().any():
             return None
+        stamps = times.as_unit("ns").asi8
+        if (np.diff(stamps)[same] < 0).any():  # rows out of time order: sorted within each series
+            by_time = np.lexsort((stamps, codes[order]))
+            panel, times = panel.iloc[by_time].reset_index(drop=True), times[by_time]
+            warnings.warn(ROWS_SORTED, RuntimeWarning, stacklevel=2)
         offset = pd.tseries.frequencies.to_offset(a["freq"])
         try:  # a fixed step: every step within a series is exactly one
             steps, one = np.diff(times.as_unit("ns").asi8), pd.Timedelta(offset).value
@@ -229,11 +253,21 @@ def _has_times(group: pd.DataFrame, time_col) -> bool:
     return _detect_time_column(group) is not None or _date_parts(group) is not None
 
 
+def series_id_column(columns) -> str | None:
+    """The first of ``columns`` named as long data names its series (``unique_id``, then
+    ``item_id``, ``series_id``; any case), else None."""
+    named = {str(c).strip().lower(): c for c in reversed(list(columns))}
+    return next((named[n] for n in SERIES_ID_NAMES if n in named), None)
+
+
 def names_series(data, id_col=None) -> bool:
     """Whether the DataFrame ``data`` holds a column, or an index level
-    (``df.set_index(["unique_id", "ds"])``), naming the series: ``id_col`` or ``unique_id``.
-    :func:`read_panel` reads either."""
-    return isinstance(data, pd.DataFrame) and (id_col or ID_COL) in (*data.columns, *data.index.names)
+    (``df.set_index(["unique_id", "ds"])``), naming the series: ``id_col``, or one named as
+    :func:`series_id_column` says. :func:`read_panel` reads either."""
+    if not isinstance(data, pd.DataFrame):
+        return False
+    names = (*data.columns, *data.index.names)
+    return id_col in names if id_col else series_id_column(n for n in names if n is not None) is not None
 
 
 def panel_series(panel: pd.DataFrame, column: str) -> dict:
@@ -252,4 +286,4 @@ def panel_series(panel: pd.DataFrame, column: str) -> dict:
     return out
 
 
-__all__ = ["ID_COL", "TARGET", "freq_step", "names_series", "panel_series", "read_panel"]
+__all__ = ["ID_COL", "TARGET", "freq_step", "names_series", "panel_series", "read_panel", "series_id_column"]

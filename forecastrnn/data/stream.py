@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from forecastrnn.data.io import _one_line
-from forecastrnn.data.panel import ID_COL, TARGET, read_panel
+from forecastrnn.data.panel import ID_COL, TARGET, read_panel, series_id_column
 from forecastrnn.data.windows import check_positive_int
 
 HEAD_ROWS = 10_000  # rows read once to settle the time column, target and frequency
@@ -84,8 +84,8 @@ class ParquetPanel:
         """The reading settled on the first rows: ``id_col``, ``time_col``, ``target`` (one
         name), ``columns`` (those to read) and ``freq`` (None when it cannot be told there)."""
         data = self._dataset()
-        id_col = ID_COL if self.id_col is None else str(self.id_col)
         head = data.head(HEAD_ROWS).to_pandas()
+        id_col = (series_id_column(head.columns) or ID_COL) if self.id_col is None else str(self.id_col)
         if target is None and TARGET in head.columns:
             target = TARGET
         panel = read_panel(head, id_col=id_col, time_col=self.time_col, target=target, features=features or None)

@@ -304,7 +304,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         attrs = getattr(data, "attrs", {})
         long = id_col is not None or "id_col" in attrs or names_series(data)
         if long:
-            panel = read_panel(data, id_col=id_col or attrs.get("id_col") or ID, time_col=time_col, target=target)
+            panel = read_panel(data, id_col=id_col or attrs.get("id_col"), time_col=time_col, target=target)
             if len(panel.attrs["target"]) != 1:
                 raise ValueError(f"The pretrained model forecasts one value column. Received: {panel.attrs['target']}")
             id_name, value = panel.attrs["id_col"], panel.attrs["target"][0]
