@@ -509,7 +509,8 @@ def fit(out, overwrite, refit, forecast_model, **opts):
         trained_on = (f"the first {settings['train_rows']} rows only (--no-refit): "
                       f"it never saw the last {settings['test_rows']}")
     stages.start("forecasting and writing the run directory (model, metrics, plots)")
-    forecast = model.predict(level=opts["level"])
+    with _notes():
+        forecast = model.predict(level=opts["level"])
     metrics = _metrics(summary, ("mae", "rmse", "smape", "mase", "coverage"))
 
     def write(tmp):
@@ -554,7 +555,8 @@ def _fit_panel(out, overwrite, refit, forecast_model, opts):
         trained_on = (f"every series without its last {settings['test_rows']} rows (--no-refit); "
                       "it forecasts from the end of the data")
     stages.start("forecasting and writing the run directory (model, metrics, plots)")
-    forecast = model.predict(level=opts["level"])
+    with _notes():
+        forecast = model.predict(level=opts["level"])
     value = fit_kwargs["target"]
     metrics = _metrics(summary)
 
