@@ -220,6 +220,8 @@ def main():
     parser.add_argument("--level", type=float, default=None,
                         help="also the coverage of the pretrained rows' intervals at this level, e.g. 0.9")
     parser.add_argument("--speed", action="store_true", help="time zero-shot predict instead (one series, 1,000)")
+    parser.add_argument("--scores", default=None, metavar="CSV",
+                        help="also write every series' scores (dataset, model, series, smape, mase) for paired comparisons")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     from forecastrnn.evaluation import mase, smape
@@ -229,6 +231,7 @@ def main():
         return speed(args.data, args.pretrained, args.quick)
     print(f"{'dataset':14s}{'model':22s}{'sMAPE':>8s}{'MASE':>8s}{'seconds':>9s}"
           + (f"{f'cover {args.level:.0%}':>11s}" if args.level else ""), flush=True)
+    rows = []
     for dataset in args.datasets.split(","):
         groups = load(args.data, dataset, args.quick)
         if args.validation:  # the last h training values become the test; the test is never read
@@ -241,11 +244,14 @@ def main():
                 for i, (t, p, y) in enumerate(zip(test, preds, train)):
                     seen = np.isfinite(t)  # a missing test value is not scored
                     scores.append((smape(t[seen], p[seen]), mase(t[seen], p[seen], y, m)))
+                    rows.append((dataset, model, ids[i], *scores[-1]))
                     if bounds is not None:
                         inside.append((bounds[0][i][seen] <= t[seen]) & (t[seen] <= bounds[1][i][seen]))
             s, q = np.nanmean(np.array(scores, dtype="float64"), axis=0)
             cover = f"{np.concatenate(inside).mean():11.3f}" if inside else (f"{'':11s}" if args.level else "")
             print(f"{dataset:14s}{model:22s}{s:8.2f}{q:8.3f}{time.perf_counter() - start:9.1f}{cover}", flush=True)
+    if args.scores:
+        pd.DataFrame(rows, columns=["dataset", "model", "series", "smape", "mase"]).to_csv(args.scores, index=False)
 
 
 if __name__ == "__main__":
