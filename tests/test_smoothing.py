@@ -42,6 +42,26 @@ def test_ets_chooses_a_seasonal_trend_model_and_forecasts_it():
         ETSForecaster(model="AAA").fit(data.iloc[:20])
 
 
+def test_ets_takes_out_a_season_too_long_for_its_states_and_puts_it_back():
+    t = np.arange(48 * 12)  # half-hours: a daily season of 48 steps, more than ETS's 24
+    rng = np.random.default_rng(2)
+    y = 100 + 0.02 * t + 20 * np.sin(2 * np.pi * t / 48) + rng.standard_normal(len(t))
+    data = pd.DataFrame({"y": y}, index=pd.date_range("2024-01-01", periods=len(t), freq="30min"))
+    model = ETSForecaster(horizon=48).fit(data.iloc[:-48])
+    assert model.fit_info_["y"]["deseasonalised"] and "deseasonalised (m=48)" in model.describe()
+    forecast = model.predict(level=0.9)
+    error = np.abs(forecast["y"].to_numpy() - y[-48:]).mean()
+    assert error < 2.0, error  # without the season: about 13 (the daily swing is missed)
+    assert (forecast["y_lower"] < forecast["y"]).all() and (forecast["y"] < forecast["y_upper"]).all()
+    # from an origin, only the rows before it: changing later rows changes nothing
+    later = y.copy()
+    later[-60:] += 50
+    np.testing.assert_allclose(model.forecast_origins(data.assign(y=later), [len(y) - 96], level=None)[0],
+                               model.forecast_origins(data, [len(y) - 96], level=None)[0])
+    flat = ETSForecaster(horizon=48).fit(100 + rng.standard_normal(400))  # positions: season 1, nothing taken out
+    assert not flat.fit_info_["y"]["deseasonalised"]
+
+
 def test_ets_interval_covers_about_its_level():
     rng = np.random.default_rng(1)
     y = 50 + np.cumsum(0.3 * rng.standard_normal(600)) + rng.standard_normal(600)

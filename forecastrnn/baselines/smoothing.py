@@ -16,6 +16,8 @@ from scipy.stats import norm
 
 from forecastrnn.baselines.order_search import MAX_SEASON, aicc
 from forecastrnn.baselines.base import _Baseline, each_origin, interpolated, rows_received
+from forecastrnn.baselines.simple import seasonal_indices
+from forecastrnn.data.season import classical_season
 
 ETS_CODE = "error, trend and season letters, e.g. 'ANN', 'AAdN', 'MAM'"
 
@@ -84,8 +86,13 @@ class ETSForecaster(_Baseline):
 
     With ``model="auto"`` every code of :func:`ets_candidates` is fitted and the lowest AICc
     wins (Hyndman et al. 2002, R's ``ets``); a season is used when ``1 < season_length <=
-    24`` and the data hold at least two seasons plus ten rows. Intervals are statsmodels'
-    (analytical for the additive models, simulated otherwise).
+    24`` and the data hold at least two seasons plus ten rows. A longer season (48
+    half-hours, 52 weeks, 96 quarter-hours ...), which ETS's states do not fit, is taken out
+    first when M4's seasonality test finds it, as Theta and Naive2 do: classical
+    decomposition (multiplicative for positive series), ETS without season on the adjusted
+    series, the season put back on its forecast and intervals (R's ``stlf`` does the same
+    with STL). Intervals are statsmodels' (analytical for the additive models, simulated
+    otherwise).
 
     Parameters
     ----------
@@ -119,6 +126,9 @@ class ETSForecaster(_Baseline):
             raise ValueError(f"ETSForecaster needs at least 3 observed rows. Received: {rows_received(y)}")
         m = self.season_length_
         seasonal = 1 < m <= MAX_SEASON and len(x) >= 2 * m + 10
+        found = seasonal_indices(x, m) if m > MAX_SEASON and self.model == "auto" else None
+        if found is not None:  # a season too long for ETS's states: fitted on the adjusted series
+            x = _adjusted(x, *found)
         codes = ets_candidates(bool((x > 0).all()), seasonal) if self.model == "auto" else [self.model]
         if self.model != "auto" and parse_ets(self.model)[3] and not seasonal:
             raise ValueError(f"A seasonal ETS model needs 1 < season_length <= {MAX_SEASON} and at least "
@@ -129,33 +139,48 @@ class ETSForecaster(_Baseline):
             raise ValueError(f"ETS could not be fitted: all {len(codes)} candidate models failed")
         best = min(scores, key=scores.get)
         info = {"model": best, "aicc": float(scores[best]), "candidates": len(codes),
-                "failed_fits": len(codes) - len(scores)}
+                "failed_fits": len(codes) - len(scores), "deseasonalised": found is not None}
         results = fits[best]
         return {"code": best, "params": np.asarray(results.params, dtype="float64").tolist(),
-                "names": list(results.model.param_names), "info": info}
+                "names": list(results.model.param_names), "info": info,
+                "adjusted": None if found is None else found[1]}
 
     def _label(self, info):
-        return f"ETS({info['model']})" + (f" of {info['candidates']} by AICc" if info["candidates"] > 1 else "")
+        return (f"ETS({info['model']})" + (f" of {info['candidates']} by AICc" if info["candidates"] > 1 else "")
+                + (f", deseasonalised (m={self.season_length_})" if info.get("deseasonalised") else ""))
 
     def _forecast_target(self, state, y, frame, origins, horizon, level):
-        code = state["code"]
+        code, m, kind = state["code"], self.season_length_, state.get("adjusted")
 
         def forecast(history, horizon, level):
-            model = _ets_model(history, code, self.season_length_)
+            if kind is not None:  # the season of the rows before the origin, taken out and put back
+                how = kind if (history > 0).all() else "additive"
+                season = classical_season(history, m, how)
+                future = season[len(history) - m + np.arange(horizon) % m]
+                back = (lambda a: np.asarray(a) * future) if how == "multiplicative" else (lambda a: np.asarray(a) + future)
+                history = _adjusted(history, season, how)
+            else:
+                back = np.asarray
+            model = _ets_model(history, code, m)
             run = model.smooth(_aligned(state["params"], state["names"], model))
             if level is None:
-                return np.asarray(run.forecast(horizon)), None, None
+                return back(run.forecast(horizon)), None, None
             # Multiplicative models' intervals are simulated: a fixed seed makes two fits (and a
             # serial and a parallel backtest) give the same bounds.
             pred = run.get_prediction(start=len(history), end=len(history) + horizon - 1,
                                       rng=np.random.default_rng(ETS_SEED))
             pred = pred.summary_frame(alpha=1 - level)
-            return pred["mean"], pred["pi_lower"], pred["pi_upper"]
+            return back(pred["mean"]), back(pred["pi_lower"]), back(pred["pi_upper"])
 
         return each_origin(y, origins, horizon, level, forecast)
 
 
 ETS_SEED = 0
+
+
+def _adjusted(x, season, kind):
+    """``x`` without its seasonal component ``season`` (classical decomposition's, of ``kind``)."""
+    return x / season if kind == "multiplicative" else x - season
 
 
 def _aligned(params, names, model):
