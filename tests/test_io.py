@@ -314,6 +314,8 @@ def test_numbers_written_with_separators_or_signs_are_numbers(write_csv, values,
     (["2020 Q3", "2020 Q4", "2021 Q1"], "QS-JAN", "2020-07-01", "quarters"),
     (["Q3 2020", "Q4 2020", "Q1 2021"], "QS-JAN", "2020-07-01", "quarters"),
     (["2020-Q3", "2020-Q4", "2021-Q1"], "QS-JAN", "2020-07-01", "quarters"),
+    (["2019M11", "2019M12", "2020M01"], "MS", "2019-11-01", "months written 2020M01"),  # IMF, Eurostat, Stata
+    (["2019m11", "2019m12", "2020m1"], "MS", "2019-11-01", "months written 2020M01"),
 ])
 def test_iso_weeks_and_quarter_labels_are_time(write_csv, labels, freq, first, reading):
     # a column of ISO weeks was read as text and the rows as positions, with no season
@@ -404,6 +406,23 @@ def test_month_names_beside_a_year_and_dates_written_without_separators(write_cs
     for values in ("20200100,20200101,20200102", "20200131,20200132,20200133", "20200103,20200102,20200101"):
         frame = read_series(write_csv("code,y\n" + "".join(f"{v},{i}\n" for i, v in enumerate(values.split(",")))))
         assert frame.attrs["time_col"] is None and frame.attrs["features"] == ["code", "y"], values
+
+
+def test_unix_times_in_a_time_column_are_timestamps(write_csv):
+    # a sensor's `timestamp` of seconds since 1970 was an input column, the rows positions
+    hourly = read_series(write_csv("timestamp,temp\n1577836800,1.5\n1577840400,2.5\n1577847600,3.5\n"))
+    assert hourly.attrs["freq"] == "h" and hourly.attrs["n_gaps"] == 1 and hourly.attrs["features"] == ["temp"]
+    assert hourly.index[0] == pd.Timestamp("2020-01-01") and hourly.attrs["time_read"] == "Unix time in seconds (UTC)"
+    millis = read_series(write_csv("time,v\n1577836800000,1\n1577836860000,2\n1577836920000,3\n"))
+    assert millis.attrs["freq"] == "min" and millis.attrs["time_read"] == "Unix time in milliseconds (UTC)"
+    seconds = read_series(write_csv("time,v\n1577836800,1\n1577836801,2\n1577836802,3\n"))  # counts by one: still time
+    assert seconds.attrs["freq"] == "s" and seconds.index[-1] == pd.Timestamp("2020-01-01 00:00:02")
+    # numbers in that range in a column not named like a time stay numbers
+    other = read_series(write_csv("population,v\n1577836800,1\n1577840400,2\n1577844000,3\n"))
+    assert other.attrs["time_col"] is None and other.attrs["features"] == ["population", "v"]
+    text = "sensor,timestamp,v\n" + "".join(f"{k},{1577836800 + 600 * t},{t}\n" for k in "ab" for t in range(6))
+    panel = read_panel(write_csv(text), id_col="sensor")
+    assert panel.attrs["freq"] == "10min" and panel.timestamp.iloc[-1] == pd.Timestamp("2020-01-01 00:50")
 
 
 def test_steps_numbered_one_by_one_are_positions_that_keep_their_numbering(write_csv):

@@ -304,7 +304,7 @@ def _parse_times(values: pd.Series, name: str, date_format: str | None = None) -
         return _wall_time(pd.DatetimeIndex(values))
     if isinstance(values.dtype, pd.PeriodDtype):  # periods: their first instants
         return pd.DatetimeIndex(values.dt.to_timestamp()), None
-    compact = _compact_dates(values)
+    compact = _number_times(values)
     if compact is not None:
         return compact
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
@@ -343,14 +343,16 @@ def _parse_times(values: pd.Series, name: str, date_format: str | None = None) -
 
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})(?:-?([1-7]))?$", re.IGNORECASE)
 _QUARTER = re.compile(r"^(?:(\d{4})\s*[-/ ]?\s*Q([1-4])|Q([1-4])\s*[-/ ]?\s*(\d{4}))$", re.IGNORECASE)
+_MONTH_LABEL = re.compile(r"^(\d{4})\s*-?M(0?[1-9]|1[0-2])$", re.IGNORECASE)  # 2020M01: IMF, Eurostat, Stata
 
 
 def _period_labels(text: pd.Series) -> tuple[pd.Series, str] | None:
     """Labels pandas does not parse, every value alike: ISO weeks (``2020-W01``, read as their
     Monday or the given weekday) and quarters written with a space, hyphen or the quarter first
-    (``2020 Q1``, ``2020-Q1``, ``Q1 2020``, read as the quarter's first day)."""
+    (``2020 Q1``, ``2020-Q1``, ``Q1 2020``, read as the quarter's first day), and months
+    written ``2020M01`` (statistics offices' and Stata's way, read as the month's first day)."""
     values = text.dropna().astype(str).str.strip()
-    if values.empty or not (_ISO_WEEK.match(values.iloc[0]) or _QUARTER.match(values.iloc[0])):
+    if values.empty or not any(p.match(values.iloc[0]) for p in (_ISO_WEEK, _QUARTER, _MONTH_LABEL)):
         return None  # most columns: one look at the first value
     weeks = values.str.extract(_ISO_WEEK)
     if weeks[0].notna().all():
@@ -363,6 +365,10 @@ def _period_labels(text: pd.Series) -> tuple[pd.Series, str] | None:
         labels = quarters[0].fillna(quarters[3]) + "Q" + quarters[1].fillna(quarters[2])
         stamps = pd.Series(pd.PeriodIndex(labels, freq="Q").to_timestamp(), index=values.index)
         return stamps.reindex(text.index), "quarters"
+    months = values.str.extract(_MONTH_LABEL)
+    if months[0].notna().all():
+        stamps = pd.to_datetime(months[0] + "-" + months[1].str.zfill(2), format="%Y-%m", errors="coerce")
+        return stamps.reindex(text.index), "months written 2020M01"
     return None
 
 
@@ -378,6 +384,23 @@ def _compact_dates(values: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
             if stamps.notna().all() and (np.diff(stamps.to_numpy().astype("int64")) > 0).all():
                 return pd.DatetimeIndex(stamps), f"dates written {label}"
     return None
+
+
+def _epoch_times(values: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
+    """Unix times: whole numbers of seconds (from 1973 to 2100) or milliseconds since
+    1970-01-01 UTC, as sensors and logs write them; else None."""
+    if not _whole_numbers(values) or values.empty:
+        return None
+    numbers = values.to_numpy(dtype="int64")
+    for low, unit, label in ((10 ** 8, "s", "seconds"), (10 ** 11, "ms", "milliseconds")):
+        if (numbers >= low).all() and (numbers < 42 * low).all():
+            return pd.DatetimeIndex(pd.to_datetime(numbers, unit=unit)), f"Unix time in {label} (UTC)"
+    return None
+
+
+def _number_times(values: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
+    """Times written as whole numbers: compact dates (``20200131``), else Unix times."""
+    return _compact_dates(values) or _epoch_times(values)
 
 
 def _month_numbers(values: pd.Series) -> np.ndarray | None:
@@ -462,8 +485,9 @@ def _assemble_dates(frame: pd.DataFrame, columns: list) -> pd.DatetimeIndex:
 def _detect_time_column(frame: pd.DataFrame) -> str | None:
     """A text or date column named like a time column (not one of month names: a date part),
     else the first text column that parses as dates, else the first of whole numbers that are
-    dates written without separators (``20200131``, ``202001``). Other numeric columns are
-    never taken (a ``month`` or ``day`` number is a date part or a feature, not a timestamp)."""
+    dates written without separators (``20200131``, ``202001``), else a column named like a
+    time holding Unix times. Other numeric columns are never taken (a ``month`` or ``day``
+    number is a date part or a feature, not a timestamp)."""
     for column in frame.columns:
         if str(column).strip().lower() in TIME_COLUMN_NAMES and not pd.api.types.is_numeric_dtype(frame[column]) \
                 and _month_numbers(frame[column]) is None:  # month names: a date part beside a year
@@ -473,6 +497,9 @@ def _detect_time_column(frame: pd.DataFrame) -> str | None:
             return column
     for column in frame.columns:
         if _compact_dates(frame[column]) is not None:
+            return column
+    for column in frame.columns:
+        if str(column).strip().lower() in TIME_COLUMN_NAMES and _epoch_times(frame[column]) is not None:
             return column
     return None
 
@@ -537,7 +564,7 @@ def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame
     if name is None:
         counter = _step_counter(frame, [c for c in frame.columns if str(c).strip().lower() in STEP_COLUMN_NAMES])
     else:  # one named (a column of dates written as whole numbers is dates, even a single row)
-        counter = _step_counter(frame, [name] if time_col != AUTO and _compact_dates(frame[name]) is None else [])
+        counter = _step_counter(frame, [name] if time_col != AUTO and _number_times(frame[name]) is None else [])
     if counter is not None:  # steps numbered 1, 2, 3 ...: positions that keep the file's numbering
         first = int(frame[counter].iloc[0])
         return (frame.drop(columns=[counter]), pd.RangeIndex(first, first + len(frame)), None,
