@@ -712,14 +712,13 @@ def _without_empty_series(panel):
 
 def _panel_id(path, id_col):
     """``id_col``, or the column that names the series of long data by its name
-    (``unique_id``, ``item_id`` ...: ``read_panel``'s default), said in a note."""
-    from forecastrnn.data.io import peek_columns
-    from forecastrnn.data.panel import series_id_column
+    (``unique_id``, ``item_id`` ...: ``read_panel``'s default) or of one series per row (the
+    M3 and M4 files), said in a note."""
+    from forecastrnn.data.panel import panel_id_of
 
-    found = series_id_column(peek_columns(path)) if id_col is None else None
+    found = panel_id_of(path) if id_col is None else None
     if found is not None:
-        click.echo(f"Note: column {found!r} names the series: read as a panel in long format (--id-col {found})",
-                   err=True)
+        click.echo(f"Note: column {found!r} names the series: read as a panel (--id-col {found})", err=True)
         return found
     return id_col
 
@@ -743,6 +742,8 @@ def _write_csv(frame, output, **kwargs):
 @click.option("--id-col", default=None, help="With 'pretrained': the column naming the series of long data.")
 @click.option("--target", default=None,
               help="With 'pretrained': the column to forecast [default: the last numeric column].")
+@click.option("--season-length", type=click.IntRange(min=1), default=None,
+              help="With 'pretrained': steps in a season [default: from the frequency; 1 for positions].")
 @click.option("--future", type=click.Path(dir_okay=False), default=None,
               help="CSV of the known-future columns for the forecast steps (models fitted with them).")
 @click.option("--horizon", type=click.IntRange(min=1), default=None, help="Steps [default: trained horizon].")
@@ -751,7 +752,7 @@ def _write_csv(frame, output, **kwargs):
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="CSV file to write [default: standard output].")
 @click.option("--overwrite", is_flag=True, help="Replace an existing --output file.")
-def predict(run_dir, data, id_col, target, future, horizon, level, output, overwrite):
+def predict(run_dir, data, id_col, target, season_length, future, horizon, level, output, overwrite):
     """Forecast with the model of a run directory, of an export directory (written by
     'forecastrnn export': only the exported SavedModel or TFLite file is run), or with the
     pretrained model ('pretrained': no training, any series or panel).
@@ -764,8 +765,9 @@ def predict(run_dir, data, id_col, target, future, horizon, level, output, overw
     _check_file(future, "Future")
     if output and os.path.exists(output) and not overwrite:
         raise FileExistsError(f"Output file {output!r} already exists. Pass --overwrite to replace it")
-    if (id_col is not None or target is not None) and run_dir != "pretrained":
-        raise ValueError(f"--id-col and --target apply to 'pretrained' (a run knows its columns). Received: {run_dir!r}")
+    if (id_col is not None or target is not None or season_length is not None) and run_dir != "pretrained":
+        raise ValueError("--id-col, --target and --season-length apply to 'pretrained' (a run knows its columns "
+                         f"and season). Received: {run_dir!r}")
     with _notes():  # warnings of the reading and the forecast, one note each
         if run_dir == "pretrained" and not os.path.isdir(run_dir):
             if data is None:
@@ -783,7 +785,8 @@ def predict(run_dir, data, id_col, target, future, horizon, level, output, overw
                 _without_empty_series(read_panel(data, id_col=id_col, target=target))
             if target is None:
                 _note_unused(data.attrs, "--target names the column to forecast")
-            model = PretrainedForecaster().fit(id_col=id_col, target=data.attrs["target"][0])
+            model = PretrainedForecaster(season_length=season_length or "auto").fit(
+                id_col=id_col, target=data.attrs["target"][0])
             panel, known = id_col is not None, []
         elif is_export_dir(run_dir):
             model = ExportedForecaster(run_dir)

@@ -311,7 +311,7 @@ def test_series_of_missing_values_and_unique_id_panels(tmp_path):
     data.to_csv(tmp_path / "long.csv", index=False)
     result = run(["backtest", tmp_path / "long.csv", *FAST, "--epochs", "1"])
     assert result.exit_code == 0, result.output
-    assert "Note: column 'unique_id' names the series: read as a panel in long format" in result.output
+    assert "Note: column 'unique_id' names the series: read as a panel (--id-col unique_id)" in result.output
     assert "Note: 1 series with only missing values in 'y' left out (e.g. 's2')" in result.output
     assert "Read 382 rows of 2 series" in result.output
     data["y"] = np.nan

@@ -184,3 +184,43 @@ def test_ids_and_times_kept_in_the_index_are_read_as_columns():
         panel = read_panel(data)
         assert panel.attrs["freq"] == "D" and panel.attrs["n_series"] == 2 and panel.attrs["time_col"] == "ds"
         assert panel.y.tolist() == list(np.arange(20.0))
+
+
+def test_one_series_per_row_as_the_m3_and_m4_files_hold_them_is_a_panel(tmp_path):
+    from click.testing import CliRunner
+
+    from forecastrnn.cli import cli
+    from forecastrnn.data.panel import names_series
+
+    # M4's layout: ids in V1, values in V2, V3 ...; a shorter series ends in empty cells
+    rng = np.random.default_rng(0)
+    lengths = {"H1": 30, "H2": 24, "H3": 27}
+    rows = [[key] + list(100 + 10 * np.sin(2 * np.pi * np.arange(n) / 6) + rng.standard_normal(n)) + [None] * (30 - n)
+            for key, n in lengths.items()]
+    m4 = pd.DataFrame(rows, columns=[f"V{i}" for i in range(1, 32)])
+    m4.to_csv(tmp_path / "m4.csv", index=False)
+    panel = read_panel(tmp_path / "m4.csv")
+    assert panel.attrs["id_col"] == "V1" and panel.attrs["n_series"] == 3 and panel.attrs["n_gaps"] == 0
+    assert panel.groupby("V1", sort=False).size().to_dict() == lengths
+    assert panel[panel.V1 == "H2"]["ds"].tolist() == list(range(1, 25))
+    np.testing.assert_allclose(panel[panel.V1 == "H3"]["y"], rows[2][1:28])
+    assert "one series per row: ids in 'V1', values in columns V2 .. V31" in panel.attrs["source"]
+    assert names_series(m4) and names_series(tmp_path / "m4.csv")
+    with pytest.raises(ValueError, match=r"one series per row .*read it with forecastrnn.read_panel"):
+        read_series(tmp_path / "m4.csv")
+    # M3's layout: metadata columns, then values under the headers 1, 2, 3 ...
+    m3 = pd.DataFrame([["N1", 12, 4, "MICRO", 1990, *range(10, 22)], ["N2", 10, 4, "MACRO", 1985, *range(5, 15), None, None]],
+                      columns=["Series", "N", "NF", "Category", "Starting Year", *map(str, range(1, 13))])
+    read = read_panel(m3)
+    assert read.attrs["id_col"] == "Series" and read.groupby("Series").size().tolist() == [12, 10]
+    assert "['N', 'NF', 'Category', 'Starting Year'] not read" in read.attrs["source"]
+    # tables that only look alike stay as they were: columns of stores under dates, years by month numbers
+    stores = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=5).astype(str),
+                           **{str(i): rng.standard_normal(5) for i in range(1, 11)}})
+    assert not names_series(stores) and read_series(stores).attrs["freq"] == "D"
+    years = pd.DataFrame({"Year": [2020, 2021], **{str(i): [1.0 * i, 2.0 * i] for i in range(1, 13)}})
+    assert not names_series(years)
+    result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "m4.csv"), "--horizon", "2",
+                                      "--season-length", "6"])
+    assert result.exit_code == 0, result.output
+    assert "Note: column 'V1' names the series" in result.output and "H2,25," in result.output

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bz2
 import csv
 import gzip
+import io
 import itertools
 import logging
 import lzma
@@ -163,6 +164,62 @@ def peek_columns(path) -> list:
     lines = _first_lines(path)
     delimiter, header = sniff_layout(lines)
     return [name.strip() for name in next(csv.reader(lines[header:header + 1], delimiter=delimiter), [])]
+
+
+def peek_frame(path, rows: int = 50) -> pd.DataFrame:
+    """The first ``rows`` data rows of a CSV file (an empty frame when they cannot be read:
+    the full read says why); Parquet files are not peeked."""
+    path = os.fspath(path)
+    if path.lower().endswith((".parquet", ".pq")):
+        return pd.DataFrame()
+    lines = _first_lines(path, rows + MAX_PREAMBLE + 1)
+    delimiter, header = sniff_layout(lines)
+    try:
+        return pd.read_csv(io.StringIO("".join(lines[header:header + rows + 1])), sep=delimiter,
+                           skipinitialspace=True, na_values=MISSING_MARKERS, index_col=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return pd.DataFrame()
+
+
+_NUMBERED_NAME = re.compile(r"^(\D*?)(\d+)$")
+MIN_ROW_STEPS = 8  # numbered value columns that make a table of one series per row
+
+
+def rows_layout(frame: pd.DataFrame, id_col=None) -> tuple[str, list] | None:
+    """``(id column, value columns)`` of a table holding one series per row, as the M3 and
+    M4 competitions' files do: a column of ids (text, one per row, not dates; ``id_col`` when
+    given) and the values in numeric columns numbered one by one (``1, 2, 3 ...`` or ``V2,
+    V3 ...``, at least 8), shorter series ending in empty cells; None for any other table."""
+    run, best = [], []
+    for column in frame.columns:
+        match = _NUMBERED_NAME.match(str(column).strip())
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        if match and numeric and run and match[1] == run[-1][1] and int(match[2]) == run[-1][2] + 1:
+            run.append((column, match[1], int(match[2])))
+        else:
+            run = [(column, match[1], int(match[2]))] if match and numeric else []
+        best = run if len(run) > len(best) else best
+    if len(best) < MIN_ROW_STEPS or len(frame) == 0:
+        return None
+    steps = [c for c, _, _ in best]
+    if id_col is not None:
+        return (id_col, steps) if id_col in frame.columns and id_col not in steps else None
+    ids = [c for c in frame.columns if c not in steps and not pd.api.types.is_numeric_dtype(frame[c])
+           and frame[c].notna().all() and frame[c].is_unique and not _looks_like_times(frame[c])]
+    return (ids[0], steps) if ids else None
+
+
+def rows_to_long(frame: pd.DataFrame, id_col, steps: list) -> pd.DataFrame:
+    """A table of one series per row (:func:`rows_layout`) as long data: ``id_col``, ``ds``
+    (the steps 1, 2, 3 ... of each series) and ``y``, each series up to its last value (the
+    empty cells after it are not part of it; empty cells before it are gaps)."""
+    values = frame[steps].to_numpy(dtype="float64")
+    seen = np.isfinite(values)
+    lengths = np.where(seen.any(axis=1), values.shape[1] - np.argmax(seen[:, ::-1], axis=1), 0)
+    keep = np.arange(values.shape[1]) < lengths[:, None]
+    return pd.DataFrame({id_col: np.repeat(frame[id_col].to_numpy(), lengths),
+                         "ds": np.concatenate([np.arange(1, n + 1) for n in lengths]),
+                         "y": values[keep]})
 
 
 def _numbers_in_text(frame: pd.DataFrame, delimiter: str) -> pd.DataFrame:
@@ -793,6 +850,11 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
     repeated = frame.columns[frame.columns.duplicated()]
     if len(repeated):
         raise ValueError(f"Column names must be unique. Received: {repeated[0]!r} more than once in {name}")
+    layout = rows_layout(frame) if time_col == AUTO else None
+    if layout is not None:
+        raise ValueError(f"Expected one series in rows of time. Received: one series per row in {name} (ids in "
+                         f"{layout[0]!r}, values in columns {layout[1][0]} .. {layout[1][-1]}): read it with "
+                         "forecastrnn.read_panel (the CLI reads it as a panel)")
     table = _calendar_table(frame) if time_col == AUTO and target is None and features is None else None
     if table is not None:
         frame = table[0]

@@ -11,13 +11,15 @@ the series it is about. All series must share one frequency; their starts and en
 from __future__ import annotations
 
 import contextlib
+import os
 import warnings
 
 import numpy as np
 import pandas as pd
 
 from forecastrnn.data.io import (ROWS_SORTED, SERIES_ID_NAMES, _date_parts, _detect_time_column, _is_numeric,
-                                 _parse_times, _to_frame, numbered_by, one_hot_names, read_series)
+                                 _parse_times, _to_frame, numbered_by, one_hot_names, peek_columns, peek_frame,
+                                 read_series, rows_layout, rows_to_long)
 from forecastrnn.data.season import calendar_steps
 from forecastrnn.defaults import AUTO
 
@@ -99,6 +101,12 @@ def _read_panel(source, id_col, time_col, target, features, freq, date_format):
     if len(raw) == 0:
         raise ValueError(f"The data has a header but no data rows. Received: 0 rows in {name} "
                          f"(columns {list(raw.columns)})")
+    layout = rows_layout(raw, id_col) if id_col is not None or series_id_column(raw.columns) is None else None
+    if layout is not None:  # one series per row (the M3 and M4 files): long data, steps numbered 1, 2, 3 ...
+        left = [c for c in raw.columns if c != layout[0] and c not in layout[1]]
+        raw, id_col = rows_to_long(raw, *layout), layout[0]
+        name += (f" (one series per row: ids in {id_col!r}, values in columns {layout[1][0]} .. {layout[1][-1]}"
+                 + (f"; {left} not read" if left else "") + ")")
     id_col = (series_id_column(raw.columns) or ID_COL) if id_col is None else str(id_col)
     if id_col not in raw.columns:
         raise ValueError(f"A panel needs a column naming the series: expected {id_col!r} "
@@ -261,13 +269,28 @@ def series_id_column(columns) -> str | None:
 
 
 def names_series(data, id_col=None) -> bool:
-    """Whether the DataFrame ``data`` holds a column, or an index level
-    (``df.set_index(["unique_id", "ds"])``), naming the series: ``id_col``, or one named as
-    :func:`series_id_column` says. :func:`read_panel` reads either."""
+    """Whether ``data`` (a DataFrame, or a CSV or Parquet path) holds a column, or an index
+    level (``df.set_index(["unique_id", "ds"])``), naming the series: ``id_col``, or one named
+    as :func:`series_id_column` says; or one series per row (:func:`rows_layout`: the M3 and M4
+    files). :func:`read_panel` reads all of them."""
+    if isinstance(data, (str, os.PathLike)):
+        return panel_id_of(data) is not None if id_col is None else id_col in peek_columns(data)
     if not isinstance(data, pd.DataFrame):
         return False
     names = (*data.columns, *data.index.names)
-    return id_col in names if id_col else series_id_column(n for n in names if n is not None) is not None
+    if id_col:
+        return id_col in names
+    return series_id_column(n for n in names if n is not None) is not None or rows_layout(data) is not None
+
+
+def panel_id_of(path) -> str | None:
+    """The column naming the series of a CSV or Parquet file, told from its header and first
+    rows: a series id by name (:func:`series_id_column`), or the ids of one series per row."""
+    found = series_id_column(peek_columns(path))
+    if found is None:
+        layout = rows_layout(peek_frame(path))
+        found = None if layout is None else layout[0]
+    return found
 
 
 def panel_series(panel: pd.DataFrame, column: str) -> dict:
@@ -286,4 +309,5 @@ def panel_series(panel: pd.DataFrame, column: str) -> dict:
     return out
 
 
-__all__ = ["ID_COL", "TARGET", "freq_step", "names_series", "panel_series", "read_panel", "series_id_column"]
+__all__ = ["ID_COL", "TARGET", "freq_step", "names_series", "panel_id_of", "panel_series", "read_panel",
+           "series_id_column"]
