@@ -208,7 +208,8 @@ def _note_unused(read: dict, options: str) -> None:
     """A wide file (one column per series) would lose all but its last column quietly: say so."""
     unused = [c for c in read["features"] if c not in read["target"]]
     if unused:
-        click.echo(f"Note: only the last numeric column {read['target'][0]!r} is forecast; {unused} are not used: "
+        said = unused if len(unused) <= 8 else f"{unused[:6]} and {len(unused) - 6} more".replace("']", "', ...]", 1)
+        click.echo(f"Note: only the last numeric column {read['target'][0]!r} is forecast; {said} are not used: "
                    f"{options}, and one series per column is a panel in long format (id, time, value) with --id-col",
                    err=True)
 
