@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "read_series": "forecastrnn.data.io",
     "read_panel": "forecastrnn.data.panel",
+    "columns_to_long": "forecastrnn.data.panel",
     "ParquetPanel": "forecastrnn.data.stream",
     "split_series": "forecastrnn.data.split",
     "Scaler": "forecastrnn.data.scaling",

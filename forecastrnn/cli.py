@@ -106,6 +106,9 @@ def data_options(func):
         click.option("--id-col", default=None,
                      help="Column naming the series of long-format data (one row per series and time): trains "
                           "one global network on all series and the baselines per series."),
+        click.option("--wide", is_flag=True,
+                     help="Every numeric column is one series (a wide file: a time column, then a column per "
+                          "store or sensor): read as a panel, as --id-col reads long data."),
         click.option("--target", multiple=True, help="Column(s) to forecast [default: last numeric column]."),
         click.option("--time-col", default="auto", show_default=True, callback=_time_col,
                      help="Timestamp column; 'auto' also finds date parts (year, month, day, hour columns); "
@@ -210,7 +213,7 @@ def _note_unused(read: dict, options: str) -> None:
     if unused:
         said = unused if len(unused) <= 8 else f"{unused[:6]} and {len(unused) - 6} more".replace("']", "', ...]", 1)
         click.echo(f"Note: only the last numeric column {read['target'][0]!r} is forecast; {said} are not used: "
-                   f"{options}, and one series per column is a panel in long format (id, time, value) with --id-col",
+                   f"{options}; --wide reads every numeric column as one series of a panel",
                    err=True)
 
 
@@ -365,7 +368,7 @@ def _positions(attrs) -> str:
 def _panel_plan(opts):
     """Read a long-format panel and settle the backtest plan; returns (panel, settings, fit kwargs)."""
     from forecastrnn.data.io import numbered_by
-    from forecastrnn.data.panel import read_panel
+    from forecastrnn.data.panel import columns_to_long, read_panel
     from forecastrnn.data.season import season_length_for
 
     targets = _comma_list(opts["target"])
@@ -378,7 +381,8 @@ def _panel_plan(opts):
     if features == ["all"]:
         raise ValueError("--features all does not apply to panels: name the covariate columns")
     with _notes():
-        panel = read_panel(opts["data"], id_col=opts["id_col"], time_col=opts["time_col"],
+        source = columns_to_long(opts["data"], opts["time_col"], opts["date_format"]) if opts["wide"] else opts["data"]
+        panel = read_panel(source, id_col=opts["id_col"], time_col=opts["time_col"],
                            date_format=opts["date_format"], target=targets[0] if targets else None,
                            features=features or None)
     panel = _without_empty_series(panel)
@@ -491,7 +495,7 @@ def fit(out, overwrite, refit, forecast_model, **opts):
     from forecastrnn.persistence import atomic_write_dir
 
     _check_file(opts["data"], "Data")
-    opts["id_col"] = _panel_id(opts["data"], opts["id_col"])
+    opts["id_col"] = _panel_id(opts["data"], opts["id_col"], opts["wide"], opts["target"])
     name = os.path.splitext(os.path.basename(opts["data"]))[0]
     out = out or os.path.join("runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
     if os.path.exists(out) and not overwrite:
@@ -658,7 +662,7 @@ def backtest_cmd(**opts):
     """
     _require_tracking(opts)
     _check_file(opts["data"], "Data")
-    opts["id_col"] = _panel_id(opts["data"], opts["id_col"])
+    opts["id_col"] = _panel_id(opts["data"], opts["id_col"], opts["wide"], opts["target"])
     if opts["id_col"]:
         _, _, _, table, summary, _, rnn, _, _ = _run_panel(opts)
     else:
@@ -711,12 +715,17 @@ def _without_empty_series(panel):
     return panel
 
 
-def _panel_id(path, id_col):
+def _panel_id(path, id_col, wide=False, target=None):
     """``id_col``, or the column that names the series of long data by its name
     (``unique_id``, ``item_id`` ...: ``read_panel``'s default) or of one series per row (the
-    M3 and M4 files), said in a note."""
-    from forecastrnn.data.panel import panel_id_of
+    M3 and M4 files), said in a note; with ``wide``, ``unique_id``: the columns' names."""
+    from forecastrnn.data.panel import ID_COL, panel_id_of
 
+    if wide:
+        if id_col is not None or target:
+            raise ValueError("--wide reads every numeric column as one series: --id-col and --target do not apply. "
+                             f"Received: --wide with {'--id-col ' + id_col if id_col else '--target'}")
+        return ID_COL
     found = panel_id_of(path) if id_col is None else None
     if found is not None:
         click.echo(f"Note: column {found!r} names the series: read as a panel (--id-col {found})", err=True)
@@ -741,6 +750,7 @@ def _write_csv(frame, output, **kwargs):
               help="History to forecast from [default: the end of the data the run was fitted on; "
                    "required with 'pretrained'].")
 @click.option("--id-col", default=None, help="With 'pretrained': the column naming the series of long data.")
+@click.option("--wide", is_flag=True, help="Every numeric column of --data is one series (a wide file), as in fit.")
 @click.option("--target", default=None,
               help="With 'pretrained': the column to forecast [default: the last numeric column].")
 @click.option("--season-length", type=click.IntRange(min=1), default=None,
@@ -753,7 +763,7 @@ def _write_csv(frame, output, **kwargs):
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="CSV file to write [default: standard output].")
 @click.option("--overwrite", is_flag=True, help="Replace an existing --output file.")
-def predict(run_dir, data, id_col, target, season_length, future, horizon, level, output, overwrite):
+def predict(run_dir, data, id_col, wide, target, season_length, future, horizon, level, output, overwrite):
     """Forecast with the model of a run directory, of an export directory (written by
     'forecastrnn export': only the exported SavedModel or TFLite file is run), or with the
     pretrained model ('pretrained': no training, any series or panel).
@@ -770,6 +780,12 @@ def predict(run_dir, data, id_col, target, season_length, future, horizon, level
         raise ValueError("--id-col, --target and --season-length apply to 'pretrained' (a run knows its columns "
                          f"and season). Received: {run_dir!r}")
     with _notes():  # warnings of the reading and the forecast, one note each
+        if wide:  # the columns become a long panel, for the pretrained model or a run fitted --wide
+            if data is None:
+                raise ValueError("--wide reads the series of --data. Received: no --data")
+            from forecastrnn.data.panel import columns_to_long
+
+            id_col, data = _panel_id(data, id_col, wide, target), columns_to_long(data)
         if run_dir == "pretrained" and not os.path.isdir(run_dir):
             if data is None:
                 raise ValueError("'predict pretrained' forecasts the series of --data. Received: no --data")
@@ -780,7 +796,7 @@ def predict(run_dir, data, id_col, target, season_length, future, horizon, level
             from forecastrnn.data.io import read_series
             from forecastrnn.data.panel import read_panel
 
-            id_col = _panel_id(data, id_col)
+            id_col = id_col if wide else _panel_id(data, id_col)
             # read once: the model forecasts this frame, and the columns it leaves are said
             data = read_series(data, target=target) if id_col is None else \
                 _without_empty_series(read_panel(data, id_col=id_col, target=target))

@@ -224,3 +224,28 @@ def test_one_series_per_row_as_the_m3_and_m4_files_hold_them_is_a_panel(tmp_path
                                       "--season-length", "6"])
     assert result.exit_code == 0, result.output
     assert "Note: column 'V1' names the series" in result.output and "H2,25," in result.output
+
+
+def test_a_wide_file_of_one_series_per_column_reads_as_a_panel_with_wide(tmp_path):
+    from click.testing import CliRunner
+
+    from forecastrnn.cli import cli
+    from forecastrnn.data.panel import columns_to_long
+
+    days = pd.date_range("2024-01-01", periods=40, freq="D")
+    wide = pd.DataFrame({"date": days.astype(str), "north": np.r_[[np.nan] * 5, np.arange(35.0)],
+                         "south": np.arange(40.0) * 2, "note": "x"})
+    wide.to_csv(tmp_path / "wide.csv", index=False)
+    with pytest.warns(RuntimeWarning, match=r"\['note'\] not read"):
+        long = columns_to_long(tmp_path / "wide.csv")
+    panel = read_panel(long)
+    assert panel.attrs["n_series"] == 2 and panel.attrs["freq"] == "D"
+    north = panel[panel.unique_id == "north"]
+    assert len(north) == 35 and north.date.iloc[0] == days[5]  # from its first value: the empty rows before are not part
+    assert "wide.csv (one series per column)" in panel.attrs["source"]
+    result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "wide.csv"), "--wide",
+                                      "--horizon", "3"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("north,2024-02-1") == 3 and result.output.count("south,") == 3
+    both = CliRunner().invoke(cli, ["backtest", str(tmp_path / "wide.csv"), "--wide", "--id-col", "date"])
+    assert both.exit_code == 1 and "--id-col and --target do not apply" in both.output

@@ -90,8 +90,8 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
         said = " (no header line: columns " + ", ".join(map(str, frame.columns)) + ")" if line == 0 else \
             f" (the table from line {line})" if line > 1 else ""
         return frame, os.path.basename(path) + said
-    if isinstance(source, pd.DataFrame):
-        return source.copy(), "DataFrame"
+    if isinstance(source, pd.DataFrame):  # named by the file it was read from, when it says so
+        return source.copy(), str(source.attrs.get("source", "DataFrame"))
     if isinstance(source, pd.Series):
         return source.to_frame(name=source.name if source.name is not None else "y"), "Series"
     if isinstance(source, (np.ndarray, list)):

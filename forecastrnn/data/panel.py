@@ -31,6 +31,11 @@ def read_panel(source, id_col=None, time_col=AUTO, target=None, features=None, f
                date_format=None) -> pd.DataFrame:
     """Read long-format data (CSV or Parquet path, or a DataFrame) into a validated panel.
 
+    A table of one series per row, as the M3 and M4 competitions publish theirs (an id
+    column, then the values in columns numbered ``V2, V3 ...`` or ``1, 2, 3 ...``), is read
+    too: each row a series, its steps numbered 1, 2, 3 ... (:func:`rows_to_long`). A wide
+    table of one series per column is read through :func:`columns_to_long`.
+
     Parameters
     ----------
     source : str, os.PathLike or pandas.DataFrame
@@ -246,6 +251,30 @@ def _read_regular(raw, name, id_col, time_col, target, features, freq, date_form
     return panel
 
 
+def columns_to_long(source, time_col=AUTO, date_format=None) -> pd.DataFrame:
+    """A wide table, a time column and then one numeric column per series (stores, sensors,
+    clients), as long data for :func:`read_panel`: ``unique_id`` (the column's name), the
+    time (positions ``ds`` without one) and ``y``; each series from its first value to its
+    last (the empty rows before and after it are not part of it)."""
+    frame = read_series(source, time_col=time_col, date_format=date_format)
+    if frame.attrs["left_out"]:
+        warnings.warn(f"{frame.attrs['left_out']} not read: only numeric columns are series", RuntimeWarning,
+                      stacklevel=2)
+    time = frame.attrs["time_col"] or "ds"
+    names = frame.attrs["features"]
+    parts = []
+    for name in names:
+        seen = np.flatnonzero(frame[name].notna().to_numpy())
+        if seen.size:
+            part = frame[name].iloc[seen[0]:seen[-1] + 1]
+            parts.append(pd.DataFrame({ID_COL: name, time: part.index, TARGET: part.to_numpy(dtype="float64")}))
+    if not parts:
+        raise ValueError(f"Every column has only missing values. Received: columns {names}")
+    long = pd.concat(parts, ignore_index=True)
+    long.attrs["source"] = f"{frame.attrs['source']} (one series per column)"
+    return long
+
+
 def freq_step(freq: str):
     """A comparable key of a frequency: its fixed length, or its name for calendar steps."""
     offset = pd.tseries.frequencies.to_offset(freq)
@@ -309,5 +338,5 @@ def panel_series(panel: pd.DataFrame, column: str) -> dict:
     return out
 
 
-__all__ = ["ID_COL", "TARGET", "freq_step", "names_series", "panel_id_of", "panel_series", "read_panel",
+__all__ = ["ID_COL", "TARGET", "columns_to_long", "freq_step", "names_series", "panel_id_of", "panel_series", "read_panel",
            "series_id_column"]
