@@ -220,6 +220,8 @@ def test_one_series_per_row_as_the_m3_and_m4_files_hold_them_is_a_panel(tmp_path
     assert not names_series(stores) and read_series(stores).attrs["freq"] == "D"
     years = pd.DataFrame({"Year": [2020, 2021], **{str(i): [1.0 * i, 2.0 * i] for i in range(1, 13)}})
     assert not names_series(years)
+    lags = long_panel(n=30).assign(**{f"lag_{i}": float(i) for i in range(1, 11)})  # long data with numbered inputs
+    assert read_panel(lags, id_col="unique_id").attrs["features"][:3] == ["y", "lag_1", "lag_2"]
     result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "m4.csv"), "--horizon", "2",
                                       "--season-length", "6"])
     assert result.exit_code == 0, result.output

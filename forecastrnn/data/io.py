@@ -43,9 +43,9 @@ STEP_COLUMN_NAMES = ("ds", "time", "t", "step", "timestep", "time_idx", "period"
 NUMBERED = "as positions numbered by "  # how such a column was read (``time_read``), then its name
 # Numeric columns with these names that just number the rows are left out of the inputs.
 ROW_COUNTER_NAMES = ("no", "no.", "index", "id", "row", "unnamed: 0", "")
-# Cells read as missing besides pandas' own markers ("", "NA", "N/A", "NaN", "null", "#N/A" ...).
 SERIES_ID_NAMES = ("unique_id", "item_id", "series_id")  # the id column of long data (nixtla, AutoGluon ...)
 ROWS_SORTED = "the rows were not in time order: read sorted by time"
+# Cells read as missing besides pandas' own markers ("", "NA", "N/A", "NaN", "null", "#N/A" ...).
 MISSING_MARKERS = ["?", "-", "--", ".", "na", "none", "missing", "nil", "NAN"]
 # Dates written as numbers only, whose order (day or month first, year or month) is ambiguous.
 _NUMBER_DATE = r"^\s*(\d{1,2})([-/.])(\d{1,2})(?:\2(\d{2}|\d{4}))?(?=$|[ T])"
@@ -203,7 +203,8 @@ def rows_layout(frame: pd.DataFrame, id_col=None) -> tuple[str, list] | None:
         return None
     steps = [c for c, _, _ in best]
     if id_col is not None:
-        return (id_col, steps) if id_col in frame.columns and id_col not in steps else None
+        given = id_col in frame.columns and id_col not in steps and frame[id_col].is_unique  # long data repeats ids
+        return (id_col, steps) if given else None
     ids = [c for c in frame.columns if c not in steps and not pd.api.types.is_numeric_dtype(frame[c])
            and frame[c].notna().all() and frame[c].is_unique and not _looks_like_times(frame[c])]
     return (ids[0], steps) if ids else None
@@ -652,7 +653,9 @@ def _is_clock(values: pd.Series) -> bool:
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
         return False
     text = values.dropna().astype(str)
-    return bool(len(text)) and bool(text.str.fullmatch(_CLOCK).all())
+    if text.empty or not re.fullmatch(_CLOCK, text.iloc[0]):  # most columns: one look at the first value
+        return False
+    return bool(text.str.fullmatch(_CLOCK).all())
 
 
 def _date_and_clock(frame: pd.DataFrame, name) -> tuple | None:
