@@ -277,6 +277,16 @@ def _forecaster(opts, settings, panel=False):
                          init=opts["init"])
 
 
+def _fitting(baselines: dict, rows: int) -> dict:
+    """The baselines that can fit ``rows`` training rows; the others are left out, said in a
+    note (a short series: seasonal naive needs a season and a step)."""
+    short = {n: b.min_history for n, b in baselines.items() if b.min_history > rows}
+    for name, need in short.items():
+        click.echo(f"Note: {name} left out: it needs {need} training rows, the series has {rows} before the test",
+                   err=True)
+    return {n: b for n, b in baselines.items() if n not in short}
+
+
 def _with_combination(opts, rnn, baselines: dict, settings) -> dict:
     """The models of a backtest: the network, the baselines, (``--pretrained``) the pretrained
     network zero-shot and (``--combination``) the combination of the network and the
@@ -440,7 +450,8 @@ def _run_comparison(opts, after=0):
 
     frame, settings = _plan(opts)
     rnn = _forecaster(opts, settings)
-    models = _with_combination(opts, rnn, default_baselines(opts["baselines"], settings["horizon"], settings["season"]),
+    models = _with_combination(opts, rnn, _fitting(default_baselines(opts["baselines"], settings["horizon"],
+                                                                     settings["season"]), settings["train_rows"]),
                                settings)
     stages = _stages(opts, after)
     with _notes(), reporting(stages.advance):

@@ -227,3 +227,14 @@ def test_three_rows_are_too_few_for_an_arima_that_would_forecast_zero():
         ARIMAForecaster(horizon=4).fit(np.array([50.7, 52.8, 53.0]))
     forecast = ARIMAForecaster(horizon=4).fit(np.array([50.7, 52.8, 53.0, 52.1])).predict()["y"].to_numpy()
     assert np.all(np.abs(forecast - 52) < 3), forecast
+
+
+def test_a_level_clearly_off_zero_keeps_its_mean_in_an_undifferenced_model():
+    # 1, 2, 3, 4 (5 daily rows in a CLI backtest): AICc's penalty on 4 rows took the zero-mean
+    # model, whose forecast was 0 (sMAPE 200)
+    model = ARIMAForecaster(horizon=2).fit(np.array([1.0, 2.0, 3.0, 4.0]))
+    info = model.fit_info_["y"]
+    assert info["constant"] and info["order"][1] == 0
+    np.testing.assert_allclose(model.predict()["y"], [2.5, 2.5])
+    noise = np.random.default_rng(3).standard_normal(60)  # a mean near zero may still go without one
+    assert np.isfinite(ARIMAForecaster(horizon=2).fit(noise).predict()["y"]).all()

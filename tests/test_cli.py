@@ -465,6 +465,13 @@ def test_a_short_series_backtests_with_default_horizon_or_says_how_much_is_neede
     yearly = run(["backtest", tmp_path / "years.csv", *quick])
     assert yearly.exit_code == 0 and "Note: horizon=6, not 10: 20 rows leave two horizons" in yearly.output
     assert "Plan: horizon=6, 1 test origin(s)" in yearly.output, yearly.output
+    # 5 days: seasonal naive needs a week and a day; it is left out, the others are backtested
+    pd.DataFrame({"date": pd.date_range("2020-01-01", periods=5).astype(str), "v": [1.0, 2, 3, 4, 5]}).to_csv(
+        tmp_path / "days.csv", index=False)
+    days = run(["backtest", tmp_path / "days.csv", *quick])
+    assert days.exit_code == 0, days.output
+    assert "Note: seasonal_naive left out: it needs 8 training rows, the series has 4 before the test" in days.output
+    assert "\nnaive " in days.output and "\nseasonal_naive " not in days.output
 
 
 @pytest.mark.slow

@@ -368,7 +368,10 @@ class ARIMAForecaster(_Baseline):
             params[order] = fit[1]
             return fit[0]
 
-        _, scores = stepwise_search(score, seasonal=m > 1, allow_constant=d + D <= 1,
+        # Undifferenced, a series whose mean is clearly not zero needs it or AR terms: on a few
+        # rows AICc's penalty would otherwise take zero-mean white noise, forecasting 0 for 1, 2, 3, 4.
+        level = d + D == 0 and abs(np.mean(w)) > 1.96 * np.std(w) / math.sqrt(len(w))
+        _, scores = stepwise_search(score, seasonal=m > 1, allow_constant=d + D <= 1, need_constant=level,
                                     max_p=_check_count(self.max_p, "max_p"),
                                     max_q=_check_count(self.max_q, "max_q"),
                                     max_order=None if self.max_order is None

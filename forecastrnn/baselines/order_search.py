@@ -179,8 +179,11 @@ def fit_css(w, order: Order, m: int):
 
 # --------------------------------------------------------------------------- search
 def stepwise_search(score, seasonal=True, allow_constant=True, max_p=5, max_q=5, max_P=2, max_Q=2,
-                    max_order=None, max_models=94, min_P=0, min_Q=0):
+                    max_order=None, max_models=94, min_P=0, min_Q=0, need_constant=False):
     """Hyndman-Khandakar stepwise search; ``score(order) -> float`` (inf: rejected).
+
+    ``need_constant``: no model without a constant and without AR terms (for a series whose
+    level is clearly not zero: such a model forecasts zero after ``q`` steps).
 
     ``min_P = max_P`` and ``min_Q = max_Q`` hold a given seasonal part fixed; ``max_order``
     bounds ``p + q + P + Q`` (None: no bound, as in auto.arima's stepwise search). Returns
@@ -194,7 +197,7 @@ def stepwise_search(score, seasonal=True, allow_constant=True, max_p=5, max_q=5,
     def allowed(o):
         return (0 <= o.p <= max_p and 0 <= o.q <= max_q and min_P <= o.P <= max_P and min_Q <= o.Q <= max_Q
                 and (max_order is None or o.p + o.q + o.P + o.Q <= max_order)
-                and (allow_constant or not o.constant))
+                and (allow_constant or not o.constant) and (o.constant or not need_constant or o.p + o.P > 0))
 
     def trial(o):
         if o not in scores and allowed(o) and len(scores) < max_models:
