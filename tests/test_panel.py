@@ -94,6 +94,10 @@ def test_long_format_given_to_the_single_series_reader_says_what_to_do():
     with pytest.raises(ValueError, match=r"long format \(column 'unique_id' repeats\): read it with "
                                          r"forecastrnn.read_panel\(..., id_col='unique_id'\)"):
         read_series(long_panel())
+    # store numbers, beside a 0/1 promotion flag that repeats under the same time too
+    stores = long_panel(ids=("1", "2")).assign(promo=lambda d: d.index % 2, unique_id=lambda d: d.unique_id.astype(int))
+    with pytest.raises(ValueError, match=r"column 'store' repeats\): .*--id-col store$"):
+        read_series(stores.rename(columns={"unique_id": "store"}))
 
 
 @pytest.mark.slow

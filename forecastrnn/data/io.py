@@ -706,11 +706,15 @@ def _in_time_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _repeating_ids(frame: pd.DataFrame) -> list:
-    """Columns that could name the series of long data: a column named like a series id
-    (``unique_id``, ``item_id``, ``series_id``), else text columns with repeated values."""
+    """Columns that could name the series of long data (``frame`` indexed by its times): a
+    column named like a series id (``unique_id``, ``item_id``, ``series_id``), else text or
+    whole-number columns with repeated values under which no time repeats (``store`` = 1, 2 ...)."""
     named = [c for c in frame.columns if str(c).strip().lower() in SERIES_ID_NAMES]
-    return named or [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
-                     and frame[c].nunique() < len(frame)]
+    if named:
+        return named
+    times = pd.Series(frame.index, index=frame.index)
+    return [c for c in frame.columns if (not pd.api.types.is_numeric_dtype(frame[c]) or _whole_numbers(frame[c]))
+            and frame[c].nunique() < len(frame) and not pd.MultiIndex.from_arrays([frame[c], times]).has_duplicates]
 
 
 def _pandas_infer_freq(index: pd.DatetimeIndex) -> str | None:
