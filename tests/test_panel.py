@@ -210,6 +210,8 @@ def test_one_series_per_row_as_the_m3_and_m4_files_hold_them_is_a_panel(tmp_path
     np.testing.assert_allclose(panel[panel.V1 == "H3"]["y"], rows[2][1:28])
     assert "one series per row: ids in 'V1', values in columns V2 .. V31" in panel.attrs["source"]
     assert names_series(m4) and names_series(tmp_path / "m4.csv")
+    m4.to_parquet(tmp_path / "m4.parquet", index=False)
+    assert names_series(tmp_path / "m4.parquet") and read_panel(tmp_path / "m4.parquet").attrs["n_series"] == 3
     with pytest.raises(ValueError, match=r"one series per row .*read it with forecastrnn.read_panel"):
         read_series(tmp_path / "m4.csv")
     # M3's layout: metadata columns, then values under the headers 1, 2, 3 ...

@@ -167,11 +167,16 @@ def peek_columns(path) -> list:
 
 
 def peek_frame(path, rows: int = 50) -> pd.DataFrame:
-    """The first ``rows`` data rows of a CSV file (an empty frame when they cannot be read:
-    the full read says why); Parquet files are not peeked."""
+    """The first ``rows`` data rows of a CSV or Parquet file (an empty frame when they cannot
+    be read: the full read says why)."""
     path = os.fspath(path)
     if path.lower().endswith((".parquet", ".pq")):
-        return pd.DataFrame()
+        try:
+            import pyarrow.parquet as pq
+
+            return next(pq.ParquetFile(path).iter_batches(batch_size=rows)).to_pandas()
+        except (ImportError, OSError, ValueError, StopIteration):
+            return pd.DataFrame()
     lines = _first_lines(path, rows + MAX_PREAMBLE + 1)
     delimiter, header = sniff_layout(lines)
     try:
