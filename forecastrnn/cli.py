@@ -211,7 +211,8 @@ def _note_unused(read: dict, options: str) -> None:
     """A wide file (one column per series) would lose all but its last column quietly: say so."""
     unused = [c for c in read["features"] if c not in read["target"]]
     if unused:
-        said = unused if len(unused) <= 8 else f"{unused[:6]} and {len(unused) - 6} more".replace("']", "', ...]", 1)
+        shown = unused if len(unused) <= 8 else unused[:6]  # M4's file has 960
+        said = "[" + ", ".join(map(repr, shown)) + (f" and {len(unused) - 6} more" if shown is not unused else "") + "]"
         click.echo(f"Note: only the last numeric column {read['target'][0]!r} is forecast; {said} are not used: "
                    f"{options}; --wide reads every numeric column as one series of a panel",
                    err=True)
