@@ -380,7 +380,7 @@ def _panel_plan(opts):
     """Read a long-format panel and settle the backtest plan; returns (panel, settings, fit kwargs)."""
     from forecastrnn.data.io import numbered_by
     from forecastrnn.data.panel import columns_to_long, read_panel
-    from forecastrnn.data.season import season_length_for
+    from forecastrnn.data.season import positions_season, season_length_for
 
     targets = _comma_list(opts["target"])
     if len(targets) > 1:
@@ -399,6 +399,12 @@ def _panel_plan(opts):
     panel = _without_empty_series(panel)
     a = panel.attrs
     season = opts["season_length"] or season_length_for(a["freq"])
+    if not opts["season_length"] and a["freq"] is None:  # positions: a panel tells its season (M4's files)
+        values = panel.groupby(a["id_col"], sort=False)[a["target"][0]]
+        season = positions_season(g.to_numpy(dtype="float64") for _, g in values)
+        if season > 1:
+            click.echo(f"Note: no timestamps: season {season} read from the {a['n_series']} series (--season-length "
+                       "sets it)", err=True)
     lengths = panel.groupby(a["id_col"], sort=False).size()
     horizon = opts["horizon"] or _default_horizon(season, int(lengths.median()), "rows in the median series")
     n_windows = opts["n_windows"] or 1

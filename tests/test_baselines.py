@@ -54,6 +54,22 @@ def test_season_length_from_frequency(freq, m):
     assert season_length_for(freq) == m
 
 
+@pytest.mark.parametrize("m, n", [(4, 40), (12, 80), (24, 300), (1, 40)])
+def test_a_panel_without_timestamps_tells_its_season_and_one_series_does_not(m, n):
+    from forecastrnn.data.season import infer_season, positions_season
+
+    rng = np.random.default_rng(m)
+    t = np.arange(n)
+
+    def series(k):  # trending (a trend alone makes every lag look seasonal), half of them seasonal
+        season = 5 * np.sin(2 * np.pi * (t + k) / m) if m > 1 and k % 2 else 0
+        return 100 + 0.5 * k * t / n * 10 + season + rng.standard_normal(n)
+
+    panel = [series(k) for k in range(30)]
+    assert positions_season(panel) == infer_season(panel) == m
+    assert positions_season(panel[:1]) == 1  # one series: never read off the data
+
+
 
 def test_arima_recovers_ar1_coefficient_and_covers():
     data = ar1(1200, phi=0.7)

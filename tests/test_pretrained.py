@@ -47,6 +47,19 @@ def test_zero_shot_one_series_panel_and_positions(tiny):
     assert np.isfinite(many.value).all()
 
 
+def test_a_panel_without_timestamps_is_forecast_with_the_season_it_shows(tiny):
+    model = pretrained(tiny)
+    t = np.arange(96)
+    rows = [pd.DataFrame({"id": f"s{k}", "y": 100 + k + 10 * np.sin(2 * np.pi * (t + k) / 12)}) for k in range(12)]
+    with pytest.warns(RuntimeWarning, match=r"no timestamps: season 12 read from the 12 series"):
+        model.predict(pd.concat(rows), id_col="id", horizon=3)
+    _, seasons, _ = model._read(pd.concat(rows), id_col="id")
+    assert set(seasons.values()) == {12}
+    assert set(model._read(pd.concat(rows[:1]), id_col="id")[1].values()) == {1}  # one series: not read off
+    model.season_length = 4  # given: taken as it is
+    assert set(model._read(pd.concat(rows), id_col="id")[1].values()) == {4}
+
+
 def test_recursive_forecast_continues_the_first_pass(tiny):
     model = pretrained(tiny)
     y = {"s": 50 + np.random.default_rng(0).normal(size=80)}

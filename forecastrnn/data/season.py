@@ -28,6 +28,50 @@ def season_length_for(freq) -> int:
     return season // offset.n if season % offset.n == 0 and season // offset.n <= LONGEST_DEFAULT_SEASON else 1
 
 
+SEASON_CANDIDATES = (4, 7, 12, 24, 52)  # quarters, days, months, hours, weeks: a season of data without times
+MIN_SEASONS_SEEN = 20
+MIN_PANEL_SERIES = 10
+
+
+def infer_season(series, candidates=SEASON_CANDIDATES) -> int:
+    """The season of series that have no timestamps to tell it (M4's files number their
+    steps only), read off their first differences (a trend alone makes every lag look
+    seasonal); 1 when none is found or the data cannot tell.
+
+    A candidate is found when the data hold 20 of its seasons (in series of three seasons or
+    more) and M4's seasonality test (:func:`is_seasonal`) finds it in at least a fifth of
+    those series (the test's own false alarms are about one in ten). Of those found, the one
+    with the highest median autocorrelation at its lag wins, over the series long enough to
+    test them all (a lag of two seasons, tested on the longer series only, would otherwise
+    look as strong). When a longer candidate that the winner divides could not be tested
+    (one monthly series of 10 years: 4 is found, 12 cannot be told) and none that could be
+    was rejected, the data cannot tell: 1.
+
+    On the M3 categories and M4 hourly read as positions, each panel gets its own season (1,
+    4, 12, 1, 24); no single M3 series gets a season."""
+    series = [np.diff(interpolated(np.asarray(y, dtype="float64")[np.isfinite(y)])) for y in series]
+    series = [y for y in series if np.ptp(y) > 0]
+    testable = {m: [y for y in series if len(y) >= 3 * m] for m in candidates}
+    evidence = {m: sum(len(y) // m for y in testable[m]) >= MIN_SEASONS_SEEN for m in candidates}
+    found = [m for m in candidates if evidence[m] and np.mean([is_seasonal(y, m) for y in testable[m]]) >= 0.2]
+    if not found:
+        return 1
+    common = testable[max(found)]
+    best = max(found, key=lambda m: np.median([autocorrelation(y, m)[m] for y in common]))
+    multiples = [k for k in candidates if k > best and k % best == 0]
+    if any(not evidence[k] for k in multiples) and not any(evidence[k] and k not in found for k in multiples):
+        return 1
+    return best
+
+
+def positions_season(series) -> int:
+    """The season of a panel without timestamps (:func:`infer_season`) when it holds at least
+    10 series; 1 for fewer: one long series can show a false season (daily temperatures,
+    52; monthly sunspots, whose cycle is 11 years, 24)."""
+    series = list(series)
+    return infer_season(series) if len(series) >= MIN_PANEL_SERIES else 1
+
+
 def filled(y: np.ndarray) -> np.ndarray:
     """Forward-filled copy (a missing last value falls back to the last observed one)."""
     return pd.Series(y).ffill().to_numpy()

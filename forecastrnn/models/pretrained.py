@@ -38,7 +38,7 @@ from sklearn.base import BaseEstimator
 from forecastrnn.base import Forecaster, check_level, future_index
 from forecastrnn.data.io import numbered_by, read_series
 from forecastrnn.data.panel import names_series, read_panel
-from forecastrnn.data.season import phase, season_length_for
+from forecastrnn.data.season import phase, positions_season, season_length_for
 from forecastrnn.models.base import NoTrainingWindow
 from forecastrnn.models.calibration import conformal_quantile
 from forecastrnn.models.warm_start import INFO_FILE, WEIGHTS_DIR
@@ -324,8 +324,15 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         if empty:
             raise ValueError("Every series needs at least one observed value. Received: only missing values in "
                              + (f"series {', '.join(map(repr, empty[:5]))}" if long else f"column {value!r}"))
-        m = (season_length_for(freq) if freq is not None else 1) if self.season_length == "auto" \
-            else int(self.season_length)
+        if self.season_length != "auto":
+            m = int(self.season_length)
+        elif freq is not None:
+            m = season_length_for(freq)
+        else:  # positions: a panel tells its season (M4's files number their steps only), one series does not
+            m = positions_season(series.values())
+            if m > 1:
+                warnings.warn(f"no timestamps: season {m} read from the {len(series)} series (`season_length`, CLI "
+                              "--season-length, sets it)", RuntimeWarning, stacklevel=3)
         return series, {k: m for k in series}, (long, freq, names, last, value)
 
     def _horizon(self, horizon) -> int:
