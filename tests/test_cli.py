@@ -332,11 +332,14 @@ def test_bad_panels_in_the_cli_give_one_line(tmp_path):
     dup = pd.read_csv(data)
     dup = pd.concat([dup.iloc[:5], dup.iloc[[4]], dup.iloc[5:]])
     dup.to_csv(tmp_path / "dup.csv", index=False)
+    # two columns could name the series: not guessed, the error says how to choose
+    pd.read_csv(data).assign(region=lambda d: d.store.map({"s1": "north", "s2": "south", "s3": "east"})).to_csv(
+        tmp_path / "two.csv", index=False)
     cases = {"mixed.csv": "All series of a panel must share one frequency",
              "dup.csv": "Series 's1': Timestamps must be unique",
-             "sales.csv": "several series in long format (column 'store' repeats)"}
+             "two.csv": "several series in long format (column 'store' repeats)"}
     for name, message in cases.items():
-        extra = [] if name == "sales.csv" else ["--id-col", "store"]
+        extra = [] if name == "two.csv" else ["--id-col", "store"]
         result = run(["fit", tmp_path / name, *extra, "--out", tmp_path / "out", *FAST])
         assert result.exit_code == 1, result.output
         error = [line for line in result.output.splitlines() if line.startswith("Error:")]

@@ -90,6 +90,23 @@ def test_autogluon_names_and_rows_in_any_order_read_as_the_sorted_panel(tmp_path
     assert result.output.count("item_id,timestamp,target,") == 1 and result.output.count("\n3,") == 2
 
 
+def test_an_id_column_of_any_name_is_found_when_the_times_repeat(tmp_path):
+    from click.testing import CliRunner
+
+    from forecastrnn.cli import cli
+    from forecastrnn.data.panel import panel_id_of
+
+    stores = long_panel(ids=("1", "2", "3")).rename(columns={"unique_id": "store", "ds": "date", "y": "sales"})
+    stores.assign(promo=stores.index % 2).to_csv(tmp_path / "stores.csv", index=False)
+    assert panel_id_of(tmp_path / "stores.csv") == "store"  # the 0/1 promotion flag repeats under a time: not it
+    stores.assign(region=stores.store.map({"1": "n", "2": "s", "3": "e"})).to_csv(tmp_path / "two.csv", index=False)
+    assert panel_id_of(tmp_path / "two.csv") is None  # two candidates: not guessed
+    long_panel(ids=("a",)).drop(columns="unique_id").to_csv(tmp_path / "one.csv", index=False)  # times do not repeat
+    assert panel_id_of(tmp_path / "one.csv") is None
+    result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "stores.csv"), "--horizon", "2"])
+    assert result.exit_code == 0 and "Note: column 'store' names the series" in result.output, result.output
+
+
 def test_long_format_given_to_the_single_series_reader_says_what_to_do():
     with pytest.raises(ValueError, match=r"long format \(column 'unique_id' repeats\): read it with "
                                          r"forecastrnn.read_panel\(..., id_col='unique_id'\)"):

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from forecastrnn.data.io import (ROWS_SORTED, SERIES_ID_NAMES, _date_parts, _detect_time_column, _is_numeric,
-                                 _parse_times, _to_frame, numbered_by, one_hot_names, peek_columns, peek_frame,
-                                 read_series, rows_layout, rows_to_long)
+                                 _parse_times, _repeating_ids, _to_frame, numbered_by, one_hot_names, peek_columns,
+                                 peek_frame, read_series, rows_layout, rows_to_long)
 from forecastrnn.data.season import calendar_steps
 from forecastrnn.defaults import AUTO
 
@@ -314,12 +314,32 @@ def names_series(data, id_col=None) -> bool:
 
 def panel_id_of(path) -> str | None:
     """The column naming the series of a CSV or Parquet file, told from its header and first
-    rows: a series id by name (:func:`series_id_column`), or the ids of one series per row."""
+    rows: a series id by name (:func:`series_id_column`), the ids of one series per row, or
+    the one column under which the first rows' repeated times do not repeat (``store``)."""
     found = series_id_column(peek_columns(path))
     if found is None:
-        layout = rows_layout(peek_frame(path))
-        found = None if layout is None else layout[0]
+        head = peek_frame(path, ID_PEEK_ROWS)
+        layout = rows_layout(head)
+        found = layout[0] if layout is not None else long_id_column(head)
     return found
+
+
+ID_PEEK_ROWS = 2000  # rows read to tell how a file names its series
+
+
+def long_id_column(frame: pd.DataFrame) -> str | None:
+    """The id column of long data named otherwise than :func:`series_id_column` knows: when
+    the time column repeats, the only text or whole-number column under which no time
+    repeats (``date, store, sales``); None when there is none or more than one."""
+    name = _detect_time_column(frame)
+    if name is None or frame[name].is_unique:
+        return None
+    try:
+        times = _parse_times(frame[name], name)[0]
+    except (ValueError, TypeError):
+        return None
+    ids = _repeating_ids(frame.drop(columns=[name]).set_axis(times, axis=0))
+    return ids[0] if len(ids) == 1 else None
 
 
 def panel_series(panel: pd.DataFrame, column: str) -> dict:
