@@ -318,9 +318,8 @@ def panel_id_of(path) -> str | None:
     the one column under which the first rows' repeated times do not repeat (``store``)."""
     found = series_id_column(peek_columns(path))
     if found is None:
-        head = peek_frame(path, ID_PEEK_ROWS)
-        layout = rows_layout(head)
-        found = layout[0] if layout is not None else long_id_column(head)
+        layout = rows_layout(peek_frame(path))  # 50 rows: M4's daily file has 9,920 columns
+        found = layout[0] if layout is not None else long_id_column(peek_frame(path, ID_PEEK_ROWS))
     return found
 
 
