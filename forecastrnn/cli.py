@@ -378,7 +378,7 @@ def _positions(attrs) -> str:
 
 def _panel_plan(opts):
     """Read a long-format panel and settle the backtest plan; returns (panel, settings, fit kwargs)."""
-    from forecastrnn.data.io import numbered_by
+    from forecastrnn.data.io import times_column
     from forecastrnn.data.panel import columns_to_long, read_panel
     from forecastrnn.data.season import positions_season, season_length_for
 
@@ -401,16 +401,14 @@ def _panel_plan(opts):
     season = opts["season_length"] or season_length_for(a["freq"])
     if not opts["season_length"] and a["freq"] is None:  # positions: a panel tells its season (M4's files)
         values = panel.groupby(a["id_col"], sort=False)[a["target"][0]]
-        season = positions_season(g.to_numpy(dtype="float64") for _, g in values)
-        if season > 1:
-            click.echo(f"Note: no timestamps: season {season} read from the {a['n_series']} series (--season-length "
-                       "sets it)", err=True)
+        with _notes():
+            season = positions_season(g.to_numpy(dtype="float64") for _, g in values)
     lengths = panel.groupby(a["id_col"], sort=False).size()
     horizon = opts["horizon"] or _default_horizon(season, int(lengths.median()), "rows in the median series")
     n_windows = opts["n_windows"] or 1
     settings = dict(season=season, horizon=horizon, n_windows=n_windows, step=horizon,
                     test_rows=horizon * n_windows, n_series=int(a["n_series"]))
-    fit_kwargs = dict(id_col=a["id_col"], time_col=a["time_col"] or numbered_by(a), target=a["target"][0],
+    fit_kwargs = dict(id_col=a["id_col"], time_col=times_column(a), target=a["target"][0],
                       features=features or None)
     _say(opts["quiet"], f"Read {len(panel)} rows of {a['n_series']} series from {a['source']}: target "
                         f"{a['target'][0]!r}, frequency {a['freq'] or _positions(a)}, "

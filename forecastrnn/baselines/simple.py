@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from forecastrnn.baselines.base import _Baseline, filled, interpolated, rows_received
-from forecastrnn.data.season import classical_season, is_seasonal
+from forecastrnn.data.season import classical_season, is_seasonal, season_ahead, with_season, without_season
 
 
 def _naive(y, origins, horizon):
@@ -52,10 +52,7 @@ def _naive2_one(y, horizon, m):
     if found is None:
         return np.repeat(x[-1], horizon)
     season, model = found
-    future = season[len(x) - m + np.arange(horizon) % m]
-    if model == "multiplicative":
-        return x[-1] / season[-1] * future
-    return x[-1] - season[-1] + future
+    return with_season(without_season(x[-1], season[-1], model), season_ahead(season, m, horizon), model)
 
 
 def _naive2(y, origins, horizon, m):

@@ -17,7 +17,7 @@ from scipy.stats import norm
 from forecastrnn.baselines.order_search import MAX_SEASON, aicc
 from forecastrnn.baselines.base import _Baseline, each_origin, interpolated, rows_received
 from forecastrnn.baselines.simple import seasonal_indices
-from forecastrnn.data.season import classical_season
+from forecastrnn.data.season import classical_season, season_ahead, with_season, without_season
 
 ETS_CODE = "error, trend and season letters, e.g. 'ANN', 'AAdN', 'MAM'"
 
@@ -128,7 +128,7 @@ class ETSForecaster(_Baseline):
         seasonal = 1 < m <= MAX_SEASON and len(x) >= 2 * m + 10
         found = seasonal_indices(x, m) if m > MAX_SEASON and self.model == "auto" else None
         if found is not None:  # a season too long for ETS's states: fitted on the adjusted series
-            x = _adjusted(x, *found)
+            x = without_season(x, *found)
         codes = ets_candidates(bool((x > 0).all()), seasonal) if self.model == "auto" else [self.model]
         if self.model != "auto" and parse_ets(self.model)[3] and not seasonal:
             raise ValueError(f"A seasonal ETS model needs 1 < season_length <= {MAX_SEASON} and at least "
@@ -156,9 +156,11 @@ class ETSForecaster(_Baseline):
             if kind is not None:  # the season of the rows before the origin, taken out and put back
                 how = kind if (history > 0).all() else "additive"
                 season = classical_season(history, m, how)
-                future = season[len(history) - m + np.arange(horizon) % m]
-                back = (lambda a: np.asarray(a) * future) if how == "multiplicative" else (lambda a: np.asarray(a) + future)
-                history = _adjusted(history, season, how)
+                future = season_ahead(season, m, horizon)
+
+                def back(a):
+                    return with_season(np.asarray(a), future, how)
+                history = without_season(history, season, how)
             else:
                 back = np.asarray
             model = _ets_model(history, code, m)
@@ -176,11 +178,6 @@ class ETSForecaster(_Baseline):
 
 
 ETS_SEED = 0
-
-
-def _adjusted(x, season, kind):
-    """``x`` without its seasonal component ``season`` (classical decomposition's, of ``kind``)."""
-    return x / season if kind == "multiplicative" else x - season
 
 
 def _aligned(params, names, model):

@@ -684,6 +684,13 @@ def numbered_by(attrs: dict) -> str | None:
     return how[len(NUMBERED) + 1:-1] if how.startswith(NUMBERED) else None
 
 
+def times_column(attrs: dict) -> str | None:
+    """The column a frame read by ``read_series`` or ``read_panel`` keeps its times in: its
+    timestamps' column, or the column numbering its steps (:func:`numbered_by`); None for
+    plain positions."""
+    return attrs.get("time_col") or numbered_by(attrs)
+
+
 def _step_counter(frame: pd.DataFrame, names: list) -> str | None:
     """The first of ``names`` whose column holds whole numbers one apart (1, 2, 3 ...), else None."""
     for name in names:

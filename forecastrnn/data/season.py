@@ -7,6 +7,8 @@ weekly 52, monthly 12, quarterly 4, anything else 1 (no season).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -67,9 +69,13 @@ def infer_season(series, candidates=SEASON_CANDIDATES) -> int:
 def positions_season(series) -> int:
     """The season of a panel without timestamps (:func:`infer_season`) when it holds at least
     10 series; 1 for fewer: one long series can show a false season (daily temperatures,
-    52; monthly sunspots, whose cycle is 11 years, 24)."""
+    52; monthly sunspots, whose cycle is 11 years, 24). A season read off is said in a warning."""
     series = list(series)
-    return infer_season(series) if len(series) >= MIN_PANEL_SERIES else 1
+    m = infer_season(series) if len(series) >= MIN_PANEL_SERIES else 1
+    if m > 1:
+        warnings.warn(f"no timestamps: season {m} read from the {len(series)} series (`season_length`, CLI "
+                      "--season-length, sets it)", RuntimeWarning, stacklevel=2)
+    return m
 
 
 def filled(y: np.ndarray) -> np.ndarray:
@@ -126,6 +132,21 @@ def classical_season(x, m: int, model: str) -> np.ndarray:
     phases = np.nanmean(padded, axis=0)
     phases = phases / phases.mean() if model == "multiplicative" else phases - phases.mean()
     return np.tile(phases, len(x) // m + 1)[:len(x)]
+
+
+def without_season(x, season, kind: str):
+    """``x`` less (``"additive"``) or divided by (``"multiplicative"``) its seasonal component."""
+    return x / season if kind == "multiplicative" else x - season
+
+
+def with_season(x, season, kind: str):
+    """The seasonal component put back on ``x`` (the inverse of :func:`without_season`)."""
+    return x * season if kind == "multiplicative" else x + season
+
+
+def season_ahead(season, m: int, horizon: int) -> np.ndarray:
+    """The next ``horizon`` steps of a periodic seasonal component (of a series' length)."""
+    return season[len(season) - m + np.arange(horizon) % m]
 
 
 ANCHORS = ("last", "mean", "season", "season_mean")

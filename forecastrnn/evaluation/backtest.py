@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from forecastrnn.data.io import as_series, numbered_by
+from forecastrnn.data.io import as_series, times_column
 from forecastrnn.data.panel import panel_series, read_panel
 from forecastrnn.data.season import season_length_for
 from forecastrnn.data.windows import check_positive_int
@@ -430,7 +430,7 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
 
     def fit_panel(origins):
         first = ids.map({key: int(o[0]) for key, o in origins.items()}).to_numpy()  # NaN: left out
-        columns = dict(id_col=id_name, time_col=panel.attrs["time_col"] or numbered_by(panel.attrs), target=value,
+        columns = dict(id_col=id_name, time_col=times_column(panel.attrs), target=value,
                        features=features, known_future=known_future)
         kept = ids.isin(list(origins)).to_numpy()
         return panel[kept & (position < np.nan_to_num(first, nan=0))], columns, panel[kept]

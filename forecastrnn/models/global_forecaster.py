@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from forecastrnn.data.io import numbered_by
+from forecastrnn.data.io import times_column
 from forecastrnn.data.panel import ID_COL, TARGET, names_series, read_panel
 from forecastrnn.data.stack import Stack, common_freq, named_series
 from forecastrnn.data.stream import ParquetPanel
@@ -97,7 +97,7 @@ class GlobalRNNForecaster(NetworkCore):
             # Fitting keeps only the values seen in the training rows (not those of a later test span).
             seen = panel if fitting else None
             features, known_future = _one_hot(features, panel.columns, seen), _one_hot(known_future, panel.columns, seen)
-            names = [panel.attrs["id_col"], panel.attrs["time_col"] or numbered_by(panel.attrs) or "ds", value]
+            names = [panel.attrs["id_col"], times_column(panel.attrs) or "ds", value]
             freq, stack = panel.attrs["freq"], Stack.from_panel(panel, [value] + features + known_future)
         else:
             frames, names = self._read_series(data, target, features, known_future, time_col, fitting)

@@ -36,9 +36,10 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from forecastrnn.base import Forecaster, check_level, future_index
-from forecastrnn.data.io import numbered_by, read_series
+from forecastrnn.data.io import read_series, times_column
 from forecastrnn.data.panel import names_series, read_panel
-from forecastrnn.data.season import phase, positions_season, season_length_for
+from forecastrnn.data.season import (phase, positions_season, season_ahead, season_length_for, with_season,
+                                     without_season)
 from forecastrnn.models.base import NoTrainingWindow
 from forecastrnn.models.calibration import conformal_quantile
 from forecastrnn.models.warm_start import INFO_FILE, WEIGHTS_DIR
@@ -102,7 +103,7 @@ def seasonally_adjusted(series: dict, seasons: dict):
             season, kind = found[key]
             season = season[(np.arange(len(y)) - (len(y) - len(recent))) % m]  # periodic: back to the start
             found[key] = season, kind
-            adjusted[key] = y / season if kind == "multiplicative" else y - season
+            adjusted[key] = without_season(y, season, kind)
     return adjusted, found
 
 
@@ -129,10 +130,9 @@ def component_paths(network, series: dict, seasons: dict, horizon: int):
     for key in adjusted:
         if found[key] is not None:
             season, kind = found[key]
-            m = int(seasons[key])
-            ahead = season[len(season) - m + np.arange(horizon) % m]
+            ahead = season_ahead(season, int(seasons[key]), horizon)
             for paths in (network_paths, smoothing_paths):
-                paths[key] = paths[key] * ahead if kind == "multiplicative" else paths[key] + ahead
+                paths[key] = with_season(paths[key], ahead, kind)
     return network_paths, smoothing_paths
 
 
@@ -308,7 +308,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             if len(panel.attrs["target"]) != 1:
                 raise ValueError(f"The pretrained model forecasts one value column. Received: {panel.attrs['target']}")
             id_name, value = panel.attrs["id_col"], panel.attrs["target"][0]
-            time_name = panel.attrs["time_col"] or numbered_by(panel.attrs)  # timestamps, or numbered steps
+            time_name = times_column(panel.attrs)  # timestamps, or numbered steps
             groups = dict(tuple(panel.groupby(id_name, sort=False)))
             series = {str(k): g[value].to_numpy(dtype="float64") for k, g in groups.items()}
             last = {str(k): (g[time_name].iloc[-1] if time_name else len(g) - 1) for k, g in groups.items()}
@@ -330,9 +330,6 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             m = season_length_for(freq)
         else:  # positions: a panel tells its season (M4's files number their steps only), one series does not
             m = positions_season(series.values())
-            if m > 1:
-                warnings.warn(f"no timestamps: season {m} read from the {len(series)} series (`season_length`, CLI "
-                              "--season-length, sets it)", RuntimeWarning, stacklevel=3)
         return series, {k: m for k in series}, (long, freq, names, last, value)
 
     def _horizon(self, horizon) -> int:
