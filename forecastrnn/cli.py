@@ -773,7 +773,8 @@ def _write_csv(frame, output, **kwargs):
               help="With 'pretrained': steps in a season [default: from the frequency; 1 for positions].")
 @click.option("--future", type=click.Path(dir_okay=False), default=None,
               help="CSV of the known-future columns for the forecast steps (models fitted with them).")
-@click.option("--horizon", type=click.IntRange(min=1), default=None, help="Steps [default: trained horizon].")
+@click.option("--horizon", type=click.IntRange(min=1), default=None,
+              help="Steps [default: a run's trained horizon; 'pretrained': one season, 10 without one, at most 48].")
 @click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
               show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), default=None,

@@ -337,6 +337,25 @@ def test_lines_before_the_table_are_skipped_and_said(write_csv, text, line):
     assert frame.attrs["freq"] == "MS" and frame["sales"].tolist() == [10, 12, 11]
 
 
+def test_a_row_of_units_under_the_header_is_left_out_and_said(write_csv):
+    # it made every column text: the year became the value forecast and 'output' was left out
+    frame = read_series(write_csv("year,output,price\n,tonnes,EUR/t\n2000,100,5.5\n2001,102,5.25\n2002,104,6\n"))
+    assert frame.attrs["source"] == "data.csv (the row of units under the header left out: tonnes, EUR/t)"
+    assert frame.attrs["freq"] == "YS-JAN" and frame["price"].tolist() == [5.5, 5.25, 6.0]
+    assert frame["output"].tolist() == [100, 102, 104]
+    # a first row of text beside a date, or of missing values only, is data
+    assert len(read_series(write_csv("date,v,kind\n2020-01-01,1,a\n2020-01-02,2,b\n2020-01-03,3,c\n"))) == 3
+
+
+def test_business_days_with_holidays_are_business_days():
+    days = pd.bdate_range("2024-01-01", periods=60)
+    raw = pd.DataFrame({"date": days.delete([11, 40]), "close": np.arange(58.0)})  # two holidays
+    frame = read_series(raw)
+    assert frame.attrs["freq"] == "B" and frame.attrs["n_gaps"] == 2  # not days with every weekend missing
+    weeks = pd.date_range("2024-01-01", periods=20, freq="W-MON").delete(5)  # Mondays only: weekly
+    assert read_series(pd.DataFrame({"date": weeks, "v": np.arange(19.0)})).attrs["freq"] == "W-MON"
+
+
 def test_a_delimiter_ending_every_line_adds_no_column(write_csv):
     # its unnamed, empty column was the last numeric one: the target, all missing
     frame = read_series(write_csv("date,v,\n2020-01-01,1,\n2020-01-02,2,\n2020-01-03,3,\n"))

@@ -107,6 +107,24 @@ def test_an_id_column_of_any_name_is_found_when_the_times_repeat(tmp_path):
     assert result.exit_code == 0 and "Note: column 'store' names the series" in result.output, result.output
 
 
+def test_an_id_column_is_found_under_year_numbers_and_after_a_long_first_series(tmp_path):
+    from forecastrnn.data.panel import ID_PEEK_ROWS, panel_id_of
+
+    years = pd.DataFrame({"country": np.repeat(["A", "B", "C"], 12), "year": np.tile(np.arange(2012, 2024), 3),
+                          "gdp": np.arange(36.0) + 0.5})
+    years.to_csv(tmp_path / "years.csv", index=False)  # the time in a date part (year): it repeats under no country
+    assert panel_id_of(tmp_path / "years.csv") == "country"
+    n = ID_PEEK_ROWS + 16  # every series longer than the rows peeked at: the first rows are one series
+    sensors = pd.DataFrame({"sensor": np.repeat(["s0", "s1"], n), "time": np.tile(pd.date_range(
+        "2023-03-01", periods=n, freq="15min"), 2), "temp": np.arange(2.0 * n) + 0.5})
+    sensors.to_csv(tmp_path / "sensors.csv", index=False)
+    assert panel_id_of(tmp_path / "sensors.csv") == "sensor"
+    sensors[sensors.sensor == "s0"].to_csv(tmp_path / "one.csv", index=False)  # one long series with a text column
+    assert panel_id_of(tmp_path / "one.csv") is None
+    panel = read_panel(tmp_path / "sensors.csv", id_col=panel_id_of(tmp_path / "sensors.csv"))
+    assert panel.groupby("sensor").size().tolist() == [n, n]
+
+
 def test_long_format_given_to_the_single_series_reader_says_what_to_do():
     with pytest.raises(ValueError, match=r"long format \(column 'unique_id' repeats\): read it with "
                                          r"forecastrnn.read_panel\(..., id_col='unique_id'\)"):

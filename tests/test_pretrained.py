@@ -47,6 +47,16 @@ def test_zero_shot_one_series_panel_and_positions(tiny):
     assert np.isfinite(many.value).all()
 
 
+def test_the_default_horizon_is_one_season_of_the_data(tiny):
+    model = pretrained(tiny)
+    months = pd.Series(np.arange(60.0) + 1, index=pd.date_range("2019-01-01", periods=60, freq="MS"))
+    assert len(model.predict(months)) == 12  # as `forecastrnn fit` forecasts monthly data
+    years = pd.Series(np.arange(30.0) + 1, index=pd.date_range("1990-01-01", periods=30, freq="YS"))
+    assert len(model.predict(years)) == 10  # no season: 10 steps, not the most the model can (48)
+    hours = pd.Series(np.arange(24 * 14.0), index=pd.date_range("2024-01-01", periods=24 * 14, freq="h"))
+    assert len(model.predict(hours)) == 24 and len(model.predict(hours, horizon=MAX_HORIZON)) == MAX_HORIZON
+
+
 def test_a_panel_without_timestamps_is_forecast_with_the_season_it_shows(tiny):
     model = pretrained(tiny)
     t = np.arange(96)

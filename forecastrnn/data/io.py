@@ -86,9 +86,10 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
         if path.lower().endswith((".parquet", ".pq")):
             return _read_parquet(path), os.path.basename(path)
         frame = _read_csv(path)
-        line = frame.attrs.pop("header_line")
+        line, units = frame.attrs.pop("header_line"), frame.attrs.pop("units")
         said = " (no header line: columns " + ", ".join(map(str, frame.columns)) + ")" if line == 0 else \
             f" (the table from line {line})" if line > 1 else ""
+        said += f" (the row of units under the header left out: {units})" if units else ""
         return frame, os.path.basename(path) + said
     if isinstance(source, pd.DataFrame):  # named by the file it was read from, when it says so
         return source.copy(), str(source.attrs.get("source", "DataFrame"))
@@ -246,7 +247,8 @@ def _numbers_in_text(frame: pd.DataFrame, delimiter: str) -> pd.DataFrame:
 
 def _read_csv(path: str) -> pd.DataFrame:
     """A CSV file delimited by commas, semicolons, tabs or bars, numbers written as text read
-    (:func:`_numbers_in_text`); a row with more fields than the header is an error, not an index."""
+    (:func:`_numbers_in_text`), a row of units under the header left out (:func:`_units_row`);
+    a row with more fields than the header is an error, not an index."""
     lines = _first_lines(path)
     if any("\x00" in line for line in lines):  # never in CSV text
         raise ValueError(f"Could not parse {path!r} as CSV: expected a text file (UTF-8, cp1252 or Latin-1). "
@@ -254,20 +256,11 @@ def _read_csv(path: str) -> pd.DataFrame:
     delimiter, header = sniff_layout(lines)
     first = next(csv.reader(lines[header:header + 1], delimiter=delimiter), [])
     names = _data_names(first)
-    for encoding in ENCODINGS:
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", pd.errors.ParserWarning)
-                frame = pd.read_csv(path, sep=delimiter, skipinitialspace=True, na_values=MISSING_MARKERS,
-                                    index_col=False, encoding=encoding, skiprows=header,
-                                    header=None if names else "infer", names=names)
-            break
-        except UnicodeDecodeError:  # the next encoding; Latin-1 reads any byte
-            continue
-        except pd.errors.EmptyDataError:
-            raise ValueError(f"The CSV file is empty: expected a header line and data rows. Received: {path!r}")
-        except (pd.errors.ParserError, ValueError, OverflowError) as exc:
-            raise ValueError(f"Could not parse {path!r} as CSV: {_one_line(exc)}") from None
+    frame, caught = _csv_frame(path, delimiter, header, names)
+    units = None
+    if names is None and _units_row(frame):  # read again without it: the columns' types as the data's
+        units = ", ".join(str(v) for v in frame.iloc[0].dropna())
+        frame, caught = _csv_frame(path, delimiter, [*range(header), header + 1], names)
     if any("does not match length of data" in str(w.message) for w in caught):
         most = max((len(row) for row in csv.reader(lines[header:], delimiter=delimiter)), default=0)
         received = f"a row of {most} fields" if most > len(frame.columns) else "longer rows"
@@ -277,7 +270,50 @@ def _read_csv(path: str) -> pd.DataFrame:
     # a delimiter at the end of every line: an unnamed column of nothing, not data
     frame = frame.drop(columns=[c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].isna().all()])
     frame.attrs["header_line"] = 0 if names else header + 1
+    frame.attrs["units"] = units
     return frame
+
+
+def _csv_frame(path: str, delimiter: str, skip, names) -> tuple[pd.DataFrame, list]:
+    """``(frame, parser warnings)`` of the CSV file after the ``skip`` lines (a number, or
+    which), in the first of :data:`ENCODINGS` that reads it."""
+    for encoding in ENCODINGS:
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                frame = pd.read_csv(path, sep=delimiter, skipinitialspace=True, na_values=MISSING_MARKERS,
+                                    index_col=False, encoding=encoding, skiprows=skip,
+                                    header=None if names else "infer", names=names)
+            return frame, caught
+        except UnicodeDecodeError:  # the next encoding; Latin-1 reads any byte
+            continue
+        except pd.errors.EmptyDataError:
+            raise ValueError(f"The CSV file is empty: expected a header line and data rows. Received: {path!r}")
+        except (pd.errors.ParserError, ValueError, OverflowError) as exc:
+            raise ValueError(f"Could not parse {path!r} as CSV: {_one_line(exc)}") from None
+    raise AssertionError("Latin-1 reads any byte")
+
+
+def _units_row(frame: pd.DataFrame) -> bool:
+    """Whether the first row under the header names units (``tonnes``, ``EUR``, ``%``): text
+    in every filled cell, no number or date among them, and some column holding numbers in
+    every other row."""
+    if len(frame) < 3:
+        return False
+    first = frame.iloc[0].dropna()
+    if first.empty or any(_is_number_text(v) or _looks_like_times(pd.Series([str(v)])) for v in first):
+        return False
+    below = frame.iloc[1:]
+    return any(below[c].notna().any() and pd.to_numeric(below[c].dropna(), errors="coerce").notna().all()
+               for c in first.index)
+
+
+def _is_number_text(value) -> bool:
+    try:
+        float(str(value).replace(",", ".").strip())
+    except ValueError:
+        return False
+    return True
 
 
 def _data_names(fields: list) -> list | None:
@@ -764,7 +800,10 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
             continue
     votes.pop(None, None)
     smallest_step = pd.tseries.frequencies.to_offset(pd.Timedelta(np.diff(index.values).min()))
-    for freq in [f for f, _ in votes.most_common(3)] + [smallest_step.freqstr]:
+    candidates = [f for f, _ in votes.most_common(3)] + [smallest_step.freqstr]
+    if candidates[0] == "D" and (index.dayofweek < 5).all() and index[-1] - index[0] >= pd.Timedelta(days=14):
+        candidates.insert(0, "B")  # days that are never a weekend (and not all the same one): business days
+    for freq in candidates:
         grid = pd.date_range(index[0], index[-1], freq=freq)
         if index.isin(grid).all():
             return freq

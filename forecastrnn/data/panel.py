@@ -17,9 +17,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from forecastrnn.data.io import (ROWS_SORTED, SERIES_ID_NAMES, _date_parts, _detect_time_column, _is_numeric,
-                                 _parse_times, _repeating_ids, _to_frame, numbered_by, one_hot_names, peek_columns,
-                                 peek_frame, read_series, rows_layout, rows_to_long)
+from forecastrnn.data.io import (ROWS_SORTED, SERIES_ID_NAMES, _assemble_dates, _date_parts, _detect_time_column,
+                                 _is_numeric, _parse_times, _repeating_ids, _to_frame, numbered_by, one_hot_names,
+                                 peek_columns, peek_frame, read_series, rows_layout, rows_to_long)
 from forecastrnn.data.season import calendar_steps
 from forecastrnn.defaults import AUTO
 
@@ -315,29 +315,47 @@ def names_series(data, id_col=None) -> bool:
 def panel_id_of(path) -> str | None:
     """The column naming the series of a CSV or Parquet file, told from its header and first
     rows: a series id by name (:func:`series_id_column`), the ids of one series per row, or
-    the one column under which the first rows' repeated times do not repeat (``store``)."""
+    the one column under which the repeated times do not repeat (``store``). When the first
+    rows are all one long series, the whole file tells, if some column could name series."""
     found = series_id_column(peek_columns(path))
-    if found is None:
-        layout = rows_layout(peek_frame(path))  # 50 rows: M4's daily file has 9,920 columns
-        found = layout[0] if layout is not None else long_id_column(peek_frame(path, ID_PEEK_ROWS))
-    return found
+    if found is not None:
+        return found
+    layout = rows_layout(peek_frame(path))  # 50 rows: M4's daily file has 9,920 columns
+    if layout is not None:
+        return layout[0]
+    peek = peek_frame(path, ID_PEEK_ROWS)
+    timed = _timed(peek)
+    if timed is not None and timed[0].is_unique and len(peek) == ID_PEEK_ROWS and _repeating_ids(timed[1]):
+        peek = _to_frame(path)[0]  # sensors of 2,016 rows each, one after another
+    return long_id_column(peek)
 
 
 ID_PEEK_ROWS = 2000  # rows read to tell how a file names its series
 
 
-def long_id_column(frame: pd.DataFrame) -> str | None:
-    """The id column of long data named otherwise than :func:`series_id_column` knows: when
-    the time column repeats, the only text or whole-number column under which no time
-    repeats (``date, store, sales``); None when there is none or more than one."""
+def _timed(frame: pd.DataFrame) -> tuple[pd.DatetimeIndex, pd.DataFrame] | None:
+    """``(times, the other columns indexed by them)`` of a frame whose time is one column or
+    date parts (``year``), as :func:`read_series` finds it; None when there is none that parses."""
     name = _detect_time_column(frame)
-    if name is None or frame[name].is_unique:
+    columns = [name] if name is not None else _date_parts(frame)
+    if not columns:
         return None
     try:
-        times = _parse_times(frame[name], name)[0]
+        times = _parse_times(frame[name], name)[0] if name is not None else _assemble_dates(frame, columns)
     except (ValueError, TypeError):
         return None
-    ids = _repeating_ids(frame.drop(columns=[name]).set_axis(times, axis=0))
+    return times, frame.drop(columns=columns).set_axis(times, axis=0)
+
+
+def long_id_column(frame: pd.DataFrame) -> str | None:
+    """The id column of long data named otherwise than :func:`series_id_column` knows: when
+    the time (a column, or date parts) repeats, the only text or whole-number column under
+    which no time repeats (``date, store, sales``; ``country, year, gdp``); None when there
+    is none or more than one."""
+    timed = _timed(frame)
+    if timed is None or timed[0].is_unique:
+        return None
+    ids = _repeating_ids(timed[1])
     return ids[0] if len(ids) == 1 else None
 
 

@@ -332,8 +332,13 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             m = positions_season(series.values())
         return series, {k: m for k in series}, (long, freq, names, last, value)
 
-    def _horizon(self, horizon) -> int:
-        horizon = self.max_horizon if horizon is None else horizon
+    def _horizon(self, horizon, seasons=None) -> int:
+        """``horizon`` checked; None: one season of the data ahead (10 steps without a season),
+        as ``forecastrnn fit`` forecasts, at most :attr:`max_horizon`."""
+        if horizon is None:
+            from forecastrnn.defaults import default_horizon
+
+            return min(default_horizon(next(iter(seasons.values()), 1) if seasons else 1), self.max_horizon)
         if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= self.max_horizon:
             raise ValueError(f"`horizon` must be an int in [1, {self.max_horizon}] for the pretrained model. "
                              f"Received: horizon={horizon!r}")
@@ -388,8 +393,10 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             ``id_col`` given to ``fit``, or a ``unique_id`` column; read by
             :func:`forecastrnn.read_panel`), with timestamps or without.
         horizon : int, optional
-            At most :attr:`max_horizon` (default: that). Beyond the network's own horizon it
-            forecasts again from the series extended by its forecast.
+            At most :attr:`max_horizon`; default: one season ahead (10 steps for data without
+            a season: yearly data, positions), as ``forecastrnn fit``, at most
+            :attr:`max_horizon`. Beyond the network's own horizon it forecasts again from the
+            series extended by its forecast.
         level : float, optional
             Split-conformal interval, in units of each series' MASE scale (:func:`series_unit`): from the
             errors of the same zero-shot forecasts of the data's own last rows (up to
@@ -410,8 +417,9 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         """
         self._check_fitted()
         check_level(level)
-        horizon = self._horizon(horizon)
+        self._horizon(horizon)  # a wrong horizon fails before the data is read
         series, seasons, (long, freq, names, last, value) = self._read(data, id_col, time_col)
+        horizon = self._horizon(horizon, seasons)
         point, lower, upper = self._paths(series, seasons, horizon, level)
         columns = {value: point}
         if level is not None:
@@ -436,8 +444,9 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         """
         self._check_fitted()
         check_level(level)
-        horizon = self._horizon(horizon)
+        self._horizon(horizon)
         series, seasons, _ = self._read(data)
+        horizon = self._horizon(horizon, seasons)
         keys = list(series)
         column = {k: j for j, k in enumerate(keys)}
         starts = {k: list(origins[k] if isinstance(origins, dict) else origins) for k in keys}
