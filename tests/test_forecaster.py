@@ -177,6 +177,20 @@ def test_missing_inputs_get_indicators_and_missing_targets_are_skipped():
     assert np.isfinite(model.predict().to_numpy()).all()
 
 
+def test_a_window_ending_on_a_missing_value_keeps_the_series_level():
+    # the gap was filled with the training mean, and the network anchored on the last value
+    # forecast from there: a stock at 73 after starting at 100 was forecast at 100
+    rng = np.random.default_rng(0)
+    y = 100 - 0.25 * np.arange(300) + rng.normal(0, 0.3, 300)
+    data = pd.DataFrame({"y": y}, index=pd.date_range("2022-01-03", periods=300, freq="B"))
+    data.iloc[100:103, 0] = np.nan  # the training rows have gaps: an indicator channel
+    model = RNNForecaster(**{**FAST, "epochs": 2}).fit(data)
+    history = data.copy()
+    history.iloc[-1, 0] = np.nan  # the forecast origin's last row is missing
+    point = model.predict(history)["y"].to_numpy()
+    assert np.abs(point - y[-2]).max() < 5, (point, y[-2])  # near the last observed level (about 25), not the mean
+
+
 def test_series_and_array_inputs():
     y = sine(300)["y"]
     assert RNNForecaster(**{**FAST, "epochs": 1}).fit(y).predict().shape == (6, 1)

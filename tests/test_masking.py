@@ -3,6 +3,7 @@ import pytest
 
 from forecastrnn.data import (add_missing_indicators, length_batches, missing_columns, pad_sequences,
                               sequence_mask)
+from forecastrnn.data.masking import carried_forward
 
 
 def test_missing_indicators():
@@ -11,6 +12,12 @@ def test_missing_indicators():
     assert cols.tolist() == [0, 1]
     out = add_missing_indicators(values, cols, fill_value=0.0)
     np.testing.assert_array_equal(out, [[1, 0, 3, 1, 0], [0, 2, 4, 0, 1]])
+
+
+def test_carried_forward_stays_inside_each_series():
+    values = np.array([[np.nan, 1], [1, np.nan], [np.nan, np.nan], [np.nan, 2], [5, np.nan]])
+    out = carried_forward(values, starts=np.array([0, 0, 0, 3, 3]))  # two series: rows 0-2 and 3-4
+    np.testing.assert_array_equal(out, [[np.nan, 1], [1, 1], [1, 1], [np.nan, 2], [5, 2]])
 
 
 def test_pad_post_and_truncate_keeps_the_end_by_default():

@@ -62,6 +62,16 @@ def test_ets_takes_out_a_season_too_long_for_its_states_and_puts_it_back():
     assert not flat.fit_info_["y"]["deseasonalised"]
 
 
+@pytest.mark.parametrize("value", [0.0, 7.0])
+def test_ets_of_a_constant_history_forecasts_it(value):
+    # no model has a finite likelihood there: every candidate failed and a panel's whole run stopped
+    y = pd.Series(np.full(40, value), index=pd.date_range("2020-01-01", periods=40, freq="MS"))
+    model = ETSForecaster(horizon=3).fit(y)
+    out = model.predict(level=0.9).to_numpy()
+    np.testing.assert_allclose(out, value, atol=1e-9)
+    assert model.fit_info_["y"]["constant"] and "ETS(ANN), a constant history" in model.describe()
+
+
 def test_ets_interval_covers_about_its_level():
     rng = np.random.default_rng(1)
     y = 50 + np.cumsum(0.3 * rng.standard_normal(600)) + rng.standard_normal(600)

@@ -125,6 +125,10 @@ class ETSForecaster(_Baseline):
         if np.isnan(x).all() or len(x) < 3:
             raise ValueError(f"ETSForecaster needs at least 3 observed rows. Received: {rows_received(y)}")
         m = self.season_length_
+        if np.nanmin(x) == np.nanmax(x):  # a constant: no likelihood to compare models by (R's ets: SES, alpha ~1)
+            return {"code": "ANN", "params": [CONSTANT_ALPHA, float(np.nanmax(x))], "adjusted": None,
+                    "names": ["smoothing_level", "initial_level"],
+                    "info": {"model": "ANN", "aicc": float("nan"), "candidates": 1, "failed_fits": 0, "constant": True}}
         seasonal = 1 < m <= MAX_SEASON and len(x) >= 2 * m + 10
         found = seasonal_indices(x, m) if m > MAX_SEASON and self.model == "auto" else None
         if found is not None:  # a season too long for ETS's states: fitted on the adjusted series
@@ -147,6 +151,7 @@ class ETSForecaster(_Baseline):
 
     def _label(self, info):
         return (f"ETS({info['model']})" + (f" of {info['candidates']} by AICc" if info["candidates"] > 1 else "")
+                + (", a constant history" if info.get("constant") else "")
                 + (f", deseasonalised (m={self.season_length_})" if info.get("deseasonalised") else ""))
 
     def _forecast_target(self, state, y, frame, origins, horizon, level):
@@ -178,6 +183,7 @@ class ETSForecaster(_Baseline):
 
 
 ETS_SEED = 0
+CONSTANT_ALPHA = 0.9999  # ETS of a constant history: simple smoothing that follows the last value
 
 
 def _aligned(params, names, model):

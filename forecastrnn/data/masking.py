@@ -5,8 +5,9 @@ False means missing or padding, as in Keras masks.
 
 Missing values in a time series
 -------------------------------
-A missing input is replaced by a fill value (0, the training mean after standard scaling)
-and, for every column that had missing training values, an *observed indicator* channel
+A missing input is replaced by a fill value (0, the training mean after standard scaling;
+a missing *target* value by its series' last observed one, :func:`carried_forward`, so a
+window that ends on a gap keeps its level) and, for every column that had missing training values, an *observed indicator* channel
 (1 = observed, 0 = filled) is appended to the inputs. We chose indicator channels over
 Keras ``Masking`` on whole timesteps because
 
@@ -61,6 +62,17 @@ def add_missing_indicators(values, columns, fill_value: float = 0.0) -> np.ndarr
     filled = np.where(observed, values, np.float32(fill_value))
     indicators = observed[:, list(columns)].astype("float32")
     return np.concatenate([filled, indicators], axis=1)
+
+
+def carried_forward(values, starts) -> np.ndarray:
+    """``values`` (``(n_rows, n_columns)``) with each NaN replaced by the last non-NaN value
+    above it in its column, looking no further up than its row's ``starts`` (the first row of
+    its series, when several series are laid end to end); NaN where there is none."""
+    values = np.asarray(values)
+    rows = np.arange(len(values))[:, None]
+    last = np.maximum.accumulate(np.where(np.isnan(values), -1, rows), axis=0)  # last observed row at or above
+    found = last >= np.asarray(starts)[:, None]
+    return np.where(found, np.take_along_axis(values, np.maximum(last, 0), axis=0), np.nan)
 
 
 def pad_sequences(sequences, maxlen: int | None = None, padding: str = "post",

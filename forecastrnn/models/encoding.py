@@ -19,7 +19,7 @@ import pandas as pd
 
 from forecastrnn.data.calendar import calendar_features
 from forecastrnn.data.io import _to_frame
-from forecastrnn.data.masking import add_missing_indicators
+from forecastrnn.data.masking import add_missing_indicators, carried_forward
 from forecastrnn.data.panel import freq_step
 from forecastrnn.data.scaling import segment_coefficients
 from forecastrnn.data.stack import Stack
@@ -101,7 +101,12 @@ class SeriesEncoder:
         if future is not None:
             values[future_rows, n_observed:] = future.reshape(n_series * h, -1)
         scaled = values * scale[segment] + offset[segment]
-        observed = add_missing_indicators(scaled[:, :n_observed], self.indicator_columns_)
+        inputs = scaled[:, :n_observed].copy()
+        # a missing target reads as its series' last observed value, as a naive forecast takes it (its
+        # indicator channel says it was filled): with the mean instead, a window ending on a missing
+        # value was anchored at the series' mean level
+        inputs[:, :n_targets] = carried_forward(inputs[:, :n_targets], blocks[segment] - pads[segment])
+        observed = add_missing_indicators(inputs, self.indicator_columns_)
         if pads.any():  # padding reads as the series' first row, flagged as not observed
             first = np.repeat(blocks, pads)
             rows = first - pads.repeat(pads) + np.arange(int(pads.sum())) - np.repeat(np.cumsum(pads) - pads, pads)
