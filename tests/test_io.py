@@ -347,6 +347,21 @@ def test_a_row_of_units_under_the_header_is_left_out_and_said(write_csv):
     assert len(read_series(write_csv("date,v,kind\n2020-01-01,1,a\n2020-01-02,2,b\n2020-01-03,3,c\n"))) == 3
 
 
+def test_months_dated_on_a_later_day_are_read_as_months(write_csv):
+    # monthly readings on the 15th were refused: 28, 30 and 31 days apart lie on no grid
+    days = pd.date_range("2020-01-01", periods=6, freq="MS") + pd.Timedelta(days=14)
+    frame = read_series(pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "v": np.arange(6.0)}))
+    assert frame.attrs["freq"] == "MS" and frame.index[0] == pd.Timestamp("2020-01-01")
+    assert frame.attrs["time_read"] == "dated on day 15 of each month: read as the months' first days"
+    assert read_series(pd.Series(np.arange(6.0), index=days)).attrs["freq"] == "MS"  # a dated index too
+    quarters = pd.date_range("2020-02-01", periods=5, freq="QS-FEB") + pd.Timedelta(days=9)
+    panel = read_panel(pd.DataFrame({"unique_id": np.repeat(["a", "b"], 5), "ds": np.tile(quarters, 2),
+                                     "y": np.arange(10.0)}))
+    assert panel.attrs["freq"] == "QS-FEB" and panel.ds.iloc[0] == pd.Timestamp("2020-02-01")
+    daily = pd.date_range("2020-01-10", periods=6, freq="D")  # not one day of each month: as it is
+    assert read_series(pd.Series(np.arange(6.0), index=daily)).index[0] == daily[0]
+
+
 def test_business_days_with_holidays_are_business_days():
     days = pd.bdate_range("2024-01-01", periods=60)
     raw = pd.DataFrame({"date": days.delete([11, 40]), "close": np.arange(58.0)})  # two holidays

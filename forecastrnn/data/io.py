@@ -398,7 +398,26 @@ def _number_dates(text: pd.Series, name: str) -> tuple[pd.DatetimeIndex, str] | 
 def _parse_times(values: pd.Series, name: str, date_format: str | None = None) -> tuple[pd.DatetimeIndex, str | None]:
     """Parse a column into timestamps and say how, when it is not plain (``"local wall time"``,
     ``"year-month (%y-%m)"`` ...). Any unparseable value is an error naming it; dates written
-    as numbers only are never read by guesswork; time-zone-aware ones become wall time."""
+    as numbers only are never read by guesswork; time-zone-aware ones become wall time;
+    months dated on one later day of the month are their first days (:func:`_on_month_starts`)."""
+    return _on_month_starts(*_parse_written_times(values, name, date_format))
+
+
+def _on_month_starts(index: pd.DatetimeIndex, how: str | None) -> tuple[pd.DatetimeIndex, str | None]:
+    """Timestamps a month or more apart, all at midnight on the same day ``d`` (2 to 28) of
+    their months (monthly readings on the 15th), moved to their months' first days, which
+    lie on pandas' calendar grids (``MS``, ``QS``, ``YS``), and said; others as they are."""
+    if len(index) < 3 or index.hasnans or not (index == index.normalize()).all():
+        return index, how
+    d = int(index.day[0])
+    unique = np.unique(index.to_numpy())
+    if not 1 < d <= 28 or not (index.day == d).all() or len(np.unique(index.year * 12 + index.month)) < len(unique):
+        return index, how
+    said = f"dated on day {d} of each month: read as the months' first days"
+    return index - pd.Timedelta(days=d - 1), said if how is None else f"{how}; {said}"
+
+
+def _parse_written_times(values: pd.Series, name: str, date_format: str | None = None):
     if pd.api.types.is_datetime64_any_dtype(values):
         return _wall_time(pd.DatetimeIndex(values))
     if isinstance(values.dtype, pd.PeriodDtype):  # periods: their first instants
@@ -654,7 +673,7 @@ def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame
     if isinstance(frame.index, pd.PeriodIndex) and time_col == AUTO:  # periods (statsmodels' data): their starts
         frame = frame.set_axis(frame.index.to_timestamp().rename(frame.index.name), axis=0)
     if isinstance(frame.index, pd.DatetimeIndex) and time_col == AUTO:
-        index, how = _wall_time(frame.index)
+        index, how = _on_month_starts(*_wall_time(frame.index))
         return frame, index, frame.index.name or "index", how
     if time_col != AUTO and time_col not in frame.columns:
         raise ValueError(f"`time_col` must name a column of the data, 'auto' or None. Received: "
