@@ -288,9 +288,15 @@ def test_windows_encoded_text_is_read_and_binary_files_are_refused(tmp_path):
     frame = read_series(tmp_path / "sheet.csv", target="Menge (€)")
     np.testing.assert_allclose(frame["Menge (€)"], [1.5, 2.5, 3.0])
     assert list(frame.columns) == ["Menge (€)", "Größe"]  # the header decoded as written
-    (tmp_path / "book.xlsx").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
+    (tmp_path / "book.bin").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
     with pytest.raises(ValueError, match=r"a text file \(UTF-8, cp1252 or Latin-1\)\. Received: binary data"):
+        read_series(tmp_path / "book.bin")
+    (tmp_path / "book.xlsx").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
+    with pytest.raises(ValueError, match=r"Expected a CSV or Parquet file\. Received: 'book.xlsx', an Excel workbook"):
         read_series(tmp_path / "book.xlsx")
+    (tmp_path / "data.json").write_text('{"a":{"0":1,"1":2}}')  # read as a CSV header without rows before
+    with pytest.raises(ValueError, match=r"Received: 'data.json', a JSON file; read it with pandas"):
+        read_series(tmp_path / "data.json")
 
 
 @pytest.mark.parametrize("values, expected", [

@@ -63,6 +63,9 @@ _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 # Text encodings tried in turn: UTF-8, then Windows' Western one (what spreadsheets save
 # there), then Latin-1, which reads any byte.
 ENCODINGS = ("utf-8", "cp1252", "latin-1")
+_NOT_CSV = {".json": "a JSON file", ".jsonl": "a JSON file", ".ndjson": "a JSON file", ".xlsx": "an Excel workbook",
+            ".xls": "an Excel workbook", ".ods": "a spreadsheet", ".feather": "a Feather file", ".h5": "an HDF5 file",
+            ".pkl": "a pickle", ".xml": "an XML file"}  # files that are not text tables: refused by their name
 MAX_PREAMBLE = 10  # lines before a CSV table's header (a title, a source, comments) that are skipped
 # A table of years by months or quarters (a row per year, a column per month: how many
 # statistics offices publish) is read as one series: its columns in calendar order.
@@ -85,6 +88,10 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
             raise ValueError(f"Expected a CSV file, not a directory. Received: {path!r}")
         if path.lower().endswith((".parquet", ".pq")):
             return _read_parquet(path), os.path.basename(path)
+        other = next((kind for suffix, kind in _NOT_CSV.items() if path.lower().endswith(suffix)), None)
+        if other is not None:
+            raise ValueError(f"Expected a CSV or Parquet file. Received: {os.path.basename(path)!r}, {other}; "
+                             "read it with pandas and pass the DataFrame (API), or save it as CSV")
         frame = _read_csv(path)
         line, units = frame.attrs.pop("header_line"), frame.attrs.pop("units")
         said = " (no header line: columns " + ", ".join(map(str, frame.columns)) + ")" if line == 0 else \
