@@ -40,6 +40,21 @@ def tensorflow():
     return tf
 
 
+@contextlib.contextmanager
+def quiet_retracing():
+    """TensorFlow's Python logger at ERROR for the block. Every fitted network forecasts
+    through a traced function of its own (``NetworkCore._direct_call``); after a few models
+    (a backtest, a script fitting several) TensorFlow warns that their calls "triggered
+    tf.function retracing", advice for a loop that re-creates one function, which is not the case."""
+    logger = tensorflow().get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def has_gpu() -> bool:
     """Whether TensorFlow sees a GPU (imports TensorFlow)."""
     return bool(tensorflow().config.list_physical_devices("GPU"))

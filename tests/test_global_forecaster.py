@@ -360,3 +360,22 @@ def test_in_a_backtest_of_one_series_any_target_name_works():
     summary = compare(data, {"g": GlobalRNNForecaster(**{**FAST, "epochs": 1})}, baselines=("naive",), horizon=6,
                       n_windows=2, season_length=12, combination=False)
     assert set(summary.index) == {"g", "naive"}
+
+
+def test_numeric_series_ids_come_back_as_numbers_and_round_trip(tmp_path):
+    # forecasts keyed '3' did not merge with the data's store 3
+    from forecastrnn import SeasonalNaiveForecaster, backtest_panel, pretrained, summarize_panel
+
+    series = panel(n_series=3, n=120)
+    data = pd.DataFrame({"store": np.repeat([7, 8, 9], 120), "ds": np.tile(pd.date_range("2024-01-01", periods=120,
+                         freq="h"), 3), "y": np.concatenate(list(series.values()))})
+    model = GlobalRNNForecaster(**{**FAST, "epochs": 1}).fit(data, id_col="store")
+    out = model.predict()
+    assert out["store"].dtype == np.int64 and out["store"].unique().tolist() == [7, 8, 9]
+    model.save(tmp_path / "m")
+    assert GlobalRNNForecaster.load(tmp_path / "m").predict()["store"].dtype == np.int64
+    assert pretrained().predict(data, id_col="store", horizon=2)["store"].tolist() == [7, 7, 8, 8, 9, 9]
+    table = backtest_panel([SeasonalNaiveForecaster()], data, horizon=6, id_col="store", season_length=24)
+    assert table["store"].dtype == np.int64 and len(summarize_panel(table)[1]) == 3
+    text = data.assign(store=data.store.map(lambda k: f"s{k}"))  # text ids stay text
+    assert GlobalRNNForecaster(**{**FAST, "epochs": 1}).fit(text, id_col="store").predict()["store"].iloc[0] == "s7"

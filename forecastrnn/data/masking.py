@@ -7,8 +7,8 @@ Missing values in a time series
 -------------------------------
 A missing input is replaced by a fill value (0, the training mean after standard scaling;
 a missing *target* value by its series' last observed one, :func:`carried_forward`, so a
-window that ends on a gap keeps its level) and, for every column that had missing training values, an *observed indicator* channel
-(1 = observed, 0 = filled) is appended to the inputs. We chose indicator channels over
+window that ends on a gap keeps its level) and, for every column that had missing training
+values, an *observed indicator* channel (1 = observed, 0 = filled) is appended to the inputs. We chose indicator channels over
 Keras ``Masking`` on whole timesteps because
 
 * ``Masking`` drops a step only when *all* its features are missing, so a step with one

@@ -359,6 +359,20 @@ def long_id_column(frame: pd.DataFrame) -> str | None:
     return ids[0] if len(ids) == 1 else None
 
 
+def ids_as(ids, kind) -> np.ndarray:
+    """Series ids (text, as forecastrnn keys its series) back as the numbers they were read
+    as, when ``kind`` (the NumPy dtype kind of the data's id column) is ``"i"``, ``"u"`` or
+    ``"f"``, so that a forecast merges with the data it came from; as they are otherwise."""
+    ids = np.asarray(ids, dtype=object)
+    if kind not in ("i", "u", "f"):
+        return ids
+    try:
+        numbers = pd.to_numeric(pd.Series(ids))
+    except (ValueError, TypeError):  # a new series named otherwise
+        return ids
+    return numbers.to_numpy(dtype="float64" if kind == "f" else "int64")
+
+
 def panel_series(panel: pd.DataFrame, column: str) -> dict:
     """``{id: pandas.Series}`` of one column of a panel, each indexed by its time (or position)."""
     id_col, time_col = panel.attrs["id_col"], panel.attrs["time_col"]
@@ -375,5 +389,5 @@ def panel_series(panel: pd.DataFrame, column: str) -> dict:
     return out
 
 
-__all__ = ["ID_COL", "TARGET", "columns_to_long", "freq_step", "names_series", "panel_id_of", "panel_series", "read_panel",
-           "series_id_column"]
+__all__ = ["ID_COL", "TARGET", "columns_to_long", "freq_step", "ids_as", "names_series", "panel_id_of", "panel_series",
+           "read_panel", "series_id_column"]

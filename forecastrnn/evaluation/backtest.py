@@ -29,7 +29,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from forecastrnn.data.io import as_series, times_column
-from forecastrnn.data.panel import panel_series, read_panel
+from forecastrnn.data.panel import ids_as, panel_series, read_panel
 from forecastrnn.data.season import season_length_for
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.evaluation.metrics import mase_scale
@@ -438,6 +438,7 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
     table, fitted, origins = _backtest(_as_named(models), series, fit_panel, horizon, n_windows, step, level, False,
                                        n_jobs, client, progress, checkpoint_dir)
     table = table.rename(columns={"id": id_name})
+    table[id_name] = ids_as(table[id_name], panel[id_name].dtype.kind)  # as the data names them (store 3, not '3')
     table = table[[id_name] + [c for c in table.columns if c != id_name]]
     m = season_length or season_length_for(panel.attrs["freq"])
     table.attrs.update(id_col=id_name, season_length=m, level=level,

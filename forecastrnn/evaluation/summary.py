@@ -78,9 +78,9 @@ def summarize_panel(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     level, rows = table.attrs.get("level"), []
     for (key, name), part in table.groupby([id_name, "model"], sort=False):
         rows.append({id_name: key, "model": name, "smape": smape(part.y_true, part.y_pred),
-                     "mase": scaled_error(mae(part.y_true, part.y_pred), scales[key])})
+                     "mase": scaled_error(mae(part.y_true, part.y_pred), scales[str(key)])})
         if level is not None:
-            rows[-1]["msis"] = scaled_error(interval_score(part.y_true, part.lower, part.upper, level), scales[key])
+            rows[-1]["msis"] = scaled_error(interval_score(part.y_true, part.lower, part.upper, level), scales[str(key)])
     by_series = pd.DataFrame(rows)
     summary = by_series.groupby("model", sort=False)[["smape", "mase"]].mean()
     summary["owa"] = (0.5 * (summary.smape / summary.loc["naive2", "smape"] + summary.mase / summary.loc["naive2", "mase"])

@@ -322,10 +322,13 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
         def dataset():
             return make_dataset(inputs, None, self._spec(), starts, batch_size=max(256, self.settings_["batch_size"]))
 
-        if len(starts) <= DIRECT_WINDOWS:  # one call of the traced network: no Keras predict loop
-            members = self._direct_call()(inputs[starts[:, None] + np.arange(self.window_)]).numpy()
-        else:
-            members = self.model_.predict(dataset(), verbose=0)  # (n, n_models, horizon, n_targets)
+        from forecastrnn._tf import quiet_retracing
+
+        with quiet_retracing():
+            if len(starts) <= DIRECT_WINDOWS:  # one call of the traced network: no Keras predict loop
+                members = self._direct_call()(inputs[starts[:, None] + np.arange(self.window_)]).numpy()
+            else:
+                members = self.model_.predict(dataset(), verbose=0)  # (n, n_models, horizon, n_targets)
         point = np.median(members, axis=1)
         if not with_spread:
             return point, None
@@ -479,7 +482,8 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
     def _get_state(self) -> dict:
         tails = self.tails_
         return {"settings": self.settings_, "n_windows": self.n_windows_, "freq": self.freq_,
-                "columns": self.columns_, "target": self.target_, "features": self.features_,
+                "columns": self.columns_, "id_kind": getattr(self, "id_kind_", None), "target": self.target_,
+                "features": self.features_,
                 "known_future": self.known_future_, "calendar": self.calendar_, "fit_args": self.fit_args_,
                 "indicator_columns": self.indicator_columns_, "scalers": self.scalers_.to_dict(),
                 "tails": {"keys": tails.keys, "lengths": tails.lengths.tolist(),
@@ -492,7 +496,7 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
     def _set_state(self, state: dict) -> None:
         self.settings_ = dict(state["settings"])
         self.n_windows_, self.freq_ = int(state["n_windows"]), state["freq"]
-        self.columns_ = [str(c) for c in state["columns"]]
+        self.columns_, self.id_kind_ = [str(c) for c in state["columns"]], state.get("id_kind")
         self.target_, self.features_ = list(state["target"]), list(state["features"])
         self.known_future_, self.calendar_ = list(state["known_future"]), list(state["calendar"])
         self.fit_args_ = dict(state["fit_args"])

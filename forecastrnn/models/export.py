@@ -256,7 +256,8 @@ def signature(model, fmt: str, levels: list) -> dict:
          f"conformal in {s['interval_scale']!r} units, as predict"),
         "target": model.target_, "features": model.features_, "known_future": model.known_future_,
         "calendar": model.calendar_, "freq": model.freq_, "time_unit": getattr(model, "time_unit_", None),
-        "columns": model.columns_, "scaler": model.scaler, "target_transform": model.target_transform,
+        "columns": model.columns_, "id_kind": getattr(model, "id_kind_", None), "scaler": model.scaler,
+        "target_transform": model.target_transform,
         "series": list(model.scalers_.index) if model.supports_panels else None,
         "new_series": (None if not model.supports_panels else
                        f"scaled with a {model.scaler!r} scaler fitted on the rows given"

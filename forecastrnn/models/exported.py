@@ -203,7 +203,7 @@ def _reader(signature: dict):
     reader = cls(horizon=int(signature["horizon"]), target_transform=None)  # data units in, data units out
     reader.target_, reader.features_ = list(signature["target"]), list(signature["features"])
     reader.known_future_, reader.columns_ = list(signature["known_future"]), list(signature["columns"])
-    reader.freq_, reader.time_unit_ = signature["freq"], signature["time_unit"]
+    reader.freq_, reader.time_unit_, reader.id_kind_ = signature["freq"], signature["time_unit"], signature.get("id_kind")
     return reader
 
 

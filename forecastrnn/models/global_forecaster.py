@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from forecastrnn.data.io import times_column
-from forecastrnn.data.panel import ID_COL, TARGET, names_series, read_panel
+from forecastrnn.data.panel import ID_COL, TARGET, ids_as, names_series, read_panel
 from forecastrnn.data.stack import Stack, common_freq, named_series
 from forecastrnn.data.stream import ParquetPanel
 from forecastrnn.defaults import AUTO
@@ -99,11 +99,13 @@ class GlobalRNNForecaster(NetworkCore):
             features, known_future = _one_hot(features, panel.columns, seen), _one_hot(known_future, panel.columns, seen)
             names = [panel.attrs["id_col"], times_column(panel.attrs) or "ds", value]
             freq, stack = panel.attrs["freq"], Stack.from_panel(panel, [value] + features + known_future)
+            id_kind = panel[names[0]].dtype.kind
         else:
             frames, names = self._read_series(data, target, features, known_future, time_col, fitting)
             freq, stack = common_freq(frames), Stack.from_frames(frames, [names[2]])
+            id_kind = None
         if fitting:
-            self.columns_, self.freq_ = names, freq
+            self.columns_, self.freq_, self.id_kind_ = names, freq, id_kind
             self.target_, self.features_, self.known_future_ = [names[2]], features, known_future
         else:
             self._check_freq(freq)
@@ -181,6 +183,7 @@ class GlobalRNNForecaster(NetworkCore):
         settled = source.settle(target, features + known_future)
         self.columns_ = [settled["id_col"], settled["time_col"] or "ds", settled["target"]]
         self.target_, self.features_, self.known_future_ = [settled["target"]], features, known_future
+        self.id_kind_ = None  # ids stay text: their type is known chunk by chunk only
         self.freq_ = settled["freq"]
 
         def chunks():
@@ -227,7 +230,8 @@ class GlobalRNNForecaster(NetworkCore):
         """The long forecast table of ``predict`` from arrays ``(n_series, >= horizon, 1)``."""
         id_name, time_name, value_name = self.columns_
         times = stack.future_index(self.freq_, self.horizon)[:, :horizon].ravel()
-        out = pd.DataFrame({id_name: np.repeat(np.asarray(stack.keys, dtype=object), horizon),
+        ids = ids_as(np.repeat(np.asarray(stack.keys, dtype=object), horizon), getattr(self, "id_kind_", None))
+        out = pd.DataFrame({id_name: ids,
                             time_name: times, value_name: point[:, :horizon, 0].ravel()})
         if lower is not None:
             out[f"{value_name}_lower"] = lower[:, :horizon, 0].ravel()

@@ -37,7 +37,7 @@ from sklearn.base import BaseEstimator
 
 from forecastrnn.base import Forecaster, check_level, future_index
 from forecastrnn.data.io import read_series, times_column
-from forecastrnn.data.panel import names_series, read_panel
+from forecastrnn.data.panel import ids_as, names_series, read_panel
 from forecastrnn.data.season import (phase, positions_season, season_ahead, season_length_for, with_season,
                                      without_season)
 from forecastrnn.models.base import NoTrainingWindow
@@ -312,7 +312,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             groups = dict(tuple(panel.groupby(id_name, sort=False)))
             series = {str(k): g[value].to_numpy(dtype="float64") for k, g in groups.items()}
             last = {str(k): (g[time_name].iloc[-1] if time_name else len(g) - 1) for k, g in groups.items()}
-            freq, names = panel.attrs["freq"], (id_name, time_name or "ds", value)
+            freq, names = panel.attrs["freq"], (id_name, time_name or "ds", value, panel[id_name].dtype.kind)
         else:
             frame = read_series(data, target=target, time_col=time_col)
             if len(frame.attrs["target"]) != 1:
@@ -426,10 +426,10 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             columns.update({f"{value}_lower": lower, f"{value}_upper": upper})
         if not long:
             return pd.DataFrame({c: v[0] for c, v in columns.items()}, index=future_index(last["series"], freq, horizon))
-        id_name, time_name, _ = names
+        id_name, time_name, _, id_kind = names
         keys = list(series)
         times = np.concatenate([np.asarray(future_index(last[k], freq, horizon)) for k in keys])
-        return pd.DataFrame({id_name: np.repeat(np.asarray(keys, dtype=object), horizon), time_name: times,
+        return pd.DataFrame({id_name: ids_as(np.repeat(np.asarray(keys, dtype=object), horizon), id_kind), time_name: times,
                              **{c: v.ravel() for c, v in columns.items()}})
 
     def forecast_origins(self, data, origins, horizon=None, level=None):
