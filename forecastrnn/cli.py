@@ -104,8 +104,9 @@ def data_options(func):
     options = [
         click.argument("data", type=click.Path(dir_okay=False)),
         click.option("--id-col", default=None,
-                     help="Column naming the series of long-format data (one row per series and time): trains "
-                          "one global network on all series and the baselines per series."),
+                     help="Column naming the series of long-format data (one row per series and time), or "
+                          "columns that together do (store_nbr,family): trains one global network on all series "
+                          "and the baselines per series."),
         click.option("--wide", is_flag=True,
                      help="Every numeric column is one series (a wide file: a time column, then a column per "
                           "store or sensor): read as a panel, as --id-col reads long data."),
@@ -744,7 +745,9 @@ def _panel_id(path, id_col, wide=False, target=None):
         return ID_COL
     found = panel_id_of(path) if id_col is None else None
     if found is not None:
-        click.echo(f"Note: column {found!r} names the series: read as a panel (--id-col {found})", err=True)
+        which = f"columns {' and '.join(map(repr, found.split(',')))} together name" if "," in found else \
+            f"column {found!r} names"
+        click.echo(f"Note: {which} the series: read as a panel (--id-col {found})", err=True)
         return found
     return id_col
 
@@ -765,7 +768,8 @@ def _write_csv(frame, output, **kwargs):
 @click.option("--data", type=click.Path(dir_okay=False), default=None,
               help="History to forecast from [default: the end of the data the run was fitted on; "
                    "required with 'pretrained'].")
-@click.option("--id-col", default=None, help="With 'pretrained': the column naming the series of long data.")
+@click.option("--id-col", default=None, help="With 'pretrained': the column naming the series of long data "
+              "(or columns that together do: store_nbr,family).")
 @click.option("--wide", is_flag=True, help="Every numeric column of --data is one series (a wide file), as in fit.")
 @click.option("--target", default=None,
               help="With 'pretrained': the column to forecast [default: the last numeric column].")

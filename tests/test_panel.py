@@ -125,6 +125,78 @@ def test_an_id_column_is_found_under_year_numbers_and_after_a_long_first_series(
     assert panel.groupby("sensor").size().tolist() == [n, n]
 
 
+def test_series_named_by_two_columns_are_a_panel(tmp_path):
+    # a store's sales of one product family (Favorita, M5): no one column names a series
+    from click.testing import CliRunner
+
+    from forecastrnn.cli import cli
+    from forecastrnn.data.panel import panel_id_of
+
+    days = pd.date_range("2024-01-01", periods=30, freq="D")
+    data = pd.DataFrame({"date": np.repeat(days, 4), "store": np.tile([1, 1, 2, 2], 30),
+                         "family": np.tile(["A", "B", "A", "B"], 30), "sales": np.arange(120.0)})
+    data.to_csv(tmp_path / "sales.csv", index=False)
+    with pytest.raises(ValueError, match=r"columns 'store' and 'family' together repeat\): read it with "
+                                         r"forecastrnn.read_panel\(\.\.\., id_col=\['store', 'family'\]\) or CLI "
+                                         r"--id-col store,family"):
+        read_series(data)
+    assert panel_id_of(tmp_path / "sales.csv") == "store,family"
+    for id_col in (["store", "family"], "store,family", "store+family"):
+        panel = read_panel(data, id_col=id_col)
+        assert panel.attrs["id_col"] == "store+family" and list(panel.columns) == ["store+family", "date", "sales"]
+        assert panel["store+family"].unique().tolist() == ["1/A", "1/B", "2/A", "2/B"]
+        assert panel[panel["store+family"] == "2/B"].sales.tolist() == list(np.arange(3.0, 120, 4))
+    assert read_panel(panel, id_col="store,family").equals(panel)  # a panel read before reads the same
+    result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "sales.csv"), "--horizon", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Note: columns 'store' and 'family' together name the series" in result.output
+    assert "store+family,date,sales" in result.output and "\n2/B,2024-01-31," in result.output
+
+
+TSF = """# the Monash forecasting archive's format
+@relation sales
+@attribute series_name string
+@attribute state string
+@attribute start_timestamp date
+@frequency {frequency}
+@horizon 2
+@missing true
+@data
+T1:VIC:2020-01-01 00-00-00:1,2,3,4,5,6
+T2:NSW:2020-04-01 00-00-00:10,?,12,13
+"""
+
+
+@pytest.mark.parametrize("frequency, freq, last", [("monthly", "MS", "2020-06-01"), ("quarterly", "QS-JAN", "2021-04-01"),
+                                                   ("half_hourly", "30min", "2020-01-01 02:30"),
+                                                   ("10_minutes", "10min", "2020-01-01 00:50")])
+def test_a_tsf_file_of_the_monash_archive_is_a_panel(tmp_path, frequency, freq, last):
+    (tmp_path / "sales.tsf").write_text(TSF.format(frequency=frequency))
+    panel = read_panel(tmp_path / "sales.tsf")
+    assert panel.attrs["freq"] == freq and panel.attrs["n_series"] == 2 and list(panel.columns) == ["unique_id", "ds", "y"]
+    assert panel.attrs["source"] == f"sales.tsf (a .tsf file of the Monash archive: 2 series, {frequency})"
+    t1, t2 = panel[panel.unique_id == "T1"], panel[panel.unique_id == "T2"]
+    assert t1.ds.iloc[-1] == pd.Timestamp(last) and t1.y.tolist() == [1, 2, 3, 4, 5, 6]
+    assert np.isnan(t2.y.iloc[1]) and t2.y.iloc[-1] == 13  # '?' is missing
+
+
+def test_a_tsf_file_without_start_times_numbers_its_steps_and_a_broken_one_is_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from forecastrnn.cli import cli
+
+    text = TSF.format(frequency="yearly").replace("@attribute start_timestamp date\n", "")
+    (tmp_path / "years.tsf").write_text(text.replace(":2020-01-01 00-00-00", "").replace(":2020-04-01 00-00-00", ""))
+    panel = read_panel(tmp_path / "years.tsf")
+    assert panel.attrs["freq"] is None and panel[panel.unique_id == "T2"].ds.tolist() == [1, 2, 3, 4]
+    result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "years.tsf"), "--horizon", "2"])
+    assert result.exit_code == 0 and "T1,7," in result.output and "T2,5," in result.output, result.output
+    (tmp_path / "bad.tsf").write_text(TSF.format(frequency="monthly").replace("T2:NSW:", "T2:"))
+    with pytest.raises(ValueError, match=r"expected 3 attribute\(s\) and the values, separated by ':', on every line "
+                                         r"after @data\. Received: 3 field\(s\) on line 11"):
+        read_panel(tmp_path / "bad.tsf")
+
+
 def test_long_format_given_to_the_single_series_reader_says_what_to_do():
     with pytest.raises(ValueError, match=r"long format \(column 'unique_id' repeats\): read it with "
                                          r"forecastrnn.read_panel\(..., id_col='unique_id'\)"):

@@ -88,6 +88,11 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
             raise ValueError(f"Expected a CSV file, not a directory. Received: {path!r}")
         if path.lower().endswith((".parquet", ".pq")):
             return _read_parquet(path), os.path.basename(path)
+        if _is_tsf(path):
+            frame = _read_tsf(path)
+            return frame, (f"{os.path.basename(path)} (a .tsf file of the Monash archive: "
+                           f"{frame['unique_id'].nunique()} series" + (f", {frame.attrs['tsf_frequency']}"
+                                                                       if frame.attrs["tsf_frequency"] else "") + ")")
         other = next((kind for suffix, kind in _NOT_CSV.items() if path.lower().endswith(suffix)), None)
         if other is not None:
             raise ValueError(f"Expected a CSV or Parquet file. Received: {os.path.basename(path)!r}, {other}; "
@@ -158,10 +163,84 @@ def sniff_layout(lines: list) -> tuple[str, int]:
     return ",", 0
 
 
+def _is_tsf(path: str) -> bool:
+    name = os.path.basename(path).lower()
+    return name.endswith(".tsf") or any(name.endswith(".tsf" + suffix) for suffix in _OPENERS)
+
+
+# The Monash archive's frequencies: calendar steps (kept on the start's day of the month) or fixed ones.
+_TSF_MONTHS = {"yearly": 12, "quarterly": 3, "monthly": 1}
+_TSF_STEPS = {"weekly": "7D", "daily": "1D", "hourly": "1h", "half_hourly": "30min", "minutely": "1min"}
+_TSF_UNITS = {"seconds": "s", "minutes": "min", "hours": "h", "days": "D"}
+
+
+def _read_tsf(path: str, max_series: int | None = None) -> pd.DataFrame:
+    """A file of the Monash forecasting archive (``.tsf``: ``@attribute`` lines, ``@frequency``,
+    then after ``@data`` one series a line, ``name:start:v1,v2,...``, ``?`` for a missing
+    value) as long data: ``unique_id``, ``ds`` (from each series' start timestamp and the
+    frequency, when the file has both; else steps numbered 1, 2, 3 ...), ``y``; other
+    attributes are not read. ``attrs["tsf_frequency"]``: the file's frequency (or None)."""
+    attributes, frequency, rows = [], None, []
+    with _OPENERS.get(os.path.splitext(path)[1].lower(), open)(path, "rt", encoding="utf-8", errors="replace") as fh:
+        data = False
+        for number, line in enumerate(fh, start=1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if not data:
+                words = line.split()
+                key = words[0].lower()
+                if key == "@attribute" and len(words) >= 3:
+                    attributes.append((words[1], words[2].lower()))
+                elif key == "@frequency" and len(words) >= 2:
+                    frequency = words[1].lower()
+                data = key == "@data"
+                continue
+            fields = line.split(":")
+            if len(fields) != len(attributes) + 1:
+                raise ValueError(f"Could not read {path!r} as a .tsf file: expected {len(attributes)} attribute(s) "
+                                 f"and the values, separated by ':', on every line after @data. Received: "
+                                 f"{len(fields)} field(s) on line {number}")
+            rows.append(fields)
+            if max_series is not None and len(rows) >= max_series:
+                break
+    if not rows:
+        raise ValueError(f"Could not read {path!r} as a .tsf file: expected series after an @data line. Received: none")
+    names = [a for a, _ in attributes]
+    id_at = names.index("series_name") if "series_name" in names else 0
+    start_at = next((i for i, (_, kind) in enumerate(attributes) if kind == "date"), None)
+    step = _tsf_step(frequency)
+    parts = []
+    for fields in rows:
+        y = pd.to_numeric(pd.Series(fields[-1].split(",")).str.strip().replace("?", np.nan), errors="coerce")
+        part = {"unique_id": fields[id_at].strip()}
+        if start_at is not None and step is not None:
+            start = pd.Timestamp(pd.to_datetime(fields[start_at].strip(), format="%Y-%m-%d %H-%M-%S"))
+            part["ds"] = pd.date_range(start, periods=len(y), freq=step)
+        else:
+            part["ds"] = np.arange(1, len(y) + 1)
+        parts.append(pd.DataFrame({**part, "y": y.to_numpy(dtype="float64")}))
+    frame = pd.concat(parts, ignore_index=True)
+    frame.attrs["tsf_frequency"] = frequency
+    return frame
+
+
+def _tsf_step(frequency: str | None):
+    """The step of a .tsf frequency (``monthly``, ``half_hourly``, ``10_minutes`` ...), or None."""
+    if frequency in _TSF_MONTHS:
+        return pd.DateOffset(months=_TSF_MONTHS[frequency])
+    if frequency in _TSF_STEPS:
+        return pd.Timedelta(_TSF_STEPS[frequency])
+    match = re.fullmatch(r"(\d+)_(seconds|minutes|hours|days)", frequency or "")
+    return pd.Timedelta(f"{match.group(1)}{_TSF_UNITS[match.group(2)]}") if match else None
+
+
 def peek_columns(path) -> list:
     """The column names of a CSV or Parquet file, read from its header alone ([] when that
     cannot be read: the full read says why)."""
     path = os.fspath(path)
+    if _is_tsf(path):
+        return ["unique_id", "ds", "y"]
     if path.lower().endswith((".parquet", ".pq")):
         try:
             import pyarrow.parquet as pq
@@ -178,6 +257,11 @@ def peek_frame(path, rows: int = 50) -> pd.DataFrame:
     """The first ``rows`` data rows of a CSV or Parquet file (an empty frame when they cannot
     be read: the full read says why)."""
     path = os.fspath(path)
+    if _is_tsf(path):
+        try:
+            return _read_tsf(path, max_series=rows).head(rows)
+        except (OSError, ValueError):
+            return pd.DataFrame()
     if path.lower().endswith((".parquet", ".pq")):
         try:
             import pyarrow.parquet as pq
@@ -782,13 +866,25 @@ def _in_time_order(frame: pd.DataFrame) -> pd.DataFrame:
 def _repeating_ids(frame: pd.DataFrame) -> list:
     """Columns that could name the series of long data (``frame`` indexed by its times): a
     column named like a series id (``unique_id``, ``item_id``, ``series_id``), else text or
-    whole-number columns with repeated values under which no time repeats (``store`` = 1, 2 ...)."""
+    whole-number columns with repeated values under which no time repeats (``store`` = 1, 2 ...),
+    else pairs of them, named ``a,b`` (``store_nbr,family``: a store's sales of one family)."""
     named = [c for c in frame.columns if str(c).strip().lower() in SERIES_ID_NAMES]
     if named:
         return named
     times = pd.Series(frame.index, index=frame.index)
-    return [c for c in frame.columns if (not pd.api.types.is_numeric_dtype(frame[c]) or _whole_numbers(frame[c]))
-            and frame[c].nunique() < len(frame) and not pd.MultiIndex.from_arrays([frame[c], times]).has_duplicates]
+    candidates = [c for c in frame.columns if (not pd.api.types.is_numeric_dtype(frame[c]) or _whole_numbers(frame[c]))
+                  and frame[c].nunique() < len(frame)][:MAX_ID_CANDIDATES]
+
+    def names_series(*columns):
+        return not pd.MultiIndex.from_arrays([*(frame[c] for c in columns), times]).has_duplicates
+
+    singles = [c for c in candidates if names_series(c)]
+    if singles:
+        return singles
+    return [f"{a},{b}" for i, a in enumerate(candidates) for b in candidates[i + 1:] if names_series(a, b)]
+
+
+MAX_ID_CANDIDATES = 8  # columns tried, alone and in pairs, as the ids of long data
 
 
 def _pandas_infer_freq(index: pd.DatetimeIndex) -> str | None:
@@ -950,9 +1046,12 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
         ids = _repeating_ids(frame)
         if not ids:
             raise
-        raise ValueError(f"{exc}. The data looks like several series in long format (column {ids[0]!r} "
-                         f"repeats): read it with forecastrnn.read_panel(..., id_col={ids[0]!r}) or CLI "
-                         f"--id-col {ids[0]}") from None
+        pair = "," in str(ids[0])
+        which = f"columns {' and '.join(map(repr, ids[0].split(',')))} together repeat" if pair else \
+            f"column {ids[0]!r} repeats"
+        api = repr(ids[0].split(",")) if pair else repr(ids[0])
+        raise ValueError(f"{exc}. The data looks like several series in long format ({which}): read it "
+                         f"with forecastrnn.read_panel(..., id_col={api}) or CLI --id-col {ids[0]}") from None
 
     # Columns.
     numeric = [c for c in frame.columns if _is_numeric(frame[c])]

@@ -41,9 +41,11 @@ def read_panel(source, id_col=None, time_col=AUTO, target=None, features=None, f
     source : str, os.PathLike or pandas.DataFrame
         One row per series and time step. ``.parquet`` / ``.pq`` files need pyarrow
         (``pip install 'forecastrnn[parquet]'``).
-    id_col : str, optional
+    id_col : str or list of str, optional
         Column naming the series. Default: ``unique_id``, or ``item_id`` / ``series_id``
         (AutoGluon's and others' name) when the data has that column and no ``unique_id``.
+        Several columns that together name a series (``["store_nbr", "family"]``, or
+        ``"store_nbr,family"``) become one id column ``store_nbr+family`` of ids ``1/AUTOMOTIVE``.
     time_col : str or None, default "auto"
         Detected as in ``read_series`` (``ds``, ``date``, ``timestamp``, date parts ...);
         ``None``: no time, rows are positions.
@@ -112,7 +114,7 @@ def _read_panel(source, id_col, time_col, target, features, freq, date_format):
         raw, id_col = rows_to_long(raw, *layout), layout[0]
         name += (f" (one series per row: ids in {id_col!r}, values in columns {layout[1][0]} .. {layout[1][-1]}"
                  + (f"; {left} not read" if left else "") + ")")
-    id_col = (series_id_column(raw.columns) or ID_COL) if id_col is None else str(id_col)
+    id_col = (series_id_column(raw.columns) or ID_COL) if id_col is None else _id_column(raw, id_col)
     if id_col not in raw.columns:
         raise ValueError(f"A panel needs a column naming the series: expected {id_col!r} "
                          f"(`id_col`, CLI --id-col). Received: columns {list(raw.columns)}")
@@ -290,6 +292,49 @@ def _has_times(group: pd.DataFrame, time_col) -> bool:
     return _detect_time_column(group) is not None or _date_parts(group) is not None
 
 
+def _is_list(value) -> bool:
+    return isinstance(value, (list, tuple))
+
+
+def id_parts(id_col, columns) -> list | None:
+    """The columns that together name each series when ``id_col`` is several: a list of
+    column names, or their names joined by commas or ``+`` (``store_nbr,family``, as the
+    CLI's ``--id-col`` takes them; ``store_nbr+family``, the column they become), each a
+    column of ``columns``; None for one column (or names that are not all columns)."""
+    columns = [str(c) for c in columns]
+    if _is_list(id_col):
+        names = [str(c).strip() for c in id_col]
+    elif id_col is None or str(id_col) in columns:
+        return None
+    else:
+        names = [n.strip() for n in str(id_col).replace("+", ",").split(",")]
+    return names if len(names) > 1 and all(n in columns for n in names) else None
+
+
+def _id_column(raw: pd.DataFrame, id_col) -> str:
+    """The name of ``raw``'s id column for ``id_col`` as given: one column, or several
+    (:func:`id_parts`) joined into one (:func:`_joined_ids`, or already joined)."""
+    if not _is_list(id_col) and str(id_col) in raw.columns:
+        return str(id_col)
+    names = [str(c).strip() for c in id_col] if _is_list(id_col) else \
+        [n.strip() for n in str(id_col).replace("+", ",").split(",")]
+    if "+".join(names) in raw.columns:  # read before: the joined column
+        return "+".join(names)
+    parts = id_parts(names, raw.columns)
+    return _joined_ids(raw, parts) if parts else ",".join(names)
+
+
+def _joined_ids(raw: pd.DataFrame, parts: list) -> str:
+    """Replace the columns ``parts`` of ``raw`` (in place) by one id column, first, named
+    ``a+b`` and holding ``<a>/<b>`` (store 1's AUTOMOTIVE sales: ``1/AUTOMOTIVE``); its name."""
+    name = "+".join(parts)
+    values = raw[parts[0]].astype(str).str.cat([raw[p].astype(str) for p in parts[1:]], sep="/")
+    values = values.where(raw[parts].notna().all(axis=1))  # a missing part: a missing id
+    raw.drop(columns=parts, inplace=True)
+    raw.insert(0, name, values)
+    return name
+
+
 def series_id_column(columns) -> str | None:
     """The first of ``columns`` named as long data names its series (``unique_id``, then
     ``item_id``, ``series_id``; any case), else None."""
@@ -303,12 +348,15 @@ def names_series(data, id_col=None) -> bool:
     as :func:`series_id_column` says; or one series per row (:func:`rows_layout`: the M3 and M4
     files). :func:`read_panel` reads all of them."""
     if isinstance(data, (str, os.PathLike)):
-        return panel_id_of(data) is not None if id_col is None else id_col in peek_columns(data)
+        if id_col is None:
+            return panel_id_of(data) is not None
+        columns = peek_columns(data)
+        return str(id_col) in columns or id_parts(id_col, columns) is not None
     if not isinstance(data, pd.DataFrame):
         return False
     names = (*data.columns, *data.index.names)
-    if id_col:
-        return id_col in names
+    if id_col is not None and (not _is_list(id_col) or len(id_col)):
+        return (not _is_list(id_col) and id_col in names) or id_parts(id_col, [n for n in names if n is not None]) is not None
     return series_id_column(n for n in names if n is not None) is not None or rows_layout(data) is not None
 
 
