@@ -90,9 +90,8 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
             return _read_parquet(path), os.path.basename(path)
         if _is_tsf(path):
             frame = _read_tsf(path)
-            return frame, (f"{os.path.basename(path)} (a .tsf file of the Monash archive: "
-                           f"{frame['unique_id'].nunique()} series" + (f", {frame.attrs['tsf_frequency']}"
-                                                                       if frame.attrs["tsf_frequency"] else "") + ")")
+            what = ", ".join(filter(None, [f"{frame['unique_id'].nunique()} series", frame.attrs["tsf_frequency"]]))
+            return frame, f"{os.path.basename(path)} (a .tsf file of the Monash archive: {what})"
         other = next((kind for suffix, kind in _NOT_CSV.items() if path.lower().endswith(suffix)), None)
         if other is not None:
             raise ValueError(f"Expected a CSV or Parquet file. Received: {os.path.basename(path)!r}, {other}; "

@@ -296,18 +296,21 @@ def _is_list(value) -> bool:
     return isinstance(value, (list, tuple))
 
 
+def _id_names(id_col) -> list:
+    """``id_col`` as a list of names: a list as it is, text split at commas and ``+``."""
+    return [str(c).strip() for c in id_col] if _is_list(id_col) else \
+        [n.strip() for n in str(id_col).replace("+", ",").split(",")]
+
+
 def id_parts(id_col, columns) -> list | None:
     """The columns that together name each series when ``id_col`` is several: a list of
     column names, or their names joined by commas or ``+`` (``store_nbr,family``, as the
     CLI's ``--id-col`` takes them; ``store_nbr+family``, the column they become), each a
     column of ``columns``; None for one column (or names that are not all columns)."""
     columns = [str(c) for c in columns]
-    if _is_list(id_col):
-        names = [str(c).strip() for c in id_col]
-    elif id_col is None or str(id_col) in columns:
+    if id_col is None or (not _is_list(id_col) and str(id_col) in columns):
         return None
-    else:
-        names = [n.strip() for n in str(id_col).replace("+", ",").split(",")]
+    names = _id_names(id_col)
     return names if len(names) > 1 and all(n in columns for n in names) else None
 
 
@@ -316,8 +319,7 @@ def _id_column(raw: pd.DataFrame, id_col) -> str:
     (:func:`id_parts`) joined into one (:func:`_joined_ids`, or already joined)."""
     if not _is_list(id_col) and str(id_col) in raw.columns:
         return str(id_col)
-    names = [str(c).strip() for c in id_col] if _is_list(id_col) else \
-        [n.strip() for n in str(id_col).replace("+", ",").split(",")]
+    names = _id_names(id_col)
     if "+".join(names) in raw.columns:  # read before: the joined column
         return "+".join(names)
     parts = id_parts(names, raw.columns)
@@ -355,8 +357,9 @@ def names_series(data, id_col=None) -> bool:
     if not isinstance(data, pd.DataFrame):
         return False
     names = (*data.columns, *data.index.names)
-    if id_col is not None and (not _is_list(id_col) or len(id_col)):
-        return (not _is_list(id_col) and id_col in names) or id_parts(id_col, [n for n in names if n is not None]) is not None
+    if id_col:
+        present = [n for n in names if n is not None]
+        return (not _is_list(id_col) and id_col in names) or id_parts(id_col, present) is not None
     return series_id_column(n for n in names if n is not None) is not None or rows_layout(data) is not None
 
 

@@ -429,7 +429,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         id_name, time_name, _, id_kind = names
         keys = list(series)
         times = np.concatenate([np.asarray(future_index(last[k], freq, horizon)) for k in keys])
-        return pd.DataFrame({id_name: ids_as(np.repeat(np.asarray(keys, dtype=object), horizon), id_kind), time_name: times,
+        ids = ids_as(np.repeat(np.asarray(keys, dtype=object), horizon), id_kind)
+        return pd.DataFrame({id_name: ids, time_name: times,
                              **{c: v.ravel() for c, v in columns.items()}})
 
     def forecast_origins(self, data, origins, horizon=None, level=None):
