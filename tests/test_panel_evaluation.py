@@ -73,7 +73,8 @@ def test_short_series_are_scored_on_the_origins_they_have_or_left_out_with_a_not
     short = pd.concat([panel(n=8, ids=("p",)), panel(n=12, ids=("q",)), panel(n=14, ids=("r",))])
     with pytest.raises(ValueError, match=r"No series has 25 rows \(min_history\) before its first origin with "
                                          r"horizon=6\. Received: series of 8\.\.14 rows; no horizon is short "
-                                         r"enough for 'seasonal_naive'"):
+                                         r"enough for 'seasonal_naive'; forecastrnn\.pretrained\(\) \(CLI: forecastrnn "
+                                         r"predict pretrained --data FILE\) forecasts them"):
         backtest_panel([NaiveForecaster(), SeasonalNaiveForecaster(season_length=24)], short, horizon=6)
     with pytest.raises(ValueError, match=r"with horizon=13\. Received: series of 8\.\.14 rows; horizon=10 tests half"):
         backtest_panel([NaiveForecaster()], short, horizon=13)

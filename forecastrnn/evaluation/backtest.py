@@ -197,6 +197,8 @@ def _backtest(named, series: dict, fit_panel, horizon, n_windows, step, level, r
         hungriest = max(local, key=lambda k: getattr(local[k], "min_history", 1), default=None)
         hint = f"; horizon={fits} tests half of them" if fits else \
             f"; no horizon is short enough for {hungriest!r}" if hungriest else ""
+        if not fits:  # nothing to backtest on: the pretrained model forecasts series this short, untrained
+            hint += "; forecastrnn.pretrained() (CLI: forecastrnn predict pretrained --data FILE) forecasts them"
         what = f"{need} rows (min_history)" if not origins else \
             f"{trains} rows for {global_models[0]!r} to train on (a window of {horizon} targets after {MIN_INPUT_ROWS})"
         raise ValueError(f"No series has {what} before its first origin with horizon={horizon}. "
