@@ -872,7 +872,7 @@ def _repeating_ids(frame: pd.DataFrame) -> list:
         return named
     times = pd.Series(frame.index, index=frame.index)
     candidates = [c for c in frame.columns if (not pd.api.types.is_numeric_dtype(frame[c]) or _whole_numbers(frame[c]))
-                  and frame[c].nunique() < len(frame)][:MAX_ID_CANDIDATES]
+                  and frame[c].nunique() < len(frame)]
 
     def names_series(*columns):
         return not pd.MultiIndex.from_arrays([*(frame[c] for c in columns), times]).has_duplicates
@@ -880,10 +880,11 @@ def _repeating_ids(frame: pd.DataFrame) -> list:
     singles = [c for c in candidates if names_series(c)]
     if singles:
         return singles
-    return [f"{a},{b}" for i, a in enumerate(candidates) for b in candidates[i + 1:] if names_series(a, b)]
+    paired = candidates[:MAX_PAIRED]
+    return [f"{a},{b}" for i, a in enumerate(paired) for b in paired[i + 1:] if names_series(a, b)]
 
 
-MAX_ID_CANDIDATES = 8  # columns tried, alone and in pairs, as the ids of long data
+MAX_PAIRED = 8  # columns tried in pairs as the ids of long data (28 pairs)
 
 
 def _pandas_infer_freq(index: pd.DatetimeIndex) -> str | None:

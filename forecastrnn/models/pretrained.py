@@ -332,13 +332,13 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             m = positions_season(series.values())
         return series, {k: m for k in series}, (long, freq, names, last, value)
 
-    def _horizon(self, horizon, seasons=None) -> int:
-        """``horizon`` checked; None: one season of the data ahead (10 steps without a season),
-        as ``forecastrnn fit`` forecasts, at most :attr:`max_horizon`."""
+    def _horizon(self, horizon, seasons: dict) -> int:
+        """``horizon`` checked; None: one season of the data (``seasons``) ahead, 10 steps
+        without a season, as ``forecastrnn fit`` forecasts, at most :attr:`max_horizon`."""
         if horizon is None:
             from forecastrnn.defaults import default_horizon
 
-            return min(default_horizon(next(iter(seasons.values()), 1) if seasons else 1), self.max_horizon)
+            return min(default_horizon(next(iter(seasons.values()), 1)), self.max_horizon)
         if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= self.max_horizon:
             raise ValueError(f"`horizon` must be an int in [1, {self.max_horizon}] for the pretrained model. "
                              f"Received: horizon={horizon!r}")
@@ -417,7 +417,6 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         """
         self._check_fitted()
         check_level(level)
-        self._horizon(horizon)  # a wrong horizon fails before the data is read
         series, seasons, (long, freq, names, last, value) = self._read(data, id_col, time_col)
         horizon = self._horizon(horizon, seasons)
         point, lower, upper = self._paths(series, seasons, horizon, level)
@@ -445,7 +444,6 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         """
         self._check_fitted()
         check_level(level)
-        self._horizon(horizon)
         series, seasons, _ = self._read(data)
         horizon = self._horizon(horizon, seasons)
         keys = list(series)
