@@ -322,6 +322,12 @@ def test_numbers_written_with_separators_or_signs_are_numbers(write_csv, values,
     (["2020-Q3", "2020-Q4", "2021-Q1"], "QS-JAN", "2020-07-01", "quarters"),
     (["2019M11", "2019M12", "2020M01"], "MS", "2019-11-01", "months written 2020M01"),  # IMF, Eurostat, Stata
     (["2019m11", "2019m12", "2020m1"], "MS", "2019-11-01", "months written 2020M01"),
+    (["1995:11", "1995:12", "1996:01"], "MS", "1995-11-01", "months written 1995:01"),  # gretl, RATS
+    (["1995:3", "1995:4", "1996:1"], "QS-JAN", "1995-07-01", "quarters written 1995:1"),
+    # Excel's mmm-yy: pandas read 'Jan-10' as January 10th of year 1
+    (["Nov-09", "Dec-09", "Jan-10"], "MS", "2009-11-01", "months written Jan-10 (two-digit years: 1969-2068)"),
+    (["Nov 98", "Dec 98", "Jan 99"], "MS", "1998-11-01", "months written Jan-10 (two-digit years: 1969-2068)"),
+    (["Sept'01", "Oct'01", "Nov'01"], "MS", "2001-09-01", "months written Jan-10 (two-digit years: 1969-2068)"),
 ])
 def test_iso_weeks_and_quarter_labels_are_time(write_csv, labels, freq, first, reading):
     # a column of ISO weeks was read as text and the rows as positions, with no season
@@ -446,6 +452,49 @@ def test_month_names_beside_a_year_and_dates_written_without_separators(write_cs
     for values in ("20200100,20200101,20200102", "20200131,20200132,20200133", "20200103,20200102,20200101"):
         frame = read_series(write_csv("code,y\n" + "".join(f"{v},{i}\n" for i, v in enumerate(values.split(",")))))
         assert frame.attrs["time_col"] is None and frame.attrs["features"] == ["code", "y"], values
+
+
+def test_dates_without_a_year_are_refused_not_read_in_year_one(write_csv):
+    # pandas dates '10-Jan' in year 1: the forecast came out dated 0001-01-13
+    with pytest.raises(ValueError, match=r"Time column 'day' must hold dates with a year\. Received: '10-Jan' at "
+                                         r"row 0, read as year 1; pass `date_format`"):
+        read_series(write_csv("day,v\n10-Jan,1\n11-Jan,2\n12-Jan,3\n"))
+
+
+def test_spreadsheet_serial_dates_in_a_date_column_are_timestamps(write_csv):
+    # a date column saved without its format (43831 = 2020-01-01) was left out, the rows positions
+    months = pd.date_range("2020-01-01", periods=5, freq="MS")
+    serial = (months - pd.Timestamp("1899-12-30")).days
+    frame = read_series(write_csv("Date,sales\n" + "".join(f"{d},{i}\n" for i, d in enumerate(serial))))
+    assert frame.attrs["freq"] == "MS" and frame.index[0] == months[0] and frame.attrs["features"] == ["sales"]
+    assert frame.attrs["time_read"] == "spreadsheet serial dates (days since 1899-12-30)"
+    noon = read_series(write_csv("date,v\n43831.5,1\n43832.5,2\n43833.5,3\n"))  # a fraction: the time of day
+    assert noon.attrs["freq"] == "D" and noon.index[0] == pd.Timestamp("2020-01-01 12:00")
+    counted = read_series(write_csv("time,v\n20001,1\n20002,2\n20003,3\n"))  # `time` counting steps: positions
+    assert counted.attrs["time_col"] is None and list(counted.index) == [20001, 20002, 20003]
+    other = read_series(write_csv("price,v\n43831,1\n43832,2\n43833,3\n"))  # another name: numbers
+    assert other.attrs["time_col"] is None and other.attrs["features"] == ["price", "v"]
+
+
+def test_a_loggers_jittered_times_are_rounded_to_their_grid(write_csv):
+    # 10:00:03, 11:00:01, 11:59:58 ... were refused: "Timestamps must lie on a regular grid"
+    hours = pd.date_range("2024-01-01", periods=48, freq="h")
+    jitter = pd.to_timedelta(np.tile([3, 1, -2, 0], 12), unit="s")
+    frame = read_series(pd.DataFrame({"timestamp": (hours + jitter).astype(str), "temp": np.arange(48.0)}))
+    assert frame.attrs["freq"] == "h" and (frame.index == hours).all() and frame["temp"].tolist() == list(range(48))
+    assert frame.attrs["time_read"] == "times up to 3 s off the 1 h grid: rounded to it"
+    quarter_hours = pd.date_range("2024-01-01", periods=20, freq="15min")
+    panel = read_panel(pd.DataFrame({"unique_id": np.repeat(["a", "b"], 20),
+                                     "ds": np.tile(quarter_hours + pd.to_timedelta(np.tile([-20, 15], 10), unit="s"), 2),
+                                     "y": np.arange(40.0)}))
+    assert panel.attrs["freq"] == "15min" and panel.ds.iloc[1] == quarter_hours[1]
+    # the same second off every day (end-of-day stamps) is a regular grid: kept as it is
+    late = pd.date_range("2024-01-01 23:59:59", periods=5, freq="D")
+    assert read_series(pd.DataFrame({"date": late, "v": np.arange(5.0)})).index[0] == late[0]
+    # times far off any grid stay irregular, and are refused as before
+    with pytest.raises(ValueError, match="Timestamps must lie on a regular grid"):
+        read_series(pd.DataFrame({"date": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 10:20", "2024-01-01 11:00",
+                                                          "2024-01-01 11:50"]), "v": np.arange(4.0)}))
 
 
 def test_unix_times_in_a_time_column_are_timestamps(write_csv):

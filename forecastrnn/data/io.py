@@ -34,6 +34,9 @@ logger = logging.getLogger("forecastrnn")
 
 # Text columns with these names are taken for the time column when ``time_col="auto"``.
 TIME_COLUMN_NAMES = ("date", "datetime", "timestamp", "time", "ds", "month", "period", "day")
+# Numeric columns with these names holding 20,000 to 80,000 are spreadsheet serial dates (43831 is
+# 2020-01-01); not ``time`` or ``period``, which often count steps.
+EXCEL_DATE_NAMES = ("date", "datetime", "timestamp", "ds", "day")
 # Whole-number columns that spell the time in parts, longest first (``year`` alone: yearly).
 DATE_PARTS = (("year", "month", "day", "hour", "minute"), ("year", "month", "day", "hour"),
               ("year", "month", "day"), ("year", "month"), ("year", "quarter"), ("year", "week"), ("year",))
@@ -489,8 +492,48 @@ def _parse_times(values: pd.Series, name: str, date_format: str | None = None) -
     """Parse a column into timestamps and say how, when it is not plain (``"local wall time"``,
     ``"year-month (%y-%m)"`` ...). Any unparseable value is an error naming it; dates written
     as numbers only are never read by guesswork; time-zone-aware ones become wall time;
-    months dated on one later day of the month are their first days (:func:`_on_month_starts`)."""
-    return _on_month_starts(*_parse_written_times(values, name, date_format))
+    months dated on one later day of the month are their first days (:func:`_on_month_starts`),
+    a logger's jittered times are rounded to their clock grid (:func:`_on_clock_grid`)."""
+    return _on_grid(*_parse_written_times(values, name, date_format))
+
+
+def _on_grid(index: pd.DatetimeIndex, how: str | None) -> tuple[pd.DatetimeIndex, str | None]:
+    return _on_clock_grid(*_on_month_starts(index, how))
+
+
+def _span(nanoseconds) -> str:
+    """A duration as people write it: ``4 s``, ``15 min``, ``1 h``, ``1 day``."""
+    for size, unit in ((86400, "day"), (3600, "h"), (60, "min"), (1, "s")):
+        if nanoseconds >= size * 10 ** 9 or unit == "s":
+            return f"{nanoseconds / (size * 10 ** 9):.3g} {unit}"
+
+
+# Clock steps a logger's jittered timestamps are rounded to, longest first (:func:`_on_clock_grid`).
+_CLOCK_STEPS = ("1D", "12h", "8h", "6h", "4h", "3h", "2h", "1h", "30min", "20min", "15min", "10min", "5min", "2min",
+                "1min", "30s", "20s", "15s", "10s", "5s", "2s", "1s")
+
+
+def _on_clock_grid(index: pd.DatetimeIndex, how: str | None) -> tuple[pd.DatetimeIndex, str | None]:
+    """Timestamps off a clock grid by varying amounts of at most a tenth of its step (a
+    logger's jitter: ``10:00:03``, ``11:00:01``, ``11:59:58``), rounded to the longest such
+    step's grid, and said; others as they are (on a grid, or all off it by the same amount,
+    as ``23:59:59`` every day: a regular grid already)."""
+    if len(index) < 3 or index.hasnans:
+        return index, how
+    values = index.as_unit("ns").asi8
+    apart = np.abs(np.diff(values))  # in the rows' order: a step apart, within a series
+    for step in _CLOCK_STEPS:
+        unit = pd.Timedelta(step).value
+        offset = (values + unit // 2) % unit - unit // 2  # signed: from the nearest grid point
+        if np.abs(offset).max() > unit // 10 or np.median(apart) < unit // 2:  # (seconds near whole minutes)
+            continue
+        if (offset == offset[0]).all() or (np.diff(values - offset) == 0).sum() > (apart == 0).sum():
+            return index, how  # on a grid already, or rounding would make two rows one
+        said = f"times up to {_span(np.abs(offset).max())} off the {_span(unit)} grid: rounded to it"
+        rounded = pd.DatetimeIndex(values - offset, name=index.name)
+        rounded = rounded.tz_localize("UTC").tz_convert(index.tz) if index.tz else rounded
+        return rounded, said if how is None else f"{how}; {said}"
+    return index, how
 
 
 def _on_month_starts(index: pd.DatetimeIndex, how: str | None) -> tuple[pd.DatetimeIndex, str | None]:
@@ -512,7 +555,7 @@ def _parse_written_times(values: pd.Series, name: str, date_format: str | None =
         return _wall_time(pd.DatetimeIndex(values))
     if isinstance(values.dtype, pd.PeriodDtype):  # periods: their first instants
         return pd.DatetimeIndex(values.dt.to_timestamp()), None
-    compact = _number_times(values)
+    compact = _number_times(values) or _excel_days(values)
     if compact is not None:
         return compact
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
@@ -546,21 +589,32 @@ def _parse_written_times(values: pd.Series, name: str, date_format: str | None =
         how = f" with date_format={date_format!r}" if date_format else ""
         cell = "an empty cell" if pd.isna(values.iloc[row]) else repr(values.iloc[row])
         raise ValueError(f"Time column {name!r} must hold parseable dates{how}. Received: {cell} at row {row}")
+    early = (parsed.dt.year < 1678).to_numpy()  # before nanosecond timestamps begin: a label without a year
+    if early.any():  # ("10-Jan", "Mar 5"), which pandas dates in year 1
+        row = int(np.argmax(early))
+        raise ValueError(f"Time column {name!r} must hold dates with a year. Received: {values.iloc[row]!r} at row "
+                         f"{row}, read as year {parsed.iloc[row].year}; pass `date_format` (CLI --date-format), "
+                         "e.g. '%d-%b-%Y'")
     return (pd.DatetimeIndex(parsed), labels[1]) if labels else _wall_time(pd.DatetimeIndex(parsed), utc)
 
 
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})(?:-?([1-7]))?$", re.IGNORECASE)
 _QUARTER = re.compile(r"^(?:(\d{4})\s*[-/ ]?\s*Q([1-4])|Q([1-4])\s*[-/ ]?\s*(\d{4}))$", re.IGNORECASE)
 _MONTH_LABEL = re.compile(r"^(\d{4})\s*-?M(0?[1-9]|1[0-2])$", re.IGNORECASE)  # 2020M01: IMF, Eurostat, Stata
+_COLON_PERIOD = re.compile(r"^(\d{4}):(\d{1,2})$")  # 1995:01 (months), 1995:1 (quarters): gretl's, RATS' way
+_MONTH_YY = re.compile(r"^([A-Za-z]{3,9})\.?\s*[-/ ']?\s*(\d{2})$")  # Jan-10: Excel's month format (mmm-yy)
 
 
 def _period_labels(text: pd.Series) -> tuple[pd.Series, str] | None:
     """Labels pandas does not parse, every value alike: ISO weeks (``2020-W01``, read as their
     Monday or the given weekday) and quarters written with a space, hyphen or the quarter first
-    (``2020 Q1``, ``2020-Q1``, ``Q1 2020``, read as the quarter's first day), and months
-    written ``2020M01`` (statistics offices' and Stata's way, read as the month's first day)."""
+    (``2020 Q1``, ``2020-Q1``, ``Q1 2020``, read as the quarter's first day), months written
+    ``2020M01`` (statistics offices' and Stata's way) or ``1995:01`` and quarters ``1995:1``
+    (gretl's and RATS'), months with two-digit years (``Jan-10``, ``Sep 98``: Excel's
+    ``mmm-yy``, which pandas reads as a day of January in year 1), each read as its first day."""
     values = text.dropna().astype(str).str.strip()
-    if values.empty or not any(p.match(values.iloc[0]) for p in (_ISO_WEEK, _QUARTER, _MONTH_LABEL)):
+    if values.empty or not any(p.match(values.iloc[0]) for p in (_ISO_WEEK, _QUARTER, _MONTH_LABEL, _COLON_PERIOD,
+                                                                  _MONTH_YY)):
         return None  # most columns: one look at the first value
     weeks = values.str.extract(_ISO_WEEK)
     if weeks[0].notna().all():
@@ -577,6 +631,22 @@ def _period_labels(text: pd.Series) -> tuple[pd.Series, str] | None:
     if months[0].notna().all():
         stamps = pd.to_datetime(months[0] + "-" + months[1].str.zfill(2), format="%Y-%m", errors="coerce")
         return stamps.reindex(text.index), "months written 2020M01"
+    periods = values.str.extract(_COLON_PERIOD)
+    if periods[0].notna().all():
+        number = periods[1].astype(int)
+        quarterly = (periods[1].str.len() == 1).all() and number.max() <= 4  # 1995:1 .. 1995:4; months: 1995:01
+        if 1 <= number.min() and number.max() <= (4 if quarterly else 12):
+            month = (number - 1) * 3 + 1 if quarterly else number
+            stamps = pd.to_datetime(periods[0] + "-" + month.astype(str).str.zfill(2), format="%Y-%m")
+            return stamps.reindex(text.index), "quarters written 1995:1" if quarterly else "months written 1995:01"
+    months = values.str.extract(_MONTH_YY)
+    if months[0].notna().all():
+        found = {name: _season_column(name) for name in months[0].unique()}
+        if all(k is not None and k[0] == 12 for k in found.values()):
+            # two-digit years as strptime's %y reads them: 69-99 are 1969-1999, 00-68 are 2000-2068
+            month = months[0].map({name: f"{k[1] + 1:02d}" for name, k in found.items()})
+            stamps = pd.to_datetime(months[1] + "-" + month, format="%y-%m")
+            return stamps.reindex(text.index), "months written Jan-10 (two-digit years: 1969-2068)"
     return None
 
 
@@ -604,6 +674,19 @@ def _epoch_times(values: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
         if (numbers >= low).all() and (numbers < 42 * low).all():
             return pd.DatetimeIndex(pd.to_datetime(numbers, unit=unit)), f"Unix time in {label} (UTC)"
     return None
+
+
+def _excel_days(values: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
+    """Spreadsheet serial dates: days since 1899-12-30 from 20,000 to 80,000 (1954 to 2119; a
+    fraction is the time of day), what a date column becomes when a spreadsheet saves it
+    without its date format; else None."""
+    if not _is_numeric(values) or values.empty or values.isna().any():
+        return None
+    days = values.to_numpy(dtype="float64")
+    if not ((days >= 20000) & (days < 80000)).all():
+        return None
+    stamps = pd.Timestamp("1899-12-30") + pd.to_timedelta(np.round(days * 86400), unit="s")
+    return pd.DatetimeIndex(stamps), "spreadsheet serial dates (days since 1899-12-30)"
 
 
 def _number_times(values: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
@@ -694,7 +777,8 @@ def _detect_time_column(frame: pd.DataFrame) -> str | None:
     """A text or date column named like a time column (not one of month names: a date part),
     else the first text column that parses as dates, else the first of whole numbers that are
     dates written without separators (``20200131``, ``202001``), else a column named like a
-    time holding Unix times. Other numeric columns are never taken (a ``month`` or ``day``
+    time holding Unix times, else one named like a date holding spreadsheet serial dates
+    (``43831``: :func:`_excel_days`). Other numeric columns are never taken (a ``month`` or ``day``
     number is a date part or a feature, not a timestamp)."""
     for column in frame.columns:
         if str(column).strip().lower() in TIME_COLUMN_NAMES and not pd.api.types.is_numeric_dtype(frame[column]) \
@@ -708,6 +792,9 @@ def _detect_time_column(frame: pd.DataFrame) -> str | None:
             return column
     for column in frame.columns:
         if str(column).strip().lower() in TIME_COLUMN_NAMES and _epoch_times(frame[column]) is not None:
+            return column
+    for column in frame.columns:
+        if str(column).strip().lower() in EXCEL_DATE_NAMES and _excel_days(frame[column]) is not None:
             return column
     return None
 
@@ -763,7 +850,7 @@ def _time_axis(frame: pd.DataFrame, time_col, date_format) -> tuple[pd.DataFrame
     if isinstance(frame.index, pd.PeriodIndex) and time_col == AUTO:  # periods (statsmodels' data): their starts
         frame = frame.set_axis(frame.index.to_timestamp().rename(frame.index.name), axis=0)
     if isinstance(frame.index, pd.DatetimeIndex) and time_col == AUTO:
-        index, how = _on_month_starts(*_wall_time(frame.index))
+        index, how = _on_grid(*_wall_time(frame.index))
         return frame, index, frame.index.name or "index", how
     if time_col != AUTO and time_col not in frame.columns:
         raise ValueError(f"`time_col` must name a column of the data, 'auto' or None. Received: "
