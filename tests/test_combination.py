@@ -97,7 +97,7 @@ def long_panel(n_series=4, seed=0):
 
 @pytest.mark.slow
 def test_panel_combination_backtest_predict_save_load(tmp_path):
-    data = long_panel()
+    data = long_panel().assign(unique_id=lambda d: d.unique_id.str[1:].astype(int))  # stores 0 .. 3
     net = GlobalRNNForecaster(horizon=4, units=4, epochs=1, n_models=1, verbose=0, random_state=0)
     model = CombinationForecaster(network=net, baselines=("naive", "theta"), horizon=4, season_length=4,
                                   refit_network=False)
@@ -105,15 +105,18 @@ def test_panel_combination_backtest_predict_save_load(tmp_path):
                            horizon=4, n_windows=2, season_length=4, level=0.9)
     assert set(table.model) == {"combination", "theta"} and table.y_pred.notna().all()
     fitted = model.fit(data)
-    assert list(fitted.weights_.index) == ["s0", "s1", "s2", "s3", "*"]
+    # numeric ids came back as numbers from the inner backtest and matched none of its keys (KeyError 'network')
+    assert list(fitted.weights_.index) == ["0", "1", "2", "3", "*"] and fitted.weights_.notna().all().all()
+    assert fitted.validation_errors_.notna().all().all()  # each series' errors in its own MASE units
     np.testing.assert_allclose(fitted.weights_.sum(axis=1), 1.0)
     forecast = fitted.predict(level=0.9)
     assert list(forecast.columns) == ["unique_id", "ds", "y", "y_lower", "y_upper"] and len(forecast) == 16
+    assert forecast.unique_id.tolist()[::4] == [0, 1, 2, 3]
     fitted.save(tmp_path / "comb")
     assert json.loads((tmp_path / "comb" / "state.json").read_text())["format"] == "forecastrnn.CombinationForecaster"
     loaded = CombinationForecaster.load(tmp_path / "comb")
     pd.testing.assert_frame_equal(loaded.predict(level=0.9), forecast)
-    new = data[data.unique_id == "s1"].assign(unique_id="new")  # a series never weighed: the panel's weights
+    new = data[data.unique_id == 1].assign(unique_id="new")  # a series never weighed: the panel's weights
     np.testing.assert_allclose(loaded._weights_of("new"), fitted.weights_.loc["*"])
     assert len(loaded.predict(new)) == 4
     # a series too short for Theta: the network and naive share Theta's weight (it used to stop the forecast)
@@ -211,12 +214,12 @@ def test_a_combination_sharing_the_network_row_trains_it_once_and_weighs_it_on_r
 
 @pytest.mark.slow
 def test_a_series_the_shared_network_never_held_out_takes_the_panels_weights():
-    data = long_panel(3)
-    data = pd.concat([data[data.unique_id != "s0"], data[data.unique_id == "s0"].head(14)], ignore_index=True)
+    data = long_panel(3).assign(unique_id=lambda d: d.unique_id.str[1:].astype(int))  # numeric ids, as a store number
+    data = pd.concat([data[data.unique_id != 0], data[data.unique_id == 0].head(14)], ignore_index=True)
     models = {"gru": GlobalRNNForecaster(horizon=4, units=4, epochs=1, n_models=1, verbose=0, random_state=0),
               "combination": CombinationForecaster(network="gru", baselines=("naive", "theta"), horizon=4,
                                                    season_length=4)}
     _, fitted = backtest_panel(models, data, horizon=4, n_windows=1, season_length=4, return_models=True)
     weights = fitted["combination"].weights_
-    assert list(weights.index) == ["s1", "s2", "*"]  # s0 (10 training rows) has no calibration rows
-    np.testing.assert_allclose(fitted["combination"]._weights_of("s0"), weights.loc["*"])
+    assert list(weights.index) == ["1", "2", "*"]  # series 0 (10 training rows) has no calibration rows
+    np.testing.assert_allclose(fitted["combination"]._weights_of("0"), weights.loc["*"])

@@ -257,7 +257,8 @@ class CombinationForecaster(Forecaster, BaseEstimator):
             if self.panel_:
                 out, fitted = backtest_panel(models, data, h, k, season_length=m, n_jobs=self.n_jobs,
                                              return_models=True, **fit_kwargs)
-                return out.rename(columns={out.attrs["id_col"]: "id"}), fitted, out.attrs["mase_scales"]
+                out = out.rename(columns={out.attrs["id_col"]: "id"})  # ids keyed as history_ (numbers as text)
+                return out.assign(id=out["id"].astype(str)), fitted, out.attrs["mase_scales"]
             out, fitted = backtest(models, data, h, k, level=None, n_jobs=self.n_jobs, return_models=True,
                                    season_length=m)
             return out.assign(id=SERIES), fitted, {SERIES: 1.0}
