@@ -134,7 +134,7 @@ def plot_panel(series: dict, backtest: pd.DataFrame, by_series: pd.DataFrame, mo
     for ax, (label, key) in zip(axes, picked.items()):
         mine = backtest[backtest[id_col].astype(str) == str(key)]
         first = mine.time.min()
-        shown = series[key]
+        shown = series[key] if key in series else series[str(key)]  # numeric ids: the series are keyed as text
         shown = shown[shown.index >= shown.index[max(0, shown.index.get_loc(first) - tail)]] if first in shown.index \
             else shown.iloc[-tail:]
         ax.plot(shown.index, shown.to_numpy(), color="black", lw=1, label="actual")
