@@ -279,12 +279,12 @@ def _forecaster(opts, settings, panel=False):
                          init=opts["init"])
 
 
-def _fitting(baselines: dict, rows: int) -> dict:
-    """The baselines that can fit ``rows`` training rows; the others are left out, said in a
-    note (a short series: seasonal naive needs a season and a step)."""
+def _fitting(baselines: dict, rows: int, what: str = "the series") -> dict:
+    """The baselines that can fit ``rows`` training rows (of ``what``); the others are left
+    out, said in a note (a short series: seasonal naive needs a season and a step)."""
     short = {n: b.min_history for n, b in baselines.items() if b.min_history > rows}
     for name, need in short.items():
-        click.echo(f"Note: {name} left out: it needs {need} training rows, the series has {rows} before the test",
+        click.echo(f"Note: {name} left out: it needs {need} training rows, {what} has {rows} before the test",
                    err=True)
     return {n: b for n, b in baselines.items() if n not in short}
 
@@ -408,7 +408,8 @@ def _panel_plan(opts):
     horizon = opts["horizon"] or _default_horizon(season, int(lengths.median()), "rows in the median series")
     n_windows = opts["n_windows"] or 1
     settings = dict(season=season, horizon=horizon, n_windows=n_windows, step=horizon,
-                    test_rows=horizon * n_windows, n_series=int(a["n_series"]))
+                    test_rows=horizon * n_windows, n_series=int(a["n_series"]),
+                    longest_train_rows=int(lengths.max()) - horizon * n_windows)
     fit_kwargs = dict(id_col=a["id_col"], time_col=times_column(a), target=a["target"][0],
                       features=features or None)
     _say(opts["quiet"], f"Read {len(panel)} rows of {a['n_series']} series from {a['source']}: target "
@@ -429,7 +430,9 @@ def _run_panel(opts, after=0):
     panel, settings, fit_kwargs = _panel_plan(opts)
     rnn = _forecaster(opts, settings, panel=True)
     names = list(dict.fromkeys([*opts["baselines"], "naive2"]))  # naive2: the reference of OWA
-    models = _with_combination(opts, rnn, default_baselines(names, settings["horizon"], settings["season"]), settings)
+    baselines = _fitting(default_baselines(names, settings["horizon"], settings["season"]),
+                         settings["longest_train_rows"], "the longest series")  # 60 weeks: no seasonal naive
+    models = _with_combination(opts, rnn, baselines, settings)
 
     stages = _stages(opts, after)
     with _notes(), reporting(stages.advance):
@@ -441,10 +444,13 @@ def _run_panel(opts, after=0):
     _say(opts["quiet"], f"  global {_chosen(fitted[rnn.name])}; {fitted[rnn.name].n_windows_} training windows")
     with _notes():
         summary, by_series = summarize_panel(table)
+    shown = summary.dropna(axis=1, how="all")  # no seasonal naive (too short for it): no share beating it
+    beats = "; beats_seasonal_naive_%: share of series with a lower MASE than seasonal naive" \
+        if "beats_seasonal_naive_%" in shown else ""
     click.echo(f"\nBacktest of {settings['n_series']} series, {settings['n_windows']} origin(s) each, horizon "
                f"{settings['horizon']}, level {opts['level']:.0%} (means over series, sorted by MASE; OWA against "
-               "naive2; beats_seasonal_naive_%: share of series with a lower MASE than seasonal naive):")
-    click.echo(summary.to_string(float_format=lambda v: f"{v:.4f}"))
+               f"naive2{beats}):")
+    click.echo(shown.to_string(float_format=lambda v: f"{v:.4f}"))
     return panel, settings, fit_kwargs, table, summary, by_series, fitted[rnn.name], fitted.get("combination"), stages
 
 

@@ -475,6 +475,14 @@ def test_a_short_series_backtests_with_default_horizon_or_says_how_much_is_neede
     assert days.exit_code == 0, days.output
     assert "Note: seasonal_naive left out: it needs 8 training rows, the series has 4 before the test" in days.output
     assert "\nnaive " in days.output and "\nseasonal_naive " not in days.output
+    # a panel of 60 weeks a series: seasonal naive needed 53 training rows of some series, and the run stopped
+    weeks = pd.date_range("2022-01-03", periods=60, freq="W-MON").strftime("%Y-%m-%d")
+    pd.DataFrame({"store": np.repeat([1, 2, 3], 60), "week": np.tile(weeks, 3),
+                  "sales": 30 + np.sin(np.arange(180.0))}).to_csv(tmp_path / "weekly.csv", index=False)
+    panel = run(["backtest", tmp_path / "weekly.csv", *quick, "--no-combination"])
+    assert panel.exit_code == 0, panel.output
+    assert "Note: seasonal_naive left out: it needs 53 training rows, the longest series has 40 before the test" \
+        in panel.output and "\nnaive " in panel.output and "beats_seasonal_naive_%" not in panel.output
 
 
 @pytest.mark.slow
