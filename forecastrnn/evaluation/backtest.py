@@ -415,7 +415,8 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
     pandas.DataFrame (and a dict name -> fitted network with ``return_models``)
         The columns of ``backtest`` with the series id first.
         ``attrs``: ``id_col``, ``season_length``, and per series ``train_rows`` (before its
-        first origin) and ``mase_scales`` (their in-sample seasonal naive MAE).
+        first origin) and ``mase_scales`` (their in-sample seasonal naive MAE), both keyed by
+        the series ids as text (``"3"`` for store 3).
     """
     covariates = list(features or []) + list(known_future or [])
     panel = read_panel(data, id_col=id_col, time_col=time_col, target=target, features=covariates or None)
