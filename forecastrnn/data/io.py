@@ -642,7 +642,9 @@ def _period_labels(text: pd.Series) -> tuple[pd.Series, str] | None:
     months = values.str.extract(_MONTH_YY)
     if months[0].notna().all():
         found = {name: _season_column(name) for name in months[0].unique()}
-        if all(k is not None and k[0] == 12 for k in found.values()):
+        position = months[0].map({name: k and k[1] for name, k in found.items()}).to_numpy()
+        days = len(set(position)) > 1 and (position[1:] == position[:-1]).any()  # Jan 30, Jan 31, Feb 01: days
+        if all(k is not None and k[0] == 12 for k in found.values()) and not days:
             # two-digit years as strptime's %y reads them: 69-99 are 1969-1999, 00-68 are 2000-2068
             month = months[0].map({name: f"{k[1] + 1:02d}" for name, k in found.items()})
             stamps = pd.to_datetime(months[1] + "-" + month, format="%y-%m")
