@@ -61,6 +61,12 @@ def test_features_selects_inputs_and_always_keeps_target():
     frame = read_series(raw, target="y", features=["x"])
     assert list(frame.columns) == ["x", "y"]
     assert frame.attrs["features"] == ["x", "y"]
+    # without `target`, the last numeric column is forecast, as documented (it was the last of
+    # `features`: `--features promo,temp` forecast the temperature instead of the sales)
+    raw = raw.assign(promo=[0, 1, 0, 1], temp=[9.5, 10.0, 11.5, 9.0], sales=[50.0, 61, 52, 60])
+    frame = read_series(raw, features=["promo", "temp"])
+    assert frame.attrs["target"] == ["sales"] and frame.attrs["features"] == ["promo", "temp", "sales"]
+    assert read_series(raw, features=["name"]).attrs["target"] == ["sales"]  # a one-hot text column only
 
 
 @pytest.mark.parametrize("text, message", [

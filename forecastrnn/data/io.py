@@ -1163,8 +1163,8 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
             raise ValueError(f"The data must have at least one numeric column to forecast. Received: only "
                              f"non-numeric column(s) {list(frame.columns)}")
         wanted = numeric
-    if targets is None:
-        candidates = [c for c in wanted if c in numeric]
+    if targets is None:  # the last numeric column, whether or not `features` names it
+        candidates = [c for c in numeric if c not in left_out and not _row_counter(frame[c], c)]
         if not candidates:
             raise ValueError(f"The data must have at least one numeric column. Received: columns {wanted}")
         targets = [candidates[-1]]
