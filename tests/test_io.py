@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from forecastrnn.data import infer_frequency, read_panel, read_series
+from forecastrnn.data.season import season_length_for
 
 
 def test_csv_detects_time_column_and_frequency(write_csv):
@@ -387,6 +388,14 @@ def test_business_days_with_holidays_are_business_days():
     assert frame.attrs["freq"] == "B" and frame.attrs["n_gaps"] == 2  # not days with every weekend missing
     weeks = pd.date_range("2024-01-01", periods=20, freq="W-MON").delete(5)  # Mondays only: weekly
     assert read_series(pd.DataFrame({"date": weeks, "v": np.arange(19.0)})).attrs["freq"] == "W-MON"
+
+
+def test_semi_monthly_dates_are_semi_monthly():
+    # the 1st and 15th of each month (payroll, fortnightly reports) were refused: "regular grid"
+    for freq in ("SMS", "SME"):  # the 1st and 15th; the 15th and the month's last day
+        days = pd.date_range("2020-01-01", periods=30, freq=freq)
+        frame = read_series(pd.DataFrame({"date": days.delete(5).astype(str), "v": np.arange(29.0)}))
+        assert frame.attrs["freq"] == freq and frame.attrs["n_gaps"] == 1 and season_length_for(freq) == 24
 
 
 def test_a_delimiter_ending_every_line_adds_no_column(write_csv):

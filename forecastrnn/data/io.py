@@ -1014,6 +1014,9 @@ def infer_frequency(index: pd.DatetimeIndex) -> str:
     candidates = [f for f, _ in votes.most_common(3)] + [smallest_step.freqstr]
     if candidates[0] == "D" and (index.dayofweek < 5).all() and index[-1] - index[0] >= pd.Timedelta(days=14):
         candidates.insert(0, "B")  # days that are never a weekend (and not all the same one): business days
+    if (index == index.normalize()).all():  # semi-monthly (pandas infers neither): the 1st and 15th, the 15th and last
+        candidates += ["SMS"] if set(index.day) == {1, 15} else \
+            ["SME"] if (index.day == 15).any() and ((index.day == 15) | index.is_month_end).all() else []
     for freq in candidates:
         grid = pd.date_range(index[0], index[-1], freq=freq)
         if index.isin(grid).all():

@@ -12,7 +12,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-SEASONS = {"min": 1440, "h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "Q": 4}  # minutes and hours: the day
+SEASONS = {"min": 1440, "h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "Q": 4,  # minutes and hours: the day
+           "SMS": 24, "SME": 24}  # semi-monthly: a year
 # The longest season a frequency implies: 5-minute data's day. One-minute data's day (1,440
 # steps) would make a default window and horizon of a day that a network reads step by step
 # (`backtest --epochs 1` of 4,000 rows took 5 minutes on 2 cores): no season, unless given.
