@@ -121,7 +121,7 @@ def data_options(func):
                      help="Input columns of the network, comma list, or 'all' for every numeric column "
                           "[default: the target(s) only]."),
         click.option("--horizon", type=click.IntRange(min=1), default=None,
-                     help="Steps to forecast [default: one season, e.g. 24 for hourly data, else 10; at most a third of the rows]."),
+                     help="Steps to forecast [default: one season, e.g. 24 for hourly data (weekly: 13), else 10; at most a third of the rows]."),
         click.option("--window", type=click.IntRange(min=1), default=None,
                      help="Past steps the network reads [default: from the data, see README]."),
         click.option("--model", "cell", type=click.Choice(MODELS), default="gru", show_default=True),
@@ -784,7 +784,7 @@ def _write_csv(frame, output, **kwargs):
 @click.option("--future", type=click.Path(dir_okay=False), default=None,
               help="CSV of the known-future columns for the forecast steps (models fitted with them).")
 @click.option("--horizon", type=click.IntRange(min=1), default=None,
-              help="Steps [default: a run's trained horizon; 'pretrained': one season, 10 without one, at most 48].")
+              help="Steps [default: a run's trained horizon; 'pretrained': one season (weekly: 13), 10 without one, at most 48].")
 @click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
               show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), default=None,

@@ -27,11 +27,16 @@ def _by_size(table, n_windows: int) -> int:
     return next(value for limit, value in table if n_windows < limit)
 
 
+WEEKLY_HORIZON = 13  # a quarter of a year: M4's weekly horizon
+
+
 def default_horizon(season_length: int, n_rows: int | None = None) -> int:
-    """One season ahead, or 10 steps for data without a season; for data of ``n_rows`` rows
-    at most ``n_rows // 3`` (at least 1), so that two horizons come before the test (20
-    yearly rows: 6, M4's yearly horizon)."""
-    horizon = season_length if season_length > 1 else 10
+    """One season ahead, or 10 steps for data without a season, but 13 weeks for weekly data
+    (M4's weekly horizon: a year of weeks ahead left two or three years of weekly history no
+    row for validation windows, and every model but seasonal naive its anchor); for data of
+    ``n_rows`` rows at most ``n_rows // 3`` (at least 1), so that two horizons come before
+    the test (20 yearly rows: 6, M4's yearly horizon)."""
+    horizon = WEEKLY_HORIZON if season_length == 52 else season_length if season_length > 1 else 10
     return horizon if n_rows is None else max(1, min(horizon, int(n_rows) // 3))
 
 

@@ -481,7 +481,7 @@ def test_a_short_series_backtests_with_default_horizon_or_says_how_much_is_neede
                   "sales": 30 + np.sin(np.arange(180.0))}).to_csv(tmp_path / "weekly.csv", index=False)
     panel = run(["backtest", tmp_path / "weekly.csv", *quick, "--no-combination"])
     assert panel.exit_code == 0, panel.output
-    assert "Note: seasonal_naive left out: it needs 53 training rows, the longest series has 40 before the test" \
+    assert "Note: seasonal_naive left out: it needs 53 training rows, the longest series has 47 before the test" \
         in panel.output and "\nnaive " in panel.output and "beats_seasonal_naive_%" not in panel.output
 
 

@@ -12,6 +12,7 @@ def test_window_rule():
     assert default_window(100, 12, 12) == 20  # a fifth of the rows
     assert default_window(40, 12, 12) == 12  # never below one season / horizon
     assert default_horizon(24) == 24 and default_horizon(1) == 10
+    assert default_horizon(52) == 13 and default_horizon(52, 143) == 13  # weekly: a quarter, M4's (not 47 of 143)
     # short data: two horizons before the test (20 yearly rows: M4's 6; 3 years of months: a year)
     assert default_horizon(1, 20) == 6 and default_horizon(12, 36) == 12 and default_horizon(4, 11) == 3
     assert default_horizon(1, 2) == 1
