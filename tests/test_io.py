@@ -474,6 +474,8 @@ def test_dates_without_a_year_are_refused_not_read_in_year_one(write_csv):
     with pytest.raises(ValueError, match=r"Time column 'day' must hold dates with a year\. Received: '10-Jan' at "
                                          r"row 0, read as year 1; pass `date_format`"):
         read_series(write_csv("day,v\n10-Jan,1\n11-Jan,2\n12-Jan,3\n"))
+    old = read_series(write_csv("date,temp\n1659-01,3.0\n1659-02,4.0\n1659-03,5.0\n"))  # a long history: read
+    assert old.attrs["freq"] == "MS" and old.index[0].year == 1659
     # days written 'Jan 30', 'Jan 31', 'Feb 01' are not months of 2030, 2031, 2001 (Excel's mmm-yy)
     with pytest.raises(ValueError, match=r"must hold dates with a year\. Received: 'Jan 30' at row 0"):
         read_series(write_csv("day,v\nJan 30,1\nJan 31,2\nFeb 01,3\nFeb 02,4\n"))

@@ -520,17 +520,17 @@ def _on_clock_grid(index: pd.DatetimeIndex, how: str | None) -> tuple[pd.Datetim
     as ``23:59:59`` every day: a regular grid already)."""
     if len(index) < 3 or index.hasnans:
         return index, how
-    values = index.as_unit("ns").asi8
+    values, tick = index.asi8, pd.Timedelta(1, unit=index.unit).value  # in the index's unit (1659 has no ns)
     apart = np.abs(np.diff(values))  # in the rows' order: a step apart, within a series
     for step in _CLOCK_STEPS:
-        unit = pd.Timedelta(step).value
+        unit = pd.Timedelta(step).value // tick
         offset = (values + unit // 2) % unit - unit // 2  # signed: from the nearest grid point
         if np.abs(offset).max() > unit // 10 or np.median(apart) < unit // 2:  # (seconds near whole minutes)
             continue
         if (offset == offset[0]).all() or (np.diff(values - offset) == 0).sum() > (apart == 0).sum():
             return index, how  # on a grid already, or rounding would make two rows one
-        said = f"times up to {_span(np.abs(offset).max())} off the {_span(unit)} grid: rounded to it"
-        rounded = pd.DatetimeIndex(values - offset, name=index.name)
+        said = f"times up to {_span(np.abs(offset).max() * tick)} off the {_span(unit * tick)} grid: rounded to it"
+        rounded = pd.DatetimeIndex((values - offset).astype(f"datetime64[{index.unit}]"), name=index.name)
         rounded = rounded.tz_localize("UTC").tz_convert(index.tz) if index.tz else rounded
         return rounded, said if how is None else f"{how}; {said}"
     return index, how
@@ -589,8 +589,8 @@ def _parse_written_times(values: pd.Series, name: str, date_format: str | None =
         how = f" with date_format={date_format!r}" if date_format else ""
         cell = "an empty cell" if pd.isna(values.iloc[row]) else repr(values.iloc[row])
         raise ValueError(f"Time column {name!r} must hold parseable dates{how}. Received: {cell} at row {row}")
-    early = (parsed.dt.year < 1678).to_numpy()  # before nanosecond timestamps begin: a label without a year
-    if early.any():  # ("10-Jan", "Mar 5"), which pandas dates in year 1
+    early = (parsed.dt.year < 100).to_numpy()  # a label without a year ("10-Jan", "Mar 5"), which pandas
+    if early.any():  # dates in year 1 (history from 1659 is read as it is)
         row = int(np.argmax(early))
         raise ValueError(f"Time column {name!r} must hold dates with a year. Received: {values.iloc[row]!r} at row "
                          f"{row}, read as year {parsed.iloc[row].year}; pass `date_format` (CLI --date-format), "
