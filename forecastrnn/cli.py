@@ -244,8 +244,9 @@ def _plan(opts):
     settings = dict(season=season, **backtest_plan(len(frame), horizon, opts["n_windows"], opts["test_size"]))
     if settings["train_rows"] < horizon + 1:  # one window of horizon targets after one row (shorter: padded)
         raise ValueError(f"Too little data before the test span for horizon={horizon}: "
-                         f"{settings['train_rows']} rows, at least {horizon + 1} needed. Received: {len(frame)} rows "
-                         "in all; try a smaller --horizon or --n-windows")
+                         f"{max(settings['train_rows'], 0)} rows, at least {horizon + 1} needed. Received: {len(frame)} "
+                         f"rows in all, while {settings['n_windows']} origin(s) of horizon {horizon} test the last "
+                         f"{settings['test_rows']}; try a smaller --horizon or --n-windows")
     _say(opts["quiet"], describe(frame))
     _say(opts["quiet"], f"Plan: horizon={horizon}, {settings['n_windows']} test origin(s) every {settings['step']} "
                         f"steps over the last {settings['test_rows']} rows; models trained on the first "

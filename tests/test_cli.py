@@ -462,6 +462,9 @@ def test_a_short_series_backtests_with_default_horizon_or_says_how_much_is_neede
     assert ok.exit_code == 0 and "Plan: horizon=12, 1 test origin(s)" in ok.output, ok.output
     too_long = run(["backtest", tmp_path / "short.csv", "--horizon", "30", *quick])
     assert too_long.exit_code == 1 and "6 rows, at least 31 needed" in too_long.output, too_long.output
+    many = run(["backtest", tmp_path / "short.csv", "--n-windows", "5", *quick])  # said "-24 rows"
+    assert many.exit_code == 1 and "0 rows, at least 13 needed. Received: 36 rows in all, while 5 origin(s) of " \
+        "horizon 12 test the last 60" in many.output, many.output
     # 20 years: the default 10 steps would leave the models 10 rows; 6 leave two horizons
     years = pd.date_range("1935-01-01", periods=20, freq="YS").strftime("%Y-%m-%d")
     pd.DataFrame({"year": years, "invest": 100 + np.arange(20.0) ** 1.5}).to_csv(tmp_path / "years.csv", index=False)
