@@ -120,6 +120,10 @@ def data_options(func):
         click.option("--features", multiple=True,
                      help="Input columns of the network, comma list, or 'all' for every numeric column "
                           "[default: the target(s) only]."),
+        click.option("--known-future", multiple=True, metavar="COLS",
+                     help="Columns known ahead, comma list (promotions, holidays, prices set in advance): the "
+                          "network also reads their values at the steps it forecasts; the baselines ignore them. "
+                          "A forecast after the end of the data needs their values there (--future)."),
         click.option("--horizon", type=click.IntRange(min=1), default=None,
                      help="Steps to forecast [default: one season, e.g. 24 for hourly data (weekly: 13), else 10; at most a third of the rows]."),
         click.option("--window", type=click.IntRange(min=1), default=None,
@@ -219,6 +223,16 @@ def _note_unused(read: dict, options: str) -> None:
                    err=True)
 
 
+def _known_future(opts) -> list:
+    """The ``--known-future`` columns; none of them a ``--target``."""
+    known, targets = _comma_list(opts["known_future"]), _comma_list(opts["target"])
+    both = [c for c in known if c in targets]
+    if both:
+        raise ValueError(f"A column to forecast is not known ahead. Received: {both} in both --target and "
+                         "--known-future")
+    return known
+
+
 def _plan(opts):
     """Read the data and settle the backtest plan; returns (frame, settings dict)."""
     from forecastrnn.data.io import describe, read_series
@@ -226,19 +240,27 @@ def _plan(opts):
     from forecastrnn.defaults import backtest_plan
 
     target, features = _comma_list(opts["target"]) or None, _comma_list(opts["features"])
+    known = _known_future(opts)
     # The network reads the target(s) only unless told: on ETTh1's validation windows the six
     # other columns made the GRU worse (MASE 0.506 against 0.446, BENCHMARKS.md).
     if not features and target:  # one read: the named target(s) are the inputs
         features = list(target)
+    read_all = features in ([], ["all"]) or (known and not target)  # the target is found among all columns
     with _notes():
         frame = read_series(opts["data"], target=target, time_col=opts["time_col"], date_format=opts["date_format"],
-                            features=None if features in ([], ["all"]) else features)
-    if not features:  # the target was detected: keep it alone
-        read = frame.attrs
-        frame = read_series(frame, target=read["target"], features=read["target"])
+                            features=None if read_all else list(dict.fromkeys(features + known)))
+    read = frame.attrs
+    found = target or [c for c in read["features"] if c not in known][-1:]  # not a column known ahead
+    if not found:
+        raise ValueError(f"No column is left to forecast: --known-future names every numeric column. "
+                         f"Received: --known-future {','.join(known)}")
+    if read_all and (features != ["all"] or found != read["target"]):  # keep the target (and those known ahead)
+        inputs = read["features"] if features == ["all"] else features or found
+        frame = read_series(frame, target=found, features=list(dict.fromkeys(inputs + known)))
         frame.attrs.update({k: read[k] for k in ("source", "time_col", "time_read", "n_gaps", "left_out") if k in read})
-        if not target:
-            _note_unused(read, "--target names the column(s) to forecast, --features all reads the others as inputs")
+        if not target and not features:
+            _note_unused({**read, "target": found, "features": [c for c in read["features"] if c not in known]},
+                         "--target names the column(s) to forecast, --features all reads the others as inputs")
     season = opts["season_length"] or season_length_for(frame.attrs["freq"])
     horizon = opts["horizon"] or _default_horizon(season, len(frame), "rows")
     settings = dict(season=season, **backtest_plan(len(frame), horizon, opts["n_windows"], opts["test_size"]))
@@ -278,6 +300,19 @@ def _forecaster(opts, settings, panel=False):
                          random_state=opts["seed"], verbose=_verbosity(opts),
                          season_length=settings["season"], target_transform="log" if opts["log_target"] else None,
                          init=opts["init"])
+
+
+def _baselines(opts, settings) -> dict:
+    """The baselines of ``--baselines``; ARIMA reads the ``--known-future`` columns as
+    regressors (ARIMAX): the network's rival gets the information the network gets."""
+    from forecastrnn.evaluation import default_baselines
+
+    names = list(dict.fromkeys([*opts["baselines"], "naive2"])) if opts["id_col"] else opts["baselines"]
+    baselines = default_baselines(names, settings["horizon"], settings["season"])  # naive2: the reference of OWA
+    known = _comma_list(opts["known_future"])
+    if known and "arima" in baselines:
+        baselines["arima"].set_params(exog=known)
+    return baselines
 
 
 def _fitting(baselines: dict, rows: int, what: str = "the series") -> dict:
@@ -323,11 +358,12 @@ def _verbosity(opts) -> int:
 
 
 def _stages(opts, after: int):
-    """The numbered stage lines of a run: the baselines, the network, the combination, then
-    ``after`` more (fit: retraining, writing the run)."""
+    """The numbered stage lines of a run: the baselines, the network, the pretrained network
+    (``--pretrained``), the combination, then ``after`` more (fit: retraining, writing the run)."""
     from forecastrnn.progress import Stages
 
-    return Stages(bool(opts["baselines"]) + 1 + bool(opts["combination"]) + after, quiet=opts["quiet"])
+    return Stages(bool(opts["baselines"]) + 1 + bool(opts["with_pretrained"]) + bool(opts["combination"]) + after,
+                  quiet=opts["quiet"])
 
 
 def _backtest_progress(stages):
@@ -390,14 +426,23 @@ def _panel_plan(opts):
     if opts["test_size"] is not None:
         raise ValueError("--test-size does not apply to panels (series differ in length): every series is "
                          f"tested on its last --n-windows x --horizon rows. Received: --test-size {opts['test_size']}")
-    features = [f for f in _comma_list(opts["features"]) if f not in targets]
+    known = _known_future(opts)
+    features = [f for f in _comma_list(opts["features"]) if f not in targets + known]
     if features == ["all"]:
         raise ValueError("--features all does not apply to panels: name the covariate columns")
+    if opts["wide"] and (features or known):
+        raise ValueError("--wide reads every numeric column as one series: it has no covariates. Received: "
+                         + " ".join(f"--{o} {','.join(v)}" for o, v in (("features", features),
+                                                                         ("known-future", known)) if v))
     with _notes():
         source = columns_to_long(opts["data"], opts["time_col"], opts["date_format"]) if opts["wide"] else opts["data"]
         panel = read_panel(source, id_col=opts["id_col"], time_col=opts["time_col"],
                            date_format=opts["date_format"], target=targets[0] if targets else None,
-                           features=features or None)
+                           features=features + known or None)
+    a = panel.attrs
+    if not targets and a["target"][0] in known:
+        raise ValueError(f"--known-future names the column that would be forecast (the last numeric one). Received: "
+                         f"--known-future {','.join(known)} and no --target; name the column to forecast with --target")
     panel = _without_empty_series(panel)
     a = panel.attrs
     season = opts["season_length"] or season_length_for(a["freq"])
@@ -412,11 +457,12 @@ def _panel_plan(opts):
                     test_rows=horizon * n_windows, n_series=int(a["n_series"]),
                     longest_train_rows=int(lengths.max()) - horizon * n_windows)
     fit_kwargs = dict(id_col=a["id_col"], time_col=times_column(a), target=a["target"][0],
-                      features=features or None)
+                      features=features or None, known_future=known or None)
     _say(opts["quiet"], f"Read {len(panel)} rows of {a['n_series']} series from {a['source']}: target "
                         f"{a['target'][0]!r}, frequency {a['freq'] or _positions(a)}, "
                         f"{lengths.min()}..{lengths.max()} rows per series, {a['n_gaps']} gap row(s) inserted"
-                        + (f", covariates {features}" if features else ""))
+                        + (f", covariates {features}" if features else "")
+                        + (f", known ahead {known}" if known else ""))
     _say(opts["quiet"], f"Plan: horizon={horizon}, {n_windows} test origin(s) every {horizon} steps over the last "
                         f"{horizon * n_windows} rows of every series; one {opts['cell']} network for all series, "
                         "the baselines series by series.")
@@ -425,14 +471,13 @@ def _panel_plan(opts):
 
 def _run_panel(opts, after=0):
     """Backtest one global network and the per-series baselines on every series of a panel."""
-    from forecastrnn.evaluation import backtest_panel, default_baselines, summarize_panel
+    from forecastrnn.evaluation import backtest_panel, summarize_panel
     from forecastrnn.progress import reporting
 
     panel, settings, fit_kwargs = _panel_plan(opts)
     rnn = _forecaster(opts, settings, panel=True)
-    names = list(dict.fromkeys([*opts["baselines"], "naive2"]))  # naive2: the reference of OWA
-    baselines = _fitting(default_baselines(names, settings["horizon"], settings["season"]),
-                         settings["longest_train_rows"], "the longest series")  # 60 weeks: no seasonal naive
+    baselines = _fitting(_baselines(opts, settings), settings["longest_train_rows"],
+                         "the longest series")  # 60 weeks: no seasonal naive
     models = _with_combination(opts, rnn, baselines, settings)
 
     stages = _stages(opts, after)
@@ -458,20 +503,19 @@ def _run_panel(opts, after=0):
 def _run_comparison(opts, after=0):
     """Fit + backtest every model on the same origins; returns what fit/backtest print and save
     (and the stage lines, ``after`` more to come)."""
-    from forecastrnn.evaluation import backtest, default_baselines, summarize
+    from forecastrnn.evaluation import backtest, summarize
     from forecastrnn.progress import reporting
 
     frame, settings = _plan(opts)
     rnn = _forecaster(opts, settings)
-    models = _with_combination(opts, rnn, _fitting(default_baselines(opts["baselines"], settings["horizon"],
-                                                                     settings["season"]), settings["train_rows"]),
-                               settings)
+    models = _with_combination(opts, rnn, _fitting(_baselines(opts, settings), settings["train_rows"]), settings)
     stages = _stages(opts, after)
     with _notes(), reporting(stages.advance):
         table, fitted = backtest(models, frame, settings["horizon"], settings["n_windows"], settings["step"],
                                  level=opts["level"], progress=_backtest_progress(stages), return_models=True,
                                  checkpoint_dir=opts["checkpoint_dir"], n_jobs=opts["n_jobs"],
-                                 client=opts["scheduler"], season_length=settings["season"])
+                                 client=opts["scheduler"], season_length=settings["season"],
+                                 known_future=_comma_list(opts["known_future"]) or None)
         stages.finish()  # before the notes, which print when the block ends
     _say(opts["quiet"], f"  {_chosen(fitted[rnn.name])}")
     for model in fitted.values():
@@ -511,7 +555,10 @@ def cli(debug):
 @click.option("--forecast", "forecast_model", type=click.Choice(["combination", "network"]), default="combination",
               show_default=True,
               help="The model saved and written to forecast.csv: the combination (with --combination) or the network.")
-def fit(out, overwrite, refit, forecast_model, **opts):
+@click.option("--future", type=click.Path(dir_okay=False), default=None,
+              help="CSV of the --known-future columns for the steps after the data (with the time column, and the "
+                   "id column of a panel), for forecast.csv [default: no forecast.csv; 'predict RUN --future' writes one].")
+def fit(out, overwrite, refit, forecast_model, future, **opts):
     """Train a recurrent forecaster, backtest it against baselines and save a run directory.
 
     Example: forecastrnn fit datasets/ETTh1.csv --target OT --model lstm --epochs 10
@@ -519,6 +566,10 @@ def fit(out, overwrite, refit, forecast_model, **opts):
     from forecastrnn.persistence import atomic_write_dir
 
     _check_file(opts["data"], "Data")
+    _check_file(future, "Future")
+    if future is not None and not opts["known_future"]:
+        raise ValueError(f"--future gives the values of --known-future columns, and none is named. Received: {future!r}")
+    opts["future"] = future
     opts["id_col"] = _panel_id(opts["data"], opts["id_col"], opts["wide"], opts["target"])
     name = os.path.splitext(os.path.basename(opts["data"]))[0]
     out = out or os.path.join("runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
@@ -538,8 +589,7 @@ def fit(out, overwrite, refit, forecast_model, **opts):
         trained_on = (f"the first {settings['train_rows']} rows only (--no-refit): "
                       f"it never saw the last {settings['test_rows']}")
     stages.start("forecasting and writing the run directory (model, metrics, plots)")
-    with _notes():
-        forecast = model.predict(level=opts["level"])
+    forecast = _final_forecast(model, opts)
     metrics = _metrics(summary, ("mae", "rmse", "smape", "mase", "coverage"))
 
     def write(tmp):
@@ -549,7 +599,8 @@ def fit(out, overwrite, refit, forecast_model, **opts):
         with open(os.path.join(tmp, "metrics.json"), "w", encoding="utf-8") as fh:
             json.dump(metrics, fh, indent=2)
         table.to_csv(os.path.join(tmp, "backtest.csv"), index=False)
-        forecast.to_csv(os.path.join(tmp, "forecast.csv"), index_label="time")
+        if forecast is not None:
+            forecast.to_csv(os.path.join(tmp, "forecast.csv"), index_label="time")
         with open(os.path.join(tmp, "run.json"), "w", encoding="utf-8") as fh:
             json.dump({"data": os.path.abspath(opts["data"]), "settings": settings,
                        "options": {k: v for k, v in opts.items() if k != "quiet"},
@@ -563,10 +614,11 @@ def fit(out, overwrite, refit, forecast_model, **opts):
 
     path = atomic_write_dir(out, overwrite, write)
     stages.finish()
-    click.echo(f"\nRun saved to {path}: model/, metrics.json, backtest.csv, forecast.csv, "
-               "forecast.png, training.png")
+    click.echo(f"\nRun saved to {path}: model/, metrics.json, backtest.csv, "
+               f"{'forecast.csv, ' * (forecast is not None)}forecast.png, training.png")
     _say(opts["quiet"], f"The saved model ({model.name}) was trained on {trained_on}.")
-    _say(opts["quiet"], f"Next {settings['horizon']} steps:\n{forecast.head(5).to_string()}\n...")
+    if forecast is not None:
+        _say(opts["quiet"], f"Next {settings['horizon']} steps:\n{forecast.head(5).to_string()}\n...")
     _track(opts, "fit", rnn, metrics, artifacts=path)
 
 
@@ -584,8 +636,7 @@ def _fit_panel(out, overwrite, refit, forecast_model, opts):
         trained_on = (f"every series without its last {settings['test_rows']} rows (--no-refit); "
                       "it forecasts from the end of the data")
     stages.start("forecasting and writing the run directory (model, metrics, plots)")
-    with _notes():
-        forecast = model.predict(level=opts["level"])
+    forecast = _final_forecast(model, opts)
     value = fit_kwargs["target"]
     metrics = _metrics(summary)
 
@@ -597,7 +648,8 @@ def _fit_panel(out, overwrite, refit, forecast_model, opts):
             json.dump(metrics, fh, indent=2)
         by_series.to_csv(os.path.join(tmp, "metrics_by_series.csv"), index=False)
         table.to_csv(os.path.join(tmp, "backtest.csv"), index=False)
-        forecast.to_csv(os.path.join(tmp, "forecast.csv"), index=False)
+        if forecast is not None:
+            forecast.to_csv(os.path.join(tmp, "forecast.csv"), index=False)
         with open(os.path.join(tmp, "run.json"), "w", encoding="utf-8") as fh:
             json.dump({"data": os.path.abspath(opts["data"]), "panel": True, "settings": settings,
                        "fit": fit_kwargs, "options": {k: v for k, v in opts.items() if k != "quiet"},
@@ -610,11 +662,12 @@ def _fit_panel(out, overwrite, refit, forecast_model, opts):
 
     path = atomic_write_dir(out, overwrite, write)
     stages.finish()
-    click.echo(f"\nRun saved to {path}: model/, metrics.json, metrics_by_series.csv, backtest.csv, forecast.csv, "
-               "series.png, mase_by_series.png, training.png")
+    click.echo(f"\nRun saved to {path}: model/, metrics.json, metrics_by_series.csv, backtest.csv, "
+               f"{'forecast.csv, ' * (forecast is not None)}series.png, mase_by_series.png, training.png")
     _say(opts["quiet"], f"The saved model was trained on {trained_on}.")
-    _say(opts["quiet"], f"Next {settings['horizon']} steps of each series (long format):\n"
-                        f"{forecast.head(5).to_string(index=False)}\n...")
+    if forecast is not None:
+        _say(opts["quiet"], f"Next {settings['horizon']} steps of each series (long format):\n"
+                            f"{forecast.head(5).to_string(index=False)}\n...")
     _track(opts, "fit", fitted, metrics, artifacts=path)
 
 
@@ -634,6 +687,22 @@ def _deployed(opts, stages, rnn, combination, refit, data, fit_kwargs, rows: str
     else:
         model = model.update(data)
     return model, getattr(model, "network_", model)
+
+
+def _final_forecast(model, opts):
+    """The forecast after the end of the data for forecast.csv; None, said in a note, when the
+    model reads columns known ahead and ``--future`` does not give their values (the run is
+    kept: ``predict RUN --future FILE`` forecasts from it)."""
+    known = _comma_list(opts["known_future"])
+    try:
+        with _notes():
+            return model.predict(level=opts["level"], **({"future": opts["future"]} if known else {}))
+    except ValueError as exc:
+        if not known:
+            raise
+        reason = f"--future: {_message(exc)}" if opts["future"] else f"no --future gives the values of {known} there"
+        click.echo(f"Note: no forecast.csv ({reason}); 'forecastrnn predict RUN --future FILE' writes one", err=True)
+        return None
 
 
 def _forecast_info(model) -> dict:

@@ -241,6 +241,40 @@ def write_panel(path, ids=("s1", "s2", "s3"), n=200):
 
 
 @pytest.mark.slow
+def test_columns_known_ahead_feed_the_network_and_arima_and_the_forecast_reads_their_future(tmp_path):
+    n, rng = 240, np.random.default_rng(0)
+    hours = pd.date_range("2024-01-01", periods=n + 6, freq="h")
+    promo = (np.arange(n + 6) % 5 == 0).astype(float)
+    load = 10 + np.sin(2 * np.pi * np.arange(n) / 24) + 3 * promo[:n] + 0.1 * rng.standard_normal(n)
+    data, future = tmp_path / "promo.csv", tmp_path / "future.csv"
+    pd.DataFrame({"time": hours[:n], "load": load, "promo": promo[:n]}).to_csv(data, index=False)
+    pd.DataFrame({"time": hours[n:], "promo": promo[n:]}).to_csv(future, index=False)
+    out = tmp_path / "run"
+    result = run(["fit", data, "--known-future", "promo", "--future", future, "--out", out, *FAST[:-2],
+                  "--baselines", "naive,arima"])
+    assert result.exit_code == 0, result.output
+    assert "target ['load']" in result.output  # the last numeric column not known ahead
+    assert "+ regressors ['promo']" in result.output  # ARIMA reads what the network reads
+    assert RNNForecaster.load(out / "model").known_future_ == ["promo"]
+    written = pd.read_csv(out / "forecast.csv")
+    assert len(written) == 6 and written.load.notna().all()
+    printed = run(["predict", out, "--future", future])
+    assert printed.exit_code == 0, printed.output
+    np.testing.assert_allclose(pd.read_csv(io.StringIO(printed.output)).load, written.load, rtol=1e-5)
+    missing = run(["predict", out])
+    assert missing.exit_code == 1 and "needs the future values of ['promo']" in missing.output
+    # Without --future the run is kept and says how to forecast; wrong uses stop before any training.
+    kept = run(["fit", data, "--known-future", "promo", "--out", tmp_path / "kept", *FAST[:-2], "--epochs", "1",
+                "--baselines", "naive", "--no-refit"])
+    assert kept.exit_code == 0 and "Note: no forecast.csv" in kept.output, kept.output
+    assert (tmp_path / "kept" / "model").is_dir() and not (tmp_path / "kept" / "forecast.csv").exists()
+    both = run(["fit", data, "--target", "promo", "--known-future", "promo", "--out", tmp_path / "x"])
+    assert both.exit_code == 1 and "in both --target and --known-future" in both.output
+    alone = run(["fit", data, "--future", future, "--out", tmp_path / "x"])
+    assert alone.exit_code == 1 and "none is named" in alone.output and not (tmp_path / "x").exists()
+
+
+@pytest.mark.slow
 def test_panel_fit_backtest_predict(tmp_path):
     from forecastrnn import CombinationForecaster
 

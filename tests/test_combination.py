@@ -212,6 +212,27 @@ def test_a_combination_sharing_the_network_row_trains_it_once_and_weighs_it_on_r
         shared.fit(data)
 
 
+def test_one_series_with_columns_known_ahead_trains_the_network_on_them_and_forecasts_with_their_future():
+    from forecastrnn import NaiveForecaster, RNNForecaster
+
+    data = series(120).assign(promo=(np.arange(120) % 4 == 0).astype(float))
+    net = RNNForecaster(horizon=6, window=12, units=4, epochs=1, n_models=1, verbose=0, random_state=0)
+    own = CombinationForecaster(network=net, baselines=("naive",), horizon=6).fit(data, target="y",
+                                                                                 known_future=["promo"])
+    assert own.network_.known_future_ == ["promo"] and own.network_.features_ == []
+    future = pd.DataFrame({"promo": [1.0, 0, 0, 0, 1, 0]}, index=pd.date_range("2030-01-01", periods=6, freq="MS"))
+    assert np.isfinite(own.predict(future=future, level=0.9).to_numpy()).all()
+    with pytest.raises(ValueError, match="needs the future values of \\['promo'\\]"):
+        own.predict()
+    # In a backtest the network row and the combination sharing it read the column; the baselines do not.
+    models = {"gru": net, "naive": NaiveForecaster(horizon=6),
+              "combination": CombinationForecaster(network="gru", baselines=("naive",), horizon=6)}
+    table, fitted = backtest(models, data, horizon=6, n_windows=2, level=None, return_models=True,
+                             known_future=["promo"])
+    assert fitted["gru"].known_future_ == ["promo"] and fitted["combination"].network_ is fitted["gru"]
+    assert table.groupby("model").y_pred.count().tolist() == [12, 12, 12]
+
+
 @pytest.mark.slow
 def test_a_series_the_shared_network_never_held_out_takes_the_panels_weights():
     data = long_panel(3).assign(unique_id=lambda d: d.unique_id.str[1:].astype(int))  # numeric ids, as a store number

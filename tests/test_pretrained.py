@@ -143,6 +143,11 @@ def test_zero_shot_row_in_a_panel_backtest(tiny):
     direct = PretrainedForecaster(path=tiny, season_length=4).fit().predict(cut, horizon=4)
     for key, g in rows.groupby("unique_id", sort=False):
         np.testing.assert_allclose(g.y_pred.iloc[:4], direct[direct.unique_id == key].y, rtol=1e-5)
+    # The networks' covariates are not the pretrained model's: it reads its target (it refused them)
+    promo = panel.assign(promo=(np.arange(len(panel)) % 3 == 0).astype(float))
+    again = backtest_panel({"pretrained": PretrainedForecaster(path=tiny, season_length=4)}, promo, horizon=4,
+                           n_windows=2, level=0.5, known_future=["promo"])
+    pd.testing.assert_frame_equal(again.reset_index(drop=True), rows.reset_index(drop=True))
 
 
 def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
@@ -234,6 +239,7 @@ def test_cli_backtest_has_a_zero_shot_row(tmp_path):
     assert result.exit_code == 0, result.output
     rows = [line.split()[0] for line in result.output.splitlines()[-4:]]
     assert "pretrained" in rows and "naive" in rows and "gru" in rows, result.output
+    assert "[3/3] training and backtesting pretrained" in result.output  # a stage of its own, counted
     too_long = CliRunner().invoke(cli, [*args[:2], "--horizon", "60", *args[4:]])
     assert too_long.exit_code == 1 and "--pretrained forecasts at most 48 steps" in too_long.output
 

@@ -400,7 +400,8 @@ class ARIMAForecaster(_Baseline):
         return y - np.nan_to_num(x) @ beta, beta
 
     def _label(self, info):
-        return f"{arima_label(info)}, {info['candidates']} model(s) searched"
+        regressors = f" + regressors {self.exog_}" if self.exog_ else ""
+        return f"{arima_label(info)}{regressors}, {info['candidates']} model(s) searched"
 
     def _forecast_target(self, state, y, frame, origins, horizon, level):
         results, seasons = state["results"], state["fourier"]

@@ -173,11 +173,13 @@ def _shorter_horizon(rows: int, need: int, horizon: int, step: int, n_windows: i
 
 
 def _backtest(named, series: dict, fit_panel, horizon, n_windows, step, level, refit, n_jobs, client, progress,
-              checkpoint_dir):
+              checkpoint_dir, covariates=None):
     """The engine of :func:`backtest` and :func:`backtest_panel`.
 
     ``series``: ``{key: read_series frame}`` (its targets); ``fit_panel(origins)`` returns the
-    data and fit arguments of the panel models, every series cut at its first origin.
+    data and reading arguments of the panel models, every series cut at its first origin;
+    ``covariates`` (``features``, ``known_future``) go to the fits of the networks, the
+    models with ``supports_covariates`` (not to the pretrained model, which reads its target).
     Returns the tidy table (with an ``id`` column), the fitted models and the origins.
     """
     for name in named:
@@ -211,6 +213,9 @@ def _backtest(named, series: dict, fit_panel, horizon, n_windows, step, level, r
     kept = {k: series[k] for k in origins}
     from forecastrnn.baselines import _Baseline
 
+    def reads(model) -> dict:
+        return covariates or {} if getattr(model, "supports_covariates", False) else {}
+
     results, fitted_models = {}, {}  # (key, name) -> (point, lower, upper); name -> fitted
     baselines = {n: m for n, m in local.items() if isinstance(m, _Baseline)}
     if baselines:
@@ -241,14 +246,14 @@ def _backtest(named, series: dict, fit_panel, horizon, n_windows, step, level, r
         if name in local:  # a network of one series, here (TensorFlow uses the cores)
             for key, frame in kept.items():
                 results[key, name], fitted_models[name] = _run_model(
-                    model, frame, origins[key], horizon, level, refit, {"target": frame.attrs["target"]},
-                    None if folder is None else folder if len(kept) == 1 else os.path.join(folder, str(key)))
+                    model, frame, origins[key], horizon, level, refit,
+                    {"target": frame.attrs["target"], **reads(model)}, None if folder is None else folder if len(kept) == 1 else os.path.join(folder, str(key)))
             continue
         if refit:
             raise ValueError(f"A panel model is fitted once. Received: refit={refit!r} with model {name!r}")
         data, fit_kwargs, history = fit_panel(origins)
         resume = {} if folder is None else {"checkpoint_dir": folder}
-        fitted = fitted_models[name] = clone(model).fit(data, **fit_kwargs, **resume,
+        fitted = fitted_models[name] = clone(model).fit(data, **fit_kwargs, **reads(model), **resume,
                                                         **_shared_network(name, model, named, fitted_models, kept))
         reused = _members_forecasts(fitted, model, named, fitted_models, results, kept, origins)
         if reused is not None:  # a combination of rows of this backtest: combined, not forecast again
@@ -311,7 +316,7 @@ def _pad_origins(a: np.ndarray, n: int) -> np.ndarray:
 
 def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=False, target=None,
              n_jobs=1, progress=None, return_models=False, id_col=None, checkpoint_dir=None, client=None,
-             season_length=None):
+             season_length=None, known_future=None):
     """Rolling-origin evaluation of several models on exactly the same origins of one series.
 
     With ``id_col`` the data is a long-format panel and the call is :func:`backtest_panel`.
@@ -349,6 +354,9 @@ def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=Fa
         model and fit: a backtest run again after an interruption resumes the training it was in.
     season_length : int, optional
         The season of the MASE scale, kept in ``attrs`` (default: from the frequency).
+    known_future : list of str, optional
+        Columns of ``data`` known ahead (promotions, holidays): the networks read their values
+        at the steps they forecast (``RNNForecaster.fit``); the other models read the target.
 
     Returns
     -------
@@ -362,7 +370,8 @@ def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=Fa
             raise ValueError(f"A panel backtest fits every model once. Received: refit={refit!r}")
         return backtest_panel(models, data, horizon, n_windows, step, id_col=id_col, target=target, level=level,
                               n_jobs=n_jobs, progress=progress, return_models=return_models,
-                              checkpoint_dir=checkpoint_dir, client=client, season_length=season_length)
+                              checkpoint_dir=checkpoint_dir, client=client, season_length=season_length,
+                              known_future=known_future)
     frame = as_series(data, target=target)
     step = horizon if step is None else step
     origins_for(len(frame), horizon, n_windows, step)  # the plan's own error first
@@ -372,7 +381,8 @@ def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=Fa
         return frame.iloc[:int(origins["series"][0])], {"target": targets}, frame
 
     table, fitted, origins = _backtest(_as_named(models), {"series": frame}, fit_panel, horizon, n_windows, step,
-                                       level, refit, n_jobs, client, progress, checkpoint_dir)
+                                       level, refit, n_jobs, client, progress, checkpoint_dir,
+                                       {"known_future": list(known_future)} if known_future else None)
     table = table.drop(columns="id")
     table.attrs.update(first_origin=int(origins["series"][0]), targets=targets,
                        season_length=season_length or season_length_for(frame.attrs.get("freq")))
@@ -391,8 +401,8 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
     horizon, n_windows, step : see :func:`backtest`
     id_col, time_col, target : see :func:`forecastrnn.read_panel` (one target)
     features, known_future : list of str, optional
-        Covariates of the panel models (see ``GlobalRNNForecaster.fit``); the series-by-series
-        models read the target only.
+        Covariates of the networks (``supports_covariates``, see ``GlobalRNNForecaster.fit``);
+        the baselines and the pretrained model read the target only.
     level : float, optional
         Interval level (every model must support intervals).
     season_length : int, optional
@@ -423,23 +433,23 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
     if len(panel.attrs["target"]) != 1:
         raise ValueError(f"A panel backtest scores one target. Received: target={panel.attrs['target']}")
     value, id_name = panel.attrs["target"][0], panel.attrs["id_col"]
-    series = {}
+    series, known = {}, {c: panel_series(panel, c) for c in known_future or []}  # ARIMA's regressors
     for key, s in panel_series(panel, value).items():
-        series[key] = frame = s.to_frame(value)
-        frame.attrs.update(target=[value], features=[value], freq=panel.attrs["freq"])
+        series[key] = frame = s.to_frame(value).assign(**{c: known[c][key] for c in known})
+        frame.attrs.update(target=[value], features=[value, *known], freq=panel.attrs["freq"])
     step = horizon if step is None else step
     ids = panel[id_name].astype(str)
     position = panel.groupby(id_name, sort=False).cumcount().to_numpy()
 
     def fit_panel(origins):
         first = ids.map({key: int(o[0]) for key, o in origins.items()}).to_numpy()  # NaN: left out
-        columns = dict(id_col=id_name, time_col=times_column(panel.attrs), target=value,
-                       features=features, known_future=known_future)
+        columns = dict(id_col=id_name, time_col=times_column(panel.attrs), target=value)
         kept = ids.isin(list(origins)).to_numpy()
         return panel[kept & (position < np.nan_to_num(first, nan=0))], columns, panel[kept]
 
     table, fitted, origins = _backtest(_as_named(models), series, fit_panel, horizon, n_windows, step, level, False,
-                                       n_jobs, client, progress, checkpoint_dir)
+                                       n_jobs, client, progress, checkpoint_dir,
+                                       dict(features=features, known_future=known_future))
     table = table.rename(columns={"id": id_name})
     table[id_name] = ids_as(table[id_name], panel[id_name].dtype.kind)  # as the data names them (store 3, not '3')
     table = table[[id_name] + [c for c in table.columns if c != id_name]]

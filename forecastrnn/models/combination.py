@@ -168,6 +168,11 @@ class CombinationForecaster(Forecaster, BaseEstimator):
 
     # ----------------------------------------------------------------- members
     @property
+    def supports_covariates(self) -> bool:
+        """Its network reads covariates (a network named by a backtest row: as that row does)."""
+        return isinstance(self.network, str) or getattr(self.network, "supports_covariates", self.network is None)
+
+    @property
     def min_history(self) -> int:
         """The held-out horizons plus the most rows any member needs before them."""
         network = 1 if isinstance(self.network, str) else getattr(self._network(), "min_history", 1)
@@ -251,7 +256,8 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         self.members_ = list(members)
         net_kwargs = {"callbacks": callbacks, "checkpoint_dir": checkpoint_dir}
         fit_kwargs = dict(id_col=id_col, time_col=time_col, target=target, features=features,
-                          known_future=known_future) if self.panel_ else {"target": target}
+                          known_future=known_future) if self.panel_ else \
+            {"target": target, **({"known_future": known_future} if known_future else {})}
 
         def inner_backtest(models):
             if self.panel_:
@@ -260,7 +266,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
                 out = out.rename(columns={out.attrs["id_col"]: "id"})  # ids keyed as history_ (numbers as text)
                 return out.assign(id=out["id"].astype(str)), fitted, out.attrs["mase_scales"]
             out, fitted = backtest(models, data, h, k, level=None, n_jobs=self.n_jobs, return_models=True,
-                                   season_length=m)
+                                   season_length=m, known_future=known_future)
             return out.assign(id=SERIES), fitted, {SERIES: 1.0}
 
         need = max(getattr(network, "min_history", 1), *(b.min_history for b in members.values() if b is not network))
@@ -475,15 +481,17 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         the members whose bounds are finite."""
         return self.combine_members(*self.forecast_members(data, origins, horizon, level))
 
-    def predict(self, data=None, horizon=None, level=None) -> pd.DataFrame:
+    def predict(self, data=None, horizon=None, level=None, future=None) -> pd.DataFrame:
         """Forecast the ``horizon`` steps after each series in ``data`` (default: where
-        ``fit`` left each series), in the network's ``predict`` layout with the combined values."""
+        ``fit`` left each series), in the network's ``predict`` layout with the combined values.
+        ``future``: the known-future values of a network fitted with ``known_future`` (its ``predict``)."""
         self._check_fitted()
         horizon = self._horizon() if horizon is None else check_positive_int(horizon, "horizon")
         series = self.history_ if data is None else self._series(data)[0]
         if data is None and not hasattr(self.network_, "update"):
             data = self.history_[SERIES]  # a one-series model without a stored origin (a baseline)
-        outs = [net.predict(data, horizon=horizon, level=level) for net in self.networks_]
+        given = {} if future is None else {"future": future}  # a baseline as network takes none
+        outs = [net.predict(data, horizon=horizon, level=level, **given) for net in self.networks_]
         out = outs[0].copy()  # the networks' median, in the layout they share
         numeric = [c for c in out.columns if pd.api.types.is_float_dtype(out[c])]
         out[numeric] = np.median(np.stack([o[numeric].to_numpy() for o in outs]), axis=0)
