@@ -193,6 +193,19 @@ def test_batched_forecasts_equal_statsmodels_per_origin_predictions(spec):
                                    rtol=1e-6, atol=1e-6)
 
 
+def test_a_missing_regressor_value_is_interpolated_not_a_failed_fit():
+    rng = np.random.default_rng(3)
+    promo = (np.arange(200) % 6 == 0).astype(float)
+    data = pd.DataFrame({"promo": promo, "y": 20 + 5 * promo + rng.normal(0, 0.5, 200)},
+                        index=pd.date_range("2024-01-01", periods=200, freq="D"))
+    gappy = data.assign(promo=data.promo.where(~data.index.isin(data.index[[10, 11, 185]])))
+    model = ARIMAForecaster(horizon=6, season_length=1).fit(gappy, features=["promo"])
+    point = model.forecast_origins(gappy, [180, 190])[0][:, :, 0]
+    assert np.isfinite(point).all()
+    np.testing.assert_allclose(point[1], 20 + 5 * promo[190:196], atol=1)  # the regressor is read
+    assert "regressors ['promo']" in model.describe()
+
+
 def test_a_fixed_daily_profile_without_seasonal_differencing_is_fitted_as_fourier_terms():
     rng = np.random.default_rng(11)
     t = np.arange(24 * 40)

@@ -212,16 +212,28 @@ def test_a_combination_sharing_the_network_row_trains_it_once_and_weighs_it_on_r
         shared.fit(data)
 
 
-def test_one_series_with_columns_known_ahead_trains_the_network_on_them_and_forecasts_with_their_future():
+def test_one_series_with_columns_known_ahead_trains_the_network_on_them_and_forecasts_with_their_future(tmp_path):
     from forecastrnn import NaiveForecaster, RNNForecaster
 
-    data = series(120).assign(promo=(np.arange(120) % 4 == 0).astype(float))
+    promo = (np.random.default_rng(4).random(120) < 0.3).astype(float)  # not in step with the season
+    data = series(120).assign(promo=promo, y=lambda d: d.y + 10 * promo)
     net = RNNForecaster(horizon=6, window=12, units=4, epochs=1, n_models=1, verbose=0, random_state=0)
-    own = CombinationForecaster(network=net, baselines=("naive",), horizon=6).fit(data, target="y",
-                                                                                 known_future=["promo"])
+    own = CombinationForecaster(network=net, baselines=("naive", "arima"), horizon=6).fit(data, target="y",
+                                                                                         known_future=["promo"])
     assert own.network_.known_future_ == ["promo"] and own.network_.features_ == []
-    future = pd.DataFrame({"promo": [1.0, 0, 0, 0, 1, 0]}, index=pd.date_range("2030-01-01", periods=6, freq="MS"))
-    assert np.isfinite(own.predict(future=future, level=0.9).to_numpy()).all()
+    assert own._baselines(12)["arima"].exog == ["promo"]  # its ARIMA reads what its network reads
+    after = pd.date_range(data.index[-1], periods=7, freq="MS")[1:]
+    future = pd.DataFrame({"promo": [1.0, 0, 0, 0, 1, 0]}, index=after)
+    forecast = own.predict(future=future, level=0.9)
+    assert np.isfinite(forecast.to_numpy()).all()
+    members = own._baseline_forecasts(own.history_, {"series": [120]}, 6, None, own._ahead(own.history_, future, 6))
+    none = members["arima"][0][0, :, 0]
+    busy = own._baseline_forecasts(own.history_, {"series": [120]}, 6, None,
+                                   own._ahead(own.history_, future.assign(promo=1.0), 6))["arima"][0][0, :, 0]
+    np.testing.assert_allclose((busy - none)[[1, 2, 3, 5]], 10, atol=1.5)  # the regressors after the data are read
+    own.save(tmp_path / "own")
+    pd.testing.assert_frame_equal(CombinationForecaster.load(tmp_path / "own").predict(future=future, level=0.9),
+                                  forecast)
     with pytest.raises(ValueError, match="needs the future values of \\['promo'\\]"):
         own.predict()
     # In a backtest the network row and the combination sharing it read the column; the baselines do not.

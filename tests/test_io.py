@@ -205,6 +205,17 @@ def test_a_text_column_named_in_features_is_one_hot_encoded_and_read_back_by_nam
     np.testing.assert_array_equal(again["cbwd=SE"].to_numpy(), [0.0, 0.0, 0.0, np.nan, 1.0])
 
 
+def test_a_yes_no_column_named_in_features_is_one_0_1_input(write_csv):
+    text = "date,sales,IsHoliday,open\n" + "".join(
+        f"2024-01-0{d},{10 + d},{flag},{opened}\n" for d, flag, opened in
+        [(1, "True", "TRUE"), (2, "False", ""), (3, "False", "false"), (4, "True", "True")])
+    frame = read_series(write_csv(text), target="sales", features=["sales", "IsHoliday", "open"])
+    assert frame.attrs["features"] == ["sales", "IsHoliday", "open"]  # not IsHoliday=False, IsHoliday=True
+    assert frame["IsHoliday"].tolist() == [1.0, 0.0, 0.0, 1.0]
+    np.testing.assert_array_equal(frame["open"].to_numpy(), [1.0, np.nan, 0.0, 1.0])  # a missing cell stays missing
+    assert read_series(write_csv(text)).attrs["target"] == ["sales"]  # a flag is never the column forecast
+
+
 @pytest.mark.parametrize("text, freq, first", [
     ("year,week,v\n2020,1,1\n2020,2,2\n2020,3,3\n", "W-MON", "2019-12-30"),
     ("year,quarter,v\n2020,1,1\n2020,2,2\n2020,3,3\n2020,4,4\n", "QS-JAN", "2020-01-01"),

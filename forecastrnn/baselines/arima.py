@@ -281,7 +281,8 @@ class ARIMAForecaster(_Baseline):
                 raise ValueError(f"ARIMA with `exog` needs future values of {self.exog_} "
                                  "for steps after the data. Received: none (forecast from "
                                  "origins inside the data instead)")
-            parts.append(frame[self.exog_].to_numpy(dtype="float64"))
+            # a missing regressor value (SARIMAX cannot read one) is interpolated from its neighbours
+            parts.append(frame[self.exog_].astype("float64").interpolate(limit_direction="both").to_numpy())
         positions = None
         for m in seasons:
             if positions is None:

@@ -1220,6 +1220,18 @@ def _is_numeric(values: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
+def _flag(values: pd.Series) -> pd.Series | None:
+    """A yes/no column (bool, or the text True/False with missing cells) as one 0/1 float
+    column, else None: a holiday flag is one input, not two indicators."""
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype("float64")
+    if values.dtype == object:
+        text = values.astype(str).str.strip().str.lower().where(values.notna())
+        if text.notna().any() and text.dropna().isin(["true", "false"]).all():
+            return text.map({"true": 1.0, "false": 0.0})
+    return None
+
+
 def _indicator_of(name: str, frame: pd.DataFrame) -> tuple[str, str] | None:
     """``(column, value)`` when ``name`` is a one-hot column ``<column>=<value>`` of a text column."""
     column, sep, value = str(name).partition("=")
@@ -1236,7 +1248,7 @@ def one_hot_names(frame: pd.DataFrame, names) -> list | None:
         return None
     out = []
     for name in [names] if isinstance(names, str) else names:
-        if name in frame.columns and not _is_numeric(frame[name]):
+        if name in frame.columns and not _is_numeric(frame[name]) and _flag(frame[name]) is None:
             out += [f"{name}={v}" for v in _text_values(frame[name])]
         else:
             out.append(name)
@@ -1244,13 +1256,18 @@ def one_hot_names(frame: pd.DataFrame, names) -> list | None:
 
 
 def _input_columns(frame: pd.DataFrame, names: list) -> pd.DataFrame:
-    """The named columns as float64: numbers as they are, a text column as one 0/1 column per
-    value (``<column>=<value>``), a ``<column>=<value>`` name as that one indicator; a
-    missing text cell is missing in every indicator."""
+    """The named columns as float64: numbers as they are, a yes/no column as 0/1
+    (:func:`_flag`), a text column as one 0/1 column per value (``<column>=<value>``), a
+    ``<column>=<value>`` name as that one indicator; a missing text cell is missing in every
+    indicator."""
     out = {}
     for name in names:
         if name in frame.columns and _is_numeric(frame[name]):
             out[name] = frame[name].astype("float64")
+            continue
+        flag = _flag(frame[name]) if name in frame.columns else None
+        if flag is not None:
+            out[name] = flag
             continue
         column, value = (name, None) if name in frame.columns else _indicator_of(name, frame)
         text = frame[column].astype(str).where(frame[column].notna())

@@ -212,7 +212,8 @@ def _read_regular(raw, name, id_col, time_col, target, features, freq, date_form
     a = first.attrs
     numbered = numbered_by(a)
     if (a["n_gaps"] or a["time_col"] not in (None, *raw.columns)  # date parts: assembled series by series
-            or any(c not in raw.columns or not _is_numeric(raw[c]) for c in a["features"])):
+            or any(c not in raw.columns or not (_is_numeric(raw[c]) or pd.api.types.is_bool_dtype(raw[c]))
+                   for c in a["features"])):
         return None
     order = np.argsort(codes, kind="stable")  # series in first-appearance order, rows in file order
     same = codes[order][1:] == codes[order][:-1]

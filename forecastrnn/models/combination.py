@@ -203,6 +203,8 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         baselines = default_baselines(names, self._horizon(), season_length)
         if len(baselines) != len(names):
             raise ValueError(f"`baselines` must be distinct names. Received: baselines={names}")
+        if getattr(self, "known_future_", None) and "arima" in baselines:  # what the network reads, as regressors
+            baselines["arima"].set_params(exog=list(self.known_future_))
         return baselines
 
     # ---------------------------------------------------------------- reading
@@ -211,18 +213,21 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         return id_col is not None or isinstance(data, (str, bytes)) or names_series(data)
 
     def _series(self, data) -> tuple[dict, str | None]:
-        """``{key: one-column frame}`` of ``data`` read as in ``fit``, and the frequency."""
-        a = self.read_args_
+        """``{key: frame}`` of ``data`` read as in ``fit``: the target, then the known-future
+        columns (ARIMA's regressors), and the frequency."""
+        a, known = self.read_args_, list(getattr(self, "known_future_", []))
         if not self.panel_:
             from forecastrnn.data.io import as_series
 
             frame = as_series(data, target=a["target"])
-            return {SERIES: frame[frame.attrs["target"]]}, frame.attrs.get("freq")
+            return {SERIES: frame[frame.attrs["target"][:1] + known]}, frame.attrs.get("freq")
         from forecastrnn.data.panel import panel_series, read_panel
 
-        panel = read_panel(data, id_col=a["id_col"], time_col=a["time_col"], target=a["target"])
+        panel = read_panel(data, id_col=a["id_col"], time_col=a["time_col"], target=a["target"], features=known or None)
         value = panel.attrs["target"][0]
-        return {k: s.to_frame(value) for k, s in panel_series(panel, value).items()}, panel.attrs["freq"]
+        columns = {c: panel_series(panel, c) for c in [value, *known]}
+        return ({k: pd.DataFrame({c: columns[c][k] for c in columns}) for k in columns[value]},
+                panel.attrs["freq"])
 
     # --------------------------------------------------------------------- fit
     def fit(self, data, target=None, time_col="auto", id_col=None, features=None, known_future=None,
@@ -245,6 +250,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         k, h = check_positive_int(self.validation_windows, "validation_windows"), self._horizon()
         self.panel_ = self._is_panel(data, id_col)
         self.read_args_ = {"target": target, "time_col": time_col, "id_col": id_col}
+        self.known_future_ = [known_future] if isinstance(known_future, str) else list(known_future or [])
         self.history_, self.freq_ = self._series(data)
         m = self.season_length or season_length_for(self.freq_)
         shared = None if fitted_network is None else self._unseen_forecasts(fitted_network, data, k, h)
@@ -284,7 +290,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
                 table, fitted["network"] = pd.concat([table, shared], ignore_index=True), network
             configurations = {"network": {}}
             slowest = time.perf_counter() - start
-            positive = all(bool((f.to_numpy() > 0).all()) for f in self.history_.values())
+            positive = all(bool((f.iloc[:, 0].to_numpy() > 0).all()) for f in self.history_.values())
             for label, overrides in self._candidates(network, h, m, positive, len(self.history_))[1:]:
                 if self.time_budget is None or time.perf_counter() - start + slowest > self.time_budget:
                     break
@@ -347,8 +353,8 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         for j, (key, frame) in enumerate(self.history_.items()):
             if unseen[j] >= k * h:
                 o = origins[key]
-                actual = frame.to_numpy()[o[:, None] + np.arange(h)]
-                rows.append(tidy_rows("network", list(frame.columns), frame.index, o, h, actual,
+                actual = frame.iloc[:, :1].to_numpy()[o[:, None] + np.arange(h)]
+                rows.append(tidy_rows("network", list(frame.columns[:1]), frame.index, o, h, actual,
                                       point[:len(o), :, j:j + 1]).assign(id=key))
         return pd.concat(rows, ignore_index=True)
 
@@ -397,22 +403,32 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         key = str(key)
         return self.weights_.loc[key if key in self.weights_.index else "*"].to_numpy()
 
-    def _baseline_forecasts(self, series: dict, origins: dict, horizon: int, level) -> dict:
+    def _baseline_forecasts(self, series: dict, origins: dict, horizon: int, level, ahead=None) -> dict:
         """``{name: (point, lower, upper)}`` arrays ``(n_origins, horizon, n_series)``: each
         baseline fitted on the rows of each series before its first origin; NaN for a series
         with fewer observed rows there than the baseline needs (it is left out of that
-        series' combination)."""
+        series' combination). ``ahead``: ``{key: frame}`` of the known-future columns of the
+        steps after each series, for ARIMA's regressors (a forecast from the end of the data)."""
         from forecastrnn.evaluation.backtest import _one_series, _pad_origins
         from forecastrnn.parallel import map_chunks
 
         baselines = self._baselines(self.season_length_)
-        items = []
+        items, reads = [], [k for k, b in baselines.items() if ahead and getattr(b, "exog", None)]
         for key, frame in series.items():
             first = np.asarray(origins[key])
             observed = int(frame.iloc[:first.min(initial=len(frame)), 0].notna().sum())
-            frame.attrs["target"] = list(frame.columns)
-            items.append((key, {k: b for k, b in baselines.items() if b.min_history <= observed}, frame, first))
-        out = map_chunks(partial(_one_series, horizon=horizon, level=level, refit=False), items, self.n_jobs, None)
+            fits = {k: b for k, b in baselines.items() if b.min_history <= observed}
+            frame.attrs["target"] = list(frame.columns[:1])  # then the known-future columns, if any
+            items.append((key, {k: b for k, b in fits.items() if k not in reads}, frame, first))
+            if any(k in fits for k in reads):  # the regressors' rows after the data, the target missing there
+                longer = pd.concat([frame, ahead[key].reindex(columns=frame.columns)])
+                longer.attrs["target"] = list(frame.columns[:1])
+                items.append((key, {k: fits[k] for k in reads if k in fits}, longer, first))
+        done = map_chunks(partial(_one_series, horizon=horizon, level=level, refit=False), items, self.n_jobs, None)
+        merged = {}
+        for (key, *_), part in zip(items, done):
+            merged.setdefault(key, {}).update(part)
+        out = [merged[key] for key in series]
         n = max(len(o) for o in origins.values())
         absent = np.full((n, horizon, 1), np.nan)
         result = {}
@@ -489,7 +505,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         horizon = self._horizon() if horizon is None else check_positive_int(horizon, "horizon")
         series = self.history_ if data is None else self._series(data)[0]
         if data is None and not hasattr(self.network_, "update"):
-            data = self.history_[SERIES]  # a one-series model without a stored origin (a baseline)
+            data = self.history_[SERIES].iloc[:, :1]  # a one-series model without a stored origin (a baseline)
         given = {} if future is None else {"future": future}  # a baseline as network takes none
         outs = [net.predict(data, horizon=horizon, level=level, **given) for net in self.networks_]
         out = outs[0].copy()  # the networks' median, in the layout they share
@@ -507,12 +523,34 @@ class CombinationForecaster(Forecaster, BaseEstimator):
             a = np.full((1, horizon, len(series)), np.nan)
             a[0, step, j] = out[value + suffix].to_numpy()
             network.append(a)
+        ahead = self._ahead(series, future, horizon) if self.known_future_ and future is not None else None
         members = {"network": tuple(network), **self._baseline_forecasts(
-            series, {k: [len(f)] for k, f in series.items()}, horizon, level)}
+            series, {k: [len(f)] for k, f in series.items()}, horizon, level, ahead)}
         combined = self.combine_members(list(series), members)
         for suffix, a in zip(("", "_lower", "_upper"), combined):
             if a is not None:
                 out[value + suffix] = a[0, step, j]
+        return out
+
+    def _ahead(self, series: dict, future, horizon: int) -> dict:
+        """``{key: frame}`` of the known-future columns of the ``horizon`` steps after each
+        series, from ``future`` matched as the network's ``predict`` matches it (which checked it)."""
+        from forecastrnn.base import future_index
+        from forecastrnn.data.io import _to_frame
+
+        table = future if isinstance(future, pd.DataFrame) else _to_frame(future)[0]
+        id_name, time_name = self.network_.columns_[:2]
+        if time_name not in table.columns and isinstance(table.index, pd.DatetimeIndex):
+            table = table.rename_axis(time_name).reset_index()
+        out = {}
+        for key, frame in series.items():
+            rows = table[table[id_name].astype(str) == str(key)] if id_name in table.columns else table
+            index = future_index(frame.index[-1], self.freq_, horizon)
+            if self.freq_ is not None and time_name in rows.columns:
+                rows = rows.set_index(pd.DatetimeIndex(pd.to_datetime(rows[time_name]))).reindex(index)
+            else:
+                rows = rows.iloc[:horizon].set_axis(index[:min(len(rows), horizon)])
+            out[key] = rows[self.known_future_].astype("float64")
         return out
 
     def refit(self, data, **fit_kwargs) -> "CombinationForecaster":
@@ -550,7 +588,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
                 "settings": self.settings_,
                 "params": {k: v for k, v in self.get_params(deep=False).items() if k != "network"},
                 "members": self.members_, "season_length": self.season_length_, "panel": self.panel_,
-                "read_args": self.read_args_,
+                "read_args": self.read_args_, "known_future": self.known_future_,
                 "weights": {"index": list(self.weights_.index), "values": self.weights_.to_numpy().tolist()},
                 "errors": {"index": list(self.validation_errors_.index),
                            "values": np.where(np.isfinite(self.validation_errors_), self.validation_errors_,
@@ -576,6 +614,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         self.network_, self.network, self.members_ = self.networks_[0], clone(self.networks_[0]), list(state["members"])
         self.settings_ = state["settings"]
         self.season_length_, self.panel_, self.read_args_ = state["season_length"], state["panel"], state["read_args"]
+        self.known_future_ = list(state.get("known_future", []))  # none in runs saved before it was kept
         self.weights_ = pd.DataFrame(state["weights"]["values"], index=state["weights"]["index"], columns=self.members_)
         errors = np.array(state["errors"]["values"], dtype="float64").reshape(-1, len(self.members_))
         self.validation_errors_ = pd.DataFrame(errors, index=state["errors"]["index"], columns=self.members_)
