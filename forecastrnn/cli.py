@@ -235,7 +235,7 @@ def _known_future(opts) -> list:
 
 def _plan(opts):
     """Read the data and settle the backtest plan; returns (frame, settings dict)."""
-    from forecastrnn.data.io import describe, read_series
+    from forecastrnn.data.io import describe, one_hot, read_series
     from forecastrnn.data.season import season_length_for
     from forecastrnn.defaults import backtest_plan
 
@@ -254,9 +254,13 @@ def _plan(opts):
     if not found:
         raise ValueError(f"No column is left to forecast: --known-future names every numeric column. "
                          f"Received: --known-future {','.join(known)}")
-    if read_all and (features != ["all"] or found != read["target"]):  # keep the target (and those known ahead)
+    lost = [c for c in known if c not in frame.columns and one_hot([c], frame.columns) == [c]]  # text: read again
+    if read_all and (features != ["all"] or found != read["target"] or lost):  # the target and those known ahead
         inputs = read["features"] if features == ["all"] else features or found
-        frame = read_series(frame, target=found, features=list(dict.fromkeys(inputs + known)))
+        with _notes():
+            frame = read_series(opts["data"] if lost else frame, target=found,
+                                features=list(dict.fromkeys(inputs + known)),
+                                **(dict(time_col=opts["time_col"], date_format=opts["date_format"]) if lost else {}))
         frame.attrs.update({k: read[k] for k in ("source", "time_col", "time_read", "n_gaps", "left_out") if k in read})
         if not target and not features:
             _note_unused({**read, "target": found, "features": [c for c in read["features"] if c not in known]},
@@ -911,6 +915,10 @@ def predict(run_dir, data, id_col, wide, target, season_length, future, horizon,
             panel, known = getattr(network, "supports_panels", False), getattr(network, "known_future_", [])
         if future is not None and not known:
             raise ValueError(f"--future gives known-future columns, but this model has none. Received: {future!r}")
+        if known and future is None:
+            raise ValueError(f"This model reads {known}, known ahead: --future FILE gives their values for the steps "
+                             f"to forecast (with the time column{' and the id column' if panel else ''}). "
+                             "Received: no --future")
         forecast = model.predict(data, horizon=horizon, level=level, **({"future": future} if known else {}))
     if hasattr(model, "network_weight_"):  # the pretrained forecast: what it blended (stderr: the CSV stays clean)
         click.echo(f"Forecast: the pretrained network's times {model.network_weight_:g} plus damped-trend "

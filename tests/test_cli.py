@@ -262,7 +262,7 @@ def test_columns_known_ahead_feed_the_network_and_arima_and_the_forecast_reads_t
     assert printed.exit_code == 0, printed.output
     np.testing.assert_allclose(pd.read_csv(io.StringIO(printed.output)).load, written.load, rtol=1e-5)
     missing = run(["predict", out])
-    assert missing.exit_code == 1 and "needs the future values of ['promo']" in missing.output
+    assert missing.exit_code == 1 and "reads ['promo'], known ahead: --future FILE gives" in missing.output
     # Without --future the run is kept and says how to forecast; wrong uses stop before any training.
     kept = run(["fit", data, "--known-future", "promo", "--out", tmp_path / "kept", *FAST[:-2], "--epochs", "1",
                 "--baselines", "naive", "--no-refit"])

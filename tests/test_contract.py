@@ -207,6 +207,17 @@ def test_known_future_inputs_work_on_one_series_too():
         model.predict(future=late)
 
 
+def test_a_text_column_known_ahead_is_read_as_indicators_in_fit_and_in_the_future_table():
+    data = series(240).assign(campaign=np.where(np.arange(240) % 7 == 0, "tv", "radio"))
+    model = RNNForecaster(**NET).fit(data, target="y", known_future=["campaign"])  # was a KeyError
+    assert model.known_future_ == ["campaign=radio", "campaign=tv"] and model.features_ == []
+    after = pd.date_range(data.index[-1], periods=H + 1, freq="h")[1:]
+    future = pd.DataFrame({"campaign": ["tv"] + ["radio"] * (H - 1)}, index=after)  # as the data writes it
+    assert np.isfinite(model.predict(future=future).y).all()
+    with pytest.raises(ValueError, match="must give .* for each of the next"):
+        model.predict(future=future.assign(campaign=None))
+
+
 @pytest.mark.parametrize("cls", [RNNForecaster, GlobalRNNForecaster])
 @pytest.mark.parametrize("held_out", [{}, {"validation_size": 30, "calibration_size": 0.2}])
 def test_min_history_is_exactly_what_fit_needs(cls, held_out):

@@ -202,6 +202,8 @@ def test_a_text_column_named_in_features_is_one_hot_encoded_and_read_back_by_nam
     assert frame.iloc[3][["cbwd=NW", "cbwd=SE", "cbwd=cv"]].isna().all()  # a missing category
     again = read_series(write_csv(POLLUTION), target="pm2.5", features=["pm2.5", "cbwd=SE"])  # a model's names
     assert again.attrs["features"] == ["pm2.5", "cbwd=SE"]
+    reread = read_series(frame, target="pm2.5", features=["pm2.5", "cbwd"])  # a frame read before: its indicators
+    assert reread.attrs["features"] == ["pm2.5", "cbwd=NW", "cbwd=SE", "cbwd=cv"]
     np.testing.assert_array_equal(again["cbwd=SE"].to_numpy(), [0.0, 0.0, 0.0, np.nan, 1.0])
 
 

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from forecastrnn.base import future_index
+from forecastrnn.data.io import one_hot
 from forecastrnn.baselines.base import _Baseline, interpolated, rows_received
 from forecastrnn.baselines.order_search import (MAX_SEASON, Order, difference, fit_css, lag_polynomials,
                                                 ndiffs, nsdiffs, stepwise_search)
@@ -249,7 +250,10 @@ class ARIMAForecaster(_Baseline):
         if self.exog and given and list(self.exog) != given:
             raise ValueError(f"`features` must match `exog` when both are given. Received: "
                              f"features={given}, exog={list(self.exog)}")
-        self.exog_ = list(self.exog or given)
+        self.exog_ = []
+        for name in self.exog or given:  # a text column: its indicators but the first (a constant is fitted)
+            found = one_hot([name], frame.columns)
+            self.exog_ += found if found == [name] else found[1:]
 
     def _columns(self):
         return self.target_ + [c for c in self.exog_ if c not in self.target_]

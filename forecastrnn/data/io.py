@@ -1149,6 +1149,7 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
     numeric = [c for c in frame.columns if _is_numeric(frame[c])]
     targets = _as_list(target, "target")
     wanted = _as_list(features, "features")
+    wanted = None if wanted is None else one_hot(wanted, frame.columns)  # a frame read before: its indicators
     unknown = [c for c in targets or [] if c not in frame.columns]
     unknown += [c for c in wanted or [] if c not in frame.columns and _indicator_of(c, frame) is None]
     if unknown:
@@ -1250,8 +1251,19 @@ def one_hot_names(frame: pd.DataFrame, names) -> list | None:
     for name in [names] if isinstance(names, str) else names:
         if name in frame.columns and not _is_numeric(frame[name]) and _flag(frame[name]) is None:
             out += [f"{name}={v}" for v in _text_values(frame[name])]
-        else:
-            out.append(name)
+        else:  # a number, or a text column encoded already (a frame read before)
+            out += one_hot([name], frame.columns)
+    return out
+
+
+def one_hot(names: list, columns, seen=None) -> list:
+    """``names`` with the name of a text column that ``columns`` hold one-hot encoded replaced
+    by its ``<column>=<value>`` columns (with ``seen``, a frame: only the values that occur
+    in it); other names as they are."""
+    out = []
+    for n in names:
+        found = [] if n in columns else [c for c in columns if str(c).startswith(f"{n}=")]
+        out += [c for c in found if seen is None or bool(seen[c].to_numpy().any())] if found else [n]
     return out
 
 

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from forecastrnn.data.io import as_series, times_column
+from forecastrnn.data.io import as_series, one_hot, times_column
 from forecastrnn.data.panel import ids_as, panel_series, read_panel
 from forecastrnn.data.season import season_length_for
 from forecastrnn.data.windows import check_positive_int
@@ -373,6 +373,9 @@ def backtest(models, data, horizon, n_windows=10, step=None, level=0.9, refit=Fa
                               checkpoint_dir=checkpoint_dir, client=client, season_length=season_length,
                               known_future=known_future)
     frame = as_series(data, target=target)
+    text = [c for c in known_future or [] if one_hot([c], frame.columns) == [c] and c not in frame.columns]
+    if text:
+        frame = as_series(data, target=target, features=[*frame.attrs["features"], *text])
     step = horizon if step is None else step
     origins_for(len(frame), horizon, n_windows, step)  # the plan's own error first
     targets = frame.attrs["target"]
@@ -433,7 +436,8 @@ def backtest_panel(models, data, horizon, n_windows=1, step=None, id_col=None, t
     if len(panel.attrs["target"]) != 1:
         raise ValueError(f"A panel backtest scores one target. Received: target={panel.attrs['target']}")
     value, id_name = panel.attrs["target"][0], panel.attrs["id_col"]
-    series, known = {}, {c: panel_series(panel, c) for c in known_future or []}  # ARIMA's regressors
+    known = {c: panel_series(panel, c) for c in one_hot(list(known_future or []), panel.columns)}  # ARIMA's regressors
+    series = {}
     for key, s in panel_series(panel, value).items():
         series[key] = frame = s.to_frame(value).assign(**{c: known[c][key] for c in known})
         frame.attrs.update(target=[value], features=[value, *known], freq=panel.attrs["freq"])

@@ -27,6 +27,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
 from forecastrnn.base import Forecaster
+from forecastrnn.data.io import one_hot
 from forecastrnn.data.panel import names_series
 from forecastrnn.data.season import TREND_ANCHORS
 from forecastrnn.data.windows import check_positive_int
@@ -219,13 +220,13 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         if not self.panel_:
             from forecastrnn.data.io import as_series
 
-            frame = as_series(data, target=a["target"])
-            return {SERIES: frame[frame.attrs["target"][:1] + known]}, frame.attrs.get("freq")
+            frame = as_series(data, target=a["target"], features=known or None)
+            return {SERIES: frame[frame.attrs["target"][:1] + one_hot(known, frame.columns)]}, frame.attrs.get("freq")
         from forecastrnn.data.panel import panel_series, read_panel
 
         panel = read_panel(data, id_col=a["id_col"], time_col=a["time_col"], target=a["target"], features=known or None)
         value = panel.attrs["target"][0]
-        columns = {c: panel_series(panel, c) for c in [value, *known]}
+        columns = {c: panel_series(panel, c) for c in [value, *one_hot(known, panel.columns)]}
         return ({k: pd.DataFrame({c: columns[c][k] for c in columns}) for k in columns[value]},
                 panel.attrs["freq"])
 
@@ -250,8 +251,10 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         k, h = check_positive_int(self.validation_windows, "validation_windows"), self._horizon()
         self.panel_ = self._is_panel(data, id_col)
         self.read_args_ = {"target": target, "time_col": time_col, "id_col": id_col}
-        self.known_future_ = [known_future] if isinstance(known_future, str) else list(known_future or [])
+        known = [known_future] if isinstance(known_future, str) else list(known_future or [])
+        self.known_future_ = one_hot(known, data.columns) if isinstance(data, pd.DataFrame) else known
         self.history_, self.freq_ = self._series(data)
+        self.known_future_ = list(next(iter(self.history_.values())).columns[1:])  # as read: a text column's indicators
         m = self.season_length or season_length_for(self.freq_)
         shared = None if fitted_network is None else self._unseen_forecasts(fitted_network, data, k, h)
         network = fitted_network if shared is not None else \
@@ -536,7 +539,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         """``{key: frame}`` of the known-future columns of the ``horizon`` steps after each
         series, from ``future`` matched as the network's ``predict`` matches it (which checked it)."""
         from forecastrnn.base import future_index
-        from forecastrnn.data.io import _to_frame
+        from forecastrnn.data.io import _input_columns, _to_frame
 
         table = future if isinstance(future, pd.DataFrame) else _to_frame(future)[0]
         id_name, time_name = self.network_.columns_[:2]
@@ -550,7 +553,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
                 rows = rows.set_index(pd.DatetimeIndex(pd.to_datetime(rows[time_name]))).reindex(index)
             else:
                 rows = rows.iloc[:horizon].set_axis(index[:min(len(rows), horizon)])
-            out[key] = rows[self.known_future_].astype("float64")
+            out[key] = _input_columns(rows, self.known_future_)  # a text column: its indicators
         return out
 
     def refit(self, data, **fit_kwargs) -> "CombinationForecaster":

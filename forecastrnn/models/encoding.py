@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from forecastrnn.data.calendar import calendar_features
-from forecastrnn.data.io import _to_frame
+from forecastrnn.data.io import _indicator_of, _input_columns, _to_frame
 from forecastrnn.data.masking import add_missing_indicators, carried_forward
 from forecastrnn.data.panel import freq_step
 from forecastrnn.data.scaling import segment_coefficients
@@ -188,7 +188,7 @@ class SeriesEncoder:
             table = table.assign(**{id_name: stack.keys[0]})
         if time_name not in table.columns and isinstance(table.index, pd.DatetimeIndex):
             table = table.rename_axis(time_name).reset_index()
-        absent = [c for c in self.known_future_ if c not in table.columns]
+        absent = [c for c in self.known_future_ if c not in table.columns and _indicator_of(c, table) is None]
         if absent:
             raise ValueError(f"`future` must have the columns {self.known_future_}. Received: no {absent}")
         expected = stack.future_index(self.freq_, self.horizon)
@@ -200,7 +200,7 @@ class SeriesEncoder:
                 rows = rows.set_index(pd.to_datetime(rows[time_name]).to_numpy()).reindex(expected[i])
             else:
                 rows = rows.iloc[:self.horizon]
-            values = rows[self.known_future_].to_numpy(dtype="float64")
+            values = _input_columns(rows, self.known_future_).to_numpy(dtype="float64")  # text: its indicators
             if len(values) < self.horizon or np.isnan(values).any():
                 raise ValueError(f"Series {key!r}: `future` must give {self.known_future_} for each of the next "
                                  f"{self.horizon} steps{' (matched by time)' * stack.timed}. Received: "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from forecastrnn.base import forecast_frame, future_index
-from forecastrnn.data.io import as_series, read_series
+from forecastrnn.data.io import as_series, one_hot, read_series
 from forecastrnn.data.panel import ID_COL
 from forecastrnn.data.stack import Stack
 from forecastrnn.defaults import AUTO
@@ -123,6 +123,7 @@ class RNNForecaster(NetworkCore):
             frame = as_series(data, target, time_col, None if every else
                               list(dict.fromkeys(_names(target, "target") + features + known_future)) or None)
             self.target_ = list(frame.attrs["target"])
+            features, known_future = one_hot(features, frame.columns), one_hot(known_future, frame.columns)
             self.features_ = [c for c in frame.attrs["features"] if c not in self.target_ + known_future] \
                 if every else [c for c in features if c not in self.target_]
             self.known_future_ = known_future

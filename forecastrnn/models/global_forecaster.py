@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from forecastrnn.data.io import times_column
+from forecastrnn.data.io import one_hot as _one_hot, times_column
 from forecastrnn.data.panel import ID_COL, TARGET, ids_as, names_series, read_panel
 from forecastrnn.data.stack import Stack, common_freq, named_series
 from forecastrnn.data.stream import ParquetPanel
@@ -271,12 +271,3 @@ class GlobalRNNForecaster(NetworkCore):
         self._update_tails(self._read(data))
         return self
 
-
-def _one_hot(names: list, columns, seen=None) -> list:
-    """``names`` with a one-hot encoded text column replaced by its ``<column>=<value>`` columns
-    (with ``seen``, a frame: only the values that occur in it)."""
-    def kept(c):
-        return seen is None or bool(seen[c].to_numpy().any())
-
-    return [c for n in names for c in ([n] if n in columns else
-                                       [c for c in columns if c.startswith(f"{n}=") and kept(c)])]
