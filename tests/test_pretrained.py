@@ -289,6 +289,9 @@ def test_zero_shot_reads_the_seasonally_adjusted_series(tiny):
     _, found = seasonally_adjusted({"s": y}, {"s": 12})
     recent, _ = seasonal_indices(y[-12 * SEASONS_READ:], 12)
     np.testing.assert_allclose(found["s"][0], np.tile(recent[:12], SEASONS_READ + 5))
+    # two to three seasons (a weekly panel of two years, a sensor of two days): the lag rule finds the season
+    short = (100 + t[:30]) * (1 + 0.3 * np.sin(2 * np.pi * t[:30] / 12))
+    assert seasonal_indices(short, 12) is None and seasonally_adjusted({"s": short}, {"s": 12})[1]["s"] is not None
     noise = 50 + np.random.default_rng(1).normal(size=72)  # no season found: read as it is, without season
     assert seasonal_indices(noise, 12) is None
     np.testing.assert_allclose(zero_shot_paths(network, {"s": noise}, {"s": 12}, 6, 1.0)[0]["s"],

@@ -100,6 +100,19 @@ def test_naive2_exact_values():
     assert not is_seasonal(np.array([2.0, 4.0, 8.0] * 2), 3)  # fewer than three seasons
 
 
+def test_two_to_three_seasons_are_seasonal_by_the_lag_rule_only_when_asked():
+    t = np.arange(60)  # two and a half days of an hourly cycle: M4's test needs three
+    rng = np.random.default_rng(0)
+    daily = 20 + 5 * np.sin(2 * np.pi * t / 24) + 0.3 * rng.standard_normal(60)
+    assert not is_seasonal(daily, 24) and is_seasonal(daily, 24, short=True)
+    walk = np.cumsum(rng.standard_normal(60))  # values a day apart differ more than an hour apart
+    trend = 0.5 * t + 0.3 * rng.standard_normal(60)
+    assert not is_seasonal(walk, 24, short=True) and not is_seasonal(trend, 24, short=True)
+    assert not is_seasonal(daily[:47], 24, short=True)  # under two seasons: no decomposition
+    long = np.tile(daily[:24], 4)
+    assert is_seasonal(long, 24, short=True) == is_seasonal(long, 24)  # three seasons or more: M4's test
+
+
 def test_theta_interval_covers_about_its_level_at_every_step():
     # A local-level series: SES (the Theta method's core) is its optimal forecast.
     rng = np.random.default_rng(5)

@@ -35,10 +35,11 @@ def _drift(y, origins, horizon):
     return values[origins - 1][:, None] + slope[:, None] * np.arange(1, horizon + 1)[None, :]
 
 
-def seasonal_indices(y, m) -> tuple[np.ndarray, str] | None:
+def seasonal_indices(y, m, short=False) -> tuple[np.ndarray, str] | None:
     """Classical decomposition's seasonal component of ``y`` (length ``len(y)``) and its kind
-    when :func:`is_seasonal`, else None; multiplicative for positive series, else additive."""
-    if not is_seasonal(y, m):
+    when :func:`is_seasonal` (``short``: also of two to three seasons), else None;
+    multiplicative for positive series, else additive."""
+    if not is_seasonal(y, m, short):
         return None
     x = interpolated(y)
     model = "multiplicative" if (x > 0).all() else "additive"

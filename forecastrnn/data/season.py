@@ -97,15 +97,27 @@ def interpolated(y: np.ndarray) -> np.ndarray:
     return pd.Series(y, dtype="float64").interpolate(limit_direction="both").to_numpy()
 
 
-def is_seasonal(y, m) -> bool:
+SHORT_SEASON_RATIO = 0.7  # chosen on validation windows of short series (BENCHMARKS.md)
+
+
+def is_seasonal(y, m, short=False) -> bool:
     """M4's seasonality test: the lag-``m`` autocorrelation exceeds its 90 % limit.
 
     ``|r_m| > 1.645 * sqrt((1 + 2 * sum_{i<m} r_i^2) / n)``, and only with at least three
-    seasons of data (as in the M4 benchmark code).
+    seasons of data (as in the M4 benchmark code). With ``short``, a series of two to three
+    seasons, too short for the test to find even a plain daily cycle, is seasonal when values
+    one season apart differ by less than :data:`SHORT_SEASON_RATIO` times the mean difference
+    of values 1 to ``m`` steps apart (seasonal naive's in-sample error against naive's over
+    horizons 1 to ``m``).
     """
     x = interpolated(y)
-    if m < 2 or len(x) < 3 * m or np.ptp(x) == 0:
+    if m < 2 or np.ptp(x) == 0 or len(x) < 2 * m:
         return False
+    if len(x) < 3 * m:
+        if not short:
+            return False
+        naive = np.mean([np.mean(np.abs(x[k:] - x[:-k])) for k in range(1, m + 1)])
+        return bool(np.mean(np.abs(x[m:] - x[:-m])) < SHORT_SEASON_RATIO * naive)
     r = autocorrelation(x, m)
     limit = 1.645 * np.sqrt((1 + 2 * np.sum(r[1:m] ** 2)) / len(x))
     return bool(abs(r[m]) > limit)

@@ -86,8 +86,10 @@ def forecast_paths(network, series: dict, seasons: dict, horizon: int) -> dict:
 def seasonally_adjusted(series: dict, seasons: dict):
     """``(adjusted, found)``: each series divided by (multiplicative) or less (additive) its
     classical seasonal component where M4's seasonality test finds its season
-    (:func:`forecastrnn.baselines.simple.seasonal_indices`, as Naive2 and Theta do; missing
-    values interpolated for the decomposition only), both read off the last
+    (:func:`forecastrnn.baselines.simple.seasonal_indices`, as Naive2 and Theta do; for a
+    series of two to three seasons, too short for the test, the lag rule of
+    :func:`~forecastrnn.data.season.is_seasonal`; missing values interpolated for the
+    decomposition only), both read off the last
     :data:`SEASONS_READ` seasons of the series (all of a shorter one), the same indices
     before them; ``found[id]`` is ``(season component, kind)`` or None. The network reads
     every adjusted series as one without season."""
@@ -97,7 +99,7 @@ def seasonally_adjusted(series: dict, seasons: dict):
     for key, y in series.items():
         y, m = np.asarray(y, dtype="float64"), int(seasons[key])
         recent = y[-SEASONS_READ * m:]
-        found[key] = seasonal_indices(recent, m) if m > 1 else None
+        found[key] = seasonal_indices(recent, m, short=True) if m > 1 else None
         adjusted[key] = y
         if found[key] is not None:
             season, kind = found[key]
