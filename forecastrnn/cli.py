@@ -122,8 +122,8 @@ def data_options(func):
                           "[default: the target(s) only]."),
         click.option("--known-future", multiple=True, metavar="COLS",
                      help="Columns known ahead, comma list (promotions, holidays, prices set in advance): the "
-                          "network also reads their values at the steps it forecasts; the baselines ignore them. "
-                          "A forecast after the end of the data needs their values there (--future)."),
+                          "network also reads their values at the steps it forecasts, ARIMA reads them as "
+                          "regressors. A forecast after the end of the data needs their values there (--future)."),
         click.option("--horizon", type=click.IntRange(min=1), default=None,
                      help="Steps to forecast [default: one season, e.g. 24 for hourly data (weekly: 13), else 10; at most a third of the rows]."),
         click.option("--window", type=click.IntRange(min=1), default=None,
