@@ -25,14 +25,14 @@ Mean sMAPE and MASE (season ``m``) per dataset. The honest version is leave-one-
 ``python benchmarks/pretrain.py --leave-out m3_monthly --out /tmp/loo-m3_monthly`` then
 ``--pretrained /tmp/loo-m3_monthly --datasets m3_monthly``; the shipped weights saw every
 dataset's training rows (never its test rows). ``--validation`` scores each series' last
-``h`` training values instead (the rows to choose settings on). ``--short`` keeps the last two
+``h`` training values instead (the rows to choose settings on). ``--short 2`` keeps the last two
 to three seasons of each training series (``snaive``: seasonal naive, for such series). ``--level``: the share of
 test values inside the pretrained rows' intervals at that level.
 
     python benchmarks/bench_pretrained.py [--data ../shared/data] [--pretrained DIR]
         [--datasets m3_yearly,...,collection,etth1,airline,sm_fertility,...]
         [--models naive2,ets,theta,autoets,snaive,pretrained,finetuned,global_gru,init] [--level 0.9] [--validation]
-        [--short] [--quick]
+        [--short SEASONS] [--quick]
     python benchmarks/bench_pretrained.py --speed [--pretrained DIR]
 """
 
@@ -226,9 +226,9 @@ def main():
     parser.add_argument("--speed", action="store_true", help="time zero-shot predict instead (one series, 1,000)")
     parser.add_argument("--scores", default=None, metavar="CSV",
                         help="also write every series' scores (dataset, model, series, smape, mase) for paired comparisons")
-    parser.add_argument("--short", action="store_true",
-                        help="keep only the last two to three seasons of each seasonal training series (2m + i mod m "
-                             "rows for the i-th), as a user with a short seasonal history has them")
+    parser.add_argument("--short", type=int, default=None, metavar="SEASONS",
+                        help="keep only the last SEASONS to SEASONS + 1 seasons of each seasonal training series "
+                             "(SEASONS * m + i mod m rows for the i-th), as a user with a short history has them")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     from forecastrnn.evaluation import mase, smape
@@ -243,10 +243,11 @@ def main():
         groups = load(args.data, dataset, args.quick)
         if args.validation:  # the last h training values become the test; the test is never read
             groups = [([y[:-h] for y in train], [y[-h:] for y in train], ids, h, m) for train, _, ids, h, m in groups]
-        if args.short:  # two to three seasons of history; series without a season or shorter than that: not scored
-            groups = [([y[-(2 * m + i % m):] for i, y in keep], [test[i] for i, _ in keep], [ids[i] for i, _ in keep],
+        if args.short:  # k to k + 1 seasons of history; series without a season or shorter than that: not scored
+            k = args.short
+            groups = [([y[-(k * m + i % m):] for i, y in keep], [test[i] for i, _ in keep], [ids[i] for i, _ in keep],
                        h, m) for train, test, ids, h, m in groups
-                      for keep in [[(i, y) for i, y in enumerate(train) if m > 1 and len(y) >= 2 * m + i % m]] if keep]
+                      for keep in [[(i, y) for i, y in enumerate(train) if m > 1 and len(y) >= k * m + i % m]] if keep]
         for model in args.models.split(","):
             start = time.perf_counter()
             scores, inside = [], []

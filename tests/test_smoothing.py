@@ -100,7 +100,7 @@ def test_naive2_exact_values():
     assert not is_seasonal(np.array([2.0, 4.0, 8.0] * 2), 3)  # fewer than three seasons
 
 
-def test_two_to_three_seasons_are_seasonal_by_the_lag_rule_only_when_asked():
+def test_one_to_three_seasons_are_seasonal_by_the_lag_rule_only_when_asked():
     t = np.arange(60)  # two and a half days of an hourly cycle: M4's test needs three
     rng = np.random.default_rng(0)
     daily = 20 + 5 * np.sin(2 * np.pi * t / 24) + 0.3 * rng.standard_normal(60)
@@ -108,7 +108,14 @@ def test_two_to_three_seasons_are_seasonal_by_the_lag_rule_only_when_asked():
     walk = np.cumsum(rng.standard_normal(60))  # values a day apart differ more than an hour apart
     trend = 0.5 * t + 0.3 * rng.standard_normal(60)
     assert not is_seasonal(walk, 24, short=True) and not is_seasonal(trend, 24, short=True)
-    assert not is_seasonal(daily[:47], 24, short=True)  # under two seasons: no decomposition
+    assert is_seasonal(daily[:30], 24, short=True) and not is_seasonal(daily[:24], 24, short=True)  # one pair at least
+    # under two seasons the phases are read against a straight line (no moving average fits)
+    from forecastrnn.baselines.simple import seasonal_indices
+
+    season, kind = seasonal_indices(daily[:40] + 0.1 * t[:40], 24, short=True)  # a trend too
+    assert kind == "multiplicative" and abs(season[:24].mean() - 1) < 1e-12
+    np.testing.assert_allclose(season, 1 + 0.25 * np.sin(2 * np.pi * t[:40] / 24), atol=0.05)
+    assert seasonal_indices(daily[:40] - 30, 24, short=True)[1] == "additive"
     long = np.tile(daily[:24], 4)
     assert is_seasonal(long, 24, short=True) == is_seasonal(long, 24)  # three seasons or more: M4's test
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from forecastrnn.baselines.base import _Baseline, filled, interpolated, rows_received
-from forecastrnn.data.season import classical_season, is_seasonal, season_ahead, with_season, without_season
+from forecastrnn.data.season import (classical_season, is_seasonal, season_ahead, trend_season, with_season,
+                                     without_season)
 
 
 def _naive(y, origins, horizon):
@@ -37,12 +38,15 @@ def _drift(y, origins, horizon):
 
 def seasonal_indices(y, m, short=False) -> tuple[np.ndarray, str] | None:
     """Classical decomposition's seasonal component of ``y`` (length ``len(y)``) and its kind
-    when :func:`is_seasonal` (``short``: also of two to three seasons), else None;
+    when :func:`is_seasonal` (``short``: also of one to three seasons; under two, the phases
+    against a straight line, :func:`~forecastrnn.data.season.trend_season`), else None;
     multiplicative for positive series, else additive."""
     if not is_seasonal(y, m, short):
         return None
     x = interpolated(y)
     model = "multiplicative" if (x > 0).all() else "additive"
+    if len(x) < 2 * m:
+        return trend_season(x, m, model)
     return classical_season(x, m, model), model
 
 

@@ -104,14 +104,14 @@ def is_seasonal(y, m, short=False) -> bool:
     """M4's seasonality test: the lag-``m`` autocorrelation exceeds its 90 % limit.
 
     ``|r_m| > 1.645 * sqrt((1 + 2 * sum_{i<m} r_i^2) / n)``, and only with at least three
-    seasons of data (as in the M4 benchmark code). With ``short``, a series of two to three
-    seasons, too short for the test to find even a plain daily cycle, is seasonal when values
-    one season apart differ by less than :data:`SHORT_SEASON_RATIO` times the mean difference
-    of values 1 to ``m`` steps apart (seasonal naive's in-sample error against naive's over
-    horizons 1 to ``m``).
+    seasons of data (as in the M4 benchmark code). With ``short``, a series of more than one
+    season but fewer than three, too short for the test to find even a plain daily cycle, is
+    seasonal when values one season apart differ by less than :data:`SHORT_SEASON_RATIO` times
+    the mean difference of values 1 to ``m`` steps apart (seasonal naive's in-sample error
+    against naive's over horizons 1 to ``m``).
     """
     x = interpolated(y)
-    if m < 2 or np.ptp(x) == 0 or len(x) < 2 * m:
+    if m < 2 or np.ptp(x) == 0 or len(x) <= m:
         return False
     if len(x) < 3 * m:
         if not short:
@@ -128,6 +128,22 @@ def autocorrelation(x, nlags: int) -> np.ndarray:
     removed, every lag divided by ``n``), in NumPy: about 20 times faster for short series."""
     x = np.asarray(x, dtype="float64") - np.mean(x)
     return np.array([x[:len(x) - k] @ x[k:] for k in range(nlags + 1)]) / (x @ x)
+
+
+def trend_season(x, m: int, model: str) -> tuple[np.ndarray, str]:
+    """``(seasonal component, kind)`` of a series shorter than two seasons, too short for
+    classical decomposition's moving average: each phase's mean ratio (``"multiplicative"``)
+    or difference (``"additive"``; also when the line is not positive) to a straight line
+    fitted to the series, normalised to mean 1 or 0."""
+    x = np.asarray(x, dtype="float64")
+    t = np.arange(len(x))
+    line = np.polyval(np.polyfit(t, x, 1), t)
+    if model == "multiplicative" and not (line > 0).all():
+        model = "additive"
+    rest = x / line if model == "multiplicative" else x - line
+    phases = np.bincount(t % m, weights=rest, minlength=m) / np.bincount(t % m, minlength=m)
+    phases = phases / phases.mean() if model == "multiplicative" else phases - phases.mean()
+    return phases[t % m], model
 
 
 def classical_season(x, m: int, model: str) -> np.ndarray:

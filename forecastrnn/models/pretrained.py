@@ -87,7 +87,7 @@ def seasonally_adjusted(series: dict, seasons: dict):
     """``(adjusted, found)``: each series divided by (multiplicative) or less (additive) its
     classical seasonal component where M4's seasonality test finds its season
     (:func:`forecastrnn.baselines.simple.seasonal_indices`, as Naive2 and Theta do; for a
-    series of two to three seasons, too short for the test, the lag rule of
+    series of one to three seasons, too short for the test, the lag rule of
     :func:`~forecastrnn.data.season.is_seasonal`; missing values interpolated for the
     decomposition only), both read off the last
     :data:`SEASONS_READ` seasons of the series (all of a shorter one), the same indices
