@@ -207,6 +207,19 @@ def test_a_text_column_named_in_features_is_one_hot_encoded_and_read_back_by_nam
     np.testing.assert_array_equal(again["cbwd=SE"].to_numpy(), [0.0, 0.0, 0.0, np.nan, 1.0])
 
 
+def test_summary_rows_at_the_end_are_left_out_and_said_but_a_series_named_total_is_data(write_csv, tmp_path):
+    months = pd.date_range("2020-01-01", periods=12, freq="MS").strftime("%Y-%m-%d")
+    body = "".join(f"{m},{1000 + i}\n" for i, m in enumerate(months))
+    frame = read_series(write_csv("date,sales\n" + body + 'Total,"12,066"\nAverage,1005.5\n'))
+    assert len(frame) == 12 and frame.attrs["freq"] == "MS" and frame["sales"].iloc[-1] == 1011
+    assert "(the summary row(s) at the end left out: 'Total', 'Average')" in frame.attrs["source"]
+    rows = [(s, d, 10.0 + i) for s in ("north", "Total") for i, d in enumerate(months)]
+    long = "store,date,sales\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows)
+    assert read_panel(write_csv(long), id_col="store").attrs["n_series"] == 2  # an aggregate series, dated
+    summed = read_panel(write_csv(long + "Grand total,,1234\n"), id_col="store")
+    assert summed.attrs["n_series"] == 2 and len(summed) == 24 and "'Grand total'" in summed.attrs["source"]
+
+
 def test_a_yes_no_column_named_in_features_is_one_0_1_input(write_csv):
     text = "date,sales,IsHoliday,open\n" + "".join(
         f"2024-01-0{d},{10 + d},{flag},{opened}\n" for d, flag, opened in

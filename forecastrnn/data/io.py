@@ -100,10 +100,11 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
             raise ValueError(f"Expected a CSV or Parquet file. Received: {os.path.basename(path)!r}, {other}; "
                              "read it with pandas and pass the DataFrame (API), or save it as CSV")
         frame = _read_csv(path)
-        line, units = frame.attrs.pop("header_line"), frame.attrs.pop("units")
+        line, units, totals = frame.attrs.pop("header_line"), frame.attrs.pop("units"), frame.attrs.pop("totals")
         said = " (no header line: columns " + ", ".join(map(str, frame.columns)) + ")" if line == 0 else \
             f" (the table from line {line})" if line > 1 else ""
         said += f" (the row of units under the header left out: {units})" if units else ""
+        said += f" (the summary row(s) at the end left out: {totals})" if totals else ""
         return frame, os.path.basename(path) + said
     if isinstance(source, pd.DataFrame):  # named by the file it was read from, when it says so
         return source.copy(), str(source.attrs.get("source", "DataFrame"))
@@ -360,10 +361,12 @@ def _read_csv(path: str) -> pd.DataFrame:
         raise ValueError(f"Could not parse {path!r} as CSV: expected every row to have as many fields as the "
                          f"header ({len(frame.columns)}, delimiter {delimiter!r}). Received: {received}")
     frame = _numbers_in_text(frame, delimiter)
+    totals = _summary_rows(frame)
+    frame = frame.iloc[:len(frame) - len(totals)]
     # a delimiter at the end of every line: an unnamed column of nothing, not data
     frame = frame.drop(columns=[c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].isna().all()])
     frame.attrs["header_line"] = 0 if names else header + 1
-    frame.attrs["units"] = units
+    frame.attrs["units"], frame.attrs["totals"] = units, ", ".join(map(repr, totals))
     return frame
 
 
@@ -385,6 +388,25 @@ def _csv_frame(path: str, delimiter: str, skip, names) -> tuple[pd.DataFrame, li
         except (pd.errors.ParserError, ValueError, OverflowError) as exc:
             raise ValueError(f"Could not parse {path!r} as CSV: {_one_line(exc)}") from None
     raise AssertionError("Latin-1 reads any byte")
+
+
+_SUMMARY = re.compile(r"(grand |sub-?)?(total|sum|average|mean|avg|overall)s?:?", re.IGNORECASE)
+
+
+def _summary_rows(frame: pd.DataFrame) -> list:
+    """The labels of the (at most three) rows at the end of a spreadsheet export that sum or
+    average the table: ``Total``, ``Grand total``, ``Average`` in the first column and only
+    numbers or empty cells beside it (no date: a series named "Total" is data)."""
+    if len(frame) < 6 or frame.columns.empty:
+        return []
+    labels = []
+    for _, row in frame.iloc[:-4:-1].iterrows():
+        label, rest = row.iloc[0], row.iloc[1:].dropna()
+        if not (isinstance(label, str) and _SUMMARY.fullmatch(label.strip())) \
+                or not all(isinstance(v, (int, float, np.number)) for v in rest):
+            break
+        labels.append(label.strip())
+    return labels[::-1]
 
 
 def _units_row(frame: pd.DataFrame) -> bool:
