@@ -220,6 +220,17 @@ def test_summary_rows_at_the_end_are_left_out_and_said_but_a_series_named_total_
     assert summed.attrs["n_series"] == 2 and len(summed) == 24 and "'Grand total'" in summed.attrs["source"]
 
 
+@pytest.mark.parametrize("labels, freq, first, said", [
+    ([f"FY{2019 + i // 4} Q{i % 4 + 1}" for i in range(12)], "QS-JAN", "2019-01-01", "fiscal quarters"),
+    ([f"Q{i % 4 + 1} FY {2019 + i // 4}" for i in range(12)], "QS-JAN", "2019-01-01", "fiscal quarters"),
+    ([f"FY{2000 + i}" for i in range(12)], "YS-JAN", "2000-01-01", "fiscal years"),
+])
+def test_fiscal_year_labels_are_read_as_the_periods_they_name(write_csv, labels, freq, first, said):
+    frame = read_series(write_csv("Fiscal Period,revenue\n" + "".join(f"{x},{100 + i}\n" for i, x in enumerate(labels))))
+    assert frame.attrs["freq"] == freq and frame.index[0] == pd.Timestamp(first)  # was: positions, no season
+    assert frame.attrs["time_read"].startswith(said)
+
+
 def test_a_yes_no_column_named_in_features_is_one_0_1_input(write_csv):
     text = "date,sales,IsHoliday,open\n" + "".join(
         f"2024-01-0{d},{10 + d},{flag},{opened}\n" for d, flag, opened in

@@ -623,11 +623,27 @@ def _parse_written_times(values: pd.Series, name: str, date_format: str | None =
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})(?:-?([1-7]))?$", re.IGNORECASE)
 _QUARTER = re.compile(r"^(?:(\d{4})\s*[-/ ]?\s*Q([1-4])|Q([1-4])\s*[-/ ]?\s*(\d{4}))$", re.IGNORECASE)
 _MONTH_LABEL = re.compile(r"^(\d{4})\s*-?M(0?[1-9]|1[0-2])$", re.IGNORECASE)  # 2020M01: IMF, Eurostat, Stata
+_FISCAL = re.compile(r"\bFY\s*'?(?=\d{4}\b)", re.IGNORECASE)  # FY2020, FY 2020: a fiscal year's label
 _COLON_PERIOD = re.compile(r"^(\d{4}):(\d{1,2})$")  # 1995:01 (months), 1995:1 (quarters): gretl's, RATS' way
 _MONTH_YY = re.compile(r"^([A-Za-z]{3,9})\.?\s*[-/ ']?\s*(\d{2})$")  # Jan-10: Excel's month format (mmm-yy)
 
 
 def _period_labels(text: pd.Series) -> tuple[pd.Series, str] | None:
+    """:func:`_calendar_labels`, and the same written as fiscal years (``FY2020``, ``FY2020
+    Q1``, ``Q3 FY 2019``: a company's reports), read as the calendar years they name (the
+    fiscal year's own start month is not in the label; the season is the same)."""
+    values = text.dropna().astype(str)
+    if values.empty or not values.str.contains(_FISCAL).all():
+        return _calendar_labels(text)
+    plain = text.where(text.isna(), text.astype(str).str.replace(_FISCAL, "", regex=True).str.strip())
+    if plain.dropna().str.fullmatch(r"\d{4}").all():
+        stamps = pd.to_datetime(plain, format="%Y", errors="coerce")
+        return stamps, "fiscal years FY2020, read as calendar years"
+    found = _calendar_labels(plain)
+    return None if found is None else (found[0], f"fiscal {found[1]} (FY2020 read as the calendar year)")
+
+
+def _calendar_labels(text: pd.Series) -> tuple[pd.Series, str] | None:
     """Labels pandas does not parse, every value alike: ISO weeks (``2020-W01``, read as their
     Monday or the given weekday) and quarters written with a space, hyphen or the quarter first
     (``2020 Q1``, ``2020-Q1``, ``Q1 2020``, read as the quarter's first day), months written
