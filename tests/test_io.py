@@ -240,6 +240,16 @@ def test_a_yes_no_column_named_in_features_is_one_0_1_input(write_csv):
     assert frame["IsHoliday"].tolist() == [1.0, 0.0, 0.0, 1.0]
     np.testing.assert_array_equal(frame["open"].to_numpy(), [1.0, np.nan, 0.0, 1.0])  # a missing cell stays missing
     assert read_series(write_csv(text)).attrs["target"] == ["sales"]  # a flag is never the column forecast
+    typed = frame.assign(promo=pd.Series(["True", None, "false", "TRUE"], index=frame.index, dtype="str"))
+    np.testing.assert_array_equal(read_series(typed, target="sales", features=["sales", "promo"])["promo"].to_numpy(),
+                                  [1.0, np.nan, 0.0, 1.0])  # pandas' text dtype too
+
+
+def test_a_header_line_repeated_inside_the_file_is_left_out_and_said(write_csv):
+    rows = [f"2020-01-{d:02d},{d}" for d in range(1, 21)]
+    frame = read_series(write_csv("date,sales\n" + "\n".join(rows[:10]) + "\ndate,sales\n" + "\n".join(rows[10:])))
+    assert len(frame) == 20 and frame.attrs["freq"] == "D" and frame["sales"].iloc[-1] == 20
+    assert "(the header line repeated inside the file left out, 1 time(s))" in frame.attrs["source"]
 
 
 @pytest.mark.parametrize("text, freq, first", [

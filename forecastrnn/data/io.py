@@ -101,10 +101,12 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
                              "read it with pandas and pass the DataFrame (API), or save it as CSV")
         frame = _read_csv(path)
         line, units, totals = frame.attrs.pop("header_line"), frame.attrs.pop("units"), frame.attrs.pop("totals")
+        repeats = frame.attrs.pop("repeated_headers")
         said = " (no header line: columns " + ", ".join(map(str, frame.columns)) + ")" if line == 0 else \
             f" (the table from line {line})" if line > 1 else ""
         said += f" (the row of units under the header left out: {units})" if units else ""
         said += f" (the summary row(s) at the end left out: {totals})" if totals else ""
+        said += f" (the header line repeated inside the file left out, {repeats} time(s))" if repeats else ""
         return frame, os.path.basename(path) + said
     if isinstance(source, pd.DataFrame):  # named by the file it was read from, when it says so
         return source.copy(), str(source.attrs.get("source", "DataFrame"))
@@ -360,6 +362,13 @@ def _read_csv(path: str) -> pd.DataFrame:
         received = f"a row of {most} fields" if most > len(frame.columns) else "longer rows"
         raise ValueError(f"Could not parse {path!r} as CSV: expected every row to have as many fields as the "
                          f"header ({len(frame.columns)}, delimiter {delimiter!r}). Received: {received}")
+    repeated = _header_rows(frame)  # files exported in parts and joined: the header again inside
+    if repeated.any():
+        frame = frame[~repeated].reset_index(drop=True)
+        for name in frame.select_dtypes(exclude=["number", "bool", "datetime"]).columns:
+            numbers = pd.to_numeric(frame[name], errors="coerce")
+            if numbers.notna().sum() == frame[name].notna().sum():
+                frame[name] = numbers
     frame = _numbers_in_text(frame, delimiter)
     totals = _summary_rows(frame)
     frame = frame.iloc[:len(frame) - len(totals)]
@@ -367,6 +376,7 @@ def _read_csv(path: str) -> pd.DataFrame:
     frame = frame.drop(columns=[c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].isna().all()])
     frame.attrs["header_line"] = 0 if names else header + 1
     frame.attrs["units"], frame.attrs["totals"] = units, ", ".join(map(repr, totals))
+    frame.attrs["repeated_headers"] = int(repeated.sum())
     return frame
 
 
@@ -388,6 +398,18 @@ def _csv_frame(path: str, delimiter: str, skip, names) -> tuple[pd.DataFrame, li
         except (pd.errors.ParserError, ValueError, OverflowError) as exc:
             raise ValueError(f"Could not parse {path!r} as CSV: {_one_line(exc)}") from None
     raise AssertionError("Latin-1 reads any byte")
+
+
+def _header_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Which rows repeat the header line (every cell its column's name)."""
+    if frame.empty or any(str(c).startswith("Unnamed: ") for c in frame.columns):
+        return np.zeros(len(frame), dtype=bool)
+    same = np.ones(len(frame), dtype=bool)
+    for name in frame.columns:
+        same &= (frame[name].astype(str).str.strip() == str(name).strip()).to_numpy()
+        if not same.any():
+            break
+    return same
 
 
 _SUMMARY = re.compile(r"(grand |sub-?)?(total|sum|average|mean|avg|overall)s?:?", re.IGNORECASE)
@@ -1264,7 +1286,7 @@ def _flag(values: pd.Series) -> pd.Series | None:
     column, else None: a holiday flag is one input, not two indicators."""
     if pd.api.types.is_bool_dtype(values):
         return values.astype("float64")
-    if values.dtype == object:
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
         text = values.astype(str).str.strip().str.lower().where(values.notna())
         if text.notna().any() and text.dropna().isin(["true", "false"]).all():
             return text.map({"true": 1.0, "false": 0.0})
