@@ -45,6 +45,16 @@ def test_read_panel_validates_every_series_and_keeps_ids_and_times(tmp_path):
     assert other.attrs["target"] == ["sales"] and other.attrs["time_col"] == "date"
 
 
+def test_zero_padded_ids_keep_their_zeros_and_plain_numbers_stay_numbers(tmp_path):
+    days = pd.date_range("2024-01-01", periods=20, freq="D").strftime("%Y-%m-%d")
+    for name, stores in (("padded", ("001", "002", "010")), ("plain", ("1", "2", "10"))):
+        rows = "".join(f"{store},{d},{i}\n" for store in stores for i, d in enumerate(days))
+        (tmp_path / f"{name}.csv").write_text("store,date,sales\n" + rows)
+    padded = read_panel(tmp_path / "padded.csv", id_col="store")
+    assert list(padded.store.unique()) == ["001", "002", "010"]  # read as numbers they joined back to nothing
+    assert list(read_panel(tmp_path / "plain.csv", id_col="store").store.unique()) == [1, 2, 10]
+
+
 def test_bad_panels_give_one_error_naming_the_series():
     data = long_panel()
     with pytest.raises(ValueError, match=r"expected 'unique_id' \(`id_col`, CLI --id-col\)"):

@@ -341,10 +341,11 @@ def _numbers_in_text(frame: pd.DataFrame, delimiter: str) -> pd.DataFrame:
     return frame
 
 
-def _read_csv(path: str) -> pd.DataFrame:
+def _read_csv(path: str, text_columns=()) -> pd.DataFrame:
     """A CSV file delimited by commas, semicolons, tabs or bars, numbers written as text read
     (:func:`_numbers_in_text`), a row of units under the header left out (:func:`_units_row`);
-    a row with more fields than the header is an error, not an index."""
+    a row with more fields than the header is an error, not an index. ``text_columns`` are
+    read as text (ids written ``001``)."""
     lines = _first_lines(path)
     if any("\x00" in line for line in lines):  # never in CSV text
         raise ValueError(f"Could not parse {path!r} as CSV: expected a text file (UTF-8, cp1252 or Latin-1). "
@@ -352,11 +353,11 @@ def _read_csv(path: str) -> pd.DataFrame:
     delimiter, header = sniff_layout(lines)
     first = next(csv.reader(lines[header:header + 1], delimiter=delimiter), [])
     names = _data_names(first)
-    frame, caught = _csv_frame(path, delimiter, header, names)
+    frame, caught = _csv_frame(path, delimiter, header, names, text_columns)
     units = None
     if names is None and _units_row(frame):  # read again without it: the columns' types as the data's
         units = ", ".join(str(v) for v in frame.iloc[0].dropna())
-        frame, caught = _csv_frame(path, delimiter, [*range(header), header + 1], names)
+        frame, caught = _csv_frame(path, delimiter, [*range(header), header + 1], names, text_columns)
     if any("does not match length of data" in str(w.message) for w in caught):
         most = max((len(row) for row in csv.reader(lines[header:], delimiter=delimiter)), default=0)
         received = f"a row of {most} fields" if most > len(frame.columns) else "longer rows"
@@ -380,7 +381,7 @@ def _read_csv(path: str) -> pd.DataFrame:
     return frame
 
 
-def _csv_frame(path: str, delimiter: str, skip, names) -> tuple[pd.DataFrame, list]:
+def _csv_frame(path: str, delimiter: str, skip, names, text_columns=()) -> tuple[pd.DataFrame, list]:
     """``(frame, parser warnings)`` of the CSV file after the ``skip`` lines (a number, or
     which), in the first of :data:`ENCODINGS` that reads it."""
     for encoding in ENCODINGS:
@@ -389,7 +390,8 @@ def _csv_frame(path: str, delimiter: str, skip, names) -> tuple[pd.DataFrame, li
                 warnings.simplefilter("always", pd.errors.ParserWarning)
                 frame = pd.read_csv(path, sep=delimiter, skipinitialspace=True, na_values=MISSING_MARKERS,
                                     index_col=False, encoding=encoding, skiprows=skip,
-                                    header=None if names else "infer", names=names)
+                                    header=None if names else "infer", names=names,
+                                    dtype={c: str for c in text_columns} or None)
             return frame, caught
         except UnicodeDecodeError:  # the next encoding; Latin-1 reads any byte
             continue
@@ -398,6 +400,21 @@ def _csv_frame(path: str, delimiter: str, skip, names) -> tuple[pd.DataFrame, li
         except (pd.errors.ParserError, ValueError, OverflowError) as exc:
             raise ValueError(f"Could not parse {path!r} as CSV: {_one_line(exc)}") from None
     raise AssertionError("Latin-1 reads any byte")
+
+
+def zero_padded(path, column: str) -> bool:
+    """Whether the CSV file's ``column`` writes codes with leading zeros (``001``, ``0042``) in
+    its first lines: ids, which read as numbers would lose them."""
+    lines = _first_lines(os.fspath(path))
+    if not lines:
+        return False
+    delimiter, header = sniff_layout(lines)
+    rows = list(csv.reader(lines[header:], delimiter=delimiter))
+    names = [n.strip() for n in rows[0]] if rows else []
+    if column not in names:
+        return False
+    i = names.index(column)
+    return any(len(r) > i and re.fullmatch(r"\s*0\d+\s*", r[i]) for r in rows[1:])
 
 
 def _header_rows(frame: pd.DataFrame) -> np.ndarray:

@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from forecastrnn.data.io import (ROWS_SORTED, SERIES_ID_NAMES, _assemble_dates, _date_parts, _detect_time_column,
-                                 _is_numeric, _parse_times, _repeating_ids, _to_frame, numbered_by, one_hot_names,
-                                 peek_columns, peek_frame, read_series, rows_layout, rows_to_long)
+                                 _is_numeric, _parse_times, _read_csv, _repeating_ids, _to_frame, numbered_by,
+                                 one_hot_names, peek_columns, peek_frame, read_series, rows_layout, rows_to_long,
+                                 zero_padded)
 from forecastrnn.data.season import calendar_steps
 from forecastrnn.defaults import AUTO
 
@@ -122,6 +123,9 @@ def _read_panel(source, id_col, time_col, target, features, freq, date_format):
     if missing.any():
         raise ValueError(f"Every row needs a series id in {id_col!r}. Received: a missing id at row "
                          f"{int(missing.argmax())}")
+    if layout is None and isinstance(source, (str, os.PathLike)) and pd.api.types.is_integer_dtype(raw[id_col]) \
+            and zero_padded(source, id_col):  # store 001: kept as written, so forecasts join back to the data
+        raw[id_col] = _read_csv(os.fspath(source), text_columns=[id_col])[id_col].str.strip()
     if target is None and TARGET in raw.columns:
         target = TARGET
     features = one_hot_names(raw, features)  # one set of indicator columns for every series
