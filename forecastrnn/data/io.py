@@ -81,8 +81,9 @@ def _one_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def _to_frame(source) -> tuple[pd.DataFrame, str]:
-    """Turn any accepted source into a raw DataFrame and a short name for messages."""
+def _to_frame(source, text_columns=()) -> tuple[pd.DataFrame, str]:
+    """Turn any accepted source into a raw DataFrame and a short name for messages (a CSV
+    file's ``text_columns`` read as text: ids written ``001``)."""
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         if not os.path.exists(path):
@@ -99,7 +100,7 @@ def _to_frame(source) -> tuple[pd.DataFrame, str]:
         if other is not None:
             raise ValueError(f"Expected a CSV or Parquet file. Received: {os.path.basename(path)!r}, {other}; "
                              "read it with pandas and pass the DataFrame (API), or save it as CSV")
-        frame = _read_csv(path)
+        frame = _read_csv(path, text_columns)
         line, units, totals = frame.attrs.pop("header_line"), frame.attrs.pop("units"), frame.attrs.pop("totals")
         repeats = frame.attrs.pop("repeated_headers")
         said = " (no header line: columns " + ", ".join(map(str, frame.columns)) + ")" if line == 0 else \
@@ -405,7 +406,8 @@ def _csv_frame(path: str, delimiter: str, skip, names, text_columns=()) -> tuple
 def zero_padded(path, column: str) -> bool:
     """Whether the CSV file's ``column`` writes codes with leading zeros (``001``, ``0042``) in
     its first lines: ids, which read as numbers would lose them."""
-    lines = _first_lines(os.fspath(path))
+    path = os.fspath(path)
+    lines = [] if path.lower().endswith((".parquet", ".pq")) or _is_tsf(path) else _first_lines(path)
     if not lines:
         return False
     delimiter, header = sniff_layout(lines)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from forecastrnn.data.io import (ROWS_SORTED, SERIES_ID_NAMES, _assemble_dates, _date_parts, _detect_time_column,
-                                 _is_numeric, _parse_times, _read_csv, _repeating_ids, _to_frame, numbered_by,
+                                 _is_numeric, _parse_times, _repeating_ids, _to_frame, numbered_by,
                                  one_hot_names, peek_columns, peek_frame, read_series, rows_layout, rows_to_long,
                                  zero_padded)
 from forecastrnn.data.season import calendar_steps
@@ -100,8 +100,17 @@ def _said_once():
         warnings.warn(message, category, stacklevel=4)
 
 
+def _padded_ids(source, id_col) -> list:
+    """``[id column]`` when a CSV file writes its series ids with leading zeros (store ``001``):
+    read as text they keep them, so forecasts join back to the data; else ``[]``."""
+    if not isinstance(source, (str, os.PathLike)) or not (id_col is None or isinstance(id_col, str)):
+        return []
+    name = series_id_column(peek_columns(source)) if id_col is None else id_col
+    return [name] if name and zero_padded(source, name) else []
+
+
 def _read_panel(source, id_col, time_col, target, features, freq, date_format):
-    raw, name = _to_frame(source)
+    raw, name = _to_frame(source, _padded_ids(source, id_col))
     levels = [n for n, level in enumerate(raw.index.names) if level not in raw.columns]
     if levels and (isinstance(raw.index, (pd.MultiIndex, pd.DatetimeIndex)) or raw.index.name is not None):
         raw = raw.reset_index(levels)  # ids and times kept in the index (df.set_index(["unique_id", "ds"]))
@@ -123,9 +132,6 @@ def _read_panel(source, id_col, time_col, target, features, freq, date_format):
     if missing.any():
         raise ValueError(f"Every row needs a series id in {id_col!r}. Received: a missing id at row "
                          f"{int(missing.argmax())}")
-    if layout is None and isinstance(source, (str, os.PathLike)) and pd.api.types.is_integer_dtype(raw[id_col]) \
-            and zero_padded(source, id_col):  # store 001: kept as written, so forecasts join back to the data
-        raw[id_col] = _read_csv(os.fspath(source), text_columns=[id_col])[id_col].str.strip()
     if target is None and TARGET in raw.columns:
         target = TARGET
     features = one_hot_names(raw, features)  # one set of indicator columns for every series

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from forecastrnn.data.io import one_hot as _one_hot, times_column
+from forecastrnn.data.io import one_hot, times_column
 from forecastrnn.data.panel import ID_COL, TARGET, ids_as, names_series, read_panel
 from forecastrnn.data.stack import Stack, common_freq, named_series
 from forecastrnn.data.stream import ParquetPanel
@@ -96,7 +96,7 @@ class GlobalRNNForecaster(NetworkCore):
             # A text covariate became one indicator column per value ("<column>=<value>").
             # Fitting keeps only the values seen in the training rows (not those of a later test span).
             seen = panel if fitting else None
-            features, known_future = _one_hot(features, panel.columns, seen), _one_hot(known_future, panel.columns, seen)
+            features, known_future = one_hot(features, panel.columns, seen), one_hot(known_future, panel.columns, seen)
             names = [panel.attrs["id_col"], times_column(panel.attrs) or "ds", value]
             freq, stack = panel.attrs["freq"], Stack.from_panel(panel, [value] + features + known_future)
             id_kind = panel[names[0]].dtype.kind
