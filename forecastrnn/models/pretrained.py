@@ -476,7 +476,7 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
 MAX_HORIZON = 48
 SEASONS_READ = 10  # the seasonal adjustment reads the last so many seasons of a series
 NETWORK_WEIGHTS = (0.25, 0.5, 0.75, 1.0)  # network_weight="auto" chooses among them (zero_shot_paths) ...
-DEFAULT_WEIGHT = 0.5  # ... or takes this when no series is long enough
+DEFAULT_WEIGHT = 0.75  # ... or takes this when no series is long enough (chosen on short series, BENCHMARKS.md)
 OWN_ORIGINS = 5  # intervals from the data's own rows: up to so many past origins per series ...
 MIN_OWN_ROWS = 8  # ... each with at least so many rows before it
 
