@@ -130,6 +130,23 @@ def test_duplicates_name_the_rows_and_rows_out_of_order_are_sorted_and_said(writ
         read_series(write_csv("date,v\n2020-01-01,1\n2020-01-02,2\n2020-01-03,3\n"))
 
 
+def test_the_hour_a_clock_is_set_back_for_daylight_saving_time_is_averaged(write_csv):
+    # a logger in local wall time: 01:00-01:59 written twice in November, 02:00 skipped in March
+    wall = pd.date_range("2023-03-11", "2023-11-06", freq="30min", tz="America/New_York").tz_localize(None)
+    text = "ts,kw,site\n" + "".join(f"{t:%Y-%m-%d %H:%M},{i},A\n" for i, t in enumerate(wall))
+    with pytest.warns(RuntimeWarning, match=r"2 timestamp\(s\) written twice in the hour a clock is set back for "
+                                            r"daylight saving time \(2023-11-05 01:00\): the two rows of each averaged"):
+        frame = read_series(write_csv(text), target="kw")
+    assert frame.attrs["freq"] == "30min" and frame.attrs["n_gaps"] == 2  # March's missing hour: two NaN rows
+    twice = wall[wall.duplicated(keep=False)]
+    i = np.flatnonzero(wall == twice[0])  # 01:00 at rows i[0] and i[1]: one row of their mean
+    assert frame.loc[twice[0], "kw"] == (i[0] + i[1]) / 2 and frame.index.is_unique
+    for text in ("date,v\n2023-11-05 10:00,1\n2023-11-05 10:00,2\n2023-11-05 11:00,3\n",  # not at night
+                 "date,v\n2023-11-04,1\n2023-11-05,2\n2023-11-05,3\n2023-11-06,4\n"):  # daily: a real duplicate
+        with pytest.raises(ValueError, match="Timestamps must be unique"):
+            read_series(write_csv(text))
+
+
 def test_the_day_and_the_time_of_day_in_two_columns_are_one_timestamp(write_csv):
     text = "Date;Time;Global_active_power\n16/12/2006;17:24:00;4.216\n16/12/2006;17:25:00;5.36\n" \
            "16/12/2006;17:26:00;?\n16/12/2006;17:27:00;5.388\n"

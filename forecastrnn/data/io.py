@@ -1013,12 +1013,37 @@ def _step_counter(frame: pd.DataFrame, names: list) -> str | None:
     return None
 
 
+def _clock_set_back(index) -> bool:
+    """Whether the repeated timestamps of ``index`` are those of a clock set back an hour
+    for daylight saving time, in local wall time: steps of an hour or less, each repeated
+    timestamp twice, all within one clock hour between 23:00 and 02:59 on one day of each
+    year at most."""
+    if not isinstance(index, pd.DatetimeIndex) or index.tz is not None:
+        return False
+    steps = index.unique().sort_values().to_series().diff().dropna()  # (the index's unit may be s, ms ...)
+    repeated = index[index.duplicated(keep=False)]
+    if steps.empty or steps.median() > pd.Timedelta(hours=1) or repeated.value_counts().max() != 2:
+        return False
+    hours = repeated.floor("h").unique()
+    return bool(np.isin(hours.hour, [23, 0, 1, 2]).all() and not hours.year.duplicated().any())
+
+
 def _in_time_order(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its rows in time order. Rows written out of order (a database export,
     a shuffled table) are sorted, and a warning says so; a duplicate timestamp is an error
-    naming both rows."""
+    naming both rows, unless it is one of the hour a clock is set back for daylight saving
+    time (:func:`_clock_set_back`): the two rows are then averaged, and a warning says so."""
     index = frame.index
     twice = index.duplicated()
+    if twice.any() and _clock_set_back(index):
+        hours = ", ".join(f"{t:%Y-%m-%d %H}:00" for t in index[twice].floor("h").unique())
+        warnings.warn(f"{int(twice.sum())} timestamp(s) written twice in the hour a clock is set back for "
+                      f"daylight saving time ({hours}): the two rows of each averaged", RuntimeWarning, stacklevel=3)
+        numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+        grouped = frame.groupby(level=0, sort=False)
+        frame = pd.concat([grouped[numeric].mean(), grouped[[c for c in frame.columns if c not in numeric]].first()],
+                          axis=1)[list(frame.columns)].rename_axis(index.name)
+        index, twice = frame.index, np.zeros(len(frame), dtype=bool)
     if twice.any():
         row = int(twice.argmax())
         first = int(np.flatnonzero(index == index[row])[0])
