@@ -22,6 +22,7 @@ from forecastrnn import __version__
 USER_ERRORS = (ValueError, TypeError, FileNotFoundError, FileExistsError, KeyError, ImportError)
 MODELS = ("gru", "lstm", "simplernn")
 BASELINES = ("naive", "seasonal-naive", "drift", "naive2", "arima", "ets", "theta")
+PARALLEL_SERIES = 50  # panels of so many series or more backtest their baselines on every core by default
 
 
 def _disk_error(exc: OSError) -> str:
@@ -176,8 +177,9 @@ def data_options(func):
         click.option("--season-length", type=click.IntRange(min=1), default=None,
                      help="Season of the baselines and of MASE [default: from the frequency, e.g. 24 for hourly; "
                           "1 without timestamps]."),
-        click.option("--n-jobs", type=click.IntRange(min=1), default=1, show_default=True,
-                     help="Processes for the baselines (series by series with --id-col)."),
+        click.option("--n-jobs", type=click.IntRange(min=1), default=None,
+                     help="Processes for the baselines [default: every core for a panel of "
+                          f"{PARALLEL_SERIES} series or more, else 1]."),
         click.option("--scheduler", default=None, metavar="ADDRESS",
                      help="Run the per-series baselines on this Dask scheduler, e.g. tcp://10.0.0.5:8786 "
                           "(needs forecastrnn[distributed]); replaces --n-jobs."),
@@ -266,6 +268,7 @@ def _plan(opts):
             _note_unused({**read, "target": found, "features": [c for c in read["features"] if c not in known]},
                          "--target names the column(s) to forecast, --features all reads the others as inputs")
     season = opts["season_length"] or season_length_for(frame.attrs["freq"])
+    opts["n_jobs"] = opts["n_jobs"] or 1
     horizon = opts["horizon"] or _default_horizon(season, len(frame), "rows")
     settings = dict(season=season, **backtest_plan(len(frame), horizon, opts["n_windows"], opts["test_size"]))
     if settings["train_rows"] < horizon + 1:  # one window of horizon targets after one row (shorter: padded)
@@ -455,6 +458,8 @@ def _panel_plan(opts):
         with _notes():
             season = positions_season(g.to_numpy(dtype="float64") for _, g in values)
     lengths = panel.groupby(a["id_col"], sort=False).size()
+    if opts["n_jobs"] is None:  # the baselines go series by series: a process per core pays off for many
+        opts["n_jobs"] = (os.cpu_count() or 1) if a["n_series"] >= PARALLEL_SERIES else 1
     horizon = opts["horizon"] or _default_horizon(season, int(lengths.median()), "rows in the median series")
     n_windows = opts["n_windows"] or 1
     settings = dict(season=season, horizon=horizon, n_windows=n_windows, step=horizon,

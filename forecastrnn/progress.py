@@ -29,6 +29,12 @@ def reporting(report):
         _reporter = previous
 
 
+def report(text: str) -> None:
+    """Send ``text`` to the innermost :func:`reporting` block's callable, if any."""
+    if _reporter is not None:
+        _reporter(text)
+
+
 def about(seconds: float) -> str:
     """``"about 40 s left"``, ``"about 3 min left"``."""
     return f"about {seconds:.0f} s left" if seconds < 90 else f"about {seconds / 60:.0f} min left"

@@ -327,6 +327,21 @@ def test_panel_fit_backtest_predict(tmp_path):
     assert run(["predict", tmp_path / "tflite", "--future", data]).exit_code == 1  # no known-future columns
 
 
+def test_a_panel_of_many_series_backtests_its_baselines_on_every_core_by_default(tmp_path):
+    import os
+
+    hours = pd.date_range("2024-01-01", periods=30, freq="h")
+    data = tmp_path / "many.csv"
+    pd.concat([pd.DataFrame({"store": f"s{i}", "date": hours, "sales": i + np.sin(np.arange(30) / 3)})
+               for i in range(50)]).to_csv(data, index=False)
+    args = ["backtest", data, "--id-col", "store", "--time-col", "date", "--target", "sales", "--horizon", "2",
+            "--window", "4", "--units", "2", "--epochs", "1", "--n-models", "1", "--no-combination",
+            "--baselines", "naive"]
+    result = run(args)
+    assert result.exit_code == 0, result.output
+    assert f"series by series (n_jobs={os.cpu_count()})" in result.output  # (a smaller panel: n_jobs=1)
+
+
 @pytest.mark.slow
 def test_panel_backtest_with_checkpoints_and_logs(tmp_path):
     data = write_panel(tmp_path / "sales.csv")
@@ -347,7 +362,7 @@ def test_series_of_missing_values_and_unique_id_panels(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Note: column 'unique_id' names the series: read as a panel (--id-col unique_id)" in result.output
     assert "Note: 1 series with only missing values in 'y' left out (e.g. 's2')" in result.output
-    assert "Read 382 rows of 2 series" in result.output
+    assert "Read 382 rows of 2 series" in result.output and "series by series (n_jobs=1)" in result.output
     data["y"] = np.nan
     data.to_csv(tmp_path / "empty.csv", index=False)
     result = run(["backtest", tmp_path / "empty.csv", *FAST])

@@ -104,7 +104,12 @@ def test_panel_combination_backtest_predict_save_load(tmp_path):
     table = backtest_panel({"combination": model, "theta": ThetaForecaster(horizon=4, season_length=4)}, data,
                            horizon=4, n_windows=2, season_length=4, level=0.9)
     assert set(table.model) == {"combination", "theta"} and table.y_pred.notna().all()
-    fitted = model.fit(data)
+    from forecastrnn.progress import reporting
+
+    said = []
+    with reporting(said.append):  # the CLI's stage line hears how far the members' validation forecasts are
+        fitted = model.fit(data)
+    assert "its members on validation windows, 4/4 series" in said
     # numeric ids came back as numbers from the inner backtest and matched none of its keys (KeyError 'network')
     assert list(fitted.weights_.index) == ["0", "1", "2", "3", "*"] and fitted.weights_.notna().all().all()
     assert fitted.validation_errors_.notna().all().all()  # each series' errors in its own MASE units

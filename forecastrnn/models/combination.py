@@ -33,10 +33,18 @@ from forecastrnn.data.season import TREND_ANCHORS
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.persistence import (STATE_FILE, atomic_write_dir, frame_from_json, frame_to_json, read_state,
                                      versions, write_json)
+from forecastrnn.progress import report
 
 METHODS = ("inverse", "select", "mean", "median")
 SERIES = "series"  # the key of a single series
 SEARCHABLE = ("window", "target_transform", "anchor", "normalize", "loss")
+
+
+def _validation_progress(message: str) -> None:
+    """The inner panel backtest's progress, to the caller's stage line (:mod:`forecastrnn.progress`):
+    how far the members' validation forecasts are, series by series."""
+    if message[:1].isspace():
+        report(f"its members on validation windows, {message.strip()}")
 
 
 def member_weights(errors: np.ndarray, method: str) -> np.ndarray:
@@ -271,7 +279,7 @@ class CombinationForecaster(Forecaster, BaseEstimator):
         def inner_backtest(models):
             if self.panel_:
                 out, fitted = backtest_panel(models, data, h, k, season_length=m, n_jobs=self.n_jobs,
-                                             return_models=True, **fit_kwargs)
+                                             return_models=True, progress=_validation_progress, **fit_kwargs)
                 out = out.rename(columns={out.attrs["id_col"]: "id"})  # ids keyed as history_ (numbers as text)
                 return out.assign(id=out["id"].astype(str)), fitted, out.attrs["mase_scales"]
             out, fitted = backtest(models, data, h, k, level=None, n_jobs=self.n_jobs, return_models=True,
