@@ -49,7 +49,9 @@ def test_naive_interval_widens_like_a_random_walk():
 
 @pytest.mark.parametrize("freq, m", [("h", 24), ("D", 7), ("W-SUN", 52), ("MS", 12), ("ME", 12),
                                      ("QS-JAN", 4), ("B", 5), ("YS", 1), ("2h", 12), (None, 1),
-                                     ("15min", 96), ("30min", 48), ("5min", 288), ("min", 1), ("7min", 1), ("s", 1)])
+                                     ("15min", 96), ("30min", 48), ("5min", 288), ("min", 1), ("7min", 1), ("s", 1),
+                                     ("bh", 8), ("2bh", 4),  # business hours: the business day
+                                     (pd.offsets.CustomBusinessHour(start="10:00", end="16:00"), 6)])
 def test_season_length_from_frequency(freq, m):
     assert season_length_for(freq) == m
 

@@ -147,6 +147,21 @@ def test_the_hour_a_clock_is_set_back_for_daylight_saving_time_is_averaged(write
             read_series(write_csv(text))
 
 
+def test_rows_of_opening_hours_only_are_said_with_how_to_read_them_as_steps(write_csv):
+    hours = pd.date_range("2024-01-01", periods=24 * 20, freq="h")
+    shop = hours[(hours.hour >= 8) & (hours.hour < 18)]  # open 08:00-18:00, every day
+    text = "ts,sales\n" + "".join(f"{t:%Y-%m-%d %H:%M},{i % 7}\n" for i, t in enumerate(shop))
+    with pytest.warns(RuntimeWarning, match=r"266 of 466 rows are gaps on the 'h' grid: the data has rows only from "
+                                            r"08:00 to 17:00 \(opening hours\?\).*--time-col none --season-length 10"):
+        read_series(write_csv(text))
+    steps = read_series(write_csv(text), time_col=None)  # the open hours as consecutive steps
+    assert len(steps) == len(shop) and steps.attrs["freq"] is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # half the hours lost, at any time of day: not opening hours
+        kept = hours[np.random.default_rng(0).random(len(hours)) < 0.5]
+        assert read_series(write_csv("ts,v\n" + "".join(f"{t:%Y-%m-%d %H:%M},1\n" for t in kept))).attrs["n_gaps"] > 200
+
+
 def test_the_day_and_the_time_of_day_in_two_columns_are_one_timestamp(write_csv):
     text = "Date;Time;Global_active_power\n16/12/2006;17:24:00;4.216\n16/12/2006;17:25:00;5.36\n" \
            "16/12/2006;17:26:00;?\n16/12/2006;17:27:00;5.388\n"

@@ -1013,6 +1013,25 @@ def _step_counter(frame: pd.DataFrame, names: list) -> str | None:
     return None
 
 
+def _note_open_hours(index: pd.DatetimeIndex, grid: pd.DatetimeIndex, n_gaps: int) -> None:
+    """Warn when most of a sub-daily grid is gaps because the rows cover only some hours of
+    each day (a shop's or a call centre's opening hours), and say how to read the open hours
+    as consecutive steps instead."""
+    step = grid[1] - grid[0] if len(grid) > 1 else None
+    if step is None or step >= pd.Timedelta(days=1) or n_gaps <= len(grid) / 3:
+        return
+    minutes = np.unique(index.hour * 60 + index.minute)
+    per_day = pd.Timedelta(minutes=int(minutes[-1] - minutes[0])) // step + 1
+    if (minutes[-1] - minutes[0]) / 1440 > 0.75:
+        return
+    warnings.warn(f"{n_gaps} of {len(grid)} rows are gaps on the {grid.freqstr!r} grid: the data has rows only "
+                  f"from {minutes[0] // 60:02d}:{minutes[0] % 60:02d} to {minutes[-1] // 60:02d}:{minutes[-1] % 60:02d} "
+                  f"(opening hours?), and the forecast covers every step of the day. To forecast the open hours as "
+                  f"consecutive steps, read the rows without time (fit, backtest: --time-col none --season-length "
+                  f"{per_day}; API: time_col=None)",
+                  RuntimeWarning, stacklevel=4)
+
+
 def _clock_set_back(index) -> bool:
     """Whether the repeated timestamps of ``index`` are those of a clock set back an hour
     for daylight saving time, in local wall time: steps of an hour or less, each repeated
@@ -1291,6 +1310,7 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
             raise ValueError(f"Timestamps must lie on the {inferred!r} grid. Received: "
                              f"{frame.index[~frame.index.isin(grid)][0]} off the grid")
         n_gaps = len(grid) - len(frame)
+        _note_open_hours(frame.index, grid, n_gaps)
         frame = frame.reindex(grid)
         frame.index.freq = grid.freq
     if expected_freq is not None and inferred != expected_freq:
