@@ -858,6 +858,8 @@ def _write_csv(frame, output, **kwargs):
 @click.option("--wide", is_flag=True, help="Every numeric column of --data is one series (a wide file), as in fit.")
 @click.option("--target", default=None,
               help="With 'pretrained': the column to forecast [default: the last numeric column].")
+@click.option("--time-col", default="auto", show_default=True, callback=_time_col,
+              help="With 'pretrained': the timestamp column; 'none': the rows are consecutive steps.")
 @click.option("--season-length", type=click.IntRange(min=1), default=None,
               help="With 'pretrained': steps in a season [default: from the frequency; 1 for positions].")
 @click.option("--future", type=click.Path(dir_okay=False), default=None,
@@ -869,7 +871,7 @@ def _write_csv(frame, output, **kwargs):
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="CSV file to write [default: standard output].")
 @click.option("--overwrite", is_flag=True, help="Replace an existing --output file.")
-def predict(run_dir, data, id_col, wide, target, season_length, future, horizon, level, output, overwrite):
+def predict(run_dir, data, id_col, wide, target, time_col, season_length, future, horizon, level, output, overwrite):
     """Forecast with the model of a run directory, of an export directory (written by
     'forecastrnn export': only the exported SavedModel or TFLite file is run), or with the
     pretrained model ('pretrained': no training, any series or panel).
@@ -882,16 +884,17 @@ def predict(run_dir, data, id_col, wide, target, season_length, future, horizon,
     _check_file(future, "Future")
     if output and os.path.exists(output) and not overwrite:
         raise FileExistsError(f"Output file {output!r} already exists. Pass --overwrite to replace it")
-    if (id_col is not None or target is not None or season_length is not None) and run_dir != "pretrained":
-        raise ValueError("--id-col, --target and --season-length apply to 'pretrained' (a run knows its columns "
-                         f"and season). Received: {run_dir!r}")
+    if (id_col is not None or target is not None or season_length is not None or time_col != "auto") \
+            and run_dir != "pretrained":
+        raise ValueError("--id-col, --target, --time-col and --season-length apply to 'pretrained' (a run knows its "
+                         f"columns and season). Received: {run_dir!r}")
     with _notes():  # warnings of the reading and the forecast, one note each
         if wide:  # the columns become a long panel, for the pretrained model or a run fitted --wide
             if data is None:
                 raise ValueError("--wide reads the series of --data. Received: no --data")
             from forecastrnn.data.panel import columns_to_long
 
-            id_col, data = _panel_id(data, id_col, wide, target), columns_to_long(data)
+            id_col, data = _panel_id(data, id_col, wide, target), columns_to_long(data, time_col)
         if run_dir == "pretrained" and not os.path.isdir(run_dir):
             if data is None:
                 raise ValueError("'predict pretrained' forecasts the series of --data. Received: no --data")
@@ -904,8 +907,8 @@ def predict(run_dir, data, id_col, wide, target, season_length, future, horizon,
 
             id_col = id_col if wide else _panel_id(data, id_col)
             # read once: the model forecasts this frame, and the columns it leaves are said
-            data = read_series(data, target=target) if id_col is None else \
-                _without_empty_series(read_panel(data, id_col=id_col, target=target))
+            data = read_series(data, target=target, time_col=time_col) if id_col is None else \
+                _without_empty_series(read_panel(data, id_col=id_col, target=target, time_col=time_col))
             if target is None:
                 _note_unused(data.attrs, "--target names the column to forecast")
             model = PretrainedForecaster(season_length=season_length or "auto").fit(

@@ -190,6 +190,9 @@ def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
     pd.read_csv(tmp_path / "one.csv").to_parquet(tmp_path / "one.parquet")  # any file read_series reads
     result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "one.parquet"), "--horizon", "2"])
     assert result.exit_code == 0 and result.stdout.splitlines()[1].startswith("2021-01-01"), result.output
+    steps = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "one.csv"), "--time-col", "none",
+                                     "--season-length", "12", "--horizon", "2"])  # the rows as consecutive steps
+    assert steps.exit_code == 0 and steps.stdout.splitlines()[1].startswith("72,"), steps.output
     missing = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "none.csv")])
     assert missing.exit_code == 1 and missing.output.startswith("Error: Data file not found. Expected an existing CSV")
     pd.DataFrame({"month": months, "sales": np.nan}).to_csv(tmp_path / "empty.csv", index=False)

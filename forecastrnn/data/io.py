@@ -1027,8 +1027,8 @@ def _note_open_hours(index: pd.DatetimeIndex, grid: pd.DatetimeIndex, n_gaps: in
     warnings.warn(f"{n_gaps} of {len(grid)} rows are gaps on the {grid.freqstr!r} grid: the data has rows only "
                   f"from {minutes[0] // 60:02d}:{minutes[0] % 60:02d} to {minutes[-1] // 60:02d}:{minutes[-1] % 60:02d} "
                   f"(opening hours?), and the forecast covers every step of the day. To forecast the open hours as "
-                  f"consecutive steps, read the rows without time (fit, backtest: --time-col none --season-length "
-                  f"{per_day}; API: time_col=None)",
+                  f"consecutive steps, read the rows without time (CLI: --time-col none --season-length {per_day}; "
+                  "API: time_col=None)",
                   RuntimeWarning, stacklevel=4)
 
 
