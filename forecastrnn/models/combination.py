@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import itertools
 import os
+import re
 import time
 import warnings
 from functools import partial
@@ -314,9 +315,12 @@ class CombinationForecaster(Forecaster, BaseEstimator):
                 fitted[label] = more_fitted[label]
                 slowest = max(slowest, time.perf_counter() - began)
         for w in caught:  # the inner backtest's notes, said in this model's words
+            short = re.match(r"(\d+) series had fewer than (\d+) observed rows", str(w.message))
             if issubclass(w.category, RuntimeWarning) and "left out of the scores" in str(w.message):
-                warnings.warn("Some series were too short to hold out validation windows: they take the panel's "
-                              f"weights ({w.message})", RuntimeWarning, stacklevel=2)
+                which = f"{short[1]} series had fewer than {short[2]} observed rows before them" if short else \
+                    "some series were too short for them"
+                warnings.warn(f"The combination weighs its members on validation windows; {which}, so they take "
+                              "the panel's weights", RuntimeWarning, stacklevel=2)
             else:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         table["error"] = (table.y_true - table.y_pred).abs()
