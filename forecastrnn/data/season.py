@@ -29,7 +29,8 @@ def season_length_for(freq) -> int:
     prefix = offset.rule_code.split("-")[0]  # "h", "D", "W", "MS", "QE", ...
     season = SEASONS.get(prefix[0] if prefix[0] in "MQ" else prefix, 1)
     if prefix in ("bh", "cbh"):  # business hours: the business day (8 from 09:00 to 17:00)
-        season = sum((e.hour * 60 + e.minute - s.hour * 60 - s.minute) % 1440 for s, e in zip(offset.start, offset.end)) // 60
+        open_minutes = (e.hour * 60 + e.minute - s.hour * 60 - s.minute for s, e in zip(offset.start, offset.end))
+        season = sum(m % 1440 for m in open_minutes) // 60
     return season // offset.n if season % offset.n == 0 and season // offset.n <= LONGEST_DEFAULT_SEASON else 1
 
 
