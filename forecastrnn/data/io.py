@@ -1021,9 +1021,9 @@ def _note_open_hours(index: pd.DatetimeIndex, grid: pd.DatetimeIndex, n_gaps: in
     if step is None or step >= pd.Timedelta(days=1) or n_gaps <= len(grid) / 3:
         return
     minutes = np.unique(index.hour * 60 + index.minute)
-    per_day = pd.Timedelta(minutes=int(minutes[-1] - minutes[0])) // step + 1
     if (minutes[-1] - minutes[0]) / 1440 > 0.75:
         return
+    per_day = pd.Timedelta(minutes=int(minutes[-1] - minutes[0])) // step + 1
     warnings.warn(f"{n_gaps} of {len(grid)} rows are gaps on the {grid.freqstr!r} grid: the data has rows only "
                   f"from {minutes[0] // 60:02d}:{minutes[0] % 60:02d} to {minutes[-1] // 60:02d}:{minutes[-1] % 60:02d} "
                   f"(opening hours?), and the forecast covers every step of the day. To forecast the open hours as "

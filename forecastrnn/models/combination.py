@@ -315,8 +315,8 @@ class CombinationForecaster(Forecaster, BaseEstimator):
                 fitted[label] = more_fitted[label]
                 slowest = max(slowest, time.perf_counter() - began)
         for w in caught:  # the inner backtest's notes, said in this model's words
-            short = re.match(r"(\d+) series had fewer than (\d+) observed rows", str(w.message))
             if issubclass(w.category, RuntimeWarning) and "left out of the scores" in str(w.message):
+                short = re.match(r"(\d+) series had fewer than (\d+) observed rows", str(w.message))
                 which = f"{short[1]} series had fewer than {short[2]} observed rows before them" if short else \
                     "some series were too short for them"
                 warnings.warn(f"The combination weighs its members on validation windows; {which}, so they take "
