@@ -328,6 +328,32 @@ def test_window_interval_scale_measures_errors_in_each_windows_scale():
         GlobalRNNForecaster(**settings, interval_scale="step").fit(data)
 
 
+def test_a_static_covariate_takes_one_scaler_over_the_series_not_one_per_series(tmp_path):
+    data = covariate_panel()
+    data["size"] = data.unique_id.map({"a": 10.0, "b": 20.0, "c": 30.0})  # a shop's floor space: one value per series
+    model = GlobalRNNForecaster(**{**FAST, "epochs": 1}).fit(data, features=["temp", "size"])
+    static = model.settings_["static"]
+    assert static["columns"] == ["size"]  # temp varies within each series: scaled per series as before
+    std = np.std([10.0, 20.0, 30.0])
+
+    def size_input(frame):
+        stack = model._read(frame)
+        scale, offset = model._coefficients(stack, stack.lengths)
+        inputs, _, blocks = model._layout(stack, scale, offset, model.scalers_.positions(stack.keys) + 1)
+        return [float(inputs[b, 2]) for b in blocks]  # [y, temp, size, ...]: the first row of each series
+
+    # per series it would be zero everywhere; over the series it tells them apart
+    np.testing.assert_allclose(size_input(data), [-10 / std, 0.0, 10 / std], atol=1e-6)
+    new = data[data.unique_id == "a"].assign(unique_id="new shop", size=40.0)  # never trained on: the same scaler
+    np.testing.assert_allclose(size_input(new), [20 / std], atol=1e-6)
+    model.save(tmp_path / "m")
+    loaded = GlobalRNNForecaster.load(tmp_path / "m")
+    assert loaded.settings_["static"] == static
+    pd.testing.assert_frame_equal(loaded.predict(new), model.predict(new))
+    refit = model.refit(data)  # from this fit's weights: with this fit's scaler of them
+    assert refit.settings_["static"] == static
+
+
 def test_a_category_seen_only_after_the_training_rows_is_not_an_input():
     data = covariate_panel()
     data["wind"] = np.where(data.temp > 0.8, "NW", "SE")

@@ -113,15 +113,16 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
         (one chunk stays in memory as tensors), and a last pass scores the calibration rows of
         at most ``MAX_CALIBRATION_SERIES`` series (every k-th).
         """
-        keys, lengths, missing, scale, offset, timed, anchor_rows = [], [], False, [], [], False, []
+        keys, lengths, missing, scale, offset, levels, timed, anchor_rows = [], [], False, [], [], [], False, []
         for stack in chunks():
             n_train = self._held_out(stack.lengths)[0]
-            chunk_missing, chunk_scale, chunk_offset = self._statistics(stack, n_train)
+            chunk_missing, chunk_scale, chunk_offset, chunk_levels = self._statistics(stack, n_train)
             keys += stack.keys
             lengths.append(stack.lengths)
             missing, timed = missing | chunk_missing, stack.timed
             scale.append(chunk_scale)
             offset.append(chunk_offset)
+            levels.append(chunk_levels)
             for a, n in zip(stack.starts[:ANCHOR_VOTERS - len(anchor_rows)], n_train):
                 anchor_rows.append(stack.values[a:a + n, 0])
         repeated = pd.Index(keys).duplicated()
@@ -143,6 +144,9 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
 
             self.settings_.update(settings_from(source, self), init=init_path)
             spec = self._spec()
+        # static covariates: one scaler over the series (that of the network whose weights it starts from)
+        inherited = self.__dict__.pop("_static_from", None)
+        scale, offset = self._settle_static(scale, offset, np.concatenate(levels), inherited)
         self.scalers_ = SeriesScalers(keys, self.scaler, self._columns(), scale, offset)
         pads = self._pads(n_train - spec.horizon)
         self.settings_["padded_series"] = n_padded = int((pads > 0).sum())
@@ -271,6 +275,7 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
         new = self._refit_clone()
         if warm_start:
             new._warm = ([w.copy() for w in self.model_.get_weights()], self.n_windows_)
+            new._static_from = self.settings_.get("static")
         with warnings.catch_warnings():  # the padded series were counted when this model was fitted
             warnings.filterwarnings("ignore", "[0-9]+ series had fewer than window", RuntimeWarning)
             new.fit(data, callbacks=callbacks, checkpoint_dir=checkpoint_dir, **{**self.fit_args_, **fit_kwargs})

@@ -5,7 +5,7 @@ known-future inputs. Every window step holds ``[targets | past covariates | obse
 indicators | known-future inputs | series code]``: scaled per series (on its training rows; a
 series never trained on, on its rows before its first origin), missing values filled and
 flagged (the targets always have an indicator), known-future inputs (``known_future``
-columns, calendar cycles, the two phase columns of a network started from the pretrained one)
+columns, calendar cycles, the two static inputs of a network started from the pretrained one)
 **shifted by the horizon**: step ``t`` carries step ``t + horizon``'s values and nothing else
 about the future. ``target_transform="log"`` takes logs first.
 """
@@ -21,7 +21,7 @@ from forecastrnn.data.calendar import calendar_features
 from forecastrnn.data.io import _indicator_of, _input_columns, _to_frame
 from forecastrnn.data.masking import add_missing_indicators, carried_forward
 from forecastrnn.data.panel import freq_step
-from forecastrnn.data.scaling import segment_coefficients
+from forecastrnn.data.scaling import Scaler, segment_coefficients
 from forecastrnn.data.stack import Stack
 from forecastrnn.data.windows import check_positive_int
 from forecastrnn.models.base import MIN_INPUT_ROWS
@@ -119,7 +119,7 @@ class SeriesEncoder:
             times[future_rows] = stack.future_index(self.freq_, h).ravel().astype("datetime64[ns]")
             known = np.column_stack([known, calendar_features(pd.DatetimeIndex(times), self.calendar_)])
         if self.settings_.get("init"):  # started from the pretrained network (models.warm_start):
-            known = np.column_stack([known, np.zeros((total, 2))])  # its phase columns, zeros as it was pretrained
+            known = np.column_stack([known, np.tile(self.settings_["init_code"], (total, 1))])  # its static inputs
         if known.shape[1]:  # row t carries the known-future values of row t + horizon of its series
             shifted = np.zeros_like(known)
             shifted[:total - h] = np.nan_to_num(known[h:])
@@ -136,7 +136,8 @@ class SeriesEncoder:
 
     def _coefficients(self, stack: Stack, first_origins):
         """``(scale, offset)`` of every series: the training scaler of a series trained on, else
-        one fitted on its rows before ``first_origins[i]`` (vectorised over the new series)."""
+        one fitted on its rows before ``first_origins[i]`` (vectorised over the new series; its
+        static covariates take the training panel's coefficients)."""
         k = len(self._columns())
         scale, offset = np.ones((len(stack.keys), k)), np.zeros((len(stack.keys), k))
         rows = self.scalers_.positions(stack.keys)
@@ -148,7 +149,8 @@ class SeriesEncoder:
             slots = np.cumsum(~known) - 1
             s, o, empty = segment_coefficients(stack.values[new], slots[stack.segments[new]],
                                                int((~known).sum()), self.scaler)
-            scale[~known], offset[~known] = s, o
+            mask, static_scale, static_offset = self._static()  # a static covariate: the training panel's scaler
+            scale[~known], offset[~known] = np.where(mask, static_scale, s), np.where(mask, static_offset, o)
         return scale, offset
 
     def _held_out(self, lengths):
@@ -162,18 +164,56 @@ class SeriesEncoder:
         return lengths - n_val - n_cal, n_val, n_cal
 
     def _statistics(self, stack: Stack, n_train):
-        """``(missing, scale, offset)`` from the training rows of every series: which observed
-        columns have missing training values, and each series' scaler coefficients."""
-        segments = stack.segments
+        """``(missing, scale, offset, levels)`` from the training rows of every series: which
+        observed columns have missing training values, each series' scaler coefficients, and
+        each series' value of every covariate column (``(n_series, n_covariates)``; NaN where
+        it takes more than one value in those rows, or none)."""
+        segments, n_targets = stack.segments, len(self.target_)
         training = (np.arange(len(stack.values)) - stack.starts[segments]) < n_train[segments]
-        missing = np.isnan(stack.values[training, :len(self.target_) + len(self.features_)]).any(axis=0)
+        missing = np.isnan(stack.values[training, :n_targets + len(self.features_)]).any(axis=0)
         scale, offset, empty = segment_coefficients(stack.values[training], segments[training], len(stack.keys),
                                                     self.scaler)
-        if empty[:, :len(self.target_) + len(self.features_)].any():
+        if empty[:, :n_targets + len(self.features_)].any():
             i, j = np.argwhere(empty)[0]
             raise ValueError(f"Series {stack.keys[i]!r}: every column needs at least one observed training value. "
                              f"Received: only NaN in {self._columns()[j]!r}")
-        return missing, scale, offset
+        levels = np.full((len(stack.keys), stack.values.shape[1] - n_targets), np.nan)
+        if levels.shape[1]:
+            grouped = pd.DataFrame(stack.values[training, n_targets:]).groupby(segments[training])
+            low, high = grouped.min(), grouped.max()
+            levels[low.index] = np.where(low.to_numpy() == high.to_numpy(), low.to_numpy(), np.nan)
+        return missing, scale, offset, levels
+
+    def _settle_static(self, scale, offset, levels, inherited=None):
+        """The coefficients of every series with those of its *static* covariates (columns
+        constant within every series' training rows: a shop's type, a code per series) replaced
+        by one scaler over the series' values of them: per series, a static column would scale
+        to zero and tell the network nothing. ``inherited`` (``settings_["static"]`` of the
+        network whose weights this fit starts from) is kept instead. Sets ``settings_["static"]``."""
+        names = self._columns()[len(self.target_):]
+        if inherited is not None and set(inherited["columns"]) <= set(names):
+            static = inherited
+        else:
+            columns = [j for j in range(len(names)) if not np.isnan(levels[:, j]).any()]
+            static = None
+            if columns and self.scaler != "none":
+                fitted = Scaler(self.scaler).fit(levels[:, columns])
+                static = {"columns": [names[j] for j in columns], "scale": fitted.scale_.tolist(),
+                          "offset": fitted.offset_.tolist()}
+        self.settings_["static"] = static
+        mask, s, o = self._static()
+        return np.where(mask, s, scale), np.where(mask, o, offset)
+
+    def _static(self):
+        """``(mask, scale, offset)`` over the columns: the static covariates
+        (:meth:`_settle_static`) and their coefficients (scale 1 and offset 0 elsewhere)."""
+        columns = self._columns()
+        mask, scale, offset = np.zeros(len(columns), bool), np.ones(len(columns)), np.zeros(len(columns))
+        static = self.settings_.get("static")
+        if static:
+            j = [columns.index(c) for c in static["columns"]]
+            mask[j], scale[j], offset[j] = True, static["scale"], static["offset"]
+        return mask, scale, offset
 
     def _future_values(self, future, stack: Stack):
         """``(n_series, horizon, n_known)`` known-future values from the ``future`` table, the

@@ -167,6 +167,9 @@ def forecast_function(model, levels, batch=None):
         scale, offset = tf.gather(table_scale, row), tf.gather(table_offset, row)
         if model.scaler in NEW_SERIES_SCALERS:  # a new series: fitted on the rows it is given
             new_scale, new_offset = _window_coefficients(tf, rows, model.scaler)
+            mask, static_scale, static_offset = model._static()  # static covariates: the training panel's scaler
+            new_scale = tf.where(mask, tf.constant(static_scale, tf.float32), new_scale)
+            new_offset = tf.where(mask, tf.constant(static_offset, tf.float32), new_offset)
             trained = (series >= 0)[:, None]
             scale, offset = tf.where(trained, scale, new_scale), tf.where(trained, offset, new_offset)
         return scale, offset
@@ -196,8 +199,9 @@ def forecast_function(model, levels, batch=None):
             padded = tf.concat([pad, tf.zeros_like(pad[:, :h])], axis=1)
             known = tf.where(tf.math.is_nan(known) | padded[..., None], 0.0, known)
             parts.append(known[:, h:h + w])  # row t carries row t + horizon's values
-        if model.settings_.get("init"):  # started from the pretrained network: its phase columns, zeros
-            parts.append(tf.zeros(tf.stack([tf.shape(filled)[0], w, 2])))
+        if model.settings_.get("init"):  # started from the pretrained network: its static inputs (warm_start)
+            code = tf.constant(model.settings_["init_code"], tf.float32)
+            parts.append(tf.tile(code[None, None, :], tf.stack([tf.shape(filled)[0], w, 1])))
         if model.id_embedding:
             code = tf.cast(tf.where(x["series"] >= 0, x["series"] + 1, 0), tf.float32)
             parts.append(tf.tile(code[:, None, None], [1, w, 1]))
