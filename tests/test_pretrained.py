@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from forecastrnn.data.synthetic import synthetic_panel
-from forecastrnn.data.season import season_code
-from forecastrnn.models.pretrained import CODE, MAX_HORIZON, forecast_paths, network_frame, pretrained
+from forecastrnn.models.pretrained import MAX_HORIZON, forecast_paths, network_frame, phase, pretrained
 
 
 @pytest.fixture
@@ -23,17 +22,14 @@ def test_synthetic_panel_repeats_and_is_positive():
     assert (a.y >= 0).all() and a.groupby("unique_id").season_length.nunique().max() == 1
 
 
-def test_network_frame_carries_each_series_code_in_its_history_and_future():
-    codes = {"a": season_code(4, True), "b": season_code(1, False)}
-    history, future = network_frame({"a": np.arange(5.0), "b": np.arange(3.0)}, codes, horizon=2)
-    for frame in (history, future):
-        for key, code in codes.items():
-            np.testing.assert_array_equal(frame.loc[frame.unique_id == key, CODE].to_numpy(),
-                                          np.tile(code, (len(frame[frame.unique_id == key]), 1)))
+def test_phase_columns_follow_each_series_season():
+    history, future = network_frame({"a": np.arange(5.0), "b": np.arange(3.0)}, {"a": 4, "b": 1}, horizon=2)
+    np.testing.assert_allclose(history.loc[history.unique_id == "a", "season_sin"], [0, 1, 0, -1, 0], atol=1e-12)
+    assert (history.loc[history.unique_id == "b", ["season_sin", "season_cos"]] == 0).all().all()  # no season
+    np.testing.assert_allclose(future.loc[future.unique_id == "a", "season_sin"], np.sin(2 * np.pi * np.array([5, 6]) / 4),
+                               atol=1e-12)
     assert list(future.groupby("unique_id", sort=False).size()) == [2, 2]
-    assert list(history.y) == [0, 1, 2, 3, 4, 0, 1, 2]
-    assert season_code(1, False).tolist() == [0.0, 0.0] and season_code(12, False)[0] < season_code(24, False)[0]
-    assert season_code(500, True).tolist() == [1.0, 1.0]  # seasons longer than a week of hours: the longest code
+    np.testing.assert_allclose(phase(np.arange(3), 1), 0)
 
 
 def test_zero_shot_one_series_panel_and_positions(tiny):
@@ -77,10 +73,10 @@ def test_a_panel_without_timestamps_is_forecast_with_the_season_it_shows(tiny):
 def test_recursive_forecast_continues_the_first_pass(tiny):
     model = pretrained(tiny)
     y = {"s": 50 + np.random.default_rng(0).normal(size=80)}
-    first = forecast_paths(model.network_, y, {"s": season_code(12, False)}, 18)["s"]
-    longer = forecast_paths(model.network_, y, {"s": season_code(12, False)}, 30)["s"]
+    first = forecast_paths(model.network_, y, {"s": 12}, 18)["s"]
+    longer = forecast_paths(model.network_, y, {"s": 12}, 30)["s"]
     np.testing.assert_allclose(longer[:18], first, rtol=1e-6)
-    again = forecast_paths(model.network_, {"s": np.r_[y["s"], first]}, {"s": season_code(12, False)}, 12)["s"]
+    again = forecast_paths(model.network_, {"s": np.r_[y["s"], first]}, {"s": 12}, 12)["s"]
     np.testing.assert_allclose(longer[18:], again, rtol=1e-6)
 
 
@@ -224,10 +220,10 @@ def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
 def test_stacked_paths_equal_the_network_predict_of_the_table(tiny):
     model = pretrained(tiny)
     series = {"a": 10 + np.sin(np.arange(70.0)), "b": np.arange(30.0) ** 1.5}
-    codes = {"a": season_code(12, True), "b": season_code(1, False)}
-    history, future = network_frame(series, codes, model.network_.horizon)
+    seasons = {"a": 12, "b": 1}
+    history, future = network_frame(series, seasons, model.network_.horizon)
     table = model.network_.predict(history, future=future)
-    paths = forecast_paths(model.network_, series, codes, model.network_.horizon)
+    paths = forecast_paths(model.network_, series, seasons, model.network_.horizon)
     for key in series:
         np.testing.assert_allclose(paths[key], table.loc[table.unique_id == key, "y"], rtol=1e-6)
 
@@ -284,8 +280,8 @@ def test_zero_shot_reads_the_seasonally_adjusted_series(tiny):
     y = (100 + t) * (1 + 0.3 * np.sin(2 * np.pi * t / 12))
     season, kind = seasonal_indices(y, 12)
     assert kind == "multiplicative"
-    # the network reads y / season with the code of an adjusted season of 12; the season goes back on its forecast
-    direct = forecast_paths(network, {"s": y / season}, {"s": season_code(12, True)}, 6)["s"] * season[60:66]
+    # the network reads y / season as a series without season; the season goes back on its forecast
+    direct = forecast_paths(network, {"s": y / season}, {"s": 1}, 6)["s"] * season[60:66]
     np.testing.assert_allclose(zero_shot_paths(network, {"s": y}, {"s": 12}, 6, 1.0)[0]["s"], direct, rtol=1e-6)
     # a long series: the season is read off its last SEASONS_READ seasons, the same indices before them
     from forecastrnn.models.pretrained import SEASONS_READ, seasonally_adjusted
@@ -299,10 +295,10 @@ def test_zero_shot_reads_the_seasonally_adjusted_series(tiny):
     # two to three seasons (a weekly panel of two years, a sensor of two days): the lag rule finds the season
     short = (100 + t[:30]) * (1 + 0.3 * np.sin(2 * np.pi * t[:30] / 12))
     assert seasonal_indices(short, 12) is None and seasonally_adjusted({"s": short}, {"s": 12})[1]["s"] is not None
-    noise = 50 + np.random.default_rng(1).normal(size=72)  # no season found: read as it is, not adjusted
+    noise = 50 + np.random.default_rng(1).normal(size=72)  # no season found: read as it is, without season
     assert seasonal_indices(noise, 12) is None
     np.testing.assert_allclose(zero_shot_paths(network, {"s": noise}, {"s": 12}, 6, 1.0)[0]["s"],
-                               forecast_paths(network, {"s": noise}, {"s": season_code(12, False)}, 6)["s"], rtol=1e-6)
+                               forecast_paths(network, {"s": noise}, {"s": 1}, 6)["s"], rtol=1e-6)
 
 
 def test_the_network_is_pretrained_on_the_series_as_zero_shot_reads_them(monkeypatch, tmp_path):
@@ -329,10 +325,7 @@ def test_the_network_is_pretrained_on_the_series_as_zero_shot_reads_them(monkeyp
     assert all(f is not None for f in found.values())
     for key, y in trained.items():
         np.testing.assert_allclose(y, adjusted[key])
-    # the code of a season of 12, adjusted, in every row: the network knows what it reads
-    np.testing.assert_array_equal(seen["data"][CODE].to_numpy(), np.tile(season_code(12, True), (len(seen["data"]), 1)))
-    static = network.settings_["static"]  # one scaler over the corpus' codes, not one per series (which zeroes them)
-    assert static["columns"] == CODE and network.scalers_.scale[:, 1:].std(axis=0).max() == 0
+    assert (seen["data"][["season_sin", "season_cos"]] == 0).all().all()  # no season left to read
 
 
 def test_the_forecast_blends_the_network_with_damped_smoothing(tiny):
@@ -342,7 +335,7 @@ def test_the_forecast_blends_the_network_with_damped_smoothing(tiny):
     network = pretrained(tiny).network_
     y = {"s": 50 + np.arange(40.0) + np.random.default_rng(3).normal(size=40)}
     net, smooth = component_paths(network, y, {"s": 1}, 5)
-    np.testing.assert_allclose(net["s"], forecast_paths(network, y, {"s": season_code(1, False)}, 5)["s"])
+    np.testing.assert_allclose(net["s"], forecast_paths(network, y, {"s": 1}, 5)["s"])
     np.testing.assert_allclose(smooth["s"], damped_trend_paths([y["s"]], 5)[0])
     out = PretrainedForecaster(path=tiny, network_weight=0.25).fit().predict(y["s"], horizon=5)
     np.testing.assert_allclose(out.y, 0.25 * net["s"] + 0.75 * smooth["s"], rtol=1e-6)

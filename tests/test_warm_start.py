@@ -1,4 +1,4 @@
-"""Starting a forecaster from the pretrained network (``init``): its weights, its static inputs,
+"""Starting a forecaster from the pretrained network (``init``): its weights, its phase input,
 the same early stopping, and everything else a fitted model does."""
 
 import json
@@ -39,6 +39,7 @@ def test_fine_tuning_starts_from_the_pretrained_weights(tiny_pretrained):
     panel = synthetic_panel(6, season_lengths=(12,), lengths=(80, 100), seed=4).drop(columns="season_length")
     model.fit(panel, init=tiny_pretrained, callbacks=[start])
     s = model.settings_
+    # pretrained on seasonally adjusted series, the network never read a phase: zeros, as it started from it
     assert s["init"] == str(tiny_pretrained) and s["window"] == source.window_ and s["units"] == source.settings_["units"]
     assert s["normalize"] == "window" and s["calendar"] == [] and model.fit_args_["init"] == tiny_pretrained
     begun = start.weights  # one member: its weights' paths are those of its layers
@@ -68,29 +69,19 @@ def test_pretrained_weights_are_kept_unless_training_beats_them(tiny_pretrained)
     assert plain.settings_["epochs"] == 2 and same == plain.settings_["kept_pretrained"]  # kept <=> unchanged
 
 
-def older_network(folder, tmp_path, phase_columns):
-    """A copy of the pretrained folder as an earlier forecastrnn wrote it: a network that reads
-    the season's phase (not pretrained on adjusted series), or adjusted series with the phase
-    columns as zeros (``phase_columns``: no season code)."""
+def reading_phase(folder, tmp_path):
+    """A copy of the pretrained folder whose network reads the season's phase (not pretrained on adjusted series)."""
     import shutil
 
-    copy = tmp_path / f"older{phase_columns}"
+    copy = tmp_path / "phase"
     shutil.copytree(folder, copy)
     state = json.loads((copy / "model" / "state.json").read_text())
-    if phase_columns:
-        state["state"]["known_future"] = ["season_sin", "season_cos"]
-        state["state"]["settings"]["static"]["columns"] = ["season_sin", "season_cos"]
-        state["state"]["scalers"]["columns"][1:] = ["season_sin", "season_cos"]
-    else:
-        assert state["state"]["settings"].pop("reads_adjusted") is True
+    assert state["state"]["settings"].pop("reads_adjusted") is True
     (copy / "model" / "state.json").write_text(json.dumps(state))
     return copy
 
 
-def test_the_network_reads_the_code_of_the_raw_series_it_trains_on(tiny_pretrained, tmp_path):
-    from forecastrnn.data.season import season_code
-
-    source, _ = load_source(tiny_pretrained, GlobalRNNForecaster)
+def test_the_network_reads_zeros_as_its_phase_as_it_was_pretrained(tiny_pretrained, tmp_path):
     model = RNNForecaster(horizon=6, random_state=0, verbose=0, epochs=1, units=(4,),  # as the CLI passes --units 4
                           init=tiny_pretrained).fit(monthly())
     assert model.settings_["epochs"] == 1 and RNNForecaster().get_params()["init"] is None
@@ -98,24 +89,15 @@ def test_the_network_reads_the_code_of_the_raw_series_it_trains_on(tiny_pretrain
     n = stack.lengths[0]
     scale, offset = model._coefficients(stack, np.array([n]))
     inputs, _, blocks = model._layout(stack, scale, offset, np.array([1]))
-    assert inputs.shape[1] == 4  # target, its indicator, the two static inputs
-    static = source.settings_["static"]  # monthly data, raw (not adjusted), in the pretrained network's units
-    code = season_code(12, adjusted=False) * np.array(static["scale"]) + np.array(static["offset"])
-    np.testing.assert_allclose(inputs[blocks[0]:blocks[0] + n - 6, 2:], np.tile(code, (n - 6, 1)), rtol=1e-6)
+    assert inputs.shape[1] == 4  # target, its indicator, the two phase columns
+    np.testing.assert_array_equal(inputs[blocks[0]:, 2:], 0)  # zeros: it read seasonally adjusted series
     assert np.ptp(inputs[blocks[0]:blocks[0] + n, 0]) > 0  # (the target is there)
 
 
-@pytest.mark.parametrize("phase_columns", [False, True])
-def test_a_network_of_an_earlier_recipe_is_refused_in_one_line(tiny_pretrained, tmp_path, phase_columns):
-    from forecastrnn import pretrained
-
-    older = older_network(tiny_pretrained, tmp_path, phase_columns)
-    with pytest.raises(ValueError, match="pretrained on seasonally adjusted series .* pretrain it again") as info:
-        RNNForecaster(horizon=6, verbose=0, epochs=1, init=older).fit(monthly())
+def test_a_network_that_reads_the_season_phase_is_refused_in_one_line(tiny_pretrained, tmp_path):
+    with pytest.raises(ValueError, match="pretrained on seasonally adjusted series") as info:
+        RNNForecaster(horizon=6, verbose=0, epochs=1, init=reading_phase(tiny_pretrained, tmp_path)).fit(monthly())
     assert "\n" not in str(info.value)
-    if phase_columns:
-        with pytest.raises(ValueError, match="must read the inputs .* pretrain it again"):
-            pretrained(older)
 
 
 def test_a_fine_tuned_model_saves_refits_backtests_and_exports(tiny_pretrained, tmp_path):

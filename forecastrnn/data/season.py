@@ -353,23 +353,3 @@ def phase(steps, m: int) -> np.ndarray:
         return np.where(np.isnan(steps)[:, None], np.nan, np.zeros((len(steps), 2)))
     angle = 2 * np.pi * np.mod(steps, m) / m
     return np.column_stack([np.sin(angle), np.cos(angle)])
-
-
-SEASON_CODE_LONGEST = 168  # a week of hours: longer seasons share its code
-
-
-def season_code(m: int, adjusted: bool) -> np.ndarray:
-    """The pretrained network's two static inputs for a series (:mod:`forecastrnn.models.pretrained`):
-    its season length ``m`` on a log scale (0 for none, ``m = 1``; 1 for
-    :data:`SEASON_CODE_LONGEST` steps and longer) and 1.0 where the series was seasonally
-    adjusted before the network read it (0.0 where no season was found or it reads the raw series).
-
-    Examples
-    --------
-    >>> season_code(1, False).tolist(), season_code(168, True).tolist()
-    ([0.0, 0.0], [1.0, 1.0])
-    >>> round(float(season_code(12, True)[0]), 3)
-    0.485
-    """
-    m = max(int(m), 1)
-    return np.array([min(np.log(m) / np.log(SEASON_CODE_LONGEST), 1.0), 1.0 if adjusted else 0.0])

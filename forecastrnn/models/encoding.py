@@ -5,7 +5,7 @@ known-future inputs. Every window step holds ``[targets | past covariates | obse
 indicators | known-future inputs | series code]``: scaled per series (on its training rows; a
 series never trained on, on its rows before its first origin), missing values filled and
 flagged (the targets always have an indicator), known-future inputs (``known_future``
-columns, calendar cycles, the two static inputs of a network started from the pretrained one)
+columns, calendar cycles, the two phase columns of a network started from the pretrained one)
 **shifted by the horizon**: step ``t`` carries step ``t + horizon``'s values and nothing else
 about the future. ``target_transform="log"`` takes logs first.
 """
@@ -119,7 +119,7 @@ class SeriesEncoder:
             times[future_rows] = stack.future_index(self.freq_, h).ravel().astype("datetime64[ns]")
             known = np.column_stack([known, calendar_features(pd.DatetimeIndex(times), self.calendar_)])
         if self.settings_.get("init"):  # started from the pretrained network (models.warm_start):
-            known = np.column_stack([known, np.tile(self.settings_["init_code"], (total, 1))])  # its static inputs
+            known = np.column_stack([known, np.zeros((total, 2))])  # its phase columns, zeros as it was pretrained
         if known.shape[1]:  # row t carries the known-future values of row t + horizon of its series
             shifted = np.zeros_like(known)
             shifted[:total - h] = np.nan_to_num(known[h:])

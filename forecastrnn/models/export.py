@@ -199,9 +199,8 @@ def forecast_function(model, levels, batch=None):
             padded = tf.concat([pad, tf.zeros_like(pad[:, :h])], axis=1)
             known = tf.where(tf.math.is_nan(known) | padded[..., None], 0.0, known)
             parts.append(known[:, h:h + w])  # row t carries row t + horizon's values
-        if model.settings_.get("init"):  # started from the pretrained network: its static inputs (warm_start)
-            code = tf.constant(model.settings_["init_code"], tf.float32)
-            parts.append(tf.tile(code[None, None, :], tf.stack([tf.shape(filled)[0], w, 1])))
+        if model.settings_.get("init"):  # started from the pretrained network: its phase columns, zeros
+            parts.append(tf.zeros(tf.stack([tf.shape(filled)[0], w, 2])))
         if model.id_embedding:
             code = tf.cast(tf.where(x["series"] >= 0, x["series"] + 1, 0), tf.float32)
             parts.append(tf.tile(code[:, None, None], [1, w, 1]))

@@ -6,15 +6,16 @@ collection, ETTh1, airline passengers) and synthetic ones
 (:mod:`forecastrnn.data.synthetic`). Its weights ship inside the package
 (``forecastrnn/pretrained_weights/``) and load without any download.
 
-The network reads no timestamps: a series with a season (M4's seasonality test on its season
-length, from the frequency) is seasonally adjusted first (classical decomposition of its
-last ``SEASONS_READ`` seasons, as for Naive2 and Theta; :func:`seasonally_adjusted`), the
-network forecasts the adjusted series, and the season is put back on its forecast
-(:func:`component_paths`). It was pretrained on the corpus adjusted the same way. Window
-normalisation makes its inputs level- and scale-free (it corrects the last value of its
-window), so one network serves hourly, daily, monthly and yearly data alike; two static
-inputs (:data:`CODE`, :func:`~forecastrnn.data.season.season_code`) tell it the season
-length, which stands for the frequency, and whether the series was adjusted.
+The network reads no timestamps and no season: a series with a season (M4's seasonality test
+on its season length, from the frequency) is seasonally adjusted first (classical
+decomposition of its last ``SEASONS_READ`` seasons, as for Naive2 and Theta;
+:func:`seasonally_adjusted`), the network forecasts the adjusted series, and the season is
+put back on its forecast (:func:`component_paths`). It was pretrained on the corpus adjusted
+the same way. Window normalisation makes its inputs level- and scale-free (it corrects the
+last value of its window), so one network serves hourly, daily, monthly and yearly data
+alike. (Its input also has the phase columns of the season, ``season_sin`` and
+``season_cos``, zero for every series it reads; networks pretrained before the seasonal
+adjustment read the phase there.)
 
 The forecast blends the network's with damped-trend exponential smoothing of the same
 adjusted series, the network's weight chosen on the data's own last rows
@@ -37,51 +38,44 @@ from sklearn.base import BaseEstimator
 from forecastrnn.base import Forecaster, check_level, future_index
 from forecastrnn.data.io import read_series, times_column
 from forecastrnn.data.panel import ids_as, names_series, read_panel
-from forecastrnn.data.season import (positions_season, season_ahead, season_code, season_length_for,
-                                     with_season, without_season)
+from forecastrnn.data.season import (phase, positions_season, season_ahead, season_length_for, with_season,
+                                     without_season)
 from forecastrnn.models.base import NoTrainingWindow
 from forecastrnn.models.calibration import conformal_quantile
 from forecastrnn.models.warm_start import INFO_FILE, WEIGHTS_DIR
 
-CODE = ["season_code", "season_adjusted"]  # the network's static inputs (data.season.season_code)
+PHASE = ["season_sin", "season_cos"]
 ID, VALUE = "unique_id", "y"
 
 
-def network_codes(seasons: dict, found: dict) -> dict:
-    """``{id: (2,) static inputs}`` (:data:`CODE`) of series with season lengths ``seasons``,
-    seasonally adjusted where ``found[id]`` is not None (:func:`seasonally_adjusted`)."""
-    return {k: season_code(seasons[k], found[k] is not None) for k in found}
-
-
-def network_frame(series: dict, codes: dict, horizon: int):
-    """The network's long input (``unique_id``, ``y``, the :data:`CODE` columns; positions, no
-    time) of ``series`` (``{id: values}``) with their ``codes`` (:func:`network_codes`), and
-    the codes of the ``horizon`` steps after each (its ``future``)."""
+def network_frame(series: dict, season_lengths: dict, horizon: int):
+    """The network's long input (``unique_id``, ``y``, phase columns; positions, no time) of
+    ``series`` (``{id: values}``) and the phase of the ``horizon`` steps after each (its ``future``)."""
     history, future = [], []
     for key, y in series.items():
-        code = np.asarray(codes[key], dtype="float64")
+        m, n = int(season_lengths[key]), len(y)
         history.append(pd.DataFrame({ID: key, VALUE: np.asarray(y, dtype="float64"),
-                                     **dict(zip(CODE, np.tile(code, (len(y), 1)).T))}))
-        future.append(pd.DataFrame({ID: key, **dict(zip(CODE, np.tile(code, (horizon, 1)).T))}))
+                                     **dict(zip(PHASE, phase(np.arange(n), m).T))}))
+        future.append(pd.DataFrame({ID: key, **dict(zip(PHASE, phase(np.arange(n, n + horizon), m).T))}))
     return pd.concat(history, ignore_index=True), pd.concat(future, ignore_index=True)
 
 
-def forecast_paths(network, series: dict, codes: dict, horizon: int) -> dict:
-    """``{id: (horizon,) point forecast}`` of every series (with its ``codes``,
-    :func:`network_codes`): the network's ``network.horizon`` steps, then again from the
-    series extended by them, until ``horizon`` steps. The series go to the network's core as
-    one stacked array (as ``predict`` lays out :func:`network_frame`, without reading a table)."""
+def forecast_paths(network, series: dict, seasons: dict, horizon: int) -> dict:
+    """``{id: (horizon,) point forecast}`` of every series: the network's ``network.horizon``
+    steps, then again from the series extended by them, until ``horizon`` steps. The series
+    go to the network's core as one stacked array (as ``predict`` lays out
+    :func:`network_frame`, without reading a table)."""
     from forecastrnn.data.stack import Stack
 
     h, keys = network.horizon, list(series)
     current = [np.asarray(series[k], dtype="float64") for k in keys]
-    code = [np.asarray(codes[k], dtype="float64") for k in keys]
+    m = [int(seasons[k]) for k in keys]
     paths = [np.empty(0) for _ in keys]
     while len(paths[0]) < horizon:
         lengths = np.array([len(y) for y in current], dtype="int64")
-        values = np.concatenate([np.column_stack([y, np.tile(c, (len(y), 1))]) for y, c in zip(current, code)])
+        values = np.concatenate([np.column_stack([y, phase(np.arange(len(y)), s)]) for y, s in zip(current, m)])
         index = pd.Index(np.concatenate([np.arange(n) for n in lengths]))
-        future = np.stack([np.tile(c, (h, 1)) for c in code])
+        future = np.stack([phase(np.arange(n, n + h), s) for n, s in zip(lengths, m)])
         stack = network._in_model_units(Stack(keys, lengths, values, index))
         point = network._forecast(stack, [[n] for n in lengths], future)[0][:, :, 0]
         paths = [np.concatenate([p, f]) for p, f in zip(paths, point)]
@@ -117,9 +111,9 @@ def seasonally_adjusted(series: dict, seasons: dict):
 
 def training_frame(series: dict, seasons: dict) -> pd.DataFrame:
     """What the network trains on (pretraining and fine-tuning alike): :func:`network_frame`
-    of the series seasonally adjusted (:func:`seasonally_adjusted`), with their codes."""
-    adjusted, found = seasonally_adjusted(series, seasons)
-    return network_frame(adjusted, network_codes(seasons, found), 1)[0]
+    of the series seasonally adjusted (:func:`seasonally_adjusted`), as one without season."""
+    adjusted, _ = seasonally_adjusted(series, seasons)
+    return network_frame(adjusted, dict.fromkeys(adjusted, 1), 1)[0]
 
 
 def component_paths(network, series: dict, seasons: dict, horizon: int):
@@ -133,7 +127,7 @@ def component_paths(network, series: dict, seasons: dict, horizon: int):
     from forecastrnn.baselines.smoothing import damped_trend_paths
 
     adjusted, found = seasonally_adjusted(series, seasons)
-    network_paths = forecast_paths(network, adjusted, network_codes(seasons, found), horizon)
+    network_paths = forecast_paths(network, adjusted, dict.fromkeys(adjusted, 1), horizon)
     smoothing_paths = dict(zip(adjusted, damped_trend_paths(list(adjusted.values()), horizon)))
     for key in adjusted:
         if found[key] is not None:
@@ -266,9 +260,6 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
         with open(info_file, encoding="utf-8") as fh:
             self.info_ = json.load(fh)
         self.network_ = GlobalRNNForecaster.load(os.path.join(path, "model"))
-        if self.network_.known_future_ != CODE:
-            raise ValueError(f"The pretrained network must read the inputs {CODE} (benchmarks/pretrain.py since they "
-                             f"were added); pretrain it again. Received: {self.network_.known_future_} in {path!r}")
         self.reading_ = {"target": target, "id_col": id_col, "time_col": time_col}
         self.fine_tuned_ = False
         if self.fine_tune:
@@ -288,9 +279,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
                                                 validation_size=net.validation_size,
                                                 calibration_size=net.calibration_size)
         network._init_from = self.network_.model_  # from its weights, kept unless an epoch beats them (warm_start)
-        network._static_from = net.settings_.get("static")  # and the scaler of its static inputs
         try:
-            tuned = network.fit(training_frame(series, seasons), known_future=CODE)  # as it was pretrained
+            tuned = network.fit(training_frame(series, seasons), known_future=PHASE)  # as it was pretrained
         except NoTrainingWindow as exc:  # series too short to train on: the zero-shot forecaster
             warnings.warn(f"fine_tune=True kept the pretrained weights: {exc}", RuntimeWarning, stacklevel=3)
             return net, False
@@ -503,5 +493,5 @@ def pretrained(path=None) -> PretrainedForecaster:
     return PretrainedForecaster(path=path).fit()
 
 
-__all__ = ["CODE", "PretrainedForecaster", "component_paths", "forecast_paths", "network_codes", "network_frame",
-           "pretrained", "seasonally_adjusted", "training_frame", "zero_shot_paths"]
+__all__ = ["PretrainedForecaster", "component_paths", "forecast_paths", "network_frame", "phase", "pretrained",
+           "seasonally_adjusted", "training_frame", "zero_shot_paths"]

@@ -3,9 +3,8 @@ builds the corpus and calls :func:`pretrain`).
 
 The recipe (``NETWORK``): a :class:`~forecastrnn.models.global_forecaster.GlobalRNNForecaster`
 reading each series seasonally adjusted (:func:`~forecastrnn.models.pretrained.seasonally_adjusted`,
-as its zero-shot forecasts read them) with its season length and whether it was adjusted as
-static inputs (:data:`~forecastrnn.models.pretrained.CODE`), window normalisation, correcting
-the window's last value, 18 steps at once, MAE.
+as its zero-shot forecasts read them), window normalisation, correcting the window's last
+value, 18 steps at once, MAE.
 Every ``CALIBRATION_EVERY``-th series of the corpus is kept apart: never trained on, its last
 rows forecast zero-shot give the interval scores per season length (:func:`interval_scores`).
 """
@@ -17,7 +16,7 @@ import os
 
 import numpy as np
 
-from forecastrnn.models.pretrained import (CODE, INFO_FILE, MAX_HORIZON, PretrainedForecaster, series_unit,
+from forecastrnn.models.pretrained import (INFO_FILE, MAX_HORIZON, PHASE, PretrainedForecaster, series_unit,
                                            training_frame, zero_shot_paths)
 
 CALIBRATION_EVERY = 10  # every 10th series of the corpus is kept apart for the interval scores
@@ -87,10 +86,10 @@ def pretrain(series: dict, seasons: dict, path, **settings) -> PretrainedForecas
 
     start = time.perf_counter()
     calibration = calibration_keys(series)
-    # the network reads series as zero-shot gives them: seasonally adjusted, with their codes
+    # the network reads series as zero-shot gives them: seasonally adjusted, with no season
     history = training_frame({k: y for k, y in series.items() if k not in calibration}, seasons)
-    network = GlobalRNNForecaster(**{**NETWORK, **settings}).fit(history, known_future=CODE)
-    network.settings_["reads_adjusted"] = True  # a forecaster started from it gives it the code of a raw series
+    network = GlobalRNNForecaster(**{**NETWORK, **settings}).fit(history, known_future=PHASE)
+    network.settings_["reads_adjusted"] = True  # a forecaster started from it gives it no season phase (warm_start)
     seconds = time.perf_counter() - start
     scores = interval_scores(network, {k: series[k] for k in series if k in calibration}, seasons)
     # what the package needs of the network: no default histories (predict is always given
@@ -103,7 +102,7 @@ def pretrain(series: dict, seasons: dict, path, **settings) -> PretrainedForecas
             "calibration_series": len(calibration), "settings": network.settings_,
             "epochs_trained": len(network.history_["loss"]), "training_seconds": round(seconds),
             "window": network.window_, "horizon": network.horizon, "max_horizon": MAX_HORIZON,
-            "code_columns": CODE, "scores": scores}
+            "phase_columns": PHASE, "scores": scores}
     with open(os.path.join(path, INFO_FILE), "w", encoding="utf-8") as fh:
         json.dump(info, fh)
     return PretrainedForecaster(path=path).fit()

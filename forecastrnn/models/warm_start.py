@@ -6,14 +6,12 @@ network's architecture and weights and train on from there: the same early stopp
 validation windows, fewer epochs by default (``FINE_TUNE_EPOCHS``), and the pretrained
 weights are kept when no epoch beats them on the validation windows.
 
-The pretrained network reads the target and two static inputs, the season length and
-whether the series was seasonally adjusted (``CODE`` of :mod:`forecastrnn.models.pretrained`):
-it was pretrained on seasonally adjusted series (``reads_adjusted``). A forecaster started
-from it (``settings_["init"]``) reads the raw series, so it gives the network the code of its
-data's season length, not adjusted (``settings_["init_code"]``, in the network's units; the
-encoder adds it), and ``predict`` needs nothing more than for any other model. The network's
-own normalisation is the pretrained one (window normalisation, no seasonal indices): the
-season is learnt in the training from the raw series.
+The pretrained network reads the target and two phase columns, zeros: it was pretrained on
+seasonally adjusted series (``reads_adjusted``), as one without season. A forecaster started
+from it (``settings_["init"]``) gives it the same zeros, so ``predict`` needs nothing more than
+for any other model. The network's own normalisation is the pretrained one (window
+normalisation, no seasonal indices), and it reads the raw series: the season is learnt in the
+training from it.
 """
 
 from __future__ import annotations
@@ -63,13 +61,11 @@ def check_compatible(estimator, source, n_targets: int, features: list, known_fu
     """Raise a one-line ValueError when ``estimator`` asks for another network than ``source``,
     or ``source`` was not pretrained on seasonally adjusted series (by an earlier forecastrnn,
     on the raw series and the season's phase)."""
-    from forecastrnn.models.pretrained import CODE
-
     s = source.settings_
-    if not s.get("reads_adjusted") or source.known_future_ != CODE:
-        raise ValueError(f"init needs a network pretrained on seasonally adjusted series with the inputs {CODE} "
-                         "(benchmarks/pretrain.py since they were added); pretrain it again. Received: a network "
-                         f"that reads {source.known_future_}")
+    if not s.get("reads_adjusted"):
+        raise ValueError("init needs a network pretrained on seasonally adjusted series (benchmarks/pretrain.py "
+                         "since the seasonal adjustment); pretrain it again. Received: a network that reads the "
+                         "season's phase")
     pretrained = {"cell": source.cell, "units": s["units"], "layers": source.layers,
                   "bidirectional": source.bidirectional, "normalize": s["normalize"], "anchor": s["anchor"]}
     def given(k):  # units as a one-layer list or tuple is the same request as the int
@@ -81,27 +77,20 @@ def check_compatible(estimator, source, n_targets: int, features: list, known_fu
         raise ValueError(f"init={estimator.init!r} trains the pretrained network ({pretrained}); leave these "
                          f"settings at 'auto' or their pretrained values. Received: {clashes}")
     if n_targets != 1 or features or known_future or estimator.id_embedding:
-        raise ValueError("The pretrained network reads one target and its season code only: no covariates, "
+        raise ValueError("The pretrained network reads one target and the season's phase only: no covariates, "
                          f"known-future columns or id embedding. Received: targets={n_targets}, "
                          f"features={features}, known_future={known_future}, id_embedding={estimator.id_embedding}")
 
 
 def settings_from(source, estimator) -> dict:
-    """The network settings a forecaster started from ``source`` trains with (``settings_``),
-    with ``init_code``: the static inputs the encoder adds for it, the code of the raw series
-    of its data (its season length, from the frequency or ``season_length``, not adjusted;
-    :func:`~forecastrnn.data.season.season_code`) in the network's units (its scaler of them)."""
-    from forecastrnn.data.season import season_code, season_length_for
-
+    """The network settings a forecaster started from ``source`` trains with (``settings_``);
+    its phase columns are zeros (the encoder adds them), as the network was pretrained on
+    seasonally adjusted series (``reads_adjusted``, checked by :func:`check_compatible`)."""
     s = source.settings_
-    m = season_length_for(estimator.freq_) if estimator.season_length == AUTO else int(estimator.season_length)
-    static = s.get("static") or {"scale": [1.0, 1.0], "offset": [0.0, 0.0]}
-    code = season_code(m, adjusted=False) * np.asarray(static["scale"]) + np.asarray(static["offset"])
     return {"window": s["window"] if estimator.window == AUTO else estimator.window,
             "units": s["units"], "anchor": s["anchor"], "season_length": s["season_length"],
             "n_models": 1 if estimator.n_models == AUTO else estimator.n_models,
-            "epochs": FINE_TUNE_EPOCHS if estimator.epochs == AUTO else estimator.epochs,
-            "init_code": code.tolist()}
+            "epochs": FINE_TUNE_EPOCHS if estimator.epochs == AUTO else estimator.epochs}
 
 
 def copy_weights(source_model, model, horizon: int) -> None:
