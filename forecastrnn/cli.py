@@ -237,7 +237,7 @@ def _known_future(opts) -> list:
 
 def _plan(opts):
     """Read the data and settle the backtest plan; returns (frame, settings dict)."""
-    from forecastrnn.data.io import describe, one_hot, read_series
+    from forecastrnn.data.io import describe, one_hot, read_series, times_column
     from forecastrnn.data.season import season_length_for
     from forecastrnn.defaults import backtest_plan
 
@@ -270,7 +270,8 @@ def _plan(opts):
     season = opts["season_length"] or season_length_for(frame.attrs["freq"])
     opts["n_jobs"] = opts["n_jobs"] or 1
     horizon = opts["horizon"] or _default_horizon(season, len(frame), "rows")
-    settings = dict(season=season, **backtest_plan(len(frame), horizon, opts["n_windows"], opts["test_size"]))
+    settings = dict(season=season, **backtest_plan(len(frame), horizon, opts["n_windows"], opts["test_size"]),
+                    time_col=times_column(frame.attrs))  # forecast.csv names its times as the data does
     if settings["train_rows"] < horizon + 1:  # one window of horizon targets after one row (shorter: padded)
         raise ValueError(f"Too little data before the test span for horizon={horizon}: "
                          f"{max(settings['train_rows'], 0)} rows, at least {horizon + 1} needed. Received: {len(frame)} "
@@ -609,7 +610,7 @@ def fit(out, overwrite, refit, forecast_model, future, **opts):
             json.dump(metrics, fh, indent=2)
         table.to_csv(os.path.join(tmp, "backtest.csv"), index=False)
         if forecast is not None:
-            forecast.to_csv(os.path.join(tmp, "forecast.csv"), index_label="time")
+            forecast.to_csv(os.path.join(tmp, "forecast.csv"), index_label=settings["time_col"] or "time")
         with open(os.path.join(tmp, "run.json"), "w", encoding="utf-8") as fh:
             json.dump({"data": os.path.abspath(opts["data"]), "settings": settings,
                        "options": {k: v for k, v in opts.items() if k != "quiet"},
@@ -794,6 +795,15 @@ def _load_run_model(run_dir):
     return classes.get(kind, RNNForecaster).load(os.path.join(run_dir, "model"))
 
 
+def _run_settings(run_dir) -> dict:
+    """The plan a run directory was fitted with (``settings`` of its run.json; empty if unreadable)."""
+    try:
+        with open(os.path.join(run_dir, "run.json"), encoding="utf-8") as fh:
+            return dict(json.load(fh).get("settings") or {})
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
 def _check_file(path, what: str) -> None:
     if path is not None and not os.path.isfile(path):
         raise FileNotFoundError(f"{what} file not found. Expected an existing CSV file. Received: {path!r}")
@@ -902,7 +912,7 @@ def predict(run_dir, data, id_col, wide, target, time_col, season_length, future
             from forecastrnn.models.pretrained import PretrainedForecaster
 
             tensorflow()
-            from forecastrnn.data.io import read_series
+            from forecastrnn.data.io import read_series, times_column
             from forecastrnn.data.panel import read_panel
 
             id_col = id_col if wide else _panel_id(data, id_col)
@@ -913,14 +923,15 @@ def predict(run_dir, data, id_col, wide, target, time_col, season_length, future
                 _note_unused(data.attrs, "--target names the column to forecast")
             model = PretrainedForecaster(season_length=season_length or "auto").fit(
                 id_col=id_col, target=data.attrs["target"][0])
-            panel, known = id_col is not None, []
+            panel, known, times = id_col is not None, [], times_column(data.attrs)
         elif is_export_dir(run_dir):
             model = ExportedForecaster(run_dir)
-            panel, known = model.signature["series"] is not None, model.signature["known_future"]
+            panel, known, times = model.signature["series"] is not None, model.signature["known_future"], None
         else:
             model = _load_run_model(run_dir)
             network = getattr(model, "network_", model)
             panel, known = getattr(network, "supports_panels", False), getattr(network, "known_future_", [])
+            times = _run_settings(run_dir).get("time_col")
         if future is not None and not known:
             raise ValueError(f"--future gives known-future columns, but this model has none. Received: {future!r}")
         if known and future is None:
@@ -931,7 +942,8 @@ def predict(run_dir, data, id_col, wide, target, time_col, season_length, future
     if hasattr(model, "network_weight_"):  # the pretrained forecast: what it blended (stderr: the CSV stays clean)
         click.echo(f"Forecast: the pretrained network's times {model.network_weight_:g} plus damped-trend "
                    f"smoothing's times {1 - model.network_weight_:g}", err=True)
-    csv = dict(index=False) if panel else dict(index_label="time")  # panels: long format, the time a column
+    # panels: long format, the time a column; one series: its times named as in the data (else "time")
+    csv = dict(index=False) if panel else dict(index_label=times or "time")
     if output is None:
         click.echo(forecast.to_csv(**csv), nl=False)
         return

@@ -60,6 +60,7 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
     assert metrics["naive"]["mase"] > 0
     forecast = pd.read_csv(out / "forecast.csv", index_col=0, parse_dates=True)
     assert list(forecast.columns) == ["load", "load_lower", "load_upper"]
+    assert forecast.index.name == "timestamp"  # the times named as in the data
     assert forecast.index[0] == pd.Timestamp("2022-01-16 00:00")  # the step after the data
     # The saved model was retrained on every row, the test span included.
     n_rows = len(pd.read_csv(csv))
@@ -70,7 +71,7 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
     printed = run(["predict", out, "--horizon", "3"])
     assert printed.exit_code == 0, printed.output
     lines = printed.output.strip().splitlines()
-    assert lines[0] == "time,load,load_lower,load_upper" and len(lines) == 4
+    assert lines[0] == "timestamp,load,load_lower,load_upper" and len(lines) == 4
     target = tmp_path / "next.csv"
     written = run(["predict", out, "--data", csv, "--output", target, "--level", "0.5"])
     assert written.exit_code == 0 and target.is_file()

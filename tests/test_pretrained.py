@@ -167,7 +167,7 @@ def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
     result = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "one.csv"), "--horizon", "12"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()  # the CSV; what was blended goes to stderr
-    assert lines[0] == "time,sales,sales_lower,sales_upper" and lines[1].startswith("2021-01-01") and len(lines) == 13
+    assert lines[0] == "month,sales,sales_lower,sales_upper" and lines[1].startswith("2021-01-01") and len(lines) == 13
     assert "the pretrained network's times" in result.stderr
     panel = pd.DataFrame({"shop": np.repeat(["a", "b"], 30), "day": list(pd.date_range("2024-01-01", periods=30)) * 2,
                           "units": np.r_[np.arange(30.0), 5 + np.arange(30) % 7]})
@@ -205,7 +205,7 @@ def test_shipped_model_forecasts_from_the_cli_with_no_training(tmp_path):
     assert wide.exit_code == 0 and "Note: only the last numeric column 'stock' is forecast; ['sales']" in wide.stderr
     picked = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "wide.csv"), "--target", "sales",
                                       "--horizon", "2"])
-    assert picked.exit_code == 0 and picked.stdout.startswith("time,sales,") and "Note" not in picked.stderr
+    assert picked.exit_code == 0 and picked.stdout.startswith("month,sales,") and "Note" not in picked.stderr
     panel.assign(promo=0).to_csv(tmp_path / "promo.csv", index=False)  # a panel's last column too
     promo = CliRunner().invoke(cli, ["predict", "pretrained", "--data", str(tmp_path / "promo.csv"), "--id-col", "shop"])
     assert promo.exit_code == 0 and "Note: only the last numeric column 'promo' is forecast; ['units']" in promo.stderr
