@@ -926,7 +926,9 @@ def predict(run_dir, data, id_col, wide, target, time_col, season_length, future
             panel, known, times = id_col is not None, [], times_column(data.attrs)
         elif is_export_dir(run_dir):
             model = ExportedForecaster(run_dir)
-            panel, known, times = model.signature["series"] is not None, model.signature["known_future"], None
+            sig = model.signature
+            panel, known = sig["series"] is not None, sig["known_future"]
+            times = (sig.get("columns") or [None, None])[1] if sig.get("freq") else None  # (positions: none)
         else:
             model = _load_run_model(run_dir)
             network = getattr(model, "network_", model)

@@ -80,6 +80,7 @@ def test_fit_predict_backtest_happy_path(csv, tmp_path):
     assert exported.exit_code == 0, exported.output
     from_export = run(["predict", out / "export-saved_model", "--data", csv, "--level", "0.5"])
     assert from_export.exit_code == 0, from_export.output
+    assert from_export.output.startswith("timestamp,load,")
     np.testing.assert_allclose(pd.read_csv(io.StringIO(from_export.output), index_col=0),
                                pd.read_csv(target, index_col=0), rtol=1e-5)
 

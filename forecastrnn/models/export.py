@@ -263,7 +263,8 @@ def signature(model, fmt: str, levels: list) -> dict:
         "target_transform": model.target_transform,
         "series": list(model.scalers_.index) if model.supports_panels else None,
         "new_series": (None if not model.supports_panels else
-                       f"scaled with a {model.scaler!r} scaler fitted on the rows given"
+                       f"scaled with a {model.scaler!r} scaler fitted on the rows given (static covariates: "
+                       "the training panel's, settings_['static'])"
                        if model.scaler in NEW_SERIES_SCALERS else
                        "not supported: the 'robust' scaler cannot be fitted inside the graph"),
     }
