@@ -70,19 +70,24 @@ def test_spread_intervals_are_said_and_bounded(tmp_path):
     assert "median" in exported.signature["intervals"]
 
 
-def test_global_export_equals_predict_for_trained_and_new_series(tmp_path):
-    panel = _panel().assign(size=lambda f: f.unique_id.str[1:].astype(float))  # a static covariate
-    model = GlobalRNNForecaster(window=21, horizon=7, id_embedding=2, anchor=None,  # (no fall-back to an anchor)
-                                **TINY).fit(panel, known_future=["promo", "size"])
+@pytest.mark.parametrize("static", [False, True])
+def test_global_export_equals_predict_for_trained_and_new_series(tmp_path, static):
+    # static: a covariate with one value per series, the network alone (its anchor path is the other case's)
+    panel = _panel().assign(size=lambda f: f.unique_id.str[1:].astype(float)) if static else _panel()
+    known = ["promo", "size"] if static else ["promo"]
+    model = GlobalRNNForecaster(window=21, horizon=7, id_embedding=2, **({"anchor": None} if static else {}),
+                                **TINY).fit(panel, known_future=known)
     assert model.settings_["normalize"] == "window" and model.calendar_ and not model.settings_["fell_back"]
-    assert model.settings_["static"]["columns"] == ["size"]
+    assert (model.settings_["static"] or {}).get("columns") == (["size"] if static else None)
     history = panel.groupby("unique_id").head(-7)
-    future = panel.groupby("unique_id").tail(7)[["unique_id", "ds", "promo", "size"]]
-    # a series never trained on: scaled on the rows given (its static covariate on the panel's), so give
-    # predict the same rows
-    new = history[history.unique_id == "s0"].tail(21).assign(unique_id="new", y=lambda f: f.y * 3, size=9.0)
-    history = pd.concat([history, new])
-    future = pd.concat([future, future[future.unique_id == "s0"].assign(unique_id="new", size=9.0)])
+    future = panel.groupby("unique_id").tail(7)[["unique_id", "ds", *known]]
+    # a series never trained on: scaled on the rows given (a static covariate on the panel's scaler), so
+    # give predict the same rows
+    new = history[history.unique_id == "s0"].tail(21).assign(unique_id="new", y=lambda f: f.y * 3)
+    new_future = future[future.unique_id == "s0"].assign(unique_id="new")
+    if static:
+        new, new_future = new.assign(size=9.0), new_future.assign(size=9.0)
+    history, future = pd.concat([history, new]), pd.concat([future, new_future])
     expected = model.predict(history, level=0.9, future=future)
     for fmt, rtol in (("saved_model", 1e-5), ("tflite", 1e-3)):
         got = ExportedForecaster(model.export(tmp_path / fmt, format=fmt)).predict(history, level=0.9, future=future)
