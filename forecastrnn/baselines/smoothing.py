@@ -313,7 +313,8 @@ def damped_trend_paths(series, horizon: int) -> np.ndarray:
     trend = np.repeat(np.array([(y[min(k, len(y) - 1)] - y[0]) / k for y, k in zip(ys, steps)])[:, None],
                       len(grid), axis=1)
     sse = np.zeros_like(level)
-    for t in np.arange(rows):
+    everyone = rows - int(lengths.min()) + 1  # from this step on, every series has started
+    for t in np.arange(everyone):
         started = (t > rows - lengths)[:, None]  # the first value only starts the level
         y = values[:, t][:, None]
         fitted = level + phi * trend
@@ -321,6 +322,15 @@ def damped_trend_paths(series, horizon: int) -> np.ndarray:
         new = alpha * y + (1 - alpha) * fitted
         trend = np.where(started, beta * (new - level) + (1 - beta) * phi * trend, trend)
         level = np.where(started, new, level)
+    for t in np.arange(everyone, rows):  # the same recursion with no masks, in place (the bulk of the steps)
+        np.multiply(phi, trend, out=trend)  # phi b
+        error = values[:, t][:, None] - level - trend
+        sse += error * error
+        error *= alpha  # alpha e: l <- l + phi b + alpha e, b <- phi b + beta alpha e
+        level += trend
+        level += error
+        error *= beta
+        trend += error
     best, rows_ = sse.argmin(axis=1), np.arange(n)
     damping = np.cumsum(grid[best, 2][:, None] ** np.arange(1, horizon + 1)[None], axis=1)
     return level[rows_, best][:, None] + trend[rows_, best][:, None] * damping

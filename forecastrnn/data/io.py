@@ -629,6 +629,10 @@ def _parse_written_times(values: pd.Series, name: str, date_format: str | None =
             "(CLI --time-col none) reads rows as positions"
         )
     text = values.astype(str).str.strip().where(values.notna(), None)
+    if date_format is None and _ISO_DATE.match(str(text.iloc[0])):  # the common case, parsed in one pass
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        if not parsed.isna().any():
+            return _wall_time(pd.DatetimeIndex(parsed))
     utc = None
     labels = _period_labels(text) if date_format is None and text.notna().all() else None
     if labels is not None:
@@ -661,6 +665,7 @@ def _parse_written_times(values: pd.Series, name: str, date_format: str | None =
     return (pd.DatetimeIndex(parsed), labels[1]) if labels else _wall_time(pd.DatetimeIndex(parsed), utc)
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2}(?:[ T]\d{2}(?::\d{2}){1,2}(?:\.\d+)?)?)?$")  # 1949-01, 2020-01-05 10:00
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})(?:-?([1-7]))?$", re.IGNORECASE)
 _QUARTER = re.compile(r"^(?:(\d{4})\s*[-/ ]?\s*Q([1-4])|Q([1-4])\s*[-/ ]?\s*(\d{4}))$", re.IGNORECASE)
 _MONTH_LABEL = re.compile(r"^(\d{4})\s*-?M(0?[1-9]|1[0-2])$", re.IGNORECASE)  # 2020M01: IMF, Eurostat, Stata
@@ -1108,6 +1113,17 @@ def _pandas_infer_freq(index: pd.DatetimeIndex) -> str | None:
     return None if freq is None else pd.tseries.frequencies.to_offset(freq).freqstr
 
 
+def _grid(index: pd.DatetimeIndex, freq: str) -> pd.DatetimeIndex:
+    """The regular ``freq`` grid from ``index``'s first timestamp to its last: ``index`` itself
+    when it has no gaps (pandas infers ``freq`` from it; for months ten times faster than
+    generating the grid), else the generated grid."""
+    if len(index) >= 3 and _pandas_infer_freq(index) == freq:
+        grid = index.copy()
+        grid.freq = freq  # checked by pandas
+        return grid
+    return pd.date_range(index[0], index[-1], freq=freq, name=index.name)
+
+
 def infer_frequency(index: pd.DatetimeIndex) -> str:
     """Infer the regular frequency of ``index``, tolerating gaps.
 
@@ -1305,7 +1321,7 @@ def read_series(source, target=None, time_col=AUTO, features=None, freq=None,
     if isinstance(frame.index, pd.DatetimeIndex):
         known = expected_freq or own_freq
         inferred = freq or (known if known and len(frame.index) < 3 else infer_frequency(frame.index))
-        grid = pd.date_range(frame.index[0], frame.index[-1], freq=inferred, name=frame.index.name)
+        grid = _grid(frame.index, inferred)
         if not frame.index.isin(grid).all():
             raise ValueError(f"Timestamps must lie on the {inferred!r} grid. Received: "
                              f"{frame.index[~frame.index.isin(grid)][0]} off the grid")
