@@ -193,7 +193,8 @@ def forecasts(model, train, ids, h, m, pretrained_dir, quick, level=None):
 
 
 def speed(data, pretrained_dir, quick):
-    """p50 of zero-shot ``predict``: one seasonal series (airline passengers, 12 steps) and a
+    """p50 of zero-shot ``predict``: one seasonal series (airline passengers, 12 steps; as a
+    Series with timestamps and as the DataFrame ``read_csv`` gives, dates as text) and a
     panel of 1,000 monthly series of 100 rows (18 steps), point forecasts."""
     from bench_latency import timed
 
@@ -209,6 +210,7 @@ def speed(data, pretrained_dir, quick):
     panel["ds"] = np.tile(pd.date_range("2010-01-01", periods=100, freq="MS"), n)
     calls = 2 if quick else 30
     for label, call in ((f"one series ({len(one)} rows, 12 steps)", lambda: model.predict(one, horizon=12)),
+                        ("the same, the DataFrame of its CSV (months as text)", lambda: model.predict(frame, horizon=12)),
                         (f"{n} series (100 rows, 18 steps)", lambda: model.predict(panel, horizon=18))):
         print(f"zero-shot predict, {label}: p50 {timed(call, calls)['p50_ms']:.1f} ms", flush=True)
 
