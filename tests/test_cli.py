@@ -265,6 +265,11 @@ def test_columns_known_ahead_feed_the_network_and_arima_and_the_forecast_reads_t
     np.testing.assert_allclose(pd.read_csv(io.StringIO(printed.output)).load, written.load, rtol=1e-5)
     missing = run(["predict", out])
     assert missing.exit_code == 1 and "reads ['promo'], known ahead: --future FILE gives" in missing.output
+    two = tmp_path / "two.csv"  # a shorter forecast needs its own steps' values only
+    pd.DataFrame({"time": hours[n:n + 2], "promo": promo[n:n + 2]}).to_csv(two, index=False)
+    shorter = run(["predict", out, "--future", two, "--horizon", "2"])
+    assert shorter.exit_code == 0 and "Note: `future` gives ['promo'] for 2 of the 6 steps" in shorter.output
+    assert "load" in shorter.output
     # Without --future the run is kept and says how to forecast; wrong uses stop before any training.
     kept = run(["fit", data, "--known-future", "promo", "--out", tmp_path / "kept", *FAST[:-2], "--epochs", "1",
                 "--baselines", "naive", "--no-refit"])

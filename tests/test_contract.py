@@ -205,6 +205,14 @@ def test_known_future_inputs_work_on_one_series_too():
     late = future.set_axis(future.index + pd.Timedelta("1h"))  # matched by time, not position
     with pytest.raises(ValueError, match="matched by time"):
         model.predict(future=late)
+    # a shorter forecast needs its own steps only; the network reads all H, the rest as the last given
+    future["promo"] = np.arange(H) % 2.0
+    with pytest.warns(RuntimeWarning, match="for 2 of the 6 steps the network reads"):
+        two = model.predict(horizon=2, future=future.iloc[:2])
+    carried = future.assign(promo=[0.0] + [1.0] * (H - 1))
+    pd.testing.assert_frame_equal(two, model.predict(future=carried).iloc[:2])
+    with pytest.raises(ValueError, match=r"for each of the next 3 steps \(matched by time\). Received: 2 of them"):
+        model.predict(horizon=3, future=future.iloc[:2])
 
 
 def test_a_text_column_known_ahead_is_read_as_indicators_in_fit_and_in_the_future_table():

@@ -52,6 +52,9 @@ def test_one_series_export_equals_predict(tmp_path, transform):
         got = exported.predict(history, level=0.9, future=future)
         assert list(got.columns) == list(expected.columns) and got.index.equals(expected.index)
         _close(got, expected, rtol)
+        with pytest.warns(RuntimeWarning, match="for 2 of the 6 steps"):  # a shorter forecast, as predict makes it
+            _close(exported.predict(history, horizon=2, future=future.iloc[:2]),
+                   model.predict(history, horizon=2, future=future.iloc[:2]), rtol)
     signature = json.loads((tmp_path / "tflite" / "signature.json").read_text())
     assert [i["name"] for i in signature["inputs"]] == ["history", "known"]
     assert signature["inputs"][0]["shape"] == [None, 48, 2] and signature["levels"] == [0.8, 0.9]

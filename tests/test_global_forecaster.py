@@ -182,6 +182,9 @@ def test_known_future_inputs_are_shifted_by_the_horizon_and_the_future_is_never_
     future = pd.DataFrame({"unique_id": np.repeat(["a", "b", "c"], 6), "promo": 1.0})
     forecast = model.predict(future=future, level=0.8)
     assert np.isfinite(forecast[["y", "y_lower", "y_upper"]].to_numpy()).all()
+    with pytest.warns(RuntimeWarning, match="for 2 of the 6 steps"):  # the rest read as the last given (1.0 here)
+        shorter = model.predict(future=future.groupby("unique_id").head(2), horizon=2)
+    pd.testing.assert_frame_equal(shorter, model.predict(future=future, horizon=2))
     new = one.assign(unique_id="never seen")  # the zero embedding, its own scaler
     assert model.predict(new, future=future.assign(unique_id="never seen")).unique_id.unique().tolist() == ["never seen"]
     with pytest.warns(RuntimeWarning, match="1 series had fewer than window \\+ horizon = 30 training rows"):

@@ -13,6 +13,7 @@ about the future. ``target_transform="log"`` takes logs first.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -215,11 +216,15 @@ class SeriesEncoder:
             mask[j], scale[j], offset[j] = True, static["scale"], static["offset"]
         return mask, scale, offset
 
-    def _future_values(self, future, stack: Stack):
+    def _future_values(self, future, stack: Stack, steps=None):
         """``(n_series, horizon, n_known)`` known-future values from the ``future`` table, the
-        rows of each series matched to its next ``horizon`` timestamps (positions without time)."""
+        rows of each series matched to its next ``horizon`` timestamps (positions without time).
+        ``steps`` < ``horizon`` (a shorter forecast): only the first ``steps`` rows are needed;
+        the network still reads all ``horizon``, so the rows after them that ``future`` does
+        not give read as the last row it gives (carried forward, said in a warning)."""
         if not self.known_future_ or future is None:
             return None
+        steps = self.horizon if steps is None else int(steps)
         table = future if isinstance(future, pd.DataFrame) else _to_frame(future)[0]
         id_name, time_name = self.columns_[0], self.columns_[1]
         if id_name not in table.columns:
@@ -233,7 +238,7 @@ class SeriesEncoder:
             raise ValueError(f"`future` must have the columns {self.known_future_}. Received: no {absent}")
         expected = stack.future_index(self.freq_, self.horizon)
         groups = {str(k): g for k, g in table.groupby(table[id_name].astype(str), sort=False)}
-        out = np.empty((len(stack.keys), self.horizon, len(self.known_future_)))
+        out, filled = np.empty((len(stack.keys), self.horizon, len(self.known_future_))), []
         for i, key in enumerate(stack.keys):
             rows = groups.get(key, table.iloc[:0])
             if stack.timed and time_name in rows.columns:
@@ -241,11 +246,21 @@ class SeriesEncoder:
             else:
                 rows = rows.iloc[:self.horizon]
             values = _input_columns(rows, self.known_future_).to_numpy(dtype="float64")  # text: its indicators
-            if len(values) < self.horizon or np.isnan(values).any():
+            values = np.concatenate([values, np.full((self.horizon - len(values), values.shape[1]), np.nan)])
+            given = ~np.isnan(values).any(axis=1)
+            if not given[:steps].all():
                 raise ValueError(f"Series {key!r}: `future` must give {self.known_future_} for each of the next "
-                                 f"{self.horizon} steps{' (matched by time)' * stack.timed}. Received: "
-                                 f"{int((~np.isnan(values).any(axis=1)).sum())} of them")
+                                 f"{steps} steps{' (matched by time)' * stack.timed}. Received: "
+                                 f"{int(given[:steps].sum())} of them")
+            if not given.all():
+                filled.append(int(given.sum()))
+                values[~given] = np.nan
+                values = pd.DataFrame(values).ffill().to_numpy()
             out[i] = values
+        if filled:
+            warnings.warn(f"`future` gives {self.known_future_} for {min(filled)} of the {self.horizon} steps the "
+                          "network reads (its trained horizon): the steps it does not give read the values of the "
+                          "last one it gives", RuntimeWarning, stacklevel=3)
         return out
 
     def _update_tails(self, stack: Stack):

@@ -114,7 +114,7 @@ class ExportedForecaster:
         if level is not None and not any(abs(level - lv) < 1e-9 for lv in sig["levels"]):
             raise ValueError(f"`level` must be one of the levels fixed at export {sig['levels']}. Received: {level!r}")
         stack = self._stack(data)
-        out = self.run(**self._inputs(stack, reader._future_values(future, stack)))
+        out = self.run(**self._inputs(stack, reader._future_values(future, stack, horizon)))
         bounds = (None, None)
         if level is not None:
             j = int(np.argmin([abs(level - lv) for lv in sig["levels"]]))

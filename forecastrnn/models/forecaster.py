@@ -211,7 +211,8 @@ class RNNForecaster(NetworkCore):
             Add ``<target>_lower`` and ``<target>_upper`` interval columns at this level.
         future : DataFrame, optional
             The ``known_future`` columns of the forecast steps, indexed (or with a time
-            column) by their timestamps.
+            column) by their timestamps: at least ``horizon`` of them. The network reads the
+            trained horizon's; steps not given read the last given step's values (a warning).
 
         Returns
         -------
@@ -223,7 +224,7 @@ class RNNForecaster(NetworkCore):
         horizon = self._horizon(horizon)
         stack = self.tails_ if data is None else self._read(data)
         return self._output(stack, horizon,
-                            *self._forecast(stack, [[stack.lengths[0]]], self._future_values(future, stack), level))
+                            *self._forecast(stack, [[stack.lengths[0]]], self._future_values(future, stack, horizon), level))
 
     def _output(self, stack: Stack, horizon: int, point, lower=None, upper=None) -> pd.DataFrame:
         """The forecast table of ``predict`` from arrays ``(1, >= horizon, n_targets)``."""

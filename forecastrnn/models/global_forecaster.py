@@ -209,9 +209,10 @@ class GlobalRNNForecaster(NetworkCore):
         level : float, optional
             Interval level, e.g. 0.9: adds ``<target>_lower`` / ``<target>_upper``.
         future : long-format DataFrame or CSV path, optional
-            The ``known_future`` columns for the trained horizon after each series' end
+            The ``known_future`` columns for the ``horizon`` steps after each series' end
             (with the id and time columns; rows matched by time). Needed when the model has
-            such columns.
+            such columns. The network reads the trained horizon's; steps not given read the
+            last given step's values (a warning).
 
         Returns
         -------
@@ -224,7 +225,7 @@ class GlobalRNNForecaster(NetworkCore):
         horizon = self._horizon(horizon)
         stack = self.tails_ if data is None else self._read(data)
         return self._output(stack, horizon, *self._forecast(stack, [[n] for n in stack.lengths],
-                                                            self._future_values(future, stack), level))
+                                                            self._future_values(future, stack, horizon), level))
 
     def _output(self, stack: Stack, horizon: int, point, lower=None, upper=None) -> pd.DataFrame:
         """The long forecast table of ``predict`` from arrays ``(n_series, >= horizon, 1)``."""
