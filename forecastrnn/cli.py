@@ -873,7 +873,8 @@ def _write_csv(frame, output, **kwargs):
 @click.option("--season-length", type=click.IntRange(min=1), default=None,
               help="With 'pretrained': steps in a season [default: from the frequency; 1 for positions].")
 @click.option("--future", type=click.Path(dir_okay=False), default=None,
-              help="CSV of the known-future columns for the forecast steps (models fitted with them).")
+              help="CSV of the known-future columns for the forecast steps (models fitted with them; the trained "
+                   "horizon's steps that it leaves out read its last step's values, with a note).")
 @click.option("--horizon", type=click.IntRange(min=1), default=None,
               help="Steps [default: a run's trained horizon; 'pretrained': one season (weekly: 13), 10 without one, at most 48].")
 @click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.9,
@@ -908,10 +909,6 @@ def predict(run_dir, data, id_col, wide, target, time_col, season_length, future
         if run_dir == "pretrained" and not os.path.isdir(run_dir):
             if data is None:
                 raise ValueError("'predict pretrained' forecasts the series of --data. Received: no --data")
-            from forecastrnn._tf import tensorflow
-            from forecastrnn.models.pretrained import PretrainedForecaster
-
-            tensorflow()
             from forecastrnn.data.io import read_series, times_column
             from forecastrnn.data.panel import read_panel
 
@@ -921,6 +918,8 @@ def predict(run_dir, data, id_col, wide, target, time_col, season_length, future
                 _without_empty_series(read_panel(data, id_col=id_col, target=target, time_col=time_col))
             if target is None:
                 _note_unused(data.attrs, "--target names the column to forecast")
+            from forecastrnn.models.pretrained import PretrainedForecaster
+
             model = PretrainedForecaster(season_length=season_length or "auto").fit(
                 id_col=id_col, target=data.attrs["target"][0])
             panel, known, times = id_col is not None, [], times_column(data.attrs)

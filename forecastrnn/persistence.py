@@ -188,8 +188,11 @@ class Persistent:
         return atomic_write_dir(path, overwrite, write)
 
     @classmethod
-    def load(cls, path):
-        """Restore an estimator written by ``save`` (Keras ``safe_mode`` on for networks)."""
+    def load(cls, path, numpy=False):
+        """Restore an estimator written by ``save`` (Keras ``safe_mode`` on for networks).
+        ``numpy``: a network in the plain shape :mod:`forecastrnn.models.numpy_network` reads
+        forecasts with its forward pass in NumPy, without importing TensorFlow (forecasts only:
+        no training, no Monte-Carlo dropout, no export); other networks load as Keras models."""
         document = read_state(path, f"forecastrnn.{cls.__name__}", cls._format_version, cls._has_network())
         try:
             self = cls(**document["params"])
@@ -199,5 +202,11 @@ class Persistent:
                              f"the fields written by {cls.__name__}.save. Received error: "
                              f"{type(exc).__name__}: {exc}") from None
         if cls._has_network():
-            self.model_ = self._load_network(os.path.join(os.fspath(path), MODEL_FILE))
+            file = os.path.join(os.fspath(path), MODEL_FILE)
+            if numpy:
+                from forecastrnn.models.numpy_network import read_network
+
+                self.model_ = read_network(file)
+            if not numpy or self.model_ is None:
+                self.model_ = self._load_network(file)
         return self

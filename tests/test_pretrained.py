@@ -366,3 +366,27 @@ def test_auto_weight_is_the_one_that_forecasts_the_last_rows_best(tiny, monkeypa
     assert list(seen[0].values()) == [30, 20, 9, 26, 16]
     model.predict(np.zeros(11), horizon=4)  # 7 rows before the last 4: no series to choose on
     assert model.network_weight_ == module.DEFAULT_WEIGHT
+
+
+def test_zero_shot_runs_the_network_in_numpy_without_tensorflow(tmp_path):
+    """The shipped weights' forward pass in NumPy: no TensorFlow import, Keras' forecasts."""
+    import subprocess
+    import sys
+
+    months = pd.date_range("2015-01-01", periods=72, freq="MS")
+    pd.DataFrame({"month": months, "sales": 200 + 30 * np.sin(2 * np.pi * np.arange(72) / 12)}).to_csv(
+        tmp_path / "one.csv", index=False)
+    code = ("import sys, forecastrnn; model = forecastrnn.pretrained(); "
+            f"model.predict({str(tmp_path / 'one.csv')!r}, horizon=24, level=0.9).to_csv({str(tmp_path / 'np.csv')!r}); "
+            "assert type(model.network_.model_).__name__ == 'NumpyNetwork'; "
+            "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    from forecastrnn.models.global_forecaster import GlobalRNNForecaster
+    from forecastrnn.models.pretrained import WEIGHTS_DIR
+
+    model = pretrained()
+    model.network_ = GlobalRNNForecaster.load(f"{WEIGHTS_DIR}/model")  # the Keras model itself
+    keras_forecast = model.predict(tmp_path / "one.csv", horizon=24, level=0.9)
+    np.testing.assert_allclose(pd.read_csv(tmp_path / "np.csv", index_col=0).to_numpy(), keras_forecast.to_numpy(),
+                               rtol=1e-5)
+

@@ -28,6 +28,7 @@ from forecastrnn.models.base import (LOSS_SCALES, MIN_INPUT_ROWS, NORMALIZATIONS
                                      RecurrentEstimator)
 from forecastrnn.models.calibration import INTERVAL_SCALES, by_target_row, conformal_quantile, spread_units
 from forecastrnn.models.encoding import SeriesEncoder
+from forecastrnn.models.numpy_network import NumpyNetwork
 from forecastrnn.persistence import array_from_json, array_to_json
 
 MAX_CALIBRATION_SERIES = 20_000  # a streamed panel's intervals are calibrated on at most so many series
@@ -323,6 +324,11 @@ class NetworkCore(SeriesEncoder, RecurrentEstimator):
         ``(n, horizon, n_targets)``, and with ``with_spread`` the spread of the members and of
         ``mc_samples`` Monte-Carlo dropout runs (else None)."""
         starts = np.asarray(starts, dtype="int64")
+        if isinstance(self.model_, NumpyNetwork):  # loaded without TensorFlow (``load(numpy=True)``)
+            if with_spread:
+                raise ValueError("Spread intervals need the Keras model (Monte-Carlo dropout). Received: a network "
+                                 "loaded with numpy=True; load it without")
+            return np.median(self.model_.forecast_starts(inputs, starts, self.window_), axis=1), None
 
         def dataset():
             return make_dataset(inputs, None, self._spec(), starts, batch_size=max(256, self.settings_["batch_size"]))

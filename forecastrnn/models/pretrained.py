@@ -259,7 +259,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
 
         with open(info_file, encoding="utf-8") as fh:
             self.info_ = json.load(fh)
-        self.network_ = GlobalRNNForecaster.load(os.path.join(path, "model"))
+        # zero-shot: the network's forward pass in NumPy, no TensorFlow to import (fine-tuning trains it in Keras)
+        self.network_ = GlobalRNNForecaster.load(os.path.join(path, "model"), numpy=not self.fine_tune)
         self.reading_ = {"target": target, "id_col": id_col, "time_col": time_col}
         self.fine_tuned_ = False
         if self.fine_tune:
