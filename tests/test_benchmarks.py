@@ -135,7 +135,8 @@ def test_text_batching(imdb_tree):
 
 
 def test_cli_startup():
-    assert "forecastrnn --help" in run("bench_cli_startup.py")
+    out = run("bench_cli_startup.py")
+    assert "forecastrnn --help" in out and "forecastrnn predict pretrained" in out
 
 
 def test_collection(tmp_path):
@@ -210,7 +211,7 @@ def test_pretrain_and_bench_pretrained(tmp_path):
     assert "corpus:" in out and "written to" in out
     folder = out.strip().splitlines()[-1].split("written to ")[1].split(" (")[0]
     rescored = run("pretrain.py", "--data", tmp_path, "--out", folder, "--rescore")  # the same corpus, new scores
-    assert run("bench_pretrained.py", "--data", DATA, "--pretrained", folder, "--speed").count("zero-shot predict") == 2
+    assert run("bench_pretrained.py", "--data", DATA, "--pretrained", folder, "--speed").count("zero-shot predict") == 3
     assert "interval scores of" in rescored and "recomputed from" in rescored
     table = run("bench_pretrained.py", "--data", tmp_path, "--pretrained", folder, "--datasets", "m3_yearly,m4_hourly",
                 "--models", "naive2,pretrained,finetuned,init", "--level", "0.8")
