@@ -91,10 +91,10 @@ class NumpyNetwork:
         for step in inputs:
             part = h @ recurrent
             gates = step[:, :2 * units] + part[:, :2 * units]
-            np.negative(gates, out=gates)
-            np.exp(gates, out=gates)
-            gates += 1.0
-            np.reciprocal(gates, out=gates)  # the sigmoid: z, then r
+            gates *= 0.5  # the sigmoid, as (1 + tanh(x / 2)) / 2: no overflow for any x; z, then r
+            np.tanh(gates, out=gates)
+            gates *= 0.5
+            gates += 0.5
             candidate = np.tanh(step[:, 2 * units:] + gates[:, units:] * (part[:, 2 * units:] + bias[1][2 * units:]))
             h = candidate + gates[:, :units] * (h - candidate)
             states.append(h)

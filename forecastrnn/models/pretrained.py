@@ -430,7 +430,8 @@ class PretrainedForecaster(Forecaster, BaseEstimator):
             return pd.DataFrame({c: v[0] for c, v in columns.items()}, index=future_index(last["series"], freq, horizon))
         id_name, time_name, _, id_kind = names
         keys = list(series)
-        times = np.concatenate([np.asarray(future_index(last[k], freq, horizon)) for k in keys])
+        ahead = {t: np.asarray(future_index(t, freq, horizon)) for t in set(last.values())}  # once per end time
+        times = np.concatenate([ahead[last[k]] for k in keys])
         ids = ids_as(np.repeat(np.asarray(keys, dtype=object), horizon), id_kind)
         return pd.DataFrame({id_name: ids, time_name: times,
                              **{c: v.ravel() for c, v in columns.items()}})
