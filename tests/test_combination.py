@@ -241,6 +241,9 @@ def test_one_series_with_columns_known_ahead_trains_the_network_on_them_and_fore
                                   forecast)
     with pytest.raises(ValueError, match="needs the future values of \\['promo'\\]"):
         own.predict()
+    with pytest.warns(RuntimeWarning, match="for 3 of the 6 steps"):  # a shorter forecast: its steps' values only
+        shorter = own.predict(horizon=3, future=future.iloc[:3])
+    assert len(shorter) == 3 and np.isfinite(shorter.to_numpy()).all()
     # In a backtest the network row and the combination sharing it read the column; the baselines do not.
     models = {"gru": net, "naive": NaiveForecaster(horizon=6),
               "combination": CombinationForecaster(network="gru", baselines=("naive",), horizon=6)}
