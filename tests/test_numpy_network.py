@@ -28,3 +28,6 @@ def test_a_network_loaded_for_numpy_forecasts_as_keras_does(tmp_path, shape):
     for data in (None, new, new.groupby("unique_id").head(12)):
         pd.testing.assert_frame_equal(loaded.predict(data, level=0.8), model.predict(data, level=0.8), rtol=1e-5,
                                       atol=1e-4)
+    (tmp_path / "m" / "model.keras").write_bytes(b"not an archive")  # a broken file: Keras' one-line error
+    with pytest.raises(ValueError, match="Could not load the Keras model"):
+        GlobalRNNForecaster.load(tmp_path / "m", numpy=True)

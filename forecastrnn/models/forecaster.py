@@ -223,8 +223,8 @@ class RNNForecaster(NetworkCore):
         self._check_fitted()
         horizon = self._horizon(horizon)
         stack = self.tails_ if data is None else self._read(data)
-        return self._output(stack, horizon,
-                            *self._forecast(stack, [[stack.lengths[0]]], self._future_values(future, stack, horizon), level))
+        future = self._future_values(future, stack, horizon)
+        return self._output(stack, horizon, *self._forecast(stack, [[stack.lengths[0]]], future, level))
 
     def _output(self, stack: Stack, horizon: int, point, lower=None, upper=None) -> pd.DataFrame:
         """The forecast table of ``predict`` from arrays ``(1, >= horizon, n_targets)``."""

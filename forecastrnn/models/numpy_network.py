@@ -118,33 +118,35 @@ def _plain_member(config: dict) -> list | None:
                     and c.get("recurrent_activation") == "sigmoid" and not c.get("go_backwards")
                     and c["return_sequences"] == (i < len(grus) - 1) for i, c in enumerate(grus))
     dense, last = inner[-3]["config"], inner[-1]["config"]
-    if not plain_gru or dense.get("activation") != "linear" or last.get("trend") is not None:
+    if not plain_gru or dense.get("activation") != "linear" or not dense.get("use_bias", True) \
+            or last.get("trend") is not None:
         return None
     return inner
 
 
 def read_network(file) -> NumpyNetwork | None:
     """The forward pass of the ``.keras`` file ``file`` in NumPy, or None when the network is
-    not in the shape read here (or ``h5py`` is missing): then load it with Keras."""
+    not in the shape read here, the file is not a readable archive, or ``h5py`` is missing:
+    then load it with Keras (which says what is wrong with a broken file)."""
     try:
         import h5py
-    except ImportError:
+
+        with zipfile.ZipFile(file) as archive:
+            inner = _plain_member(json.loads(archive.read("config.json")))
+            if inner is None:
+                return None
+            seen, groups = {}, {}
+            for layer in inner:  # where each layer's weights are in the weights file
+                groups[layer["config"]["name"]] = f"layers/functional/layers/{_weights_name(layer['class_name'], seen)}"
+            with h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r") as weights:
+                def values(layer, part):
+                    group = weights[f"{groups[layer['config']['name']]}/{part}"]
+                    return tuple(np.asarray(group[str(i)], dtype="float32") for i in range(len(group)))
+
+                grus = [values(layer, "cell/vars") for layer in inner if layer["class_name"] == "GRU"]
+                dense = values(inner[-3], "vars")
+    except (ImportError, OSError, KeyError, ValueError, zipfile.BadZipFile):
         return None
-    with zipfile.ZipFile(file) as archive:
-        inner = _plain_member(json.loads(archive.read("config.json")))
-        if inner is None:
-            return None
-        weights = h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")
-    seen, groups = {}, {}
-    for layer in inner:
-        groups[layer["config"]["name"]] = f"layers/functional/layers/{_weights_name(layer['class_name'], seen)}"
-
-    def values(layer, part):
-        group = weights[f"{groups[layer['config']['name']]}/{part}"]
-        return [np.asarray(group[str(i)], dtype="float32") for i in range(len(group))]
-
-    grus = [tuple(values(layer, "cell/vars")) for layer in inner if layer["class_name"] == "GRU"]
-    dense = tuple(values(inner[-3], "vars"))
     horizon, n_targets = inner[-2]["config"]["target_shape"]
     normalization = {key: inner[1]["config"][key] for key in ("target_indices", "observed_indices", "season_length")}
     return NumpyNetwork(normalization, grus, dense, int(horizon), int(n_targets))
