@@ -31,3 +31,13 @@ def test_a_network_loaded_for_numpy_forecasts_as_keras_does(tmp_path, shape):
     (tmp_path / "m" / "model.keras").write_bytes(b"not an archive")  # a broken file: Keras' one-line error
     with pytest.raises(ValueError, match="Could not load the Keras model"):
         GlobalRNNForecaster.load(tmp_path / "m", numpy=True)
+
+
+def test_a_numpy_network_says_what_it_cannot_do(tmp_path):
+    from forecastrnn.models.global_forecaster import GlobalRNNForecaster
+    from forecastrnn.models.pretrained import WEIGHTS_DIR
+
+    loaded = GlobalRNNForecaster.load(f"{WEIGHTS_DIR}/model", numpy=True)
+    with pytest.raises(ValueError, match="Exporting needs the Keras model"):
+        loaded.export(tmp_path / "x")
+    assert not (tmp_path / "x").exists()

@@ -35,6 +35,7 @@ import os
 import numpy as np
 
 from forecastrnn.base import check_level
+from forecastrnn.models.numpy_network import NumpyNetwork
 from forecastrnn.persistence import atomic_write_dir
 
 FORMATS = ("saved_model", "tflite")
@@ -228,6 +229,9 @@ def forecast_function(model, levels, batch=None):
 
 def _check_exportable(model, fmt, levels):
     model._check_fitted()
+    if isinstance(model.model_, NumpyNetwork):  # loaded with numpy=True: it forecasts only
+        raise ValueError("Exporting needs the Keras model. Received: a network loaded with numpy=True; load it "
+                         "without")
     if fmt not in FORMATS:
         raise ValueError(f"`format` must be one of {list(FORMATS)}. Received: format={fmt!r}")
     if levels and not len(model.calibration_scores_):
