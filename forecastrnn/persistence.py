@@ -203,10 +203,8 @@ class Persistent:
                              f"{type(exc).__name__}: {exc}") from None
         if cls._has_network():
             file = os.path.join(os.fspath(path), MODEL_FILE)
-            if numpy:
-                from forecastrnn.models.numpy_network import read_network
+            from forecastrnn.models.numpy_network import read_network
 
-                self.model_ = read_network(file)
-            if not numpy or self.model_ is None:
-                self.model_ = self._load_network(file)
+            network = read_network(file) if numpy else None
+            self.model_ = network if network is not None else self._load_network(file)
         return self

@@ -255,7 +255,7 @@ class SeriesEncoder:
             if not given.all():
                 filled.append(int(given.sum()))
                 values[~given] = np.nan
-                values = pd.DataFrame(values).ffill().to_numpy()
+                values = carried_forward(values, np.zeros(len(values), dtype="int64"))
             out[i] = values
         if filled:
             warnings.warn(f"`future` gives {self.known_future_} for {min(filled)} of the {self.horizon} steps the "

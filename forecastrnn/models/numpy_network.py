@@ -60,7 +60,7 @@ class NumpyNetwork:
         return np.concatenate(parts) if parts else np.zeros((0, 1, self.horizon, self.n_targets), dtype="float32")
 
     def _forward(self, windows):
-        n, size, _ = windows.shape
+        n = len(windows)
         observed = None if self.observed is None else windows[..., self.observed] > 0.5
         z, stats = [], []
         for j, t in enumerate(self.targets):
